@@ -1,0 +1,54 @@
+package org.hwpersonality.api.device;
+
+import java.util.List;
+import java.util.Optional;
+import org.hwpersonality.api.ValidationException;
+import org.hwpersonality.api.internal.Checks;
+
+/**
+ * An FPGA device of the fleet: who makes it, which family and static shell (interface ID) it has, the back
+ * end that programs it, its state and health, and its regions.
+ */
+public record Device(
+        String id,
+        String vendor,
+        String model,
+        String family,
+        String interfaceId,
+        String backend,
+        DeviceState state,
+        DeviceHealth health,
+        List<Region> regions) {
+    public static final int MAX_REGIONS = 64;
+
+    public Device {
+        Checks.id("device.id", id);
+        Checks.name("device.vendor", vendor);
+        Checks.text("device.model", model, 256);
+        Checks.id("device.family", family);
+        interfaceId = Checks.interfaceId("device.interfaceId", interfaceId);
+        Checks.name("device.backend", backend);
+        Checks.notNull("device.state", state);
+        Checks.notNull("device.health", health);
+        regions = Checks.nonEmptyList("device.regions", regions, MAX_REGIONS);
+        Checks.unique("device.regions", regions, Region::id, "id");
+        boolean full = regions.stream().anyMatch(r -> r.kind() == RegionKind.FULL);
+        if (full && regions.size() > 1) {
+            throw new ValidationException("device.regions", "a FULL region must be the device's only region");
+        }
+    }
+
+    public Optional<Region> region(String regionId) {
+        return regions.stream().filter(r -> r.id().equals(regionId)).findFirst();
+    }
+
+    /** Regions in use (not FREE). */
+    public long regionsUsed() {
+        return regions.stream().filter(r -> r.state() != RegionState.FREE).count();
+    }
+
+    /** Whether new allocations may go to this device. */
+    public boolean acceptsAllocations() {
+        return state == DeviceState.ONLINE && health.healthy();
+    }
+}

@@ -1,0 +1,65 @@
+package org.hwpersonality.api.request;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.hwpersonality.api.PerformanceFigures;
+import org.hwpersonality.api.internal.Checks;
+
+/**
+ * The performance a VM asks for; every figure is optional. Throughput is a floor, latency and power are
+ * ceilings, memory is the device memory the workload needs.
+ */
+public record Requirements(
+        Optional<Double> minThroughputGops,
+        Optional<Double> maxLatencyUs,
+        Optional<Double> maxPowerWatts,
+        Optional<Long> minMemoryMb) {
+    public static final Requirements NONE =
+            new Requirements(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+    /** 1 TiB of device memory: above any card. */
+    public static final long MAX_MEMORY_MB = 1L << 20;
+
+    public Requirements {
+        Checks.notNull("requirements.minThroughputGops", minThroughputGops)
+                .ifPresent(v -> Checks.atMost(
+                        "requirements.minThroughputGops",
+                        Checks.nonNegative("requirements.minThroughputGops", v),
+                        PerformanceFigures.MAX));
+        Checks.notNull("requirements.maxLatencyUs", maxLatencyUs)
+                .ifPresent(v -> Checks.atMost(
+                        "requirements.maxLatencyUs",
+                        Checks.positive("requirements.maxLatencyUs", v),
+                        PerformanceFigures.MAX));
+        Checks.notNull("requirements.maxPowerWatts", maxPowerWatts)
+                .ifPresent(v -> Checks.atMost(
+                        "requirements.maxPowerWatts",
+                        Checks.positive("requirements.maxPowerWatts", v),
+                        PerformanceFigures.MAX));
+        Checks.notNull("requirements.minMemoryMb", minMemoryMb)
+                .ifPresent(v -> Checks.atMost(
+                        "requirements.minMemoryMb", Checks.nonNegative("requirements.minMemoryMb", v), MAX_MEMORY_MB));
+    }
+
+    /** The requirements these figures (and this much device memory) miss, as readable reasons; empty if all met. */
+    public List<String> unmetBy(PerformanceFigures figures, long memoryMb) {
+        List<String> unmet = new ArrayList<>();
+        minThroughputGops
+                .filter(min -> figures.throughputGops() < min)
+                .ifPresent(min -> unmet.add("throughput " + figures.throughputGops() + " GOPS below " + min));
+        maxLatencyUs
+                .filter(max -> figures.latencyUs() > max)
+                .ifPresent(max -> unmet.add("latency " + figures.latencyUs() + " µs above " + max));
+        maxPowerWatts
+                .filter(max -> figures.powerWatts() > max)
+                .ifPresent(max -> unmet.add("power " + figures.powerWatts() + " W above " + max));
+        minMemoryMb
+                .filter(min -> memoryMb < min)
+                .ifPresent(min -> unmet.add("memory " + memoryMb + " MiB below " + min));
+        return unmet;
+    }
+
+    public boolean isMetBy(PerformanceFigures figures, long memoryMb) {
+        return unmetBy(figures, memoryMb).isEmpty();
+    }
+}

@@ -1,0 +1,87 @@
+package org.hwpersonality.api.device;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hwpersonality.api.Rejections.assertRejected;
+import static org.hwpersonality.api.Samples.with;
+
+import java.util.List;
+import java.util.Optional;
+import org.hwpersonality.api.Samples;
+import org.junit.jupiter.api.Test;
+
+class DeviceTest {
+    private final Region r0 = Region.free("0", RegionKind.PARTIAL, Samples.resources());
+    private final Region r1 = new Region(
+            "1",
+            RegionKind.PARTIAL,
+            Samples.resources(),
+            RegionState.ACTIVE,
+            Optional.of("p-1"),
+            Optional.of(Samples.IMAGE));
+    private final Device device = new Device(
+            "sim-0",
+            "sim",
+            "Simulated U250",
+            "alveo-u250",
+            Samples.INTERFACE_ID,
+            "sim",
+            DeviceState.ONLINE,
+            DeviceHealth.OK,
+            List.of(r0, r1));
+
+    @Test
+    void deviceQueries() {
+        assertThat(device.region("1")).contains(r1);
+        assertThat(device.region("9")).isEmpty();
+        assertThat(device.regionsUsed()).isEqualTo(1);
+        assertThat(device.acceptsAllocations()).isTrue();
+        assertThat(with(device, "state", DeviceState.DRAINING).acceptsAllocations())
+                .isFalse();
+        assertThat(with(device, "health", new DeviceHealth(false, "over temperature", Optional.of(101.0)))
+                        .acceptsAllocations())
+                .isFalse();
+        assertThat(with(device, "interfaceId", "8C2E0B3A-9D4F-4E1B-8A6C-5D7E9F0A1B2C")
+                        .interfaceId())
+                .isEqualTo(Samples.INTERFACE_ID);
+    }
+
+    @Test
+    void deviceRules() {
+        assertRejected(() -> with(device, "id", " "), "device.id", "letters");
+        assertRejected(() -> with(device, "vendor", "SIM"), "device.vendor", "lower-case");
+        assertRejected(() -> with(device, "model", ""), "device.model", "blank");
+        assertRejected(() -> with(device, "interfaceId", "xyz"), "device.interfaceId", "UUID");
+        assertRejected(() -> with(device, "backend", null), "device.backend", "is required");
+        assertRejected(() -> with(device, "state", null), "device.state", "is required");
+        assertRejected(() -> with(device, "health", null), "device.health", "is required");
+        assertRejected(() -> with(device, "regions", List.of()), "device.regions", "at least one");
+        assertRejected(() -> with(device, "regions", List.of(r0, r0)), "device.regions[1].id", "duplicate");
+        Region full = Region.free("f", RegionKind.FULL, Samples.resources());
+        assertRejected(
+                () -> with(device, "regions", List.of(full, r0)),
+                "device.regions",
+                "FULL region must be the device's only region");
+        assertThat(with(device, "regions", List.of(full)).regions()).containsExactly(full);
+    }
+
+    @Test
+    void regionRules() {
+        assertThat(RegionState.FREE.isAllocatable()).isTrue();
+        assertThat(RegionState.FAILED.isAllocatable()).isFalse();
+        assertRejected(() -> with(r0, "id", ""), "region.id", "letters");
+        assertRejected(() -> with(r0, "kind", null), "region.kind", "is required");
+        assertRejected(() -> with(r0, "capacity", null), "region.capacity", "is required");
+        assertRejected(() -> with(r0, "state", null), "region.state", "is required");
+        assertRejected(
+                () -> with(r0, "loadedPersonalityId", Optional.of("a b")), "region.loadedPersonalityId", "letters");
+        assertRejected(() -> with(r0, "loadedImage", null), "region.loadedImage", "is required");
+    }
+
+    @Test
+    void healthRules() {
+        assertRejected(
+                () -> new DeviceHealth(true, "ok", Optional.of(Double.NaN)), "health.temperatureCelsius", "finite");
+        assertRejected(() -> new DeviceHealth(true, "ok", null), "health.temperatureCelsius", "is required");
+        assertThat(new DeviceHealth(true, null, Optional.empty()).message()).isEmpty();
+    }
+}

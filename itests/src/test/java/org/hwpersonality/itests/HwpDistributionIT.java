@@ -1,0 +1,94 @@
+package org.hwpersonality.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import org.apache.karaf.features.Feature;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+
+/** The HWP distribution boots offline with its features installed, its API active and its shell secured. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class HwpDistributionIT extends HwpTestSupport {
+    private static final List<String> HWP_FEATURES =
+            List.of("hwp", "hwp-shell", "hwp-rest", "hwp-webconsole", "hwp-backend-sim");
+
+    @Test
+    public void hwpFeaturesAreInstalled() throws Exception {
+        for (String name : HWP_FEATURES) {
+            Feature feature = featuresService.getFeature(name);
+            assertNotNull("feature " + name + " is known", feature);
+            assertTrue("feature " + name + " is installed", featuresService.isInstalled(feature));
+        }
+        String listed = executeCommand("feature:list -i --no-format");
+        for (String name : HWP_FEATURES) {
+            assertTrue(
+                    "feature:list -i shows " + name + ":\n" + listed,
+                    listed.lines().anyMatch(l -> l.startsWith(name + " ")));
+        }
+    }
+
+    @Test
+    public void apiBundleIsActiveAndExportsEveryApiPackage() {
+        Bundle api = bundle("org.hwpersonality.api");
+        assertNotNull("the api bundle is installed", api);
+        assertEquals("api bundle state", Bundle.ACTIVE, api.getState());
+        String exports = api.getHeaders().get("Export-Package");
+        for (String pkg : List.of(
+                "org.hwpersonality.api;",
+                "org.hwpersonality.api.profile;",
+                "org.hwpersonality.api.request;",
+                "org.hwpersonality.api.device;",
+                "org.hwpersonality.api.allocation;",
+                "org.hwpersonality.api.vm;",
+                "org.hwpersonality.api.artifact;",
+                "org.hwpersonality.api.event;",
+                "org.hwpersonality.api.service;",
+                "org.hwpersonality.api.backend;")) {
+            assertTrue("exports " + pkg + " in " + exports, exports.contains(pkg));
+        }
+        assertTrue(
+                "keeps its internal package private: " + exports, !exports.contains("org.hwpersonality.api.internal"));
+
+        String listed = executeCommand("bundle:list --no-format");
+        assertTrue(
+                "bundle:list shows the api bundle Active:\n" + listed,
+                listed.lines().anyMatch(l -> l.contains("Active") && l.contains("HWP :: API")));
+    }
+
+    @Test
+    public void runsWithoutRemoteMavenRepositories() throws Exception {
+        String repositories =
+                executeCommand("config:property-get --pid org.ops4j.pax.url.mvn org.ops4j.pax.url.mvn.repositories");
+        assertEquals("no remote repository is configured", "", repositories.strip());
+        // Every bundle of the running system came from the distribution's system/ folder or its local repository.
+        long remote = Arrays.stream(bundleContext.getBundles())
+                .map(Bundle::getLocation)
+                .filter(location -> location.startsWith("http"))
+                .count();
+        assertEquals("bundles installed from http locations", 0, remote);
+    }
+
+    @Test
+    public void shellCommandsRequireTheAdminRole() {
+        assertEquals("admin", System.getProperty("karaf.secured.command.compulsory.roles"));
+        String asAdmin = executeCommand("bundle:list --no-format");
+        assertTrue(asAdmin.contains("HWP :: API"));
+        try {
+            executeCommandAs("bundle:list --no-format", "viewer", "viewer");
+            throw new AssertionError("a viewer ran bundle:list");
+        } catch (CommandFailed expected) {
+            assertTrue(
+                    "refused for lack of the admin role: " + expected.getMessage(),
+                    expected.getMessage().contains("Insufficient credentials"));
+        }
+    }
+}

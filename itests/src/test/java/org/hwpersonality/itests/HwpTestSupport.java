@@ -1,0 +1,268 @@
+package org.hwpersonality.itests;
+
+import static org.ops4j.pax.exam.CoreOptions.maven;
+import static org.ops4j.pax.exam.CoreOptions.systemTimeout;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.keepRuntimeFolder;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.security.PrivilegedExceptionAction;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import javax.inject.Inject;
+import javax.security.auth.Subject;
+import org.apache.karaf.features.BootFinished;
+import org.apache.karaf.features.FeaturesService;
+import org.apache.karaf.jaas.boot.principal.RolePrincipal;
+import org.apache.karaf.jaas.boot.principal.UserPrincipal;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.api.console.SessionFactory;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.ProbeBuilder;
+import org.ops4j.pax.exam.TestProbeBuilder;
+import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
+import org.ops4j.pax.exam.options.extra.VMOption;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.Filter;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * The one base class of HWP's Pax Exam tests: boots the HWP distribution (the karaf-assembly artifact, offline,
+ * on free ports) and offers what tests need: run a shell command as a user with roles, wait for a service or a
+ * condition, find a bundle, copy a file into {@code deploy/}.
+ */
+public abstract class HwpTestSupport {
+    protected static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    @Inject
+    protected BundleContext bundleContext;
+
+    @Inject
+    protected FeaturesService featuresService;
+
+    @Inject
+    protected SessionFactory sessionFactory;
+
+    /** Injected only once the boot features are installed, so no test starts early. */
+    @Inject
+    protected BootFinished bootFinished;
+
+    private final ExecutorService executor = Executors.newCachedThreadPool();
+
+    @Configuration
+    public Option[] config() {
+        List<Option> options = new ArrayList<>(Arrays.asList(
+                karafDistributionConfiguration()
+                        .frameworkUrl(maven().groupId("org.hwpersonality")
+                                .artifactId("hwp-karaf")
+                                .type("tar.gz")
+                                .versionAsInProject())
+                        .name("HWP")
+                        .unpackDirectory(new File("target/exam"))
+                        .useDeployFolder(false),
+                keepRuntimeFolder(),
+                configureConsole().ignoreLocalConsole().ignoreRemoteShell(),
+                logLevel(LogLevel.INFO),
+                systemTimeout(TIMEOUT.toMillis() * 3),
+                editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", freePort()),
+                editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", freePort()),
+                editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", freePort()),
+                editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", freePort()),
+                // The probe and Pax Exam's own bundles come from the build's local repository; no remote one is
+                // configured.
+                editConfigurationFilePut(
+                        "etc/org.ops4j.pax.url.mvn.cfg",
+                        "org.ops4j.pax.url.mvn.localRepository",
+                        System.getProperty("org.ops4j.pax.url.mvn.localRepository", "")),
+                editConfigurationFilePut("etc/branding.properties", "welcome", "")));
+        options.addAll(java17Options());
+        options.addAll(Arrays.asList(extraOptions()));
+        return options.toArray(new Option[0]);
+    }
+
+    /** Options a test class adds to the container (configuration edits, extra bundles). */
+    protected Option[] extraOptions() {
+        return new Option[0];
+    }
+
+    @ProbeBuilder
+    public TestProbeBuilder probeConfiguration(TestProbeBuilder probe) {
+        probe.setHeader(Constants.DYNAMICIMPORT_PACKAGE, "*");
+        return probe;
+    }
+
+    /** Karaf 4.4's start script passes these on Java 9+; Pax Exam starts the JVM itself, so they are repeated here. */
+    private static List<Option> java17Options() {
+        String karafVersion = System.getProperty("karaf.version");
+        List<Option> vm = new ArrayList<>();
+        for (String arg : new String[] {
+            "--add-reads=java.xml=java.logging",
+            "--add-exports=java.base/org.apache.karaf.specs.locator=java.xml,ALL-UNNAMED",
+            "--patch-module",
+            "java.base=lib/endorsed/org.apache.karaf.specs.locator-" + karafVersion + ".jar",
+            "--patch-module",
+            "java.xml=lib/endorsed/org.apache.karaf.specs.java.xml-" + karafVersion + ".jar",
+            "--add-opens",
+            "java.base/java.security=ALL-UNNAMED",
+            "--add-opens",
+            "java.base/java.net=ALL-UNNAMED",
+            "--add-opens",
+            "java.base/java.lang=ALL-UNNAMED",
+            "--add-opens",
+            "java.base/java.util=ALL-UNNAMED",
+            "--add-opens",
+            "java.naming/javax.naming.spi=ALL-UNNAMED",
+            "--add-opens",
+            "java.rmi/sun.rmi.transport.tcp=ALL-UNNAMED",
+            "--add-exports=java.base/sun.net.www.protocol.file=ALL-UNNAMED",
+            "--add-exports=java.base/sun.net.www.protocol.ftp=ALL-UNNAMED",
+            "--add-exports=java.base/sun.net.www.protocol.http=ALL-UNNAMED",
+            "--add-exports=java.base/sun.net.www.protocol.https=ALL-UNNAMED",
+            "--add-exports=java.base/sun.net.www.protocol.jar=ALL-UNNAMED",
+            "--add-exports=java.base/sun.net.www.content.text=ALL-UNNAMED",
+            "--add-exports=jdk.naming.rmi/com.sun.jndi.url.rmi=ALL-UNNAMED",
+            "-classpath",
+            "lib/jdk9plus/*" + File.pathSeparator + "lib/boot/*"
+        }) {
+            vm.add(new VMOption(arg));
+        }
+        return vm;
+    }
+
+    protected static String freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return Integer.toString(socket.getLocalPort());
+        } catch (IOException e) {
+            throw new IllegalStateException("no free port", e);
+        }
+    }
+
+    /** Runs a shell command as {@code karaf} with the admin role and returns what it printed. */
+    protected String executeCommand(String command) {
+        return executeCommandAs(command, "karaf", "admin");
+    }
+
+    /**
+     * Runs a shell command as the given user and roles and returns what it printed (standard output and error).
+     * A command that fails throws, with its output in the message.
+     */
+    protected String executeCommandAs(String command, String user, String... roles) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+        Subject subject = new Subject();
+        subject.getPrincipals().add(new UserPrincipal(user));
+        for (String role : roles) {
+            subject.getPrincipals().add(new RolePrincipal(role));
+        }
+        Callable<Object> call = () -> Subject.doAs(subject, (PrivilegedExceptionAction<Object>) () -> {
+            Session session = sessionFactory.create(System.in, print, print);
+            try {
+                return session.execute(command);
+            } finally {
+                session.close();
+            }
+        });
+        Future<Object> result = executor.submit(call);
+        try {
+            result.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (Exception e) {
+            result.cancel(true);
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new CommandFailed(command, out.toString(StandardCharsets.UTF_8), cause);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** A shell command that failed, with what it printed. */
+    public static final class CommandFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        CommandFailed(String command, String output, Throwable cause) {
+            super("'" + command + "' failed: " + cause + (output.isEmpty() ? "" : "\n" + output), cause);
+        }
+    }
+
+    /** Waits for a service of the given type (and filter, may be null) and returns it. */
+    protected <T> T waitForService(Class<T> type, String filter) {
+        String objectClass = "(" + Constants.OBJECTCLASS + "=" + type.getName() + ")";
+        String full = filter == null ? objectClass : "(&" + objectClass + filter + ")";
+        try {
+            Filter osgiFilter = FrameworkUtil.createFilter(full);
+            ServiceTracker<T, T> tracker = new ServiceTracker<>(bundleContext, osgiFilter, null);
+            tracker.open(true);
+            T service = tracker.waitForService(TIMEOUT.toMillis());
+            if (service == null) {
+                throw new AssertionError("no service " + full + " within " + TIMEOUT);
+            }
+            return service;
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalArgumentException(full, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted waiting for " + full, e);
+        }
+    }
+
+    /** Polls until the condition holds, failing with the message after {@code timeout}. */
+    protected void waitUntil(String message, Duration timeout, Supplier<Boolean> condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!Boolean.TRUE.equals(condition.get())) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(message + " (not within " + timeout + ")");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(message + " (interrupted)", e);
+            }
+        }
+    }
+
+    /** The installed bundle with this symbolic name, or null. */
+    protected Bundle bundle(String symbolicName) {
+        return Arrays.stream(bundleContext.getBundles())
+                .filter(b -> symbolicName.equals(b.getSymbolicName()))
+                .findFirst()
+                .orElse(null);
+    }
+
+    /** The running Karaf's home directory. */
+    protected Path karafHome() {
+        return Paths.get(System.getProperty("karaf.home"));
+    }
+
+    /** Copies a file into the running Karaf's {@code deploy/} (write to a temporary name, then rename, as an operator's tool would). */
+    protected Path copyToDeploy(Path file) throws IOException {
+        Path deploy = karafHome().resolve("deploy");
+        Files.createDirectories(deploy);
+        Path temp = deploy.resolve("." + file.getFileName() + ".part");
+        Files.copy(file, temp, StandardCopyOption.REPLACE_EXISTING);
+        return Files.move(temp, deploy.resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+    }
+}
