@@ -11,26 +11,26 @@ public record KernelRange(Optional<KernelVersion> min, Optional<KernelVersion> m
     public static final KernelRange ANY = new KernelRange(Optional.empty(), Optional.empty());
 
     public KernelRange {
-        Checks.notNull("kernelRange.min", min);
-        Checks.notNull("kernelRange.max", max);
+        Checks.notNull("min", min);
+        Checks.notNull("max", max);
         if (min.isPresent() && max.isPresent() && min.get().compareTo(max.get()) >= 0) {
-            throw new ValidationException("kernelRange", "min " + min.get() + " must be below max " + max.get());
+            throw new ValidationException("", "min " + min.get() + " must be below max " + max.get());
         }
     }
 
     /** Parses {@code *}, {@code [min,max)}, {@code [min,)} or {@code [,max)}. */
     public static KernelRange parse(String text) {
-        Checks.notNull("kernelRange", text);
+        Checks.notNull("", text);
         String t = text.strip();
         if (t.equals("*")) {
             return ANY;
         }
         if (!t.startsWith("[") || !t.endsWith(")") || t.indexOf(',') < 0) {
-            throw new ValidationException("kernelRange", "must be '*' or '[min,max)' (was '" + text + "')");
+            throw new ValidationException("", "must be '*' or '[min,max)' (was '" + text + "')");
         }
         String[] bounds = t.substring(1, t.length() - 1).split(",", -1);
         if (bounds.length != 2) {
-            throw new ValidationException("kernelRange", "must have exactly one ',' (was '" + text + "')");
+            throw new ValidationException("", "must have exactly one ',' (was '" + text + "')");
         }
         return new KernelRange(bound(bounds[0]), bound(bounds[1]));
     }

@@ -14,7 +14,7 @@ public record KernelVersion(String text) implements Comparable<KernelVersion> {
             "(\\d{1,6})(?:\\.(\\d{1,6}))?(?:\\.(\\d{1,6}))?(?:[-.](\\d{1,9}))?([-+._~][A-Za-z0-9._+~-]{0,60})?");
 
     public KernelVersion {
-        Checks.matches("kernel", text, FORM, "must be a kernel version such as 5.15.0 or 5.15.0-91-generic");
+        Checks.matches("", text, FORM, "must be a kernel version such as 5.15.0 or 5.15.0-91-generic");
     }
 
     public static KernelVersion of(String text) {

@@ -6,11 +6,15 @@ import org.hwpersonality.api.internal.Checks;
 /** A guest operating system: its family ({@code linux}, {@code windows}…) and, when known, its kernel. */
 public record OsInfo(String family, Optional<KernelVersion> kernel) {
     public OsInfo {
-        Checks.name("os.family", family);
-        Checks.notNull("os.kernel", kernel);
+        Checks.name("family", family);
+        Checks.notNull("kernel", kernel);
     }
 
     public static OsInfo of(String family, String kernel) {
-        return new OsInfo(family, Optional.ofNullable(kernel).map(KernelVersion::of));
+        try {
+            return new OsInfo(family, Optional.ofNullable(kernel).map(KernelVersion::of));
+        } catch (ValidationException e) {
+            throw e.field().isEmpty() ? e.within("kernel") : e;
+        }
     }
 }

@@ -9,18 +9,18 @@ public record Sha256(String hex) {
     private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
 
     public Sha256 {
-        Checks.matches("sha256", hex, HEX64, "must be 64 lower-case hexadecimal digits");
+        Checks.matches("", hex, HEX64, "must be 64 lower-case hexadecimal digits");
     }
 
     /** Parses a digest, accepting upper-case hex. */
     public static Sha256 of(String hex) {
-        Checks.notNull("sha256", hex);
+        Checks.notNull("", hex);
         return new Sha256(hex.toLowerCase(java.util.Locale.ROOT));
     }
 
     public static Sha256 of(byte[] digest) {
         if (digest == null || digest.length != 32) {
-            throw new ValidationException("sha256", "must be 32 bytes");
+            throw new ValidationException("", "must be 32 bytes");
         }
         return new Sha256(HexFormat.of().formatHex(digest));
     }

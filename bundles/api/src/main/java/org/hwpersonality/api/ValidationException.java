@@ -3,8 +3,10 @@ package org.hwpersonality.api;
 import java.util.Objects;
 
 /**
- * A value was rejected: {@link #field()} names it (a path such as {@code workloads[1].latencyUs} once
- * prefixed by the enclosing objects) and {@link #reason()} says why. The message is {@code field: reason}.
+ * A value was rejected: {@link #field()} names it, relative to the object that refused it, and {@link #reason()}
+ * says why. The message is {@code field: reason}. Enclosing objects prefix the path with {@link #within}, giving
+ * e.g. {@code profiles[1].workloads[0].performance.latencyUs}. Single values parsed from text (a digest, a kernel
+ * version) do not know what their owner calls them: they leave the field empty and the owner names it.
  */
 public class ValidationException extends HwpException {
     private static final long serialVersionUID = 1L;
@@ -13,7 +15,7 @@ public class ValidationException extends HwpException {
     private final String reason;
 
     public ValidationException(String field, String reason) {
-        super(ErrorCode.INVALID_REQUEST, field + ": " + reason);
+        super(ErrorCode.INVALID_REQUEST, field == null || field.isEmpty() ? reason : field + ": " + reason);
         this.field = Objects.requireNonNull(field, "field");
         this.reason = Objects.requireNonNull(reason, "reason");
     }
@@ -26,9 +28,11 @@ public class ValidationException extends HwpException {
         return reason;
     }
 
-    /** The same rejection seen from an enclosing object: {@code parent.field} (or {@code parent[i].field}). */
+    /** The same rejection seen from an enclosing object: {@code parent.field}, {@code parent[i]...}, or {@code parent}. */
     public ValidationException within(String parent) {
-        String path = field.startsWith("[") ? parent + field : parent + "." + field;
+        String path = field.isEmpty() || parent.isEmpty()
+                ? parent + field
+                : field.startsWith("[") ? parent + field : parent + "." + field;
         ValidationException wrapped = new ValidationException(path, reason);
         wrapped.setStackTrace(getStackTrace());
         return wrapped;

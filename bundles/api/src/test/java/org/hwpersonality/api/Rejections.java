@@ -1,5 +1,6 @@
 package org.hwpersonality.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -8,13 +9,14 @@ import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 public final class Rejections {
     private Rejections() {}
 
+    /** {@code field} is the path relative to the refusing object; empty for single values parsed from text. */
     public static void assertRejected(ThrowingCallable construction, String field, String reasonFragment) {
         assertThatThrownBy(construction).isInstanceOf(ValidationException.class).satisfies(e -> {
             ValidationException v = (ValidationException) e;
-            org.assertj.core.api.Assertions.assertThat(v.field()).isEqualTo(field);
-            org.assertj.core.api.Assertions.assertThat(v.reason()).contains(reasonFragment);
-            org.assertj.core.api.Assertions.assertThat(v.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
-            org.assertj.core.api.Assertions.assertThat(v.getMessage()).startsWith(field + ": ");
+            assertThat(v.field()).isEqualTo(field);
+            assertThat(v.reason()).contains(reasonFragment);
+            assertThat(v.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+            assertThat(v.getMessage()).isEqualTo(field.isEmpty() ? v.reason() : field + ": " + v.reason());
         });
     }
 }

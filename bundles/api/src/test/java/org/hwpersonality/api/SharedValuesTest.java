@@ -16,11 +16,11 @@ class SharedValuesTest {
 
     @Test
     void sha256RejectsBadDigests() {
-        assertRejected(() -> new Sha256(null), "sha256", "is required");
-        assertRejected(() -> new Sha256("abc"), "sha256", "64 lower-case hexadecimal");
-        assertRejected(() -> new Sha256("g".repeat(64)), "sha256", "64 lower-case hexadecimal");
-        assertRejected(() -> new Sha256("A".repeat(64)), "sha256", "64 lower-case hexadecimal");
-        assertRejected(() -> Sha256.of(new byte[31]), "sha256", "32 bytes");
+        assertRejected(() -> new Sha256(null), "", "is required");
+        assertRejected(() -> new Sha256("abc"), "", "64 lower-case hexadecimal");
+        assertRejected(() -> new Sha256("g".repeat(64)), "", "64 lower-case hexadecimal");
+        assertRejected(() -> new Sha256("A".repeat(64)), "", "64 lower-case hexadecimal");
+        assertRejected(() -> Sha256.of(new byte[31]), "", "32 bytes");
     }
 
     @Test
@@ -34,10 +34,10 @@ class SharedValuesTest {
 
     @Test
     void kernelVersionRejectsNonVersions() {
-        assertRejected(() -> KernelVersion.of("linux"), "kernel", "kernel version");
-        assertRejected(() -> KernelVersion.of(""), "kernel", "kernel version");
-        assertRejected(() -> KernelVersion.of("5.15.0; rm -rf /"), "kernel", "kernel version");
-        assertRejected(() -> KernelVersion.of(null), "kernel", "is required");
+        assertRejected(() -> KernelVersion.of("linux"), "", "kernel version");
+        assertRejected(() -> KernelVersion.of(""), "", "kernel version");
+        assertRejected(() -> KernelVersion.of("5.15.0; rm -rf /"), "", "kernel version");
+        assertRejected(() -> KernelVersion.of(null), "", "is required");
     }
 
     @Test
@@ -57,21 +57,21 @@ class SharedValuesTest {
 
     @Test
     void kernelRangeRejectsMalformedAndEmptyRanges() {
-        assertRejected(() -> KernelRange.parse("5.4"), "kernelRange", "'[min,max)'");
-        assertRejected(() -> KernelRange.parse("[5.4,6.2]"), "kernelRange", "'[min,max)'");
-        assertRejected(() -> KernelRange.parse("[5.4,6.2,7)"), "kernelRange", "exactly one ','");
-        assertRejected(() -> KernelRange.parse("[6.2,5.4)"), "kernelRange", "must be below max");
-        assertRejected(() -> KernelRange.parse("[5.4,5.4)"), "kernelRange", "must be below max");
-        assertRejected(() -> KernelRange.parse(null), "kernelRange", "is required");
+        assertRejected(() -> KernelRange.parse("5.4"), "", "'[min,max)'");
+        assertRejected(() -> KernelRange.parse("[5.4,6.2]"), "", "'[min,max)'");
+        assertRejected(() -> KernelRange.parse("[5.4,6.2,7)"), "", "exactly one ','");
+        assertRejected(() -> KernelRange.parse("[6.2,5.4)"), "", "must be below max");
+        assertRejected(() -> KernelRange.parse("[5.4,5.4)"), "", "must be below max");
+        assertRejected(() -> KernelRange.parse(null), "", "is required");
     }
 
     @Test
     void osInfoNeedsALowerCaseFamily() {
         assertThat(OsInfo.of("linux", "5.15.0").kernel()).contains(KernelVersion.of("5.15.0"));
         assertThat(OsInfo.of("windows", null).kernel()).isEmpty();
-        assertRejected(() -> OsInfo.of("Linux", null), "os.family", "lower-case");
-        assertRejected(() -> OsInfo.of(null, null), "os.family", "is required");
-        assertRejected(() -> new OsInfo("linux", null), "os.kernel", "is required");
+        assertRejected(() -> OsInfo.of("Linux", null), "family", "lower-case");
+        assertRejected(() -> OsInfo.of(null, null), "family", "is required");
+        assertRejected(() -> new OsInfo("linux", null), "kernel", "is required");
     }
 
     @Test
@@ -118,6 +118,16 @@ class SharedValuesTest {
     }
 
     @Test
+    void singleValuesAreNamedByTheirOwner() {
+        assertRejected(() -> OsInfo.of("linux", "five"), "kernel", "kernel version");
+        ValidationException digest = new ValidationException("", "must be 64 lower-case hexadecimal digits");
+        assertThat(digest.getMessage()).isEqualTo("must be 64 lower-case hexadecimal digits");
+        assertThat(digest.within("fabric.bitstream").getMessage())
+                .isEqualTo("fabric.bitstream: must be 64 lower-case hexadecimal digits");
+        assertThat(new ValidationException("vendor", "r").within("").field()).isEqualTo("vendor");
+    }
+
+    @Test
     void errorCodesCarryTheirHttpStatus() {
         assertThat(ErrorCode.INVALID_REQUEST.httpStatus()).isEqualTo(400);
         assertThat(ErrorCode.NO_MATCHING_PROFILE.httpStatus()).isEqualTo(422);
@@ -130,6 +140,6 @@ class SharedValuesTest {
 
     @Test
     void rejectedTextIsShownSafely() {
-        assertRejected(() -> OsInfo.of("li\u0000nux", null), "os.family", "li\\u0000nux");
+        assertRejected(() -> OsInfo.of("li\u0000nux", null), "family", "li\\u0000nux");
     }
 }

@@ -21,23 +21,22 @@ public record Allocation(
         Instant createdAt,
         Instant updatedAt) {
     public Allocation {
-        Checks.id("allocation.id", id);
-        Checks.id("allocation.vmId", vmId);
-        Checks.id("allocation.personalityId", personalityId);
-        Checks.id("allocation.deviceId", deviceId);
-        Checks.id("allocation.regionId", regionId);
-        Checks.notNull("allocation.state", state);
-        Checks.notNull("allocation.driverPackageId", driverPackageId)
-                .ifPresent(p -> Checks.id("allocation.driverPackageId", p));
-        Checks.notNull("allocation.previousAllocationId", previousAllocationId)
-                .ifPresent(p -> Checks.id("allocation.previousAllocationId", p));
+        Checks.id("id", id);
+        Checks.id("vmId", vmId);
+        Checks.id("personalityId", personalityId);
+        Checks.id("deviceId", deviceId);
+        Checks.id("regionId", regionId);
+        Checks.notNull("state", state);
+        Checks.notNull("driverPackageId", driverPackageId).ifPresent(p -> Checks.id("driverPackageId", p));
+        Checks.notNull("previousAllocationId", previousAllocationId)
+                .ifPresent(p -> Checks.id("previousAllocationId", p));
         if (previousAllocationId.isPresent() && previousAllocationId.get().equals(id)) {
-            throw new ValidationException("allocation.previousAllocationId", "must not be the allocation itself");
+            throw new ValidationException("previousAllocationId", "must not be the allocation itself");
         }
-        Checks.notNull("allocation.createdAt", createdAt);
-        Checks.notNull("allocation.updatedAt", updatedAt);
+        Checks.notNull("createdAt", createdAt);
+        Checks.notNull("updatedAt", updatedAt);
         if (updatedAt.isBefore(createdAt)) {
-            throw new ValidationException("allocation.updatedAt", "must not be before createdAt");
+            throw new ValidationException("updatedAt", "must not be before createdAt");
         }
     }
 

@@ -21,13 +21,13 @@ public record MatchCandidate(
         Optional<Lineage> adjustment,
         List<String> reasons) {
     public MatchCandidate {
-        Checks.id("candidate.personalityId", personalityId);
-        Checks.id("candidate.deviceId", deviceId);
-        Checks.id("candidate.regionId", regionId);
-        Checks.notNull("candidate.expected", expected);
-        Checks.finite("candidate.score", score);
-        Checks.notNull("candidate.adjustment", adjustment);
-        reasons = Checks.list("candidate.reasons", reasons, 64);
+        Checks.id("personalityId", personalityId);
+        Checks.id("deviceId", deviceId);
+        Checks.id("regionId", regionId);
+        Checks.notNull("expected", expected);
+        Checks.finite("score", score);
+        Checks.notNull("adjustment", adjustment);
+        reasons = Checks.list("reasons", reasons, 64);
     }
 
     /** Whether the profile meets the request as stored, without adjustment. */

@@ -7,6 +7,6 @@ public record Reconfiguration(boolean performed, double durationMs) {
     public static final Reconfiguration NOT_NEEDED = new Reconfiguration(false, 0);
 
     public Reconfiguration {
-        Checks.nonNegative("reconfiguration.durationMs", durationMs);
+        Checks.nonNegative("durationMs", durationMs);
     }
 }

@@ -22,20 +22,20 @@ public record DriverFile(String path, Kind kind, long sizeBytes, Sha256 sha256) 
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._+-]{1,255}");
 
     public DriverFile {
-        Checks.notNull("file.path", path);
+        Checks.notNull("path", path);
         if (path.isEmpty() || path.length() > 1024 || path.startsWith("/") || path.endsWith("/")) {
             throw new ValidationException(
-                    "file.path", "must be a relative path of at most 1024 characters (was '" + path + "')");
+                    "path", "must be a relative path of at most 1024 characters (was '" + path + "')");
         }
         for (String segment : path.split("/", -1)) {
             if (segment.equals("..")
                     || segment.equals(".")
                     || !SEGMENT.matcher(segment).matches()) {
-                throw new ValidationException("file.path", "has an unsafe segment '" + segment + "' in '" + path + "'");
+                throw new ValidationException("path", "has an unsafe segment '" + segment + "' in '" + path + "'");
             }
         }
-        Checks.notNull("file.kind", kind);
-        Checks.nonNegative("file.sizeBytes", sizeBytes);
-        Checks.notNull("file.sha256", sha256);
+        Checks.notNull("kind", kind);
+        Checks.nonNegative("sizeBytes", sizeBytes);
+        Checks.notNull("sha256", sha256);
     }
 }

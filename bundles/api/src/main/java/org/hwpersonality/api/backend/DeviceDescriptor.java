@@ -13,12 +13,12 @@ public record DeviceDescriptor(
         List<RegionDescriptor> regions,
         DeviceHealth health) {
     public DeviceDescriptor {
-        Checks.id("device.id", id);
-        Checks.text("device.model", model, 256);
-        Checks.id("device.family", family);
-        interfaceId = Checks.interfaceId("device.interfaceId", interfaceId);
-        regions = Checks.nonEmptyList("device.regions", regions, 64);
-        Checks.unique("device.regions", regions, RegionDescriptor::id, "id");
-        Checks.notNull("device.health", health);
+        Checks.id("id", id);
+        Checks.text("model", model, 256);
+        Checks.id("family", family);
+        interfaceId = Checks.interfaceId("interfaceId", interfaceId);
+        regions = Checks.nonEmptyList("regions", regions, 64);
+        Checks.unique("regions", regions, RegionDescriptor::id, "id");
+        Checks.notNull("health", health);
     }
 }

@@ -14,10 +14,10 @@ public record RegionDescriptor(
         Optional<Sha256> loadedImage,
         Optional<String> loadedImageUuid) {
     public RegionDescriptor {
-        Checks.id("region.id", id);
-        Checks.notNull("region.kind", kind);
-        Checks.notNull("region.capacity", capacity);
-        Checks.notNull("region.loadedImage", loadedImage);
-        Checks.notNull("region.loadedImageUuid", loadedImageUuid);
+        Checks.id("id", id);
+        Checks.notNull("kind", kind);
+        Checks.notNull("capacity", capacity);
+        Checks.notNull("loadedImage", loadedImage);
+        Checks.notNull("loadedImageUuid", loadedImageUuid);
     }
 }

@@ -22,19 +22,19 @@ public record Device(
     public static final int MAX_REGIONS = 64;
 
     public Device {
-        Checks.id("device.id", id);
-        Checks.name("device.vendor", vendor);
-        Checks.text("device.model", model, 256);
-        Checks.id("device.family", family);
-        interfaceId = Checks.interfaceId("device.interfaceId", interfaceId);
-        Checks.name("device.backend", backend);
-        Checks.notNull("device.state", state);
-        Checks.notNull("device.health", health);
-        regions = Checks.nonEmptyList("device.regions", regions, MAX_REGIONS);
-        Checks.unique("device.regions", regions, Region::id, "id");
+        Checks.id("id", id);
+        Checks.name("vendor", vendor);
+        Checks.text("model", model, 256);
+        Checks.id("family", family);
+        interfaceId = Checks.interfaceId("interfaceId", interfaceId);
+        Checks.name("backend", backend);
+        Checks.notNull("state", state);
+        Checks.notNull("health", health);
+        regions = Checks.nonEmptyList("regions", regions, MAX_REGIONS);
+        Checks.unique("regions", regions, Region::id, "id");
         boolean full = regions.stream().anyMatch(r -> r.kind() == RegionKind.FULL);
         if (full && regions.size() > 1) {
-            throw new ValidationException("device.regions", "a FULL region must be the device's only region");
+            throw new ValidationException("regions", "a FULL region must be the device's only region");
         }
     }
 

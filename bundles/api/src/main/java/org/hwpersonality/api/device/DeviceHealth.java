@@ -8,8 +8,8 @@ public record DeviceHealth(boolean healthy, String message, Optional<Double> tem
     public static final DeviceHealth OK = new DeviceHealth(true, "ok", Optional.empty());
 
     public DeviceHealth {
-        message = Checks.optionalText("health.message", message, Checks.MAX_TEXT);
-        Checks.notNull("health.temperatureCelsius", temperatureCelsius);
-        temperatureCelsius.ifPresent(t -> Checks.finite("health.temperatureCelsius", t));
+        message = Checks.optionalText("message", message, Checks.MAX_TEXT);
+        Checks.notNull("temperatureCelsius", temperatureCelsius);
+        temperatureCelsius.ifPresent(t -> Checks.finite("temperatureCelsius", t));
     }
 }

@@ -17,13 +17,13 @@ public record Region(
         Optional<String> loadedPersonalityId,
         Optional<Sha256> loadedImage) {
     public Region {
-        Checks.id("region.id", id);
-        Checks.notNull("region.kind", kind);
-        Checks.notNull("region.capacity", capacity);
-        Checks.notNull("region.state", state);
-        Checks.notNull("region.loadedPersonalityId", loadedPersonalityId);
-        loadedPersonalityId.ifPresent(p -> Checks.id("region.loadedPersonalityId", p));
-        Checks.notNull("region.loadedImage", loadedImage);
+        Checks.id("id", id);
+        Checks.notNull("kind", kind);
+        Checks.notNull("capacity", capacity);
+        Checks.notNull("state", state);
+        Checks.notNull("loadedPersonalityId", loadedPersonalityId);
+        loadedPersonalityId.ifPresent(p -> Checks.id("loadedPersonalityId", p));
+        Checks.notNull("loadedImage", loadedImage);
     }
 
     /** An empty, free region. */

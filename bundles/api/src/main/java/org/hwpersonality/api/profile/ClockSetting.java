@@ -8,7 +8,7 @@ public record ClockSetting(String name, double frequencyMhz) {
     public static final double MAX_MHZ = 2000;
 
     public ClockSetting {
-        Checks.id("clock.name", name);
-        Checks.atMost("clock.frequencyMhz", Checks.positive("clock.frequencyMhz", frequencyMhz), MAX_MHZ);
+        Checks.id("name", name);
+        Checks.atMost("frequencyMhz", Checks.positive("frequencyMhz", frequencyMhz), MAX_MHZ);
     }
 }

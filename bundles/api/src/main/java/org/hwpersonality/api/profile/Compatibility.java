@@ -11,15 +11,15 @@ import org.hwpersonality.api.internal.Checks;
  */
 public record Compatibility(String vendor, String family, Set<String> interfaceIds) {
     public Compatibility {
-        Checks.name("compatibility.vendor", vendor);
-        Checks.id("compatibility.family", family);
+        Checks.name("vendor", vendor);
+        Checks.id("family", family);
         interfaceIds = interfaceIds == null
                 ? Set.of()
                 : Set.copyOf(interfaceIds.stream()
                         .map(Compatibility::normalizeInterfaceId)
                         .toList());
         if (interfaceIds.size() > 64) {
-            throw new ValidationException("compatibility.interfaceIds", "must have at most 64 entries");
+            throw new ValidationException("interfaceIds", "must have at most 64 entries");
         }
     }
 
@@ -28,7 +28,7 @@ public record Compatibility(String vendor, String family, Set<String> interfaceI
      * as vendor tools print both.
      */
     public static String normalizeInterfaceId(String id) {
-        return Checks.interfaceId("compatibility.interfaceIds[]", id);
+        return Checks.interfaceId("interfaceIds", id);
     }
 
     /** Whether a device of this vendor, family and shell interface can take the profile's image. */

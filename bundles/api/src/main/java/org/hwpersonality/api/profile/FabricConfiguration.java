@@ -13,10 +13,10 @@ import org.hwpersonality.api.internal.Checks;
 public record FabricConfiguration(
         Sha256 bitstream, RegionKind regionKind, Resources resources, List<ClockSetting> clocks) {
     public FabricConfiguration {
-        Checks.notNull("fabric.bitstream", bitstream);
-        Checks.notNull("fabric.regionKind", regionKind);
-        Checks.notNull("fabric.resources", resources);
-        clocks = Checks.list("fabric.clocks", clocks, 16);
-        Checks.unique("fabric.clocks", clocks, ClockSetting::name, "name");
+        Checks.notNull("bitstream", bitstream);
+        Checks.notNull("regionKind", regionKind);
+        Checks.notNull("resources", resources);
+        clocks = Checks.list("clocks", clocks, 16);
+        Checks.unique("clocks", clocks, ClockSetting::name, "name");
     }
 }

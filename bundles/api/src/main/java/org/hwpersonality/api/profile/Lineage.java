@@ -7,17 +7,17 @@ import org.hwpersonality.api.internal.Checks;
 /** Where a derived profile comes from: its parent and the tunable values that adjustment chose. */
 public record Lineage(String parentId, Map<String, Double> adjustments, String reason) {
     public Lineage {
-        Checks.id("lineage.parentId", parentId);
-        Checks.notNull("lineage.adjustments", adjustments);
+        Checks.id("parentId", parentId);
+        Checks.notNull("adjustments", adjustments);
         if (adjustments.size() > PersonalityProfile.MAX_TUNABLES) {
             throw new ValidationException(
-                    "lineage.adjustments", "must have at most " + PersonalityProfile.MAX_TUNABLES + " entries");
+                    "adjustments", "must have at most " + PersonalityProfile.MAX_TUNABLES + " entries");
         }
         adjustments.forEach((k, v) -> {
-            Checks.id("lineage.adjustments key", k);
-            Checks.finite("lineage.adjustments." + k, Checks.notNull("lineage.adjustments." + k, v));
+            Checks.id("adjustments key", k);
+            Checks.finite("adjustments." + k, Checks.notNull("adjustments." + k, v));
         });
         adjustments = Map.copyOf(adjustments);
-        reason = Checks.optionalText("lineage.reason", reason, Checks.MAX_TEXT);
+        reason = Checks.optionalText("reason", reason, Checks.MAX_TEXT);
     }
 }

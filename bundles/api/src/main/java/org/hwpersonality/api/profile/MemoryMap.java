@@ -10,8 +10,8 @@ public record MemoryMap(List<MemorySegment> segments) {
     public static final MemoryMap EMPTY = new MemoryMap(List.of());
 
     public MemoryMap {
-        segments = Checks.list("memoryMap.segments", segments, 256);
-        Checks.unique("memoryMap.segments", segments, MemorySegment::name, "name");
+        segments = Checks.list("segments", segments, 256);
+        Checks.unique("segments", segments, MemorySegment::name, "name");
         List<MemorySegment> sorted = segments.stream()
                 .sorted(Comparator.comparingLong(MemorySegment::baseAddress))
                 .toList();
@@ -20,8 +20,7 @@ public record MemoryMap(List<MemorySegment> segments) {
             MemorySegment current = sorted.get(i);
             if (Long.compareUnsigned(previous.endAddress(), current.baseAddress()) > 0) {
                 throw new ValidationException(
-                        "memoryMap.segments",
-                        "segment '" + current.name() + "' overlaps segment '" + previous.name() + "'");
+                        "segments", "segment '" + current.name() + "' overlaps segment '" + previous.name() + "'");
             }
         }
     }

@@ -17,13 +17,12 @@ public record MemorySegment(String name, MemoryKind kind, long baseAddress, long
     }
 
     public MemorySegment {
-        Checks.id("memorySegment.name", name);
-        Checks.notNull("memorySegment.kind", kind);
-        Checks.nonNegative("memorySegment.baseAddress", baseAddress);
-        Checks.positive("memorySegment.sizeBytes", sizeBytes);
+        Checks.id("name", name);
+        Checks.notNull("kind", kind);
+        Checks.nonNegative("baseAddress", baseAddress);
+        Checks.positive("sizeBytes", sizeBytes);
         if (baseAddress + sizeBytes < baseAddress) {
-            throw new ValidationException(
-                    "memorySegment.sizeBytes", "segment '" + name + "' runs past the 64-bit address space");
+            throw new ValidationException("sizeBytes", "segment '" + name + "' runs past the 64-bit address space");
         }
     }
 

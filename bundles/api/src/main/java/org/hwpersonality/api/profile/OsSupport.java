@@ -10,9 +10,9 @@ import org.hwpersonality.api.internal.Checks;
  */
 public record OsSupport(String family, KernelRange kernels, String driverName) {
     public OsSupport {
-        Checks.name("osSupport.family", family);
+        Checks.name("family", family);
         kernels = kernels == null ? KernelRange.ANY : kernels;
-        Checks.id("osSupport.driverName", driverName);
+        Checks.id("driverName", driverName);
     }
 
     /** Whether this entry covers the guest; a guest with no stated kernel is covered by the family alone. */

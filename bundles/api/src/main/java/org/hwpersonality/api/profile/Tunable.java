@@ -13,23 +13,22 @@ public record Tunable(String name, double min, double max, double step, double n
     public static final int MAX_STEPS = 10_000;
 
     public Tunable {
-        Checks.id("tunable.name", name);
-        Checks.positive("tunable.min", min);
-        Checks.finite("tunable.max", max);
-        Checks.positive("tunable.step", step);
-        Checks.finite("tunable.nominal", nominal);
+        Checks.id("name", name);
+        Checks.positive("min", min);
+        Checks.finite("max", max);
+        Checks.positive("step", step);
+        Checks.finite("nominal", nominal);
         if (max < min) {
-            throw new ValidationException("tunable.max", "must be at least min " + min + " (was " + max + ")");
+            throw new ValidationException("max", "must be at least min " + min + " (was " + max + ")");
         }
         if (nominal < min || nominal > max) {
             throw new ValidationException(
-                    "tunable.nominal", "must lie between min " + min + " and max " + max + " (was " + nominal + ")");
+                    "nominal", "must lie between min " + min + " and max " + max + " (was " + nominal + ")");
         }
         if ((max - min) / step > MAX_STEPS) {
-            throw new ValidationException(
-                    "tunable.step", "gives more than " + MAX_STEPS + " values between min and max");
+            throw new ValidationException("step", "gives more than " + MAX_STEPS + " values between min and max");
         }
-        Checks.notNull("tunable.effect", effect);
+        Checks.notNull("effect", effect);
     }
 
     /** Number of values on the grid. */

@@ -11,10 +11,10 @@ import org.hwpersonality.api.internal.Checks;
 public record TunableEffect(
         double throughputExponent, double latencyExponent, double powerExponent, double resourceExponent) {
     public TunableEffect {
-        exponent("effect.throughputExponent", throughputExponent);
-        exponent("effect.latencyExponent", latencyExponent);
-        exponent("effect.powerExponent", powerExponent);
-        exponent("effect.resourceExponent", resourceExponent);
+        exponent("throughputExponent", throughputExponent);
+        exponent("latencyExponent", latencyExponent);
+        exponent("powerExponent", powerExponent);
+        exponent("resourceExponent", resourceExponent);
     }
 
     private static void exponent(String field, double value) {

@@ -18,24 +18,23 @@ public record Metrics(
         Map<String, Double> other,
         Instant observedAt) {
     public Metrics {
-        Checks.notNull("metrics.throughputGops", throughputGops)
-                .ifPresent(v -> Checks.nonNegative("metrics.throughputGops", v));
-        Checks.notNull("metrics.latencyUs", latencyUs).ifPresent(v -> Checks.nonNegative("metrics.latencyUs", v));
-        Checks.notNull("metrics.powerWatts", powerWatts).ifPresent(v -> Checks.nonNegative("metrics.powerWatts", v));
-        Checks.notNull("metrics.utilization", utilization).ifPresent(v -> {
+        Checks.notNull("throughputGops", throughputGops).ifPresent(v -> Checks.nonNegative("throughputGops", v));
+        Checks.notNull("latencyUs", latencyUs).ifPresent(v -> Checks.nonNegative("latencyUs", v));
+        Checks.notNull("powerWatts", powerWatts).ifPresent(v -> Checks.nonNegative("powerWatts", v));
+        Checks.notNull("utilization", utilization).ifPresent(v -> {
             if (!(v >= 0 && v <= 1)) {
-                throw new ValidationException("metrics.utilization", "must lie in [0, 1] (was " + v + ")");
+                throw new ValidationException("utilization", "must lie in [0, 1] (was " + v + ")");
             }
         });
-        Checks.notNull("metrics.other", other);
+        Checks.notNull("other", other);
         if (other.size() > 64) {
-            throw new ValidationException("metrics.other", "must have at most 64 entries");
+            throw new ValidationException("other", "must have at most 64 entries");
         }
         other.forEach((k, v) -> {
-            Checks.id("metrics.other key", k);
-            Checks.finite("metrics.other." + k, Checks.notNull("metrics.other." + k, v));
+            Checks.id("other key", k);
+            Checks.finite("other." + k, Checks.notNull("other." + k, v));
         });
         other = Map.copyOf(other);
-        Checks.notNull("metrics.observedAt", observedAt);
+        Checks.notNull("observedAt", observedAt);
     }
 }

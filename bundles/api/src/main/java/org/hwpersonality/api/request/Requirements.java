@@ -21,24 +21,17 @@ public record Requirements(
     public static final long MAX_MEMORY_MB = 1L << 20;
 
     public Requirements {
-        Checks.notNull("requirements.minThroughputGops", minThroughputGops)
+        Checks.notNull("minThroughputGops", minThroughputGops)
                 .ifPresent(v -> Checks.atMost(
-                        "requirements.minThroughputGops",
-                        Checks.nonNegative("requirements.minThroughputGops", v),
-                        PerformanceFigures.MAX));
-        Checks.notNull("requirements.maxLatencyUs", maxLatencyUs)
-                .ifPresent(v -> Checks.atMost(
-                        "requirements.maxLatencyUs",
-                        Checks.positive("requirements.maxLatencyUs", v),
-                        PerformanceFigures.MAX));
-        Checks.notNull("requirements.maxPowerWatts", maxPowerWatts)
-                .ifPresent(v -> Checks.atMost(
-                        "requirements.maxPowerWatts",
-                        Checks.positive("requirements.maxPowerWatts", v),
-                        PerformanceFigures.MAX));
-        Checks.notNull("requirements.minMemoryMb", minMemoryMb)
-                .ifPresent(v -> Checks.atMost(
-                        "requirements.minMemoryMb", Checks.nonNegative("requirements.minMemoryMb", v), MAX_MEMORY_MB));
+                        "minThroughputGops", Checks.nonNegative("minThroughputGops", v), PerformanceFigures.MAX));
+        Checks.notNull("maxLatencyUs", maxLatencyUs)
+                .ifPresent(
+                        v -> Checks.atMost("maxLatencyUs", Checks.positive("maxLatencyUs", v), PerformanceFigures.MAX));
+        Checks.notNull("maxPowerWatts", maxPowerWatts)
+                .ifPresent(v ->
+                        Checks.atMost("maxPowerWatts", Checks.positive("maxPowerWatts", v), PerformanceFigures.MAX));
+        Checks.notNull("minMemoryMb", minMemoryMb)
+                .ifPresent(v -> Checks.atMost("minMemoryMb", Checks.nonNegative("minMemoryMb", v), MAX_MEMORY_MB));
     }
 
     /** The requirements these figures (and this much device memory) miss, as readable reasons; empty if all met. */

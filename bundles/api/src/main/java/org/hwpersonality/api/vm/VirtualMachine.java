@@ -7,9 +7,9 @@ import org.hwpersonality.api.internal.Checks;
 /** A registered VM: its ID, a name for operators, its OS, and whether its token is still accepted. */
 public record VirtualMachine(String id, String name, OsInfo os, boolean tokenRevoked, Instant registeredAt) {
     public VirtualMachine {
-        Checks.id("vm.id", id);
-        Checks.id("vm.name", name);
-        Checks.notNull("vm.os", os);
-        Checks.notNull("vm.registeredAt", registeredAt);
+        Checks.id("id", id);
+        Checks.id("name", name);
+        Checks.notNull("os", os);
+        Checks.notNull("registeredAt", registeredAt);
     }
 }

@@ -39,21 +39,17 @@ class AllocationTest {
 
     @Test
     void allocationRules() {
-        assertRejected(() -> with(reserved, "id", null), "allocation.id", "is required");
-        assertRejected(() -> with(reserved, "vmId", "a b"), "allocation.vmId", "letters");
-        assertRejected(() -> with(reserved, "personalityId", ""), "allocation.personalityId", "letters");
-        assertRejected(() -> with(reserved, "deviceId", "/dev/x"), "allocation.deviceId", "letters");
-        assertRejected(() -> with(reserved, "regionId", null), "allocation.regionId", "is required");
-        assertRejected(() -> with(reserved, "state", null), "allocation.state", "is required");
+        assertRejected(() -> with(reserved, "id", null), "id", "is required");
+        assertRejected(() -> with(reserved, "vmId", "a b"), "vmId", "letters");
+        assertRejected(() -> with(reserved, "personalityId", ""), "personalityId", "letters");
+        assertRejected(() -> with(reserved, "deviceId", "/dev/x"), "deviceId", "letters");
+        assertRejected(() -> with(reserved, "regionId", null), "regionId", "is required");
+        assertRejected(() -> with(reserved, "state", null), "state", "is required");
+        assertRejected(() -> with(reserved, "driverPackageId", Optional.of("?")), "driverPackageId", "letters");
         assertRejected(
-                () -> with(reserved, "driverPackageId", Optional.of("?")), "allocation.driverPackageId", "letters");
-        assertRejected(
-                () -> with(reserved, "previousAllocationId", Optional.of("a-1")),
-                "allocation.previousAllocationId",
-                "itself");
-        assertRejected(
-                () -> with(reserved, "updatedAt", T0.minusSeconds(1)), "allocation.updatedAt", "before createdAt");
-        assertRejected(() -> with(reserved, "createdAt", null), "allocation.createdAt", "is required");
+                () -> with(reserved, "previousAllocationId", Optional.of("a-1")), "previousAllocationId", "itself");
+        assertRejected(() -> with(reserved, "updatedAt", T0.minusSeconds(1)), "updatedAt", "before createdAt");
+        assertRejected(() -> with(reserved, "createdAt", null), "createdAt", "is required");
     }
 
     @Test
@@ -81,9 +77,9 @@ class AllocationTest {
                 () -> new MatchResult(MatchOutcome.NO_MATCHING_PROFILE, List.of(candidate), List.of()),
                 "candidates",
                 "must be empty for NO_MATCHING_PROFILE");
-        assertRejected(() -> with(candidate, "score", Double.NaN), "candidate.score", "finite");
-        assertRejected(() -> with(candidate, "expected", null), "candidate.expected", "is required");
-        assertRejected(() -> new Reconfiguration(true, -1), "reconfiguration.durationMs", "zero or more");
+        assertRejected(() -> with(candidate, "score", Double.NaN), "score", "finite");
+        assertRejected(() -> with(candidate, "expected", null), "expected", "is required");
+        assertRejected(() -> new Reconfiguration(true, -1), "durationMs", "zero or more");
     }
 
     @Test

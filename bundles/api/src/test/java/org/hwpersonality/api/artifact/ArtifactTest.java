@@ -52,16 +52,16 @@ class ArtifactTest {
 
     @Test
     void driverFilePathsAreSafe() {
-        assertRejected(() -> with(module, "path", "/etc/passwd"), "file.path", "relative path");
-        assertRejected(() -> with(module, "path", "lib/../../etc/passwd"), "file.path", "unsafe segment '..'");
-        assertRejected(() -> with(module, "path", "lib/./x"), "file.path", "unsafe segment '.'");
-        assertRejected(() -> with(module, "path", "lib//x"), "file.path", "unsafe segment ''");
-        assertRejected(() -> with(module, "path", "lib/"), "file.path", "relative path");
-        assertRejected(() -> with(module, "path", "a\\b"), "file.path", "unsafe segment");
-        assertRejected(() -> with(module, "path", ""), "file.path", "relative path");
-        assertRejected(() -> with(module, "kind", null), "file.kind", "is required");
-        assertRejected(() -> with(module, "sizeBytes", -1L), "file.sizeBytes", "zero or more");
-        assertRejected(() -> with(module, "sha256", null), "file.sha256", "is required");
+        assertRejected(() -> with(module, "path", "/etc/passwd"), "path", "relative path");
+        assertRejected(() -> with(module, "path", "lib/../../etc/passwd"), "path", "unsafe segment '..'");
+        assertRejected(() -> with(module, "path", "lib/./x"), "path", "unsafe segment '.'");
+        assertRejected(() -> with(module, "path", "lib//x"), "path", "unsafe segment ''");
+        assertRejected(() -> with(module, "path", "lib/"), "path", "relative path");
+        assertRejected(() -> with(module, "path", "a\\b"), "path", "unsafe segment");
+        assertRejected(() -> with(module, "path", ""), "path", "relative path");
+        assertRejected(() -> with(module, "kind", null), "kind", "is required");
+        assertRejected(() -> with(module, "sizeBytes", -1L), "sizeBytes", "zero or more");
+        assertRejected(() -> with(module, "sha256", null), "sha256", "is required");
     }
 
     @Test

@@ -30,11 +30,11 @@ class BackendTypesTest {
                 List.of(region),
                 DeviceHealth.OK);
         assertThat(d.regions()).containsExactly(region);
-        assertRejected(() -> with(d, "interfaceId", "zz"), "device.interfaceId", "UUID");
-        assertRejected(() -> with(d, "regions", List.of()), "device.regions", "at least one");
-        assertRejected(() -> with(d, "regions", List.of(region, region)), "device.regions[1].id", "duplicate");
-        assertRejected(() -> with(d, "health", null), "device.health", "is required");
-        assertRejected(() -> with(region, "loadedImageUuid", null), "region.loadedImageUuid", "is required");
+        assertRejected(() -> with(d, "interfaceId", "zz"), "interfaceId", "UUID");
+        assertRejected(() -> with(d, "regions", List.of()), "regions", "at least one");
+        assertRejected(() -> with(d, "regions", List.of(region, region)), "regions[1].id", "duplicate");
+        assertRejected(() -> with(d, "health", null), "health", "is required");
+        assertRejected(() -> with(region, "loadedImageUuid", null), "loadedImageUuid", "is required");
     }
 
     @Test

@@ -47,19 +47,19 @@ class DeviceTest {
 
     @Test
     void deviceRules() {
-        assertRejected(() -> with(device, "id", " "), "device.id", "letters");
-        assertRejected(() -> with(device, "vendor", "SIM"), "device.vendor", "lower-case");
-        assertRejected(() -> with(device, "model", ""), "device.model", "blank");
-        assertRejected(() -> with(device, "interfaceId", "xyz"), "device.interfaceId", "UUID");
-        assertRejected(() -> with(device, "backend", null), "device.backend", "is required");
-        assertRejected(() -> with(device, "state", null), "device.state", "is required");
-        assertRejected(() -> with(device, "health", null), "device.health", "is required");
-        assertRejected(() -> with(device, "regions", List.of()), "device.regions", "at least one");
-        assertRejected(() -> with(device, "regions", List.of(r0, r0)), "device.regions[1].id", "duplicate");
+        assertRejected(() -> with(device, "id", " "), "id", "letters");
+        assertRejected(() -> with(device, "vendor", "SIM"), "vendor", "lower-case");
+        assertRejected(() -> with(device, "model", ""), "model", "blank");
+        assertRejected(() -> with(device, "interfaceId", "xyz"), "interfaceId", "UUID");
+        assertRejected(() -> with(device, "backend", null), "backend", "is required");
+        assertRejected(() -> with(device, "state", null), "state", "is required");
+        assertRejected(() -> with(device, "health", null), "health", "is required");
+        assertRejected(() -> with(device, "regions", List.of()), "regions", "at least one");
+        assertRejected(() -> with(device, "regions", List.of(r0, r0)), "regions[1].id", "duplicate");
         Region full = Region.free("f", RegionKind.FULL, Samples.resources());
         assertRejected(
                 () -> with(device, "regions", List.of(full, r0)),
-                "device.regions",
+                "regions",
                 "FULL region must be the device's only region");
         assertThat(with(device, "regions", List.of(full)).regions()).containsExactly(full);
     }
@@ -68,20 +68,18 @@ class DeviceTest {
     void regionRules() {
         assertThat(RegionState.FREE.isAllocatable()).isTrue();
         assertThat(RegionState.FAILED.isAllocatable()).isFalse();
-        assertRejected(() -> with(r0, "id", ""), "region.id", "letters");
-        assertRejected(() -> with(r0, "kind", null), "region.kind", "is required");
-        assertRejected(() -> with(r0, "capacity", null), "region.capacity", "is required");
-        assertRejected(() -> with(r0, "state", null), "region.state", "is required");
-        assertRejected(
-                () -> with(r0, "loadedPersonalityId", Optional.of("a b")), "region.loadedPersonalityId", "letters");
-        assertRejected(() -> with(r0, "loadedImage", null), "region.loadedImage", "is required");
+        assertRejected(() -> with(r0, "id", ""), "id", "letters");
+        assertRejected(() -> with(r0, "kind", null), "kind", "is required");
+        assertRejected(() -> with(r0, "capacity", null), "capacity", "is required");
+        assertRejected(() -> with(r0, "state", null), "state", "is required");
+        assertRejected(() -> with(r0, "loadedPersonalityId", Optional.of("a b")), "loadedPersonalityId", "letters");
+        assertRejected(() -> with(r0, "loadedImage", null), "loadedImage", "is required");
     }
 
     @Test
     void healthRules() {
-        assertRejected(
-                () -> new DeviceHealth(true, "ok", Optional.of(Double.NaN)), "health.temperatureCelsius", "finite");
-        assertRejected(() -> new DeviceHealth(true, "ok", null), "health.temperatureCelsius", "is required");
+        assertRejected(() -> new DeviceHealth(true, "ok", Optional.of(Double.NaN)), "temperatureCelsius", "finite");
+        assertRejected(() -> new DeviceHealth(true, "ok", null), "temperatureCelsius", "is required");
         assertThat(new DeviceHealth(true, null, Optional.empty()).message()).isEmpty();
     }
 }

@@ -24,21 +24,18 @@ class MemoryMapTest {
     void overlapsAndDuplicatesAreRefused() {
         assertRejected(
                 () -> new MemoryMap(List.of(segment("a", 0, 4096), segment("b", 4095, 10))),
-                "memoryMap.segments",
+                "segments",
                 "segment 'b' overlaps segment 'a'");
         assertRejected(
-                () -> new MemoryMap(List.of(segment("a", 0, 1), segment("a", 10, 1))),
-                "memoryMap.segments[1].name",
-                "duplicate");
+                () -> new MemoryMap(List.of(segment("a", 0, 1), segment("a", 10, 1))), "segments[1].name", "duplicate");
     }
 
     @Test
     void segmentRules() {
-        assertRejected(() -> segment("a", -1, 1), "memorySegment.baseAddress", "zero or more");
-        assertRejected(() -> segment("a", 0, 0), "memorySegment.sizeBytes", "greater than zero");
-        assertRejected(
-                () -> segment("a", Long.MAX_VALUE, 2), "memorySegment.sizeBytes", "past the 64-bit address space");
-        assertRejected(() -> new MemorySegment("a", null, 0, 1), "memorySegment.kind", "is required");
-        assertRejected(() -> segment("a b", 0, 1), "memorySegment.name", "letters");
+        assertRejected(() -> segment("a", -1, 1), "baseAddress", "zero or more");
+        assertRejected(() -> segment("a", 0, 0), "sizeBytes", "greater than zero");
+        assertRejected(() -> segment("a", Long.MAX_VALUE, 2), "sizeBytes", "past the 64-bit address space");
+        assertRejected(() -> new MemorySegment("a", null, 0, 1), "kind", "is required");
+        assertRejected(() -> segment("a b", 0, 1), "name", "letters");
     }
 }

@@ -125,38 +125,36 @@ class PersonalityProfileTest {
     void partsValidateTheirOwnFields() {
         assertRejected(() -> new WorkloadProfile("ML", new PerformanceFigures(1, 1, 1)), "workload", "lower-case");
         assertRejected(() -> new WorkloadProfile("ml", null), "performance", "is required");
-        assertRejected(() -> new OsSupport("Linux", KernelRange.ANY, "drv"), "osSupport.family", "lower-case");
-        assertRejected(() -> new OsSupport("linux", KernelRange.ANY, "bad name"), "osSupport.driverName", "letters");
+        assertRejected(() -> new OsSupport("Linux", KernelRange.ANY, "drv"), "family", "lower-case");
+        assertRejected(() -> new OsSupport("linux", KernelRange.ANY, "bad name"), "driverName", "letters");
         assertThat(new OsSupport("linux", null, "drv").kernels()).isEqualTo(KernelRange.ANY);
         assertThat(new OsSupport("linux", KernelRange.parse("[5.4,)"), "drv").covers(OsInfo.of("linux", null)))
                 .isTrue();
-        assertRejected(() -> new ClockSetting("kernel", 0), "clock.frequencyMhz", "greater than zero");
-        assertRejected(() -> new ClockSetting("kernel", 5000), "clock.frequencyMhz", "at most 2000");
-        assertRejected(() -> new ClockSetting("", 100), "clock.name", "letters");
-        assertRejected(() -> new PeripheralSetting("qsfp0", Map.of(" ", "x")), "peripheral.settings key", "blank");
+        assertRejected(() -> new ClockSetting("kernel", 0), "frequencyMhz", "greater than zero");
+        assertRejected(() -> new ClockSetting("kernel", 5000), "frequencyMhz", "at most 2000");
+        assertRejected(() -> new ClockSetting("", 100), "name", "letters");
+        assertRejected(() -> new PeripheralSetting("qsfp0", Map.of(" ", "x")), "settings key", "blank");
         assertRejected(
-                () -> new PeripheralSetting("qsfp0", Map.of("k", "v".repeat(4097))),
-                "peripheral.settings.k",
-                "at most 4096");
+                () -> new PeripheralSetting("qsfp0", Map.of("k", "v".repeat(4097))), "settings.k", "at most 4096");
         ClockSetting c = new ClockSetting("kernel", 300);
         assertRejected(
                 () -> new FabricConfiguration(
                         Samples.IMAGE, valid.fabric().regionKind(), Samples.resources(), List.of(c, c)),
-                "fabric.clocks[1].name",
+                "clocks[1].name",
                 "duplicate");
         assertRejected(
                 () -> new FabricConfiguration(null, valid.fabric().regionKind(), Samples.resources(), List.of()),
-                "fabric.bitstream",
+                "bitstream",
                 "is required");
         assertRejected(
                 () -> new FabricConfiguration(Samples.IMAGE, null, Samples.resources(), List.of()),
-                "fabric.regionKind",
+                "regionKind",
                 "is required");
         assertRejected(
                 () -> new FabricConfiguration(Samples.IMAGE, valid.fabric().regionKind(), null, List.of()),
-                "fabric.resources",
+                "resources",
                 "is required");
-        assertRejected(() -> new Lineage("p", Map.of("clock", Double.NaN), ""), "lineage.adjustments.clock", "finite");
-        assertRejected(() -> new Lineage("p", null, ""), "lineage.adjustments", "is required");
+        assertRejected(() -> new Lineage("p", Map.of("clock", Double.NaN), ""), "adjustments.clock", "finite");
+        assertRejected(() -> new Lineage("p", null, ""), "adjustments", "is required");
     }
 }

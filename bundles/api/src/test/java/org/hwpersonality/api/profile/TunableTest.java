@@ -23,13 +23,13 @@ class TunableTest {
 
     @Test
     void rangeRules() {
-        assertRejected(() -> new Tunable("t", 0, 10, 1, 5, CLOCK), "tunable.min", "greater than zero");
-        assertRejected(() -> new Tunable("t", 10, 5, 1, 5, CLOCK), "tunable.max", "at least min");
-        assertRejected(() -> new Tunable("t", 1, 10, 0, 5, CLOCK), "tunable.step", "greater than zero");
-        assertRejected(() -> new Tunable("t", 1, 10, 1, 11, CLOCK), "tunable.nominal", "between min 1.0 and max 10.0");
-        assertRejected(() -> new Tunable("t", 1, 1e9, 1, 5, CLOCK), "tunable.step", "more than 10000 values");
-        assertRejected(() -> new Tunable("t", 1, Double.NaN, 1, 5, CLOCK), "tunable.max", "finite");
-        assertRejected(() -> new Tunable("t", 1, 10, 1, 5, null), "tunable.effect", "is required");
+        assertRejected(() -> new Tunable("t", 0, 10, 1, 5, CLOCK), "min", "greater than zero");
+        assertRejected(() -> new Tunable("t", 10, 5, 1, 5, CLOCK), "max", "at least min");
+        assertRejected(() -> new Tunable("t", 1, 10, 0, 5, CLOCK), "step", "greater than zero");
+        assertRejected(() -> new Tunable("t", 1, 10, 1, 11, CLOCK), "nominal", "between min 1.0 and max 10.0");
+        assertRejected(() -> new Tunable("t", 1, 1e9, 1, 5, CLOCK), "step", "more than 10000 values");
+        assertRejected(() -> new Tunable("t", 1, Double.NaN, 1, 5, CLOCK), "max", "finite");
+        assertRejected(() -> new Tunable("t", 1, 10, 1, 5, null), "effect", "is required");
     }
 
     @Test
@@ -40,10 +40,10 @@ class TunableTest {
         assertThat(faster.latencyUs()).isCloseTo(32, within(1e-9));
         assertThat(faster.powerWatts()).isCloseTo(75, within(1e-9));
         assertThat(new TunableEffect(1, 0, 1, 1).resourceFactor(2)).isEqualTo(2);
-        assertRejected(() -> new TunableEffect(5, 0, 0, 0), "effect.throughputExponent", "[-4, 4]");
-        assertRejected(() -> new TunableEffect(0, Double.NaN, 0, 0), "effect.latencyExponent", "finite");
-        assertRejected(() -> new TunableEffect(0, 0, -4.5, 0), "effect.powerExponent", "[-4, 4]");
-        assertRejected(() -> new TunableEffect(0, 0, 0, 9), "effect.resourceExponent", "[-4, 4]");
+        assertRejected(() -> new TunableEffect(5, 0, 0, 0), "throughputExponent", "[-4, 4]");
+        assertRejected(() -> new TunableEffect(0, Double.NaN, 0, 0), "latencyExponent", "finite");
+        assertRejected(() -> new TunableEffect(0, 0, -4.5, 0), "powerExponent", "[-4, 4]");
+        assertRejected(() -> new TunableEffect(0, 0, 0, 9), "resourceExponent", "[-4, 4]");
         assertRejected(() -> CLOCK.apply(nominal, 0), "ratio", "greater than zero");
     }
 }

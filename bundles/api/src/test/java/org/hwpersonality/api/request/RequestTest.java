@@ -48,16 +48,16 @@ class RequestTest {
 
     @Test
     void requirementRanges() {
-        assertRejected(() -> requirements(-1.0, null, null, null), "requirements.minThroughputGops", "zero or more");
-        assertRejected(() -> requirements(Double.NaN, null, null, null), "requirements.minThroughputGops", "finite");
-        assertRejected(() -> requirements(2e9, null, null, null), "requirements.minThroughputGops", "at most");
-        assertRejected(() -> requirements(null, 0.0, null, null), "requirements.maxLatencyUs", "greater than zero");
-        assertRejected(() -> requirements(null, null, -5.0, null), "requirements.maxPowerWatts", "greater than zero");
-        assertRejected(() -> requirements(null, null, null, -1L), "requirements.minMemoryMb", "zero or more");
-        assertRejected(() -> requirements(null, null, null, 1L << 21), "requirements.minMemoryMb", "at most");
+        assertRejected(() -> requirements(-1.0, null, null, null), "minThroughputGops", "zero or more");
+        assertRejected(() -> requirements(Double.NaN, null, null, null), "minThroughputGops", "finite");
+        assertRejected(() -> requirements(2e9, null, null, null), "minThroughputGops", "at most");
+        assertRejected(() -> requirements(null, 0.0, null, null), "maxLatencyUs", "greater than zero");
+        assertRejected(() -> requirements(null, null, -5.0, null), "maxPowerWatts", "greater than zero");
+        assertRejected(() -> requirements(null, null, null, -1L), "minMemoryMb", "zero or more");
+        assertRejected(() -> requirements(null, null, null, 1L << 21), "minMemoryMb", "at most");
         assertRejected(
                 () -> new Requirements(null, Optional.empty(), Optional.empty(), Optional.empty()),
-                "requirements.minThroughputGops",
+                "minThroughputGops",
                 "is required");
     }
 
@@ -74,33 +74,31 @@ class RequestTest {
     @Test
     void metricsRules() {
         assertThat(metrics(0.5, Map.of("queueDepth", 12.0)).other()).containsEntry("queueDepth", 12.0);
-        assertRejected(() -> metrics(1.5, Map.of()), "metrics.utilization", "[0, 1]");
-        assertRejected(() -> metrics(Double.NaN, Map.of()), "metrics.utilization", "[0, 1]");
+        assertRejected(() -> metrics(1.5, Map.of()), "utilization", "[0, 1]");
+        assertRejected(() -> metrics(Double.NaN, Map.of()), "utilization", "[0, 1]");
         assertRejected(
-                () -> metrics(null, Map.of("queueDepth", Double.POSITIVE_INFINITY)),
-                "metrics.other.queueDepth",
-                "finite");
-        assertRejected(() -> metrics(null, Map.of("bad key", 1.0)), "metrics.other key", "letters");
-        assertRejected(() -> metrics(null, null), "metrics.other", "is required");
+                () -> metrics(null, Map.of("queueDepth", Double.POSITIVE_INFINITY)), "other.queueDepth", "finite");
+        assertRejected(() -> metrics(null, Map.of("bad key", 1.0)), "other key", "letters");
+        assertRejected(() -> metrics(null, null), "other", "is required");
         assertRejected(
                 () -> new Metrics(
                         Optional.of(-1.0), Optional.empty(), Optional.empty(), Optional.empty(), Map.of(), NOW),
-                "metrics.throughputGops",
+                "throughputGops",
                 "zero or more");
         assertRejected(
                 () -> new Metrics(
                         Optional.empty(), Optional.of(-1.0), Optional.empty(), Optional.empty(), Map.of(), NOW),
-                "metrics.latencyUs",
+                "latencyUs",
                 "zero or more");
         assertRejected(
                 () -> new Metrics(
                         Optional.empty(), Optional.empty(), Optional.of(-1.0), Optional.empty(), Map.of(), NOW),
-                "metrics.powerWatts",
+                "powerWatts",
                 "zero or more");
         assertRejected(
                 () -> new Metrics(
                         Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Map.of(), null),
-                "metrics.observedAt",
+                "observedAt",
                 "is required");
     }
 

@@ -12,10 +12,10 @@ class VmTest {
 
     @Test
     void vmRules() {
-        assertRejected(() -> new VirtualMachine("vm 1", "n", vm.os(), false, T0), "vm.id", "letters");
-        assertRejected(() -> new VirtualMachine("vm-1", "", vm.os(), false, T0), "vm.name", "letters");
-        assertRejected(() -> new VirtualMachine("vm-1", "n", null, false, T0), "vm.os", "is required");
-        assertRejected(() -> new VirtualMachine("vm-1", "n", vm.os(), false, null), "vm.registeredAt", "is required");
+        assertRejected(() -> new VirtualMachine("vm 1", "n", vm.os(), false, T0), "id", "letters");
+        assertRejected(() -> new VirtualMachine("vm-1", "", vm.os(), false, T0), "name", "letters");
+        assertRejected(() -> new VirtualMachine("vm-1", "n", null, false, T0), "os", "is required");
+        assertRejected(() -> new VirtualMachine("vm-1", "n", vm.os(), false, null), "registeredAt", "is required");
     }
 
     @Test
