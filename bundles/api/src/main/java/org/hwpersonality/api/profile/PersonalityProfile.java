@@ -99,10 +99,6 @@ public record PersonalityProfile(
         return osSupport.stream().anyMatch(s -> s.covers(os));
     }
 
-    public boolean isRetired() {
-        return status == ProfileStatus.RETIRED;
-    }
-
     /** This profile, retired. */
     public PersonalityProfile retired() {
         return new PersonalityProfile(

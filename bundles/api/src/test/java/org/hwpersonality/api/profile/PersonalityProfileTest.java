@@ -28,7 +28,7 @@ class PersonalityProfileTest {
         assertThat(valid.supports(OsInfo.of("linux", "5.15.0-91-generic"))).isTrue();
         assertThat(valid.supports(OsInfo.of("linux", "6.10"))).isFalse();
         assertThat(valid.supports(OsInfo.of("windows", null))).isFalse();
-        assertThat(valid.isRetired()).isFalse();
+        assertThat(valid.status()).isEqualTo(ProfileStatus.ACTIVE);
         assertThat(valid.retired().status()).isEqualTo(ProfileStatus.RETIRED);
         assertThat(valid.retired().personalityId()).isEqualTo(valid.personalityId());
     }
