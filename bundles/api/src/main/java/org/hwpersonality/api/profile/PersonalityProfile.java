@@ -99,8 +99,8 @@ public record PersonalityProfile(
         return osSupport.stream().anyMatch(s -> s.covers(os));
     }
 
-    /** This profile, retired. */
-    public PersonalityProfile retired() {
+    /** This profile with another status (the only thing that changes once a profile is stored). */
+    public PersonalityProfile withStatus(ProfileStatus newStatus) {
         return new PersonalityProfile(
                 personalityId,
                 name,
@@ -115,7 +115,7 @@ public record PersonalityProfile(
                 tunables,
                 origin,
                 lineage,
-                ProfileStatus.RETIRED,
+                newStatus,
                 createdAt);
     }
 }

@@ -29,8 +29,8 @@ class PersonalityProfileTest {
         assertThat(valid.supports(OsInfo.of("linux", "6.10"))).isFalse();
         assertThat(valid.supports(OsInfo.of("windows", null))).isFalse();
         assertThat(valid.status()).isEqualTo(ProfileStatus.ACTIVE);
-        assertThat(valid.retired().status()).isEqualTo(ProfileStatus.RETIRED);
-        assertThat(valid.retired().personalityId()).isEqualTo(valid.personalityId());
+        assertThat(valid.withStatus(ProfileStatus.RETIRED).status()).isEqualTo(ProfileStatus.RETIRED);
+        assertThat(valid.withStatus(ProfileStatus.RETIRED).personalityId()).isEqualTo(valid.personalityId());
     }
 
     @Test

@@ -1,0 +1,117 @@
+package org.hwpersonality.repository.internal;
+
+import java.sql.SQLException;
+import java.util.function.Function;
+import javax.persistence.EntityManager;
+import javax.persistence.EntityManagerFactory;
+import javax.persistence.EntityTransaction;
+import javax.persistence.OptimisticLockException;
+import javax.persistence.PersistenceException;
+import javax.sql.DataSource;
+import org.hwpersonality.api.ErrorCode;
+import org.hwpersonality.api.HwpException;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * The HWP database: brings the schema up to date when it starts, then runs resource-local transactions over
+ * the persistence unit {@code hwp}. A failed commit rolls back; a constraint violation or a lost
+ * optimistic-lock race becomes a {@link ErrorCode#CONFLICT}.
+ */
+@Component(service = Database.class, immediate = true, configurationPid = Database.PID)
+@Designate(ocd = Database.Config.class)
+public final class Database {
+    static final String PID = "org.hwpersonality.repository";
+
+    /** Which DataSource and persistence unit HWP uses. */
+    @ObjectClassDefinition(
+            name = "HWP Repository",
+            description = "The database that holds every profile, device, allocation, VM and event of HWP.")
+    public @interface Config {
+        @AttributeDefinition(
+                name = "DataSource",
+                description =
+                        "Filter selecting the DataSource (made by pax-jdbc-config from etc/org.ops4j.datasource-hwp.cfg).")
+        String dataSource_target() default "(osgi.jndi.service.name=hwp)";
+
+        @AttributeDefinition(name = "Persistence unit", description = "Filter selecting HWP's EntityManagerFactory.")
+        String entityManagerFactory_target() default "(osgi.unit.name=hwp)";
+    }
+
+    private final EntityManagerFactory emf;
+    private final String schemaVersion;
+
+    /** Migrates the schema of {@code dataSource}, then serves transactions of {@code emf} (which uses it). */
+    @Activate
+    public Database(
+            @Reference(name = "dataSource", target = "(osgi.jndi.service.name=hwp)") DataSource dataSource,
+            @Reference(name = "entityManagerFactory", target = "(osgi.unit.name=hwp)") EntityManagerFactory emf) {
+        this.schemaVersion = SchemaMigrations.migrate(dataSource);
+        this.emf = emf;
+    }
+
+    /** The schema version the database is at. */
+    public String schemaVersion() {
+        return schemaVersion;
+    }
+
+    /** Runs {@code work} in one transaction and commits it. */
+    public <T> T inTransaction(Function<EntityManager, T> work) {
+        EntityManager em = emf.createEntityManager();
+        EntityTransaction tx = em.getTransaction();
+        try {
+            tx.begin();
+            T result = work.apply(em);
+            tx.commit();
+            return result;
+        } catch (OptimisticLockException e) {
+            throw new HwpException(ErrorCode.CONFLICT, "a concurrent change won; try again", e);
+        } catch (PersistenceException e) {
+            if (isConstraintViolation(e)) {
+                throw new HwpException(
+                        ErrorCode.CONFLICT, "the change conflicts with stored data: " + rootMessage(e), e);
+            }
+            throw e;
+        } finally {
+            if (tx.isActive()) {
+                tx.rollback();
+            }
+            em.close();
+        }
+    }
+
+    /** Runs read-only {@code work} outside a transaction. */
+    public <T> T read(Function<EntityManager, T> work) {
+        EntityManager em = emf.createEntityManager();
+        try {
+            return work.apply(em);
+        } finally {
+            em.close();
+        }
+    }
+
+    /** SQLState class 23: integrity constraint violation (unique key, foreign key, not null). */
+    private static boolean isConstraintViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql
+                    && sql.getSQLState() != null
+                    && sql.getSQLState().startsWith("23")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.toString() : root.getMessage();
+        return message.lines().findFirst().orElse(message);
+    }
+}

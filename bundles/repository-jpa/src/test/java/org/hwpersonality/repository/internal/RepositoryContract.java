@@ -1,0 +1,438 @@
+package org.hwpersonality.repository.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javax.persistence.EntityManager;
+import org.hwpersonality.api.ErrorCode;
+import org.hwpersonality.api.HwpException;
+import org.hwpersonality.api.OsInfo;
+import org.hwpersonality.api.Resources;
+import org.hwpersonality.api.Sha256;
+import org.hwpersonality.api.allocation.Allocation;
+import org.hwpersonality.api.allocation.AllocationState;
+import org.hwpersonality.api.artifact.Bitstream;
+import org.hwpersonality.api.artifact.ImageFormat;
+import org.hwpersonality.api.device.Device;
+import org.hwpersonality.api.device.DeviceHealth;
+import org.hwpersonality.api.device.DeviceState;
+import org.hwpersonality.api.device.Region;
+import org.hwpersonality.api.device.RegionKind;
+import org.hwpersonality.api.device.RegionState;
+import org.hwpersonality.api.profile.Compatibility;
+import org.hwpersonality.api.profile.Lineage;
+import org.hwpersonality.api.profile.Origin;
+import org.hwpersonality.api.profile.PersonalityProfile;
+import org.hwpersonality.api.profile.ProfileStatus;
+import org.hwpersonality.api.service.ProfileQuery;
+import org.hwpersonality.api.vm.VirtualMachine;
+import org.hwpersonality.repository.internal.entity.AllocationEntity;
+import org.hwpersonality.repository.internal.entity.BitstreamEntity;
+import org.hwpersonality.repository.internal.entity.DeviceEntity;
+import org.hwpersonality.repository.internal.entity.EventEntity;
+import org.hwpersonality.repository.internal.entity.RegionEntity;
+import org.hwpersonality.repository.internal.entity.RegionKey;
+import org.hwpersonality.repository.internal.entity.VmEntity;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The repository's behaviour, run unchanged against each database HWP supports (a subclass per database).
+ * Each test class gets a fresh database; each test uses its own IDs.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class RepositoryContract {
+    /** Timestamps at the precision both databases keep (Derby and PostgreSQL keep microseconds or better). */
+    private static final Instant T0 = Instant.parse("2026-11-25T10:00:00.123456Z");
+
+    private TestDatabase db;
+    private JpaProfileRepository repository;
+    private List<PersonalityProfile> samples;
+    private String prefix;
+    private int counter;
+
+    protected abstract TestDatabase open();
+
+    @BeforeAll
+    void start() {
+        db = open();
+        repository = new JpaProfileRepository(db.database);
+        samples = SampleCatalogue.profiles(T0);
+    }
+
+    @AfterAll
+    void stop() {
+        db.close();
+    }
+
+    @BeforeEach
+    void freshIds() {
+        prefix = "t" + (++counter) + "-";
+    }
+
+    /** A sample profile renamed into this test's own namespace. */
+    private PersonalityProfile profile(int sample, String name) {
+        PersonalityProfile p = samples.get(sample);
+        return new PersonalityProfile(
+                prefix + name + "-v1",
+                prefix + name,
+                1,
+                p.description(),
+                p.compatibility(),
+                p.workloads(),
+                p.osSupport(),
+                p.fabric(),
+                p.memoryMap(),
+                p.peripherals(),
+                p.tunables(),
+                p.origin(),
+                p.lineage(),
+                p.status(),
+                p.createdAt());
+    }
+
+    private List<PersonalityProfile> mine(ProfileQuery query) {
+        return repository.list(query).stream()
+                .filter(p -> p.personalityId().startsWith(prefix))
+                .toList();
+    }
+
+    private static ProfileQuery query(String workload, String vendor, boolean retired) {
+        return new ProfileQuery(
+                Optional.ofNullable(workload), Optional.ofNullable(vendor), retired, 0, ProfileQuery.MAX_LIMIT);
+    }
+
+    @Test
+    void schemaIsMigratedAndMigrationIsIdempotent() {
+        assertThat(db.database.schemaVersion()).isEqualTo("1");
+        assertThat(SchemaMigrations.migrate(db.dataSource)).isEqualTo("1");
+    }
+
+    @Test
+    void everySampleProfileRoundTripsExactly() {
+        List<PersonalityProfile> renamed = new ArrayList<>();
+        for (int i = 0; i < samples.size(); i++) {
+            renamed.add(profile(i, "s" + i));
+        }
+        repository.storeAll(renamed);
+        for (PersonalityProfile p : renamed) {
+            assertThat(repository.find(p.personalityId())).contains(p);
+        }
+        assertThat(repository.find(prefix + "missing")).isEmpty();
+    }
+
+    @Test
+    void anImportWithOneExistingProfileStoresNone() {
+        PersonalityProfile a = profile(0, "a");
+        repository.store(a);
+        PersonalityProfile b = profile(1, "b");
+        assertThatThrownBy(() -> repository.storeAll(List.of(b, a)))
+                .isInstanceOf(HwpException.class)
+                .hasMessageContaining("'" + a.personalityId() + "' exists already")
+                .extracting(e -> ((HwpException) e).code())
+                .isEqualTo(ErrorCode.CONFLICT);
+        assertThat(repository.find(b.personalityId())).isEmpty();
+    }
+
+    @Test
+    void aNameAndVersionIsStoredOnce() {
+        PersonalityProfile a = profile(0, "named");
+        repository.store(a);
+        PersonalityProfile sameVersion = new PersonalityProfile(
+                prefix + "other-id",
+                a.name(),
+                1,
+                "",
+                a.compatibility(),
+                a.workloads(),
+                a.osSupport(),
+                a.fabric(),
+                a.memoryMap(),
+                a.peripherals(),
+                a.tunables(),
+                Origin.ADMIN,
+                Optional.empty(),
+                ProfileStatus.ACTIVE,
+                T0);
+        assertThatThrownBy(() -> repository.store(sameVersion))
+                .isInstanceOf(HwpException.class)
+                .hasMessageContaining("version 1 exists already; store the change as a new version");
+        PersonalityProfile next = new PersonalityProfile(
+                prefix + "named-v2",
+                a.name(),
+                2,
+                "faster clock",
+                a.compatibility(),
+                a.workloads(),
+                a.osSupport(),
+                a.fabric(),
+                a.memoryMap(),
+                a.peripherals(),
+                a.tunables(),
+                Origin.ADMIN,
+                Optional.empty(),
+                ProfileStatus.ACTIVE,
+                T0);
+        repository.store(next);
+        assertThat(repository.find(next.personalityId())).contains(next);
+        assertThatThrownBy(() -> repository.storeAll(List.of(next, next))).hasMessageContaining("appears twice");
+    }
+
+    @Test
+    void derivedProfilesKeepTheirLineage() {
+        PersonalityProfile parent = profile(0, "parent");
+        Lineage lineage =
+                new Lineage(parent.personalityId(), Map.of("kernelClockMhz", 250.0), "latency goal of 2000 µs");
+        PersonalityProfile child = new PersonalityProfile(
+                prefix + "child-v1",
+                prefix + "child",
+                1,
+                "derived",
+                parent.compatibility(),
+                parent.workloads(),
+                parent.osSupport(),
+                parent.fabric(),
+                parent.memoryMap(),
+                parent.peripherals(),
+                parent.tunables(),
+                Origin.DERIVED,
+                Optional.of(lineage),
+                ProfileStatus.ACTIVE,
+                T0);
+        repository.storeAll(List.of(parent, child));
+        assertThat(repository.find(child.personalityId()).flatMap(PersonalityProfile::lineage))
+                .contains(lineage);
+        String parentColumn = db.database.read(
+                em -> em.createQuery("SELECT p.parentId FROM ProfileEntity p WHERE p.personalityId = :id", String.class)
+                        .setParameter("id", child.personalityId())
+                        .getSingleResult());
+        assertThat(parentColumn).isEqualTo(parent.personalityId());
+    }
+
+    @Test
+    void listFiltersByWorkloadVendorAndStatus() {
+        List<PersonalityProfile> all = new ArrayList<>();
+        for (int i = 0; i < samples.size(); i++) {
+            all.add(profile(i, "l" + i));
+        }
+        repository.storeAll(all);
+        assertThat(mine(query(null, null, true))).hasSize(samples.size());
+        List<PersonalityProfile> compression = mine(query("compression", null, true));
+        assertThat(compression)
+                .isNotEmpty()
+                .allSatisfy(p -> assertThat(p.workload("compression")).isPresent());
+        assertThat(compression).hasSize((int)
+                all.stream().filter(p -> p.workload("compression").isPresent()).count());
+        assertThat(mine(query(null, "intel", true)))
+                .isNotEmpty()
+                .allSatisfy(p -> assertThat(p.compatibility().vendor()).isEqualTo("intel"));
+        assertThat(mine(query("compression", "intel", true)))
+                .extracting(p -> p.compatibility().family())
+                .containsOnly("pac-a10");
+        List<String> ids = mine(query(null, null, true)).stream()
+                .map(PersonalityProfile::personalityId)
+                .toList();
+        assertThat(ids).isSorted();
+
+        PersonalityProfile retired = repository.retire(all.get(0).personalityId());
+        assertThat(retired.status()).isEqualTo(ProfileStatus.RETIRED);
+        assertThat(repository.find(retired.personalityId())).contains(all.get(0).withStatus(ProfileStatus.RETIRED));
+        assertThat(mine(query(null, null, false))).hasSize(samples.size() - 1).doesNotContain(all.get(0));
+        assertThat(mine(query(null, null, true))).hasSize(samples.size());
+    }
+
+    @Test
+    void pagingWalksTheSortedList() {
+        List<PersonalityProfile> all = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            all.add(profile(i, "page" + i));
+        }
+        repository.storeAll(all);
+        List<String> seen = new ArrayList<>();
+        long total = repository.count();
+        for (int offset = 0; offset < total; offset += 3) {
+            repository
+                    .list(new ProfileQuery(Optional.empty(), Optional.empty(), true, offset, 3))
+                    .forEach(p -> seen.add(p.personalityId()));
+        }
+        assertThat(seen).hasSize((int) total).doesNotHaveDuplicates().isSorted();
+    }
+
+    @Test
+    void retireOfAnUnknownProfileIsNotFound() {
+        assertThatThrownBy(() -> repository.retire(prefix + "nope"))
+                .isInstanceOf(HwpException.class)
+                .extracting(e -> ((HwpException) e).code())
+                .isEqualTo(ErrorCode.NOT_FOUND);
+    }
+
+    @Test
+    void bulkStoreCrossesChunkBoundaries() {
+        List<PersonalityProfile> many = new ArrayList<>();
+        int n = JpaProfileRepository.CHUNK * 2 + 17;
+        for (int i = 0; i < n; i++) {
+            many.add(profile(i % samples.size(), "bulk" + i));
+        }
+        long before = repository.count();
+        repository.storeAll(many);
+        assertThat(repository.count()).isEqualTo(before + n);
+        assertThat(repository.find(many.get(n - 1).personalityId())).contains(many.get(n - 1));
+    }
+
+    @Test
+    void devicesAndRegionsRoundTrip() {
+        Region r0 = Region.free("0", RegionKind.PARTIAL, new Resources(400_000, 800_000, 600, 2_000, 4_096));
+        Region r1 = new Region(
+                "1",
+                RegionKind.PARTIAL,
+                r0.capacity(),
+                RegionState.ACTIVE,
+                Optional.of("p-1"),
+                Optional.of(Sha256.of("c".repeat(64))));
+        Device device = new Device(
+                prefix + "dev",
+                "xilinx",
+                "Alveo U250",
+                "alveo-u250",
+                "8c2e0b3a9d4f4e1b8a6c5d7e9f0a1b2c",
+                "sim",
+                DeviceState.ONLINE,
+                new DeviceHealth(true, "ok", Optional.of(48.5)),
+                List.of(r0, r1));
+        db.database.inTransaction(em -> {
+            em.persist(new DeviceEntity(device));
+            device.regions().forEach(r -> em.persist(new RegionEntity(device.id(), r)));
+            return null;
+        });
+        Device read = db.database.read(em -> em.find(DeviceEntity.class, device.id())
+                .toDomain(List.of(
+                        em.find(RegionEntity.class, new RegionKey(device.id(), "0"))
+                                .toDomain(),
+                        em.find(RegionEntity.class, new RegionKey(device.id(), "1"))
+                                .toDomain())));
+        assertThat(read).isEqualTo(device);
+    }
+
+    @Test
+    void twoWritersOfOneRegionCannotBothWin() {
+        Region free = Region.free("0", RegionKind.FULL, new Resources(1, 1, 1, 1, 1));
+        Device device = new Device(
+                prefix + "race",
+                "xilinx",
+                "Alveo U250",
+                "alveo-u250",
+                "8c2e0b3a9d4f4e1b8a6c5d7e9f0a1b2c",
+                "sim",
+                DeviceState.ONLINE,
+                DeviceHealth.OK,
+                List.of(free));
+        db.database.inTransaction(em -> {
+            em.persist(new DeviceEntity(device));
+            em.persist(new RegionEntity(device.id(), free));
+            return null;
+        });
+        RegionKey key = new RegionKey(device.id(), "0");
+        EntityManager first = db.emf.createEntityManager();
+        EntityManager second = db.emf.createEntityManager();
+        try {
+            first.getTransaction().begin();
+            second.getTransaction().begin();
+            RegionEntity a = first.find(RegionEntity.class, key);
+            RegionEntity b = second.find(RegionEntity.class, key);
+            Region reserved = new Region(
+                    "0", RegionKind.FULL, free.capacity(), RegionState.RESERVED, Optional.empty(), Optional.empty());
+            a.update(reserved);
+            b.update(reserved);
+            first.getTransaction().commit();
+            assertThatThrownBy(() -> second.getTransaction().commit())
+                    .isInstanceOf(javax.persistence.RollbackException.class);
+        } finally {
+            first.close();
+            second.close();
+        }
+        long version = db.database.read(em -> em.find(RegionEntity.class, key).rowVersion());
+        assertThat(version).isEqualTo(2);
+    }
+
+    @Test
+    void vmsAllocationsBitstreamsAndEventsRoundTrip() {
+        Instant now = T0.truncatedTo(ChronoUnit.MICROS);
+        VirtualMachine vm =
+                new VirtualMachine(prefix + "vm", "web-1", OsInfo.of("linux", "5.15.0-91-generic"), false, now);
+        Allocation allocation = new Allocation(
+                prefix + "alloc",
+                vm.id(),
+                "p-1",
+                "dev",
+                "0",
+                AllocationState.ACTIVE,
+                Optional.of("drv-1"),
+                Optional.of(prefix + "earlier"),
+                now,
+                now.plusMillis(12));
+        Bitstream image = new Bitstream(
+                Sha256.of(prefix.length() + "d".repeat(63)),
+                "resnet50.xclbin",
+                "xilinx",
+                ImageFormat.XCLBIN,
+                58_000_000,
+                Optional.of("8c2e0b3a9d4f4e1b8a6c5d7e9f0a1b2c"),
+                now);
+        long sequence = db.database.inTransaction(em -> {
+            em.persist(new VmEntity(
+                    vm,
+                    "e".repeat(64 - prefix.length()) + prefix.replace("-", "0").replace("t", "1")));
+            em.persist(new AllocationEntity(allocation));
+            if (em.find(BitstreamEntity.class, image.sha256().hex()) == null) {
+                em.persist(new BitstreamEntity(image));
+            }
+            EventEntity event =
+                    new EventEntity(now, "org/hwpersonality/allocation/ACTIVE", allocation.id(), "karaf", "{}");
+            em.persist(event);
+            em.flush();
+            return event.sequence();
+        });
+        assertThat(sequence).isPositive();
+        db.database.read(em -> {
+            assertThat(em.find(VmEntity.class, vm.id()).toDomain()).isEqualTo(vm);
+            assertThat(em.find(AllocationEntity.class, allocation.id()).toDomain())
+                    .isEqualTo(allocation);
+            assertThat(em.find(BitstreamEntity.class, image.sha256().hex()).toDomain())
+                    .isEqualTo(image);
+            EventEntity event = em.find(EventEntity.class, sequence);
+            assertThat(event.topic()).isEqualTo("org/hwpersonality/allocation/ACTIVE");
+            assertThat(event.occurredAt()).isEqualTo(now);
+            return null;
+        });
+    }
+
+    @Test
+    void theSampleCatalogueCoversSeveralWorkloadsAndFamilies() {
+        assertThat(samples.stream()
+                        .flatMap(p -> p.workloads().stream())
+                        .map(w -> w.workload())
+                        .distinct())
+                .contains(
+                        "ml-inference", "video-transcode", "compression", "database-acceleration", "network-function");
+        assertThat(samples.stream()
+                        .map(p -> p.compatibility().family())
+                        .distinct()
+                        .count())
+                .isGreaterThanOrEqualTo(4);
+        assertThat(samples.stream().map(p -> p.compatibility().vendor()).distinct())
+                .contains("xilinx", "intel");
+        assertThat(samples).allSatisfy(p -> assertThat(p.origin()).isEqualTo(Origin.IMPORTED));
+        assertThat(samples.stream().map(PersonalityProfile::compatibility).map(Compatibility::interfaceIds))
+                .allMatch(Set::isEmpty);
+    }
+}
