@@ -1,5 +1,7 @@
 package org.hwpersonality.repository.internal;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
@@ -8,24 +10,37 @@ import javax.sql.DataSource;
 import org.apache.derby.jdbc.EmbeddedDataSource;
 import org.eclipse.persistence.jpa.PersistenceProvider;
 
-/** The persistence unit {@code hwp} outside OSGi, on a DataSource the test chose, schema migrated. */
+/**
+ * The persistence unit {@code hwp} outside OSGi, schema migrated, on a database the test chose behind a
+ * HikariCP pool, as pax-jdbc-config builds it in the distribution ({@code pool=hikari}).
+ */
 public final class TestDatabase implements AutoCloseable {
     public final DataSource dataSource;
     public final EntityManagerFactory emf;
     public final Database database;
+    private final HikariDataSource pool;
 
-    private TestDatabase(DataSource dataSource) {
-        this.dataSource = dataSource;
+    private TestDatabase(DataSource unpooled) {
+        HikariConfig config = new HikariConfig();
+        config.setDataSource(unpooled);
+        config.setMaximumPoolSize(16);
+        config.setMinimumIdle(2);
+        this.pool = new HikariDataSource(config);
+        this.dataSource = pool;
         this.emf = new PersistenceProvider()
-                .createEntityManagerFactory("hwp", Map.of("javax.persistence.nonJtaDataSource", dataSource));
-        this.database = new Database(dataSource, emf);
+                .createEntityManagerFactory("hwp", Map.of("javax.persistence.nonJtaDataSource", pool));
+        this.database = new Database(pool, emf);
     }
 
     /** A new embedded Derby database under {@code target/}; durable, as in the distribution. */
     public static TestDatabase derby() {
+        return derbyAt(Path.of("target", "derby", UUID.randomUUID().toString()));
+    }
+
+    /** The embedded Derby database in {@code directory}, created if missing; durable, as in the distribution. */
+    public static TestDatabase derbyAt(Path directory) {
         EmbeddedDataSource ds = new EmbeddedDataSource();
-        ds.setDatabaseName(
-                Path.of("target", "derby", UUID.randomUUID().toString()).toString());
+        ds.setDatabaseName(directory.toString());
         ds.setCreateDatabase("create");
         return new TestDatabase(ds);
     }
@@ -38,5 +53,6 @@ public final class TestDatabase implements AutoCloseable {
     @Override
     public void close() {
         emf.close();
+        pool.close();
     }
 }

@@ -1,0 +1,41 @@
+package org.hwpersonality.benchmarks;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.hwpersonality.api.profile.PersonalityProfile;
+import org.hwpersonality.repository.internal.SampleCatalogue;
+
+/** Benchmark profiles: the sample catalogue's profiles, renamed {@code bench-N}, so every family and workload is represented. */
+final class Profiles {
+    private Profiles() {}
+
+    static List<PersonalityProfile> generate(int count) {
+        List<PersonalityProfile> samples = SampleCatalogue.profiles(Instant.parse("2026-11-25T00:00:00Z"));
+        List<PersonalityProfile> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            PersonalityProfile p = samples.get(i % samples.size());
+            out.add(new PersonalityProfile(
+                    id(i),
+                    "bench-" + i,
+                    1,
+                    p.description(),
+                    p.compatibility(),
+                    p.workloads(),
+                    p.osSupport(),
+                    p.fabric(),
+                    p.memoryMap(),
+                    p.peripherals(),
+                    p.tunables(),
+                    p.origin(),
+                    p.lineage(),
+                    p.status(),
+                    p.createdAt()));
+        }
+        return out;
+    }
+
+    static String id(int i) {
+        return "bench-" + i + "-v1";
+    }
+}
