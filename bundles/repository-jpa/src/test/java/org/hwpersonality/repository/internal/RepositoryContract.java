@@ -13,12 +13,15 @@ import java.util.Set;
 import javax.persistence.EntityManager;
 import org.hwpersonality.api.ErrorCode;
 import org.hwpersonality.api.HwpException;
+import org.hwpersonality.api.KernelRange;
 import org.hwpersonality.api.OsInfo;
 import org.hwpersonality.api.Resources;
 import org.hwpersonality.api.Sha256;
 import org.hwpersonality.api.allocation.Allocation;
 import org.hwpersonality.api.allocation.AllocationState;
 import org.hwpersonality.api.artifact.Bitstream;
+import org.hwpersonality.api.artifact.DriverFile;
+import org.hwpersonality.api.artifact.DriverPackage;
 import org.hwpersonality.api.artifact.ImageFormat;
 import org.hwpersonality.api.device.Device;
 import org.hwpersonality.api.device.DeviceHealth;
@@ -414,6 +417,84 @@ abstract class RepositoryContract {
             assertThat(event.occurredAt()).isEqualTo(now);
             return null;
         });
+    }
+
+    private DriverPackage driverPackage(String id, Sha256 archive) {
+        Sha256 file = Sha256.of("f".repeat(64));
+        return new DriverPackage(
+                id,
+                "xrt-zstd",
+                "2.16.204",
+                "linux",
+                KernelRange.parse("[5.4,6.9)"),
+                "x86_64",
+                List.of("zstd-u250-v1", "family:alveo-u250"),
+                List.of(new DriverFile("lib/modules/xocl.ko", DriverFile.Kind.MODULE, 4096, file)),
+                List.of("insmod lib/modules/xocl.ko"),
+                archive,
+                8192,
+                "c2lnbmF0dXJl",
+                T0);
+    }
+
+    @Test
+    void artifactRecordsKeepBitstreamsAndDriverPackages() {
+        JpaArtifactRecords records = new JpaArtifactRecords(db.database);
+        Sha256 image = Sha256.of(String.format("%064x", counter * 7919L));
+        Bitstream b = new Bitstream(image, "zstd.xclbin", "xilinx", ImageFormat.XCLBIN, 1234, Optional.empty(), T0);
+        assertThat(records.saveBitstream(b)).isEqualTo(b);
+        Bitstream again =
+                new Bitstream(image, "other-name.xclbin", "xilinx", ImageFormat.XCLBIN, 1234, Optional.empty(), T0);
+        assertThat(records.saveBitstream(again))
+                .as("identical content is recorded once")
+                .isEqualTo(b);
+        assertThat(records.bitstream(image)).contains(b);
+        assertThat(records.bitstreams()).contains(b);
+
+        Sha256 archive = Sha256.of(String.format("%064x", counter * 104729L));
+        DriverPackage p = driverPackage(prefix + "xrt-zstd-2.16.204-linux-x86_64", archive);
+        assertThat(records.saveDriverPackage(p)).isEqualTo(p);
+        assertThat(records.saveDriverPackage(p))
+                .as("same ID and archive: the stored one")
+                .isEqualTo(p);
+        assertThatThrownBy(() -> records.saveDriverPackage(driverPackage(p.id(), Sha256.of("e".repeat(64)))))
+                .isInstanceOf(HwpException.class)
+                .hasMessageContaining("exists with another archive");
+        assertThat(records.driverPackage(p.id())).contains(p);
+        assertThat(records.driverPackages()).contains(p);
+        assertThat(records.referencedBlobs()).contains(image, archive);
+
+        Instant now = T0.truncatedTo(ChronoUnit.MICROS);
+        Allocation using = new Allocation(
+                prefix + "uses-driver",
+                "vm-1",
+                "zstd-u250-v1",
+                "dev",
+                "0",
+                AllocationState.ACTIVE,
+                Optional.of(p.id()),
+                Optional.empty(),
+                now,
+                now);
+        db.database.inTransaction(em -> {
+            em.persist(new AllocationEntity(using));
+            return null;
+        });
+        assertThatThrownBy(() -> records.deleteDriverPackage(p.id()))
+                .isInstanceOf(HwpException.class)
+                .hasMessageContaining("is used by allocation(s) [" + using.id() + "]");
+        db.database.inTransaction(em -> {
+            em.find(AllocationEntity.class, using.id())
+                    .update(using.moveTo(AllocationState.RELEASED, now.plusSeconds(1)));
+            return null;
+        });
+        records.deleteDriverPackage(p.id());
+        assertThat(records.driverPackage(p.id())).isEmpty();
+        assertThat(records.referencedBlobs()).doesNotContain(archive);
+        assertThatThrownBy(() -> records.deleteDriverPackage(p.id()))
+                .isInstanceOf(HwpException.class)
+                .extracting(e -> ((HwpException) e).code())
+                .isEqualTo(ErrorCode.NOT_FOUND);
     }
 
     @Test

@@ -1,0 +1,10 @@
+/**
+ * Persistence services that HWP's own bundles share: the metadata of stored artifacts. Front ends use the
+ * services of {@code org.hwpersonality.api.service} instead.
+ */
+@Export
+@Version("1.0.0")
+package org.hwpersonality.api.store;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
