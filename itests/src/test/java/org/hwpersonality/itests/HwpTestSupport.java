@@ -252,6 +252,30 @@ public abstract class HwpTestSupport {
                 .orElse(null);
     }
 
+    /** The port of Karaf's HTTP service in this container. */
+    protected int httpPort() {
+        try {
+            org.osgi.service.cm.ConfigurationAdmin admin =
+                    waitForService(org.osgi.service.cm.ConfigurationAdmin.class, null);
+            Object port = admin.getConfiguration("org.ops4j.pax.web", null)
+                    .getProperties()
+                    .get("org.osgi.service.http.port");
+            return Integer.parseInt(String.valueOf(port));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code http://localhost:PORT} + {@code path}. */
+    protected java.net.URI http(String path) {
+        return java.net.URI.create("http://localhost:" + httpPort() + path);
+    }
+
+    /** The Basic authorization header of the development administrator. */
+    protected static String adminAuthorization() {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString("karaf:karaf".getBytes(StandardCharsets.UTF_8));
+    }
+
     /** The running Karaf's home directory. */
     protected Path karafHome() {
         return Paths.get(System.getProperty("karaf.home"));

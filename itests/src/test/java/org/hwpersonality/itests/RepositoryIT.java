@@ -171,6 +171,124 @@ public class RepositoryIT extends HwpTestSupport {
         assertTrue(listed, listed.contains("durable-2-v1") && listed.contains("resnet50-int8-u250-v1"));
     }
 
+    /** A driver package zip for the alveo-u250 family. */
+    private static Path driverZip(String version) throws Exception {
+        Path zip = Files.createTempFile("xrt-zstd-" + version + "-", ".zip");
+        try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+            out.putNextEntry(new java.util.zip.ZipEntry("hwp-driver.json"));
+            out.write(("{\"name\":\"xrt-zstd\",\"version\":\"" + version
+                            + "\",\"osFamily\":\"linux\",\"kernels\":\"[5.4,6.9)\","
+                            + "\"architecture\":\"x86_64\",\"serves\":[\"family:alveo-u250\"],"
+                            + "\"files\":[{\"path\":\"lib/modules/xocl.ko\",\"kind\":\"MODULE\"}],"
+                            + "\"loadInstructions\":[\"insmod lib/modules/xocl.ko\"]}")
+                    .getBytes(StandardCharsets.UTF_8));
+            out.putNextEntry(new java.util.zip.ZipEntry("lib/modules/xocl.ko"));
+            out.write(("xocl module " + version + " ").repeat(200).getBytes(StandardCharsets.UTF_8));
+        }
+        return zip;
+    }
+
+    private static java.net.http.HttpResponse<byte[]> get(java.net.URI uri, String... headers) throws Exception {
+        java.net.http.HttpRequest.Builder request =
+                java.net.http.HttpRequest.newBuilder(uri).GET();
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return java.net.http.HttpClient.newHttpClient()
+                .send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    @Test
+    public void driverAddResolveAndFetchOverHttp() throws Exception {
+        Path zip = driverZip("2.16.204");
+        byte[] bytes = Files.readAllBytes(zip);
+        String sha = java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        String added = executeCommand("driver:add " + zip);
+        assertEquals("xrt-zstd-2.16.204-linux-x86_64 sha256=" + sha, added.strip());
+        executeCommand("driver:add " + driverZip("2.14.0"));
+
+        String resolved = executeCommand("driver:resolve --os linux --kernel 5.15.0-91-generic zstd-u250-v1");
+        assertEquals("the highest version", "xrt-zstd-2.16.204-linux-x86_64 sha256=" + sha, resolved.strip());
+        String listed = executeCommand("driver:list --no-format");
+        assertTrue(listed, listed.contains("xrt-zstd-2.14.0-linux-x86_64") && listed.contains("family:alveo-u250"));
+        String shown = executeCommand("driver:show xrt-zstd-2.16.204-linux-x86_64");
+        assertTrue(shown, shown.contains("lib/modules/xocl.ko") && shown.contains("(Ed25519)"));
+
+        String base = "/hwp/api/v1/drivers/xrt-zstd-2.16.204-linux-x86_64/content";
+        var full = get(http(base), "Authorization", adminAuthorization());
+        assertEquals(200, full.statusCode());
+        assertTrue("the bytes uploaded", java.util.Arrays.equals(bytes, full.body()));
+        assertEquals("\"" + sha + "\"", full.headers().firstValue("ETag").orElseThrow());
+        String digest = java.util.Base64.getEncoder()
+                .encodeToString(java.util.HexFormat.of().parseHex(sha));
+        assertEquals("sha-256=" + digest, full.headers().firstValue("Digest").orElseThrow());
+        String computed = java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(full.body()));
+        assertEquals("the digest of what arrived", sha, computed);
+
+        var part = get(http(base), "Authorization", adminAuthorization(), "Range", "bytes=10-19");
+        assertEquals(206, part.statusCode());
+        assertEquals(
+                "bytes 10-19/" + bytes.length,
+                part.headers().firstValue("Content-Range").orElseThrow());
+        assertTrue(java.util.Arrays.equals(java.util.Arrays.copyOfRange(bytes, 10, 20), part.body()));
+        assertEquals(
+                416,
+                get(http(base), "Authorization", adminAuthorization(), "Range", "bytes=99999999-")
+                        .statusCode());
+        assertEquals(
+                304,
+                get(http(base), "Authorization", adminAuthorization(), "If-None-Match", "\"" + sha + "\"")
+                        .statusCode());
+
+        var anonymous = get(http(base));
+        assertEquals(401, anonymous.statusCode());
+        assertTrue(new String(anonymous.body(), StandardCharsets.UTF_8).contains("\"error\":\"UNAUTHORIZED\""));
+        var resolvedOverHttp = get(
+                http("/hwp/api/v1/drivers?personalityId=zstd-u250-v1&os=linux&kernel=5.15.0"),
+                "Authorization",
+                adminAuthorization());
+        assertEquals(200, resolvedOverHttp.statusCode());
+        assertTrue(new String(resolvedOverHttp.body(), StandardCharsets.UTF_8)
+                .contains("\"id\":\"xrt-zstd-2.16.204-linux-x86_64\""));
+        var badKernel = get(
+                http("/hwp/api/v1/drivers?personalityId=zstd-u250-v1&kernel=five"),
+                "Authorization",
+                adminAuthorization());
+        assertEquals(400, badKernel.statusCode());
+        assertTrue(new String(badKernel.body(), StandardCharsets.UTF_8).contains("kernel: must be a kernel version"));
+        var key = get(http("/hwp/api/v1/drivers/public-key"));
+        assertEquals(200, key.statusCode());
+        assertTrue(new String(key.body(), StandardCharsets.UTF_8).startsWith("-----BEGIN PUBLIC KEY-----"));
+
+        assertTrue(executeCommand("driver:remove xrt-zstd-2.14.0-linux-x86_64").contains("Removed"));
+        assertEquals(
+                404,
+                get(
+                                http("/hwp/api/v1/drivers/xrt-zstd-2.14.0-linux-x86_64/content"),
+                                "Authorization",
+                                adminAuthorization())
+                        .statusCode());
+    }
+
+    @Test
+    public void bitstreamsAreStoredByDigest() throws Exception {
+        Path image = Files.createTempFile("overlay", ".sim");
+        Files.write(image, "HWPSIM image for the it".repeat(100).getBytes(StandardCharsets.UTF_8));
+        String sha = java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(image)));
+        assertEquals(
+                sha, executeCommand("bitstream:add " + image + " --vendor sim").strip());
+        assertEquals(
+                "stored once",
+                sha,
+                executeCommand("bitstream:add " + image + " --vendor sim --name copy.sim")
+                        .strip());
+        String listed = executeCommand("bitstream:list --no-format");
+        assertTrue(listed, listed.lines().filter(l -> l.startsWith(sha)).count() == 1 && listed.contains("SIM"));
+    }
+
     @Test
     public void personalityCommandsNeedTheAdminRole() {
         try {

@@ -1,0 +1,106 @@
+package org.hwpersonality.artifacts.internal;
+
+import java.nio.file.Path;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * Where artifacts live and how large they may be: the one blob store and signing key of this node, shared by
+ * the bitstream store and the driver repository.
+ */
+@Component(service = ArtifactStorage.class, configurationPid = ArtifactStorage.PID)
+@Designate(ocd = ArtifactStorage.Config.class)
+public class ArtifactStorage {
+    static final String PID = "org.hwpersonality.artifacts";
+    private static final long MB = 1L << 20;
+
+    /** Storage folders and size limits. */
+    @ObjectClassDefinition(
+            name = "HWP Artifacts",
+            description = "Bitstream and driver-package storage: folders and limits.")
+    public @interface Config {
+        @AttributeDefinition(
+                name = "Blob folder",
+                description = "Content-addressed blobs; empty means ${karaf.data}/hwp/blobs.")
+        String blobFolder() default "";
+
+        @AttributeDefinition(
+                name = "Key folder",
+                description = "The Ed25519 signing key pair; empty means ${karaf.data}/hwp/keys.")
+        String keyFolder() default "";
+
+        @AttributeDefinition(name = "Largest bitstream (MiB)")
+        long maxBitstreamMb() default 4096;
+
+        @AttributeDefinition(name = "Largest driver package (MiB)", description = "Size of the archive as uploaded.")
+        long maxPackageMb() default 1024;
+
+        @AttributeDefinition(name = "Most entries in a driver package")
+        int maxPackageEntries() default 10_000;
+
+        @AttributeDefinition(name = "Largest unpacked driver package (MiB)", description = "Sum of the files' sizes.")
+        long maxPackageContentMb() default 4096;
+    }
+
+    private final BlobStore blobs;
+    private final DriverSigner signer;
+    private final long maxBitstreamBytes;
+    private final long maxPackageBytes;
+    private final DriverArchive.Limits packageLimits;
+
+    @Activate
+    public ArtifactStorage(Config config) {
+        this(
+                folder(config.blobFolder(), "blobs"),
+                folder(config.keyFolder(), "keys"),
+                config.maxBitstreamMb() * MB,
+                config.maxPackageMb() * MB,
+                new DriverArchive.Limits(
+                        config.maxPackageEntries(),
+                        config.maxPackageContentMb() * MB,
+                        config.maxPackageContentMb() * MB));
+    }
+
+    public ArtifactStorage(
+            Path blobFolder,
+            Path keyFolder,
+            long maxBitstreamBytes,
+            long maxPackageBytes,
+            DriverArchive.Limits limits) {
+        this.blobs = new BlobStore(blobFolder);
+        this.signer = DriverSigner.open(keyFolder);
+        this.maxBitstreamBytes = maxBitstreamBytes;
+        this.maxPackageBytes = maxPackageBytes;
+        this.packageLimits = limits;
+    }
+
+    private static Path folder(String configured, String name) {
+        if (!configured.isBlank()) {
+            return Path.of(configured);
+        }
+        return Path.of(System.getProperty("karaf.data", "data"), "hwp", name);
+    }
+
+    public BlobStore blobs() {
+        return blobs;
+    }
+
+    public DriverSigner signer() {
+        return signer;
+    }
+
+    public long maxBitstreamBytes() {
+        return maxBitstreamBytes;
+    }
+
+    public long maxPackageBytes() {
+        return maxPackageBytes;
+    }
+
+    public DriverArchive.Limits packageLimits() {
+        return packageLimits;
+    }
+}

@@ -1,0 +1,60 @@
+package org.hwpersonality.rest.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Optional;
+import javax.security.auth.Subject;
+import javax.security.auth.callback.NameCallback;
+import javax.security.auth.callback.PasswordCallback;
+import javax.security.auth.callback.UnsupportedCallbackException;
+import javax.security.auth.login.LoginContext;
+import javax.security.auth.login.LoginException;
+import org.apache.karaf.jaas.boot.principal.RolePrincipal;
+
+/** HTTP Basic authentication against a Karaf JAAS realm; an administrator is a user with the {@code admin} role. */
+final class Authenticator {
+    static final String REALM = "karaf";
+    static final String ADMIN_ROLE = "admin";
+
+    /** Who a request comes from, if its Basic credentials log in. */
+    Optional<Subject> login(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return Optional.empty();
+        }
+        String decoded;
+        try {
+            decoded = new String(
+                    Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        int colon = decoded.indexOf(':');
+        if (colon < 0) {
+            return Optional.empty();
+        }
+        String user = decoded.substring(0, colon);
+        char[] password = decoded.substring(colon + 1).toCharArray();
+        Subject subject = new Subject();
+        try {
+            LoginContext context = new LoginContext(REALM, subject, callbacks -> {
+                for (var c : callbacks) {
+                    if (c instanceof NameCallback n) {
+                        n.setName(user);
+                    } else if (c instanceof PasswordCallback p) {
+                        p.setPassword(password);
+                    } else {
+                        throw new UnsupportedCallbackException(c);
+                    }
+                }
+            });
+            context.login();
+            return Optional.of(subject);
+        } catch (LoginException e) {
+            return Optional.empty();
+        }
+    }
+
+    static boolean isAdmin(Subject subject) {
+        return subject.getPrincipals(RolePrincipal.class).stream().anyMatch(r -> ADMIN_ROLE.equals(r.getName()));
+    }
+}
