@@ -77,6 +77,19 @@ public class RepositoryIT extends HwpTestSupport {
         }
         ProfileRepository repository = waitForService(ProfileRepository.class, null);
         assertTrue("at least the samples are stored", repository.count() >= SAMPLE_IDS.size());
+        // Their images and driver packages come with them.
+        String images = executeCommand("bitstream:list --no-format");
+        assertTrue(images, images.contains("resnet50-int8-u250.sim") && images.contains("SIM"));
+        String shown = executeCommand("personality:show resnet50-int8-u250-v1");
+        String image =
+                shown.lines().filter(l -> l.startsWith("Fabric")).findFirst().orElseThrow();
+        assertTrue(images + "\n" + image, images.contains(image.substring(image.lastIndexOf(' ') + 1)));
+        String drivers = executeCommand("driver:list --no-format");
+        assertTrue(
+                drivers,
+                drivers.contains("xrt-dpu-1.0.0-linux-x86_64") && drivers.contains("xrt-dpu-win-1.0.0-windows-x86_64"));
+        assertTrue(executeCommand("driver:resolve --os linux --kernel 5.15.0 gzip-pac-a10-v1")
+                .startsWith("opae-gzip-1.0.0-linux-x86_64"));
         String compression = executeCommand("personality:list --workload compression --vendor intel --no-format");
         assertTrue(compression, compression.contains("gzip-pac-a10-v1"));
         assertFalse(compression, compression.contains("zstd-u250-v1"));

@@ -43,6 +43,11 @@ public class ArtifactStorage {
 
         @AttributeDefinition(name = "Largest unpacked driver package (MiB)", description = "Sum of the files' sizes.")
         long maxPackageContentMb() default 4096;
+
+        @AttributeDefinition(
+                name = "Blob collection interval (minutes)",
+                description = "How often blobs that no record refers to are deleted (an hour after they were written).")
+        long gcIntervalMinutes() default 1440;
     }
 
     private final BlobStore blobs;

@@ -241,6 +241,7 @@ class DriverRepositoryTest {
         });
         drivers.remove(p.id());
         assertThat(drivers.find(p.id())).isEmpty();
+        assertThat(records.referencedBlobs()).doesNotContain(p.archiveSha256());
         assertThat(storage.blobs().exists(p.archiveSha256()))
                 .as("its archive is deleted with it")
                 .isFalse();

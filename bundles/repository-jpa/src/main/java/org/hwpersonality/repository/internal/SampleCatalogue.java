@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.logging.Logger;
 import org.hwpersonality.api.profile.Origin;
 import org.hwpersonality.api.profile.PersonalityProfile;
+import org.hwpersonality.api.service.BitstreamStore;
+import org.hwpersonality.api.service.DriverRepository;
 import org.hwpersonality.api.service.ProfileRepository;
 import org.hwpersonality.json.ProfileFiles;
 import org.osgi.service.component.annotations.Activate;
@@ -20,7 +22,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
  * Loads the sample catalogue into an empty repository, so that a new installation has profiles for the
- * simulated fleet (several workloads on several device families) and does something real out of the box.
+ * simulated fleet (several workloads on several device families) and does something real out of the box, and
+ * adds the samples' programming images and driver packages where they are missing.
  */
 @Component(
         immediate = true,
@@ -45,10 +48,25 @@ public class SampleCatalogue {
     }
 
     @Activate
-    public SampleCatalogue(@Reference ProfileRepository repository, Config config) {
-        if (config.enabled() && repository.count() == 0) {
-            List<PersonalityProfile> stored = repository.storeAll(profiles(Instant.now()));
-            LOG.info("Loaded " + stored.size() + " sample profiles into the empty repository");
+    public SampleCatalogue(
+            @Reference ProfileRepository repository,
+            @Reference BitstreamStore bitstreams,
+            @Reference DriverRepository drivers,
+            Config config) {
+        if (!config.enabled()) {
+            return;
+        }
+        List<PersonalityProfile> samples = profiles(Instant.now());
+        if (repository.count() == 0) {
+            repository.storeAll(samples);
+            LOG.info("Loaded " + samples.size() + " sample profiles into the empty repository");
+        }
+        List<PersonalityProfile> stored = samples.stream()
+                .flatMap(p -> repository.find(p.personalityId()).stream())
+                .toList();
+        int added = SampleArtifacts.install(stored, bitstreams, drivers);
+        if (added > 0) {
+            LOG.info("Added " + added + " sample programming images and driver packages");
         }
     }
 

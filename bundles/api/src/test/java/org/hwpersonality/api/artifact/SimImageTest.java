@@ -1,0 +1,63 @@
+package org.hwpersonality.api.artifact;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hwpersonality.api.Rejections.assertRejected;
+
+import java.io.ByteArrayInputStream;
+import java.util.Arrays;
+import java.util.Optional;
+import org.hwpersonality.api.ValidationException;
+import org.hwpersonality.api.device.RegionKind;
+import org.junit.jupiter.api.Test;
+
+class SimImageTest {
+    private final SimImage image =
+            new SimImage("zstd-u250", "xilinx", "alveo-u250", Optional.empty(), RegionKind.PARTIAL, 100_000);
+
+    @Test
+    void writesDeterministicallyAndReadsBack() {
+        byte[] bytes = image.bytes();
+        assertThat(image.bytes()).isEqualTo(bytes);
+        assertThat(bytes.length).isGreaterThan(100_000 + 32);
+        assertThat(SimImage.read(new ByteArrayInputStream(bytes))).isEqualTo(image);
+        SimImage withShell =
+                new SimImage("x", "sim", "f", Optional.of("8C2E0B3A-9D4F-4E1B-8A6C-5D7E9F0A1B2C"), RegionKind.FULL, 1);
+        assertThat(SimImage.read(new ByteArrayInputStream(withShell.bytes())).interfaceId())
+                .contains("8c2e0b3a9d4f4e1b8a6c5d7e9f0a1b2c");
+        assertThat(new SimImage("zstd-u250", "xilinx", "alveo-u55c", Optional.empty(), RegionKind.PARTIAL, 100_000)
+                        .bytes())
+                .isNotEqualTo(bytes);
+    }
+
+    @Test
+    void refusesCorruptTruncatedAndForeignImages() {
+        byte[] bytes = image.bytes();
+        byte[] flipped = bytes.clone();
+        flipped[5000] ^= 1;
+        assertReadFails(flipped, "SHA-256 trailer does not match");
+        assertReadFails(Arrays.copyOf(bytes, bytes.length - 1), "is truncated");
+        assertReadFails(Arrays.copyOf(bytes, bytes.length + 1), "bytes after its SHA-256 trailer");
+        assertReadFails("xclbin2\0\0\0\0\0\0\0\0".getBytes(), "no HWPSIM01 magic");
+        assertReadFails(new byte[3], "is truncated");
+    }
+
+    private static void assertReadFails(byte[] bytes, String reason) {
+        assertThatThrownBy(() -> SimImage.read(new ByteArrayInputStream(bytes)))
+                .isInstanceOf(ValidationException.class)
+                .hasMessageContaining("image: ")
+                .hasMessageContaining(reason);
+    }
+
+    @Test
+    void fieldRules() {
+        assertRejected(
+                () -> new SimImage("x", "sim", "f", Optional.empty(), RegionKind.FULL, 0),
+                "payloadBytes",
+                "greater than zero");
+        assertRejected(
+                () -> new SimImage("x", "Sim", "f", Optional.empty(), RegionKind.FULL, 1), "vendor", "lower-case");
+        assertRejected(
+                () -> new SimImage("x", "sim", "f", Optional.of("nope"), RegionKind.FULL, 1), "interfaceId", "UUID");
+    }
+}
