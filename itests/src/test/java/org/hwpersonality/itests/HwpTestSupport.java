@@ -162,9 +162,29 @@ public abstract class HwpTestSupport {
         }
     }
 
-    /** Runs a shell command as {@code karaf} with the admin role and returns what it printed. */
+    /**
+     * Runs a shell command as {@code karaf} with the admin role and returns what it printed. A command that is not
+     * registered yet (Karaf registers commands shortly after the services they use) is retried for up to 20 s.
+     */
     protected String executeCommand(String command) {
-        return executeCommandAs(command, "karaf", "admin");
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            try {
+                return executeCommandAs(command, "karaf", "admin");
+            } catch (CommandFailed e) {
+                boolean notRegistered = e.getCause() != null
+                        && e.getCause().getClass().getSimpleName().equals("CommandNotFoundException");
+                if (!notRegistered || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
     }
 
     /**
