@@ -103,32 +103,75 @@ public class JpaProfileRepository implements ProfileRepository {
                 Optional.ofNullable(em.find(ProfileEntity.class, personalityId)).map(this::toDomain));
     }
 
+    /**
+     * Two steps: the page of IDs (a narrow, index-friendly query, paged in the database), then those rows. Reading
+     * whole rows only for the page keeps the documents of skipped and filtered rows out of the way.
+     */
     @Override
     public List<PersonalityProfile> list(ProfileQuery query) {
         return database.read(em -> {
-            StringBuilder jpql = new StringBuilder("SELECT p FROM ProfileEntity p");
-            List<String> where = new ArrayList<>();
-            if (query.workload().isPresent()) {
-                jpql.append(" JOIN p.workloads w");
-                where.add("w.workload = :workload");
+            List<String> ids = query.workload().isPresent() ? idsOfWorkload(em, query) : ids(em, query);
+            if (ids.isEmpty()) {
+                return List.of();
             }
-            query.vendor().ifPresent(v -> where.add("p.vendor = :vendor"));
-            if (!query.includeRetired()) {
-                where.add("p.status = :active");
-            }
-            if (!where.isEmpty()) {
-                jpql.append(" WHERE ").append(String.join(" AND ", where));
-            }
-            jpql.append(" ORDER BY p.personalityId");
-            TypedQuery<ProfileEntity> q = em.createQuery(jpql.toString(), ProfileEntity.class);
-            query.workload().ifPresent(w -> q.setParameter("workload", w));
-            query.vendor().ifPresent(v -> q.setParameter("vendor", v));
-            if (!query.includeRetired()) {
-                q.setParameter("active", ProfileStatus.ACTIVE);
-            }
-            q.setFirstResult(query.offset()).setMaxResults(query.limit());
-            return q.getResultList().stream().map(this::toDomain).toList();
+            return em
+                    .createQuery(
+                            "SELECT p FROM ProfileEntity p WHERE p.personalityId IN :ids ORDER BY p.personalityId",
+                            ProfileEntity.class)
+                    .setParameter("ids", ids)
+                    .getResultList()
+                    .stream()
+                    .map(this::toDomain)
+                    .toList();
         });
+    }
+
+    /** A page of IDs from the profile table, in ID order (its primary key). */
+    private static List<String> ids(EntityManager em, ProfileQuery query) {
+        StringBuilder jpql = new StringBuilder("SELECT p.personalityId FROM ProfileEntity p");
+        List<String> where = new ArrayList<>();
+        query.vendor().ifPresent(v -> where.add("p.vendor = :vendor"));
+        if (!query.includeRetired()) {
+            where.add("p.status = :active");
+        }
+        if (!where.isEmpty()) {
+            jpql.append(" WHERE ").append(String.join(" AND ", where));
+        }
+        TypedQuery<String> q =
+                em.createQuery(jpql.append(" ORDER BY p.personalityId").toString(), String.class);
+        query.vendor().ifPresent(v -> q.setParameter("vendor", v));
+        if (!query.includeRetired()) {
+            q.setParameter("active", ProfileStatus.ACTIVE);
+        }
+        return q.setFirstResult(query.offset()).setMaxResults(query.limit()).getResultList();
+    }
+
+    /**
+     * A page of IDs of a workload, walking the (WORKLOAD, PERSONALITY_ID) index in order, so the database stops
+     * after the page instead of sorting every profile of the workload. Standard SQL (OFFSET … FETCH), which
+     * Derby and PostgreSQL both run.
+     */
+    @SuppressWarnings("unchecked")
+    private static List<String> idsOfWorkload(EntityManager em, ProfileQuery query) {
+        StringBuilder sql =
+                new StringBuilder("SELECT w.PERSONALITY_ID FROM HWP_PROFILE_WORKLOAD w WHERE w.WORKLOAD = ?1");
+        if (query.vendor().isPresent() || !query.includeRetired()) {
+            sql.append(" AND EXISTS (SELECT 1 FROM HWP_PROFILE p WHERE p.PERSONALITY_ID = w.PERSONALITY_ID");
+            query.vendor().ifPresent(v -> sql.append(" AND p.VENDOR = ?2"));
+            if (!query.includeRetired()) {
+                sql.append(" AND p.STATUS = ?3");
+            }
+            sql.append(")");
+        }
+        sql.append(" ORDER BY w.PERSONALITY_ID OFFSET ?4 ROWS FETCH NEXT ?5 ROWS ONLY");
+        javax.persistence.Query q = em.createNativeQuery(sql.toString())
+                .setParameter(1, query.workload().get());
+        query.vendor().ifPresent(v -> q.setParameter(2, v));
+        if (!query.includeRetired()) {
+            q.setParameter(3, ProfileStatus.ACTIVE.name());
+        }
+        q.setParameter(4, query.offset()).setParameter(5, query.limit());
+        return ((List<Object>) q.getResultList()).stream().map(String::valueOf).toList();
     }
 
     @Override
