@@ -15,22 +15,7 @@ final class Profiles {
         List<PersonalityProfile> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             PersonalityProfile p = samples.get(i % samples.size());
-            out.add(new PersonalityProfile(
-                    id(i),
-                    "bench-" + i,
-                    1,
-                    p.description(),
-                    p.compatibility(),
-                    p.workloads(),
-                    p.osSupport(),
-                    p.fabric(),
-                    p.memoryMap(),
-                    p.peripherals(),
-                    p.tunables(),
-                    p.origin(),
-                    p.lineage(),
-                    p.status(),
-                    p.createdAt()));
+            out.add(p.withIdentity(id(i), "bench-" + i, 1));
         }
         return out;
     }

@@ -99,6 +99,26 @@ public record PersonalityProfile(
         return osSupport.stream().anyMatch(s -> s.covers(os));
     }
 
+    /** The same profile under another identity (ID, name and version): a copy to store as a new profile. */
+    public PersonalityProfile withIdentity(String newPersonalityId, String newName, int newVersion) {
+        return new PersonalityProfile(
+                newPersonalityId,
+                newName,
+                newVersion,
+                description,
+                compatibility,
+                workloads,
+                osSupport,
+                fabric,
+                memoryMap,
+                peripherals,
+                tunables,
+                origin,
+                lineage,
+                status,
+                createdAt);
+    }
+
     /** This profile with another status (the only thing that changes once a profile is stored). */
     public PersonalityProfile withStatus(ProfileStatus newStatus) {
         return new PersonalityProfile(

@@ -31,6 +31,11 @@ class PersonalityProfileTest {
         assertThat(valid.status()).isEqualTo(ProfileStatus.ACTIVE);
         assertThat(valid.withStatus(ProfileStatus.RETIRED).status()).isEqualTo(ProfileStatus.RETIRED);
         assertThat(valid.withStatus(ProfileStatus.RETIRED).personalityId()).isEqualTo(valid.personalityId());
+        PersonalityProfile copy = valid.withIdentity("copy-v2", "copy", 2);
+        assertThat(copy.personalityId()).isEqualTo("copy-v2");
+        assertThat(copy.version()).isEqualTo(2);
+        assertThat(copy.workloads()).isEqualTo(valid.workloads());
+        assertRejected(() -> valid.withIdentity("copy", "copy", 0), "version", "1 or more");
     }
 
     @Test

@@ -86,22 +86,7 @@ abstract class RepositoryContract {
     /** A sample profile renamed into this test's own namespace. */
     private PersonalityProfile profile(int sample, String name) {
         PersonalityProfile p = samples.get(sample);
-        return new PersonalityProfile(
-                prefix + name + "-v1",
-                prefix + name,
-                1,
-                p.description(),
-                p.compatibility(),
-                p.workloads(),
-                p.osSupport(),
-                p.fabric(),
-                p.memoryMap(),
-                p.peripherals(),
-                p.tunables(),
-                p.origin(),
-                p.lineage(),
-                p.status(),
-                p.createdAt());
+        return p.withIdentity(prefix + name + "-v1", prefix + name, 1);
     }
 
     private List<PersonalityProfile> mine(ProfileQuery query) {
