@@ -16,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
+import org.hwpersonality.api.PerformanceFigures;
 import org.hwpersonality.api.ValidationException;
 import org.hwpersonality.api.device.RegionKind;
 import org.hwpersonality.api.internal.Checks;
@@ -28,7 +30,8 @@ import org.hwpersonality.api.internal.Checks;
  * <pre>
  * "HWPSIM01"            8 bytes magic
  * header length         4 bytes, big-endian, at most 64 KiB
- * header                UTF-8 lines key=value: name, vendor, family, interfaceId (optional), regionKind, payloadBytes
+ * header                UTF-8 lines key=value: name, vendor, family, interfaceId (optional), regionKind, payloadBytes,
+ *                       and per workload the figures the design delivers: performance.WORKLOAD=GOPS,µs,W
  * payload               payloadBytes bytes of configuration frames (pseudo-random, seeded by the name)
  * SHA-256               32 bytes over everything before it, so truncation and corruption are detected
  * </pre>
@@ -39,7 +42,8 @@ public record SimImage(
         String family,
         Optional<String> interfaceId,
         RegionKind regionKind,
-        long payloadBytes) {
+        long payloadBytes,
+        Map<String, PerformanceFigures> performance) {
     public static final byte[] MAGIC = "HWPSIM01".getBytes(StandardCharsets.US_ASCII);
     public static final long MAX_PAYLOAD = 1L << 32;
     private static final int MAX_HEADER = 64 * 1024;
@@ -52,6 +56,12 @@ public record SimImage(
         Checks.notNull("regionKind", regionKind);
         Checks.positive("payloadBytes", payloadBytes);
         Checks.atMost("payloadBytes", payloadBytes, MAX_PAYLOAD);
+        Checks.notNull("performance", performance);
+        performance.forEach((w, f) -> {
+            Checks.name("performance key", w);
+            Checks.notNull("performance." + w, f);
+        });
+        performance = Map.copyOf(new TreeMap<>(performance));
     }
 
     /** Writes the image; the same image always gives the same bytes. */
@@ -93,9 +103,24 @@ public record SimImage(
     }
 
     private String header() {
-        return "name=" + name + "\nvendor=" + vendor + "\nfamily=" + family + "\n"
-                + interfaceId.map(i -> "interfaceId=" + i + "\n").orElse("")
-                + "regionKind=" + regionKind + "\npayloadBytes=" + payloadBytes + "\n";
+        StringBuilder h = new StringBuilder();
+        h.append("name=").append(name).append('\n');
+        h.append("vendor=").append(vendor).append('\n');
+        h.append("family=").append(family).append('\n');
+        interfaceId.ifPresent(id -> h.append("interfaceId=").append(id).append('\n'));
+        h.append("regionKind=").append(regionKind).append('\n');
+        h.append("payloadBytes=").append(payloadBytes).append('\n');
+        new TreeMap<>(performance)
+                .forEach((w, f) -> h.append("performance.")
+                        .append(w)
+                        .append('=')
+                        .append(f.throughputGops())
+                        .append(',')
+                        .append(f.latencyUs())
+                        .append(',')
+                        .append(f.powerWatts())
+                        .append('\n'));
+        return h.toString();
     }
 
     /**
@@ -156,13 +181,27 @@ public record SimImage(
             }
         }
         try {
+            Map<String, PerformanceFigures> performance = new TreeMap<>();
+            fields.forEach((k, v) -> {
+                if (k.startsWith("performance.")) {
+                    String[] f = v.split(",");
+                    if (f.length != 3) {
+                        throw new IllegalArgumentException(k + " must be GOPS,µs,W");
+                    }
+                    performance.put(
+                            k.substring("performance.".length()),
+                            new PerformanceFigures(
+                                    Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2])));
+                }
+            });
             return new SimImage(
                     fields.get("name"),
                     fields.get("vendor"),
                     fields.get("family"),
                     Optional.ofNullable(fields.get("interfaceId")),
                     RegionKind.valueOf(String.valueOf(fields.get("regionKind"))),
-                    Long.parseLong(String.valueOf(fields.get("payloadBytes"))));
+                    Long.parseLong(String.valueOf(fields.get("payloadBytes"))),
+                    performance);
         } catch (IllegalArgumentException e) {
             throw new ValidationException("image", "has an invalid header: " + e.getMessage());
         }

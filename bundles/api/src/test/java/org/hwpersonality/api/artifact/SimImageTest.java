@@ -6,14 +6,22 @@ import static org.hwpersonality.api.Rejections.assertRejected;
 
 import java.io.ByteArrayInputStream;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
+import org.hwpersonality.api.PerformanceFigures;
 import org.hwpersonality.api.ValidationException;
 import org.hwpersonality.api.device.RegionKind;
 import org.junit.jupiter.api.Test;
 
 class SimImageTest {
-    private final SimImage image =
-            new SimImage("zstd-u250", "xilinx", "alveo-u250", Optional.empty(), RegionKind.PARTIAL, 100_000);
+    private final SimImage image = new SimImage(
+            "zstd-u250",
+            "xilinx",
+            "alveo-u250",
+            Optional.empty(),
+            RegionKind.PARTIAL,
+            100_000,
+            Map.of("compression", new PerformanceFigures(42, 150, 45)));
 
     @Test
     void writesDeterministicallyAndReadsBack() {
@@ -21,11 +29,23 @@ class SimImageTest {
         assertThat(image.bytes()).isEqualTo(bytes);
         assertThat(bytes.length).isGreaterThan(100_000 + 32);
         assertThat(SimImage.read(new ByteArrayInputStream(bytes))).isEqualTo(image);
-        SimImage withShell =
-                new SimImage("x", "sim", "f", Optional.of("8C2E0B3A-9D4F-4E1B-8A6C-5D7E9F0A1B2C"), RegionKind.FULL, 1);
+        assertThat(SimImage.read(new ByteArrayInputStream(bytes))
+                        .performance()
+                        .get("compression")
+                        .latencyUs())
+                .isEqualTo(150);
+        SimImage withShell = new SimImage(
+                "x", "sim", "f", Optional.of("8C2E0B3A-9D4F-4E1B-8A6C-5D7E9F0A1B2C"), RegionKind.FULL, 1, Map.of());
         assertThat(SimImage.read(new ByteArrayInputStream(withShell.bytes())).interfaceId())
                 .contains("8c2e0b3a9d4f4e1b8a6c5d7e9f0a1b2c");
-        assertThat(new SimImage("zstd-u250", "xilinx", "alveo-u55c", Optional.empty(), RegionKind.PARTIAL, 100_000)
+        assertThat(new SimImage(
+                                "zstd-u250",
+                                "xilinx",
+                                "alveo-u55c",
+                                Optional.empty(),
+                                RegionKind.PARTIAL,
+                                100_000,
+                                image.performance())
                         .bytes())
                 .isNotEqualTo(bytes);
     }
@@ -52,12 +72,16 @@ class SimImageTest {
     @Test
     void fieldRules() {
         assertRejected(
-                () -> new SimImage("x", "sim", "f", Optional.empty(), RegionKind.FULL, 0),
+                () -> new SimImage("x", "sim", "f", Optional.empty(), RegionKind.FULL, 0, Map.of()),
                 "payloadBytes",
                 "greater than zero");
         assertRejected(
-                () -> new SimImage("x", "Sim", "f", Optional.empty(), RegionKind.FULL, 1), "vendor", "lower-case");
+                () -> new SimImage("x", "Sim", "f", Optional.empty(), RegionKind.FULL, 1, Map.of()),
+                "vendor",
+                "lower-case");
         assertRejected(
-                () -> new SimImage("x", "sim", "f", Optional.of("nope"), RegionKind.FULL, 1), "interfaceId", "UUID");
+                () -> new SimImage("x", "sim", "f", Optional.of("nope"), RegionKind.FULL, 1, Map.of()),
+                "interfaceId",
+                "UUID");
     }
 }

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.hwpersonality.api.PerformanceFigures;
 import org.hwpersonality.api.artifact.ImageFormat;
 import org.hwpersonality.api.artifact.SimImage;
 import org.hwpersonality.api.device.RegionKind;
@@ -29,22 +30,25 @@ import org.hwpersonality.api.service.DriverRepository;
  * driver package per driver name and guest OS, serving the profiles that name it. They are for the simulated
  * fleet: the images program simulated devices, and the packages' files stand for the vendor's driver.
  */
-final class SampleArtifacts {
+public final class SampleArtifacts {
     static final String VERSION = "1.0.0";
     private static final FileTime FIXED_TIME = FileTime.from(Instant.parse("2026-01-01T00:00:00Z"));
 
     private SampleArtifacts() {}
 
     /** The simulated-device image of a sample profile. */
-    static SimImage image(PersonalityProfile p) {
+    public static SimImage image(PersonalityProfile p) {
         long payload = p.fabric().regionKind() == RegionKind.FULL ? 2L << 20 : 512L << 10;
+        Map<String, PerformanceFigures> performance = new LinkedHashMap<>();
+        p.workloads().forEach(w -> performance.put(w.workload(), w.performance()));
         return new SimImage(
                 p.name(),
                 p.compatibility().vendor(),
                 p.compatibility().family(),
                 Optional.empty(),
                 p.fabric().regionKind(),
-                payload);
+                payload,
+                performance);
     }
 
     /** Driver package zips by package ID, one per driver name and OS family of the sample profiles. */
