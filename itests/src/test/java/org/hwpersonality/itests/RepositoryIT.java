@@ -286,20 +286,46 @@ public class RepositoryIT extends HwpTestSupport {
     }
 
     @Test
-    public void bitstreamsAreStoredByDigest() throws Exception {
+    public void bitstreamsAreStoredByDigestAndReadByTheirBackEnd() throws Exception {
         Path image = Files.createTempFile("overlay", ".sim");
-        Files.write(image, "HWPSIM image for the it".repeat(100).getBytes(StandardCharsets.UTF_8));
+        Files.write(
+                image,
+                new org.hwpersonality.api.artifact.SimImage(
+                                "it-overlay",
+                                "xilinx",
+                                "alveo-u250",
+                                java.util.Optional.empty(),
+                                org.hwpersonality.api.device.RegionKind.FULL,
+                                100_000,
+                                java.util.Map.of())
+                        .bytes());
         String sha = java.util.HexFormat.of()
                 .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(image)));
         assertEquals(
-                sha, executeCommand("bitstream:add " + image + " --vendor sim").strip());
+                sha,
+                executeCommand("bitstream:add " + image + " --vendor xilinx").strip());
         assertEquals(
                 "stored once",
                 sha,
-                executeCommand("bitstream:add " + image + " --vendor sim --name copy.sim")
+                executeCommand("bitstream:add --vendor xilinx --name copy.sim " + image)
                         .strip());
         String listed = executeCommand("bitstream:list --no-format");
         assertTrue(listed, listed.lines().filter(l -> l.startsWith(sha)).count() == 1 && listed.contains("SIM"));
+
+        // The simulator reads SIM images before they are stored: a damaged one is refused and nothing is stored.
+        byte[] damaged = Files.readAllBytes(image);
+        damaged[500] ^= 1;
+        Path bad = Files.createTempFile("damaged", ".sim");
+        Files.write(bad, damaged);
+        try {
+            executeCommand("bitstream:add " + bad + " --vendor xilinx");
+            fail("a damaged image was stored");
+        } catch (CommandFailed expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains("is corrupt"));
+        }
+        String badSha = java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(damaged));
+        assertFalse(executeCommand("bitstream:list --no-format").contains(badSha));
     }
 
     @Test

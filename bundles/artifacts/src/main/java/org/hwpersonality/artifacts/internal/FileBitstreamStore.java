@@ -24,8 +24,8 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
- * The store of programming images. An upload is stored by SHA-256; when the vendor's back end is present it
- * reads the image's header first (a corrupt image is refused and nothing is stored) and the interface ID it
+ * The store of programming images. An upload is stored by SHA-256; when the back end that reads its format is
+ * present (the vendor's, or the simulator for SIM images) it reads the image's header first (a corrupt image is refused and nothing is stored) and the interface ID it
  * finds is recorded.
  */
 @Component(service = BitstreamStore.class)
@@ -55,8 +55,10 @@ public class FileBitstreamStore implements BitstreamStore {
             throw new ValidationException("name", "must be a file name of 1 to 255 characters without '/' or '\\\\'");
         }
         new Bitstream(Sha256.of(new byte[32]), name, vendor, format, 1, Optional.empty(), Instant.EPOCH);
+        // Simulator images are read by the simulator whatever vendor's cards they are for; others by their vendor.
+        String reader = format == ImageFormat.SIM ? "sim" : vendor;
         Optional<ReconfigurationBackend> backend =
-                backends.stream().filter(b -> vendor.equals(b.vendor())).findFirst();
+                backends.stream().filter(b -> reader.equals(b.vendor())).findFirst();
         AtomicReference<Optional<String>> interfaceId = new AtomicReference<>(Optional.empty());
         BlobStore.Stored stored = storage.blobs().put(image, storage.maxBitstreamBytes(), content -> {
             if (backend.isPresent()) {

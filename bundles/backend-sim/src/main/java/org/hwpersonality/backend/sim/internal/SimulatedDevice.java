@@ -1,0 +1,228 @@
+package org.hwpersonality.backend.sim.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.locks.LockSupport;
+import org.hwpersonality.api.PerformanceFigures;
+import org.hwpersonality.api.Resources;
+import org.hwpersonality.api.Sha256;
+import org.hwpersonality.api.ValidationException;
+import org.hwpersonality.api.artifact.SimImage;
+import org.hwpersonality.api.backend.BackendException;
+import org.hwpersonality.api.backend.BackendException.Kind;
+import org.hwpersonality.api.backend.DeviceDescriptor;
+import org.hwpersonality.api.backend.ProgrammingRequest;
+import org.hwpersonality.api.backend.ProgrammingResult;
+import org.hwpersonality.api.backend.RegionDescriptor;
+import org.hwpersonality.api.device.DeviceHealth;
+import org.hwpersonality.api.device.RegionKind;
+
+/**
+ * One simulated FPGA card: a static shell (family and interface ID) with reconfigurable regions, a configuration
+ * port that programs one region at a time at its modelled speed, injected faults, and telemetry of what is loaded.
+ */
+public final class SimulatedDevice {
+    /** What a region holds. */
+    private record Loaded(Sha256 sha256, SimImage image, String personalityId, Instant at) {}
+
+    private static final class Region {
+        final String id;
+        final RegionKind kind;
+        final Resources capacity;
+        Optional<Loaded> loaded = Optional.empty();
+
+        Region(String id, RegionKind kind, Resources capacity) {
+            this.id = id;
+            this.kind = kind;
+            this.capacity = capacity;
+        }
+    }
+
+    private final String id;
+    private final String vendor;
+    private final String model;
+    private final String family;
+    private final String interfaceId;
+    private final List<Region> regions;
+    private final PortModel port;
+    private final FaultModel faults;
+    private final Telemetry telemetry;
+    private final SplittableRandom random;
+    private final Clock clock;
+
+    public SimulatedDevice(
+            String id,
+            String vendor,
+            String model,
+            String family,
+            String interfaceId,
+            RegionKind kind,
+            int regionCount,
+            Resources regionCapacity,
+            PortModel port,
+            FaultModel faults,
+            Telemetry telemetry,
+            long seed,
+            Clock clock) {
+        this.id = id;
+        this.vendor = vendor;
+        this.model = model;
+        this.family = family;
+        this.interfaceId = interfaceId;
+        if (kind == RegionKind.FULL && regionCount != 1) {
+            throw new IllegalArgumentException("a device with a FULL region has exactly one region");
+        }
+        this.regions = java.util.stream.IntStream.range(0, regionCount)
+                .mapToObj(i -> new Region(Integer.toString(i), kind, regionCapacity))
+                .toList();
+        this.port = port;
+        this.faults = faults;
+        this.telemetry = telemetry;
+        this.random = new SplittableRandom(seed);
+        this.clock = clock;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String vendor() {
+        return vendor;
+    }
+
+    public synchronized DeviceDescriptor descriptor() {
+        return new DeviceDescriptor(
+                id,
+                model,
+                family,
+                interfaceId,
+                regions.stream()
+                        .map(r -> new RegionDescriptor(
+                                r.id, r.kind, r.capacity, r.loaded.map(Loaded::sha256), Optional.empty()))
+                        .toList(),
+                DeviceHealth.OK);
+    }
+
+    /** Refuses an image built for another shell or family, naming both. */
+    void check(SimImage image) {
+        if (!image.family().equals(family)) {
+            throw new BackendException(
+                    Kind.INCOMPATIBLE,
+                    "image '" + image.name() + "' is built for family " + image.family() + ", device " + id + " is "
+                            + family);
+        }
+        image.interfaceId().filter(i -> !i.equals(interfaceId)).ifPresent(i -> {
+            throw new BackendException(
+                    Kind.INCOMPATIBLE,
+                    "image '" + image.name() + "' is built for interface " + i + ", device " + id + " has interface "
+                            + interfaceId);
+        });
+    }
+
+    /**
+     * Programs a region. The port serves one region at a time (the method holds the device), and takes the
+     * modelled time; a failure leaves the region as it was, a hang leaves it unknown (reported empty).
+     */
+    public synchronized ProgrammingResult program(ProgrammingRequest request) {
+        Region region = region(request.regionId());
+        SimImage image = read(request.image());
+        check(image);
+        if (image.regionKind() != region.kind) {
+            throw new BackendException(
+                    Kind.INCOMPATIBLE,
+                    "image '" + image.name() + "' is a " + image.regionKind() + " image, region " + region.id + " of "
+                            + id + " is " + region.kind);
+        }
+        if (region.loaded.map(l -> l.sha256().equals(request.imageSha256())).orElse(false)) {
+            return new ProgrammingResult(0, true);
+        }
+        long size = size(request.image());
+        long start = System.nanoTime();
+        switch (faults.draw(random)) {
+            case FAILURE -> {
+                waitUntil(start + port.programmingTime(size).toNanos());
+                throw new BackendException(
+                        Kind.DEVICE_ERROR,
+                        "programming region " + region.id + " of " + id
+                                + " failed: the shell rejected the configuration (injected fault); the region is unchanged");
+            }
+            case HANG -> {
+                waitUntil(start + faults.timeout().toNanos());
+                region.loaded = Optional.empty();
+                throw new BackendException(
+                        Kind.TIMEOUT,
+                        "device " + id + " did not answer within "
+                                + faults.timeout().toMillis() + " ms (injected hang); region " + region.id
+                                + " is unknown");
+            }
+            case SUCCESS -> waitUntil(start + port.programmingTime(size).toNanos());
+        }
+        region.loaded = Optional.of(new Loaded(request.imageSha256(), image, request.personalityId(), clock.instant()));
+        return new ProgrammingResult((System.nanoTime() - start) / 1e6, false);
+    }
+
+    public synchronized void clear(String regionId) {
+        region(regionId).loaded = Optional.empty();
+    }
+
+    /** What the workload sees on the region's image now, if the image declares figures for it. */
+    public synchronized Optional<PerformanceFigures> measure(String regionId, String workload) {
+        Region region = region(regionId);
+        return region.loaded.flatMap(l -> Optional.ofNullable(
+                        l.image().performance().get(workload))
+                .map(declared -> telemetry.observe(declared, Duration.between(l.at(), clock.instant()), random)));
+    }
+
+    private Region region(String regionId) {
+        return regions.stream()
+                .filter(r -> r.id.equals(regionId))
+                .findFirst()
+                .orElseThrow(() -> new BackendException(
+                        Kind.UNKNOWN_DEVICE, "device " + id + " has no region '" + regionId + "'"));
+    }
+
+    static SimImage read(Path image) {
+        try (InputStream in = Files.newInputStream(image)) {
+            return SimImage.read(new java.io.BufferedInputStream(in));
+        } catch (ValidationException e) {
+            throw new BackendException(Kind.CORRUPT_IMAGE, image.getFileName() + ": " + e.reason());
+        } catch (NoSuchFileException e) {
+            throw new BackendException(Kind.CORRUPT_IMAGE, "image file " + image + " does not exist");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static long size(Path image) {
+        try {
+            return Files.size(image);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Sleeps until {@code deadline} (System.nanoTime), precisely: parks, then spins the last 100 µs. */
+    private static void waitUntil(long deadline) {
+        long left;
+        while ((left = deadline - System.nanoTime()) > 100_000) {
+            LockSupport.parkNanos(left - 50_000);
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+                throw new BackendException(Kind.TIMEOUT, "programming interrupted");
+            }
+        }
+        while (deadline - System.nanoTime() > 0) {
+            Thread.onSpinWait();
+        }
+    }
+}
