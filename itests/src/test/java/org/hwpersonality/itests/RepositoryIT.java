@@ -329,6 +329,26 @@ public class RepositoryIT extends HwpTestSupport {
     }
 
     @Test
+    public void theSimulatedFleetOfTheDistributionIsThere() {
+        org.hwpersonality.api.backend.ReconfigurationBackend sim =
+                waitForService(org.hwpersonality.api.backend.ReconfigurationBackend.class, "(hwp.vendor=sim)");
+        waitUntil("the seven fleets are bound", TIMEOUT, () -> sim.discover().size() == 11);
+        var devices = sim.discover();
+        assertEquals(
+                java.util.Set.of("alveo-u250", "alveo-u55c", "alveo-u30", "agilex-f", "pac-a10"),
+                devices.stream()
+                        .map(org.hwpersonality.api.backend.DeviceDescriptor::family)
+                        .collect(java.util.stream.Collectors.toSet()));
+        assertEquals(
+                "partial regions of the DFX shells",
+                6,
+                devices.stream()
+                        .flatMap(d -> d.regions().stream())
+                        .filter(r -> r.kind() == org.hwpersonality.api.device.RegionKind.PARTIAL)
+                        .count());
+    }
+
+    @Test
     public void personalityCommandsNeedTheAdminRole() {
         try {
             executeCommandAs("personality:list", "viewer", "viewer");

@@ -1,0 +1,149 @@
+package org.hwpersonality.backend.intel.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.hwpersonality.api.Resources;
+
+/**
+ * Stand-ins for {@code fpgainfo} and {@code fpgaconf}: bash scripts that print what the real tools print (the FME
+ * text is a prepared file, the PORT blocks are printed with the real {@code "%-32s : %s"} layout from per-card
+ * state files), log their arguments, and (fpgaconf) record the AFU UUID of the GBS they "load" so that the next
+ * {@code fpgainfo port} shows it. Switches: files {@code fpgainfo.hang}, {@code fpgaconf.hang},
+ * {@code fpgaconf.fail}, {@code fpgaconf.noeffect} in the directory.
+ */
+final class FakeOpae {
+    static final Resources CAPACITY = new Resources(365_200, 1_460_800, 1_323, 1_518, 8_192);
+
+    final Path dir;
+    final Path fpgainfo;
+    final Path fpgaconf;
+
+    private static final String FPGAINFO = """
+            #!/bin/bash
+            D='@DIR@'
+            echo "$*" >> "$D/fpgainfo.log"
+            if [ -e "$D/fpgainfo.hang" ]; then sleep 60; fi
+            case "$1" in
+              fme)
+                if [ ! -s "$D/fme.txt" ]; then
+                  echo "main.c:181:main() **ERROR** : No FPGA resources found." >&2
+                  exit 70
+                fi
+                cat "$D/fme.txt" ;;
+              port)
+                while read -r bdf devid; do
+                  [ -z "$bdf" ] && continue
+                  echo "//****** PORT ******//"
+                  printf '%-32s : %s\\n' "Object Id" "0xEF00000"
+                  printf '%-32s : %s\\n' "PCIe s:b:d.f" "$bdf"
+                  printf '%-32s : %s\\n' "Vendor Id" "0x8086"
+                  printf '%-32s : %s\\n' "Device Id" "$devid"
+                  printf '%-32s : %s\\n' "Socket Id" "0x00"
+                  if [ -s "$D/afu/$bdf" ]; then
+                    printf '%-32s : %s\\n' "Accelerator GUID" "$(cat "$D/afu/$bdf")"
+                  fi
+                done < "$D/ports.txt" ;;
+              *)
+                echo "Invalid command specified" >&2
+                exit 1 ;;
+            esac
+            """;
+
+    private static final String FPGACONF = """
+            #!/bin/bash
+            D='@DIR@'
+            echo "$*" >> "$D/fpgaconf.log"
+            if [ -e "$D/fpgaconf.hang" ]; then sleep 60; fi
+            if [ -e "$D/fpgaconf.fail" ]; then
+              echo "Error writing bitstream to FPGA: reconfiguration error" >&2
+              exit 5
+            fi
+            seg=0; bus=-1; dev=-1; fn=-1; gbs=
+            while [ $# -gt 0 ]; do
+              case "$1" in
+                --segment) seg=$2; shift 2 ;;
+                -B|--bus) bus=$2; shift 2 ;;
+                -D|--device) dev=$2; shift 2 ;;
+                -F|--function) fn=$2; shift 2 ;;
+                -*) echo "Invalid cmdline options" >&2; exit 1 ;;
+                *) gbs=$1; shift ;;
+              esac
+            done
+            if [ -z "$gbs" ]; then echo "No GBS file" >&2; exit 1; fi
+            if [ ! -f "$gbs" ]; then
+              echo "Error locating GBS file specified: \\"No such file or directory\\"" >&2
+              exit 1
+            fi
+            bdf=$(printf '%04X:%02X:%02X.%X' $((seg)) $((bus)) $((dev)) $((fn)))
+            if ! grep -q "^$bdf " "$D/ports.txt"; then echo "No suitable slots found." >&2; exit 4; fi
+            if [ -e "$D/fpgaconf.noeffect" ]; then exit 0; fi
+            afu=$(grep -ao '"accelerator-type-uuid": *"[^"]*"' "$gbs" | head -n 1 | sed 's/.*: *"\\([^"]*\\)"/\\1/')
+            mkdir -p "$D/afu"
+            printf '%s\\n' "$afu" > "$D/afu/$bdf"
+            """;
+
+    FakeOpae(Path dir, String fmeResource, String... ports) throws IOException {
+        this.dir = dir;
+        Files.writeString(dir.resolve("fme.txt"), fmeResource == null ? "" : FpgaInfoTest.resource(fmeResource));
+        Files.writeString(dir.resolve("ports.txt"), String.join("\n", ports) + "\n");
+        Files.createDirectories(dir.resolve("afu"));
+        this.fpgainfo = script("fpgainfo", FPGAINFO);
+        this.fpgaconf = script("fpgaconf", FPGACONF);
+    }
+
+    /** The AFU the port at {@code bdf} (as fpgainfo prints it, e.g. 0000:5E:00.0) shows. */
+    FakeOpae loaded(String bdf, String afuUuid) throws IOException {
+        Files.writeString(dir.resolve("afu").resolve(bdf), afuUuid + "\n");
+        return this;
+    }
+
+    FakeOpae fme(String resource) throws IOException {
+        Files.writeString(dir.resolve("fme.txt"), FpgaInfoTest.resource(resource));
+        return this;
+    }
+
+    FakeOpae fmeText(String text) throws IOException {
+        Files.writeString(dir.resolve("fme.txt"), text);
+        return this;
+    }
+
+    FakeOpae ports(String... ports) throws IOException {
+        Files.writeString(dir.resolve("ports.txt"), String.join("\n", ports) + "\n");
+        return this;
+    }
+
+    FakeOpae set(String switchFile) throws IOException {
+        Files.writeString(dir.resolve(switchFile), "");
+        return this;
+    }
+
+    List<String> fpgaconfCalls() throws IOException {
+        Path log = dir.resolve("fpgaconf.log");
+        return Files.exists(log) ? Files.readAllLines(log) : List.of();
+    }
+
+    List<String> fpgainfoCalls() throws IOException {
+        Path log = dir.resolve("fpgainfo.log");
+        return Files.exists(log) ? Files.readAllLines(log) : List.of();
+    }
+
+    OpaeBackend backend() {
+        return backend(Duration.ofSeconds(10), Duration.ofSeconds(10), Optional.empty());
+    }
+
+    OpaeBackend backend(Duration toolTimeout, Duration programmingTimeout, Optional<Path> blank) {
+        return new OpaeBackend(fpgainfo, fpgaconf, toolTimeout, programmingTimeout, "pac-a10", CAPACITY, blank);
+    }
+
+    private Path script(String name, String text) throws IOException {
+        Path file = dir.resolve(name);
+        Files.writeString(file, text.replace("@DIR@", dir.toAbsolutePath().toString()));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return file;
+    }
+}

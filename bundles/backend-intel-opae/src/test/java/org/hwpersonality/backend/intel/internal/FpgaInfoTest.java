@@ -1,0 +1,82 @@
+package org.hwpersonality.backend.intel.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.hwpersonality.backend.intel.internal.FpgaInfo.Bdf;
+import org.hwpersonality.backend.intel.internal.FpgaInfo.Fme;
+import org.hwpersonality.backend.intel.internal.FpgaInfo.Port;
+import org.junit.jupiter.api.Test;
+
+class FpgaInfoTest {
+    static String resource(String name) throws IOException {
+        try (InputStream in = FpgaInfoTest.class.getResourceAsStream("/fpgainfo/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void parsesTwoCards() throws Exception {
+        List<Fme> cards = FpgaInfo.parseFme(resource("fme-two-cards.txt"));
+
+        assertThat(cards).hasSize(2);
+        Fme a10 = cards.get(0);
+        assertThat(a10.address()).isEqualTo(new Bdf(0, 0x5e, 0, 0));
+        assertThat(a10.address()).hasToString("0000:5e:00.0");
+        assertThat(a10.boardName()).isEmpty();
+        assertThat(a10.deviceId()).contains(0x09c4);
+        assertThat(a10.prInterfaceId()).contains("38d782e3b6125343b9342433e348ac4c");
+        assertThat(a10.bitstreamVersion()).contains("1.2.4");
+        assertThat(a10.bootPage()).contains("user");
+        Fme d5005 = cards.get(1);
+        assertThat(d5005.address()).hasToString("0000:86:00.0");
+        assertThat(d5005.boardName()).contains("Intel FPGA Programmable Acceleration Card D5005");
+        assertThat(d5005.prInterfaceId()).contains("64c39726fe2d52ab981fff49395db6e7");
+        assertThat(d5005.fields()).containsEntry("Bitstream Id", "0x4010002278FD3AA");
+    }
+
+    @Test
+    void parsesTheOpae1FormatOfThePacA10() throws Exception {
+        List<Fme> cards = FpgaInfo.parseFme(resource("fme-opae1-a10.txt"));
+
+        assertThat(cards).singleElement().satisfies(c -> {
+            assertThat(c.address()).hasToString("0000:d8:00.0");
+            assertThat(c.boardName()).isEmpty();
+            assertThat(c.prInterfaceId()).contains("38d782e3b6125343b9342433e348ac4c");
+        });
+    }
+
+    @Test
+    void ignoresPluginErrorsBeforeTheBlock() throws Exception {
+        List<Fme> cards = FpgaInfo.parseFme(resource("fme-n6001-errors.txt"));
+
+        assertThat(cards).singleElement().satisfies(c -> {
+            assertThat(c.boardName()).contains("Intel Acceleration Development Platform N6001");
+            assertThat(c.fields()).containsEntry("Interface", "DFL");
+            assertThat(c.prInterfaceId()).contains("b541eb7c3c7e5678a660a54f71594b34");
+        });
+    }
+
+    @Test
+    void parsesPortsWithAcceleratorGuidOrId() throws Exception {
+        List<Port> ports = FpgaInfo.parsePorts(resource("port-sriov.txt"));
+
+        assertThat(ports)
+                .extracting(p -> p.address().toString())
+                .containsExactly("0000:b1:00.0", "0000:b1:00.7", "0000:3b:00.3");
+        assertThat(ports.get(0).acceleratorId()).isEmpty();
+        assertThat(ports.get(1).acceleratorId()).contains("4dadea342c7848cba3dc5b831f5cecbb");
+        assertThat(ports.get(2).acceleratorId()).contains("43425ee692b24742b03abd8d4a533812");
+    }
+
+    @Test
+    void parsesAddresses() {
+        assertThat(Bdf.parse("0000:86:00.0")).contains(new Bdf(0, 0x86, 0, 0));
+        assertThat(Bdf.parse("0001:3B:00.7")).contains(new Bdf(1, 0x3b, 0, 7));
+        assertThat(Bdf.parse("86:00.0")).contains(new Bdf(0, 0x86, 0, 0));
+        assertThat(Bdf.parse("fpga0")).isEmpty();
+    }
+}

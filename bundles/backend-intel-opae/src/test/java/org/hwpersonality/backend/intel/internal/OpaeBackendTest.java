@@ -1,0 +1,289 @@
+package org.hwpersonality.backend.intel.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.hwpersonality.api.Sha256;
+import org.hwpersonality.api.artifact.ImageFormat;
+import org.hwpersonality.api.backend.BackendException;
+import org.hwpersonality.api.backend.BackendException.Kind;
+import org.hwpersonality.api.backend.DeviceDescriptor;
+import org.hwpersonality.api.backend.ImageDescriptor;
+import org.hwpersonality.api.backend.ProgrammingRequest;
+import org.hwpersonality.api.backend.ProgrammingResult;
+import org.hwpersonality.api.device.RegionKind;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OpaeBackendTest {
+    static final String A10_FIM = "38d782e3-b612-5343-b934-2433e348ac4c";
+    static final String D5005_FIM = "64c39726-fe2d-52ab-981f-ff49395db6e7";
+    static final String NLB0 = "d8424dc4-a4a3-c413-f89e-433683f9040b";
+    static final String HELLO = "850adcc2-6ceb-4b22-9722-d43375b61c66";
+    static final String A10 = "0000:5e:00.0";
+    static final String D5005 = "0000:86:00.0";
+
+    @TempDir
+    Path dir;
+
+    FakeOpae opae;
+    Path nlbForA10;
+    Path helloForA10;
+    Path helloForD5005;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Path tools = Files.createDirectories(dir.resolve("tools"));
+        opae = new FakeOpae(tools, "fme-two-cards.txt", "0000:5E:00.0 0x09C4", "0000:86:00.0 0xBCCE")
+                .loaded("0000:5E:00.0", NLB0);
+        nlbForA10 = GbsWriter.write(
+                dir.resolve("nlb0.gbs"), GbsWriter.metadata(A10_FIM, NLB0, "400", "200"), GbsWriter.rbf(2048));
+        helloForA10 = GbsWriter.write(
+                dir.resolve("hello_afu.gbs"),
+                GbsWriter.metadata(A10_FIM, HELLO, "\"auto-312.5\"", "\"auto\""),
+                GbsWriter.rbf(4096));
+        helloForD5005 = GbsWriter.write(
+                dir.resolve("hello_afu_d5005.gbs"),
+                GbsWriter.metadata(D5005_FIM, HELLO, "312", "156"),
+                GbsWriter.rbf(4096));
+    }
+
+    @Test
+    void discoversTwoCards() {
+        List<DeviceDescriptor> devices = opae.backend().discover();
+
+        assertThat(devices).extracting(DeviceDescriptor::id).containsExactly(A10, D5005);
+        DeviceDescriptor a10 = devices.get(0);
+        assertThat(a10.family()).isEqualTo("pac-a10");
+        assertThat(a10.model()).isEqualTo("Intel FPGA card (device id 0x09C4)");
+        assertThat(a10.interfaceId()).isEqualTo("38d782e3b6125343b9342433e348ac4c");
+        assertThat(a10.health().healthy()).isTrue();
+        assertThat(a10.regions()).singleElement().satisfies(r -> {
+            assertThat(r.id()).isEqualTo("0");
+            assertThat(r.kind()).isEqualTo(RegionKind.PARTIAL);
+            assertThat(r.capacity()).isEqualTo(FakeOpae.CAPACITY);
+            assertThat(r.loadedImageUuid()).contains("d8424dc4a4a3c413f89e433683f9040b");
+            assertThat(r.loadedImage()).isEmpty();
+        });
+        DeviceDescriptor d5005 = devices.get(1);
+        assertThat(d5005.model()).isEqualTo("Intel FPGA Programmable Acceleration Card D5005");
+        assertThat(d5005.family()).isEqualTo("pac-s10");
+        assertThat(d5005.interfaceId()).isEqualTo("64c39726fe2d52ab981fff49395db6e7");
+        assertThat(d5005.regions().get(0).loadedImageUuid()).isEmpty();
+    }
+
+    @Test
+    void derivesFamilyFromBoardNameElseConfiguredDefault() throws Exception {
+        opae.fme("fme-n6001-errors.txt").ports("0000:B1:00.0 0xBCCE");
+        assertThat(opae.backend().discover())
+                .singleElement()
+                .satisfies(d -> assertThat(d.family()).isEqualTo("agilex-f"));
+
+        opae.fmeText(FpgaInfoTest.resource("fme-n6001-errors.txt")
+                .replace("Intel Acceleration Development Platform N6001\n", ""));
+        OpaeBackend configured = new OpaeBackend(
+                opae.fpgainfo,
+                opae.fpgaconf,
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(10),
+                "agilex-i",
+                FakeOpae.CAPACITY,
+                Optional.empty());
+        assertThat(configured.discover())
+                .singleElement()
+                .satisfies(d -> assertThat(d.family()).isEqualTo("agilex-i"));
+    }
+
+    @Test
+    void discoversNothingWhenOpaeFindsNoCard() throws Exception {
+        opae.fmeText("");
+
+        assertThat(opae.backend().discover()).isEmpty();
+    }
+
+    @Test
+    void inspectsAGbs() {
+        ImageDescriptor image = opae.backend().inspect(helloForA10);
+
+        assertThat(image.format()).isEqualTo(ImageFormat.GBS);
+        assertThat(image.interfaceId()).contains("38d782e3b6125343b9342433e348ac4c");
+        assertThat(image.imageUuid()).contains("850adcc26ceb4b229722d43375b61c66");
+        assertThat(image.sizeBytes()).isEqualTo(4096);
+        assertThat(image.clocksMhz()).isEqualTo(Map.of("clock-frequency-high", 312.5));
+    }
+
+    @Test
+    void programsThenSkipsTheSameImage() throws Exception {
+        OpaeBackend backend = opae.backend();
+
+        ProgrammingResult first = backend.program(request(A10, helloForA10));
+
+        assertThat(first.skipped()).isFalse();
+        assertThat(opae.fpgaconfCalls()).containsExactly("-B 0x5e -D 0x0 -F 0x0 " + helloForA10.toAbsolutePath());
+        DeviceDescriptor after = backend.status(A10);
+        assertThat(after.regions().get(0).loadedImageUuid()).contains("850adcc26ceb4b229722d43375b61c66");
+        assertThat(after.regions().get(0).loadedImage()).contains(sha(helloForA10));
+
+        ProgrammingResult second = backend.program(request(A10, helloForA10));
+
+        assertThat(second.skipped()).isTrue();
+        assertThat(second.durationMs()).isZero();
+        assertThat(opae.fpgaconfCalls()).hasSize(1);
+    }
+
+    @Test
+    void skipsAnImageTheCardAlreadyHolds() throws Exception {
+        ProgrammingResult result = opae.backend().program(request(A10, nlbForA10));
+
+        assertThat(result).isEqualTo(new ProgrammingResult(0, true));
+        assertThat(opae.fpgaconfCalls()).isEmpty();
+    }
+
+    @Test
+    void refusesAnotherFimsImageNamingBothInterfaces() throws Exception {
+        OpaeBackend backend = opae.backend();
+
+        assertKind(() -> backend.program(request(A10, helloForD5005)), Kind.INCOMPATIBLE, D5005_FIM, A10_FIM);
+        assertKind(() -> backend.validate(backend.inspect(helloForA10), D5005), Kind.INCOMPATIBLE, A10_FIM, D5005_FIM);
+        backend.validate(backend.inspect(helloForD5005), D5005);
+        assertThat(opae.fpgaconfCalls()).isEmpty();
+    }
+
+    @Test
+    void refusesACorruptImageWithoutRunningFpgaconf() throws Exception {
+        Path broken = Files.write(dir.resolve("broken.gbs"), new byte[] {1, 2, 3, 4});
+
+        assertKind(() -> opae.backend().program(request(A10, broken)), Kind.CORRUPT_IMAGE, "GBS header");
+        assertThat(opae.fpgaconfCalls()).isEmpty();
+    }
+
+    @Test
+    void reportsAFailingFpgaconf() throws Exception {
+        opae.set("fpgaconf.fail");
+        OpaeBackend backend = opae.backend();
+
+        assertKind(
+                () -> backend.program(request(A10, helloForA10)),
+                Kind.DEVICE_ERROR,
+                "Error writing bitstream to FPGA: reconfiguration error",
+                "exited with 5");
+        assertThat(backend.status(A10).regions().get(0).loadedImageUuid()).contains("d8424dc4a4a3c413f89e433683f9040b");
+    }
+
+    @Test
+    void reportsAProgrammingThatDidNotTakeEffect() throws Exception {
+        opae.set("fpgaconf.noeffect");
+
+        assertKind(
+                () -> opae.backend().program(request(A10, helloForA10)),
+                Kind.DEVICE_ERROR,
+                "shows accelerator " + NLB0,
+                "instead of " + HELLO);
+    }
+
+    @Test
+    void timesOutAHangingFpgainfo() throws Exception {
+        opae.set("fpgainfo.hang");
+        OpaeBackend backend = opae.backend(Duration.ofMillis(700), Duration.ofSeconds(10), Optional.empty());
+
+        long start = System.nanoTime();
+        assertKind(backend::discover, Kind.TIMEOUT, "700 ms");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
+    }
+
+    @Test
+    void timesOutAHangingFpgaconf() throws Exception {
+        opae.set("fpgaconf.hang");
+        OpaeBackend backend = opae.backend(Duration.ofSeconds(10), Duration.ofMillis(800), Optional.empty());
+
+        long start = System.nanoTime();
+        assertKind(() -> backend.program(request(A10, helloForA10)), Kind.TIMEOUT, "800 ms", "unknown image");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(7));
+    }
+
+    @Test
+    void refusesUnknownDevicesAndRegions() throws Exception {
+        OpaeBackend backend = opae.backend();
+
+        assertKind(() -> backend.status("0000:af:00.0"), Kind.UNKNOWN_DEVICE, "0000:af:00.0");
+        assertKind(() -> backend.status("fpga7"), Kind.UNKNOWN_DEVICE, "fpga7");
+        assertKind(() -> backend.program(request("0000:af:00.0", helloForA10)), Kind.UNKNOWN_DEVICE, "0000:af:00.0");
+        assertKind(
+                () -> backend.validate(backend.inspect(helloForA10), "0000:af:00.0"),
+                Kind.UNKNOWN_DEVICE,
+                "0000:af:00.0");
+        assertKind(() -> backend.clear(A10, "1"), Kind.UNKNOWN_DEVICE, "'1'");
+        assertThat(opae.fpgaconfCalls()).isEmpty();
+    }
+
+    @Test
+    void acceptsAddressesInFpgainfoSpelling() {
+        assertThat(opae.backend().status("0000:5E:00.0").id()).isEqualTo(A10);
+    }
+
+    @Test
+    void refusesToClearWithoutABlankImage() throws Exception {
+        assertKind(() -> opae.backend().clear(A10, "0"), Kind.DEVICE_ERROR, "keeps its AFU until it is reprogrammed");
+        assertThat(opae.fpgaconfCalls()).isEmpty();
+    }
+
+    @Test
+    void clearsByProgrammingTheConfiguredBlankImage() throws Exception {
+        Path blank = GbsWriter.write(
+                dir.resolve("blank.gbs"),
+                GbsWriter.metadata(A10_FIM, "00000000-0000-0000-0000-0000000000b1", "100", "50"),
+                GbsWriter.rbf(64));
+        OpaeBackend backend = opae.backend(Duration.ofSeconds(10), Duration.ofSeconds(10), Optional.of(blank));
+
+        backend.clear(A10, "0");
+
+        assertThat(opae.fpgaconfCalls()).containsExactly("-B 0x5e -D 0x0 -F 0x0 " + blank.toAbsolutePath());
+        assertThat(backend.status(A10).regions().get(0).loadedImageUuid()).contains("000000000000000000000000000000b1");
+    }
+
+    @Test
+    void addressesANonZeroSegment() throws Exception {
+        opae.fmeText(FpgaInfoTest.resource("fme-two-cards.txt").replace("0000:86:00.0", "0001:3B:00.1"))
+                .ports("0000:5E:00.0 0x09C4", "0001:3B:00.1 0xBCCE");
+        OpaeBackend backend = opae.backend();
+
+        backend.program(request("0001:3b:00.1", helloForD5005));
+
+        assertThat(opae.fpgaconfCalls())
+                .containsExactly("--segment 0x1 -B 0x3b -D 0x0 -F 0x1 " + helloForD5005.toAbsolutePath());
+        assertThat(backend.status("0001:3b:00.1").regions().get(0).loadedImageUuid())
+                .contains("850adcc26ceb4b229722d43375b61c66");
+    }
+
+    @Test
+    void measuresNothing() {
+        assertThat(opae.backend().measure(A10, "0", "nlb")).isEmpty();
+        assertThat(opae.backend().vendor()).isEqualTo("intel");
+    }
+
+    private static ProgrammingRequest request(String device, Path image) throws Exception {
+        return new ProgrammingRequest(device, "0", image, sha(image), "p1", List.of(), null, List.of());
+    }
+
+    private static Sha256 sha(Path file) throws Exception {
+        return Sha256.of(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+
+    private static void assertKind(ThrowingCallable call, Kind kind, String... texts) {
+        assertThatThrownBy(call).isInstanceOf(BackendException.class).satisfies(e -> {
+            assertThat(((BackendException) e).kind()).isEqualTo(kind);
+            for (String text : texts) {
+                assertThat(e.getMessage()).contains(text);
+            }
+        });
+    }
+}

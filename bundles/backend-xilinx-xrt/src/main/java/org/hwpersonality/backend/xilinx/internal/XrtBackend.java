@@ -1,0 +1,415 @@
+package org.hwpersonality.backend.xilinx.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.hwpersonality.api.PerformanceFigures;
+import org.hwpersonality.api.Resources;
+import org.hwpersonality.api.Sha256;
+import org.hwpersonality.api.artifact.ImageFormat;
+import org.hwpersonality.api.backend.BackendException;
+import org.hwpersonality.api.backend.CommandRunner;
+import org.hwpersonality.api.backend.DeviceDescriptor;
+import org.hwpersonality.api.backend.ImageDescriptor;
+import org.hwpersonality.api.backend.ProgrammingRequest;
+import org.hwpersonality.api.backend.ProgrammingResult;
+import org.hwpersonality.api.backend.ReconfigurationBackend;
+import org.hwpersonality.api.backend.RegionDescriptor;
+import org.hwpersonality.api.device.DeviceHealth;
+import org.hwpersonality.api.device.RegionKind;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * The AMD/Xilinx back end: drives Alveo cards through XRT 2.x {@code xbutil} (the next-generation commands,
+ * default since XRT 2.11). Each card (user physical function, identified by its BDF such as
+ * {@code 0000:3b:00.1}) has one FULL region {@code "0"}: the dynamic region behind the shell.
+ *
+ * <ul>
+ *   <li>discover / status: {@code xbutil examine --format JSON --output FILE} with the {@code host} report
+ *       for the device list, then {@code --device BDF --report platform dynamic-regions} per card (see
+ *       {@link XbutilReports} for the schema);</li>
+ *   <li>program: {@code xbutil program --device BDF --user FILE} (XRT docs {@code xbutil.rst});</li>
+ *   <li>clear: {@code xbutil reset --device BDF --force}, the hot ("user") reset of the card, which unloads the
+ *       xclbin; {@code --force} answers the confirmation prompt, as standard input is closed.</li>
+ * </ul>
+ *
+ * Every tool call goes through {@link CommandRunner} with a deadline.
+ */
+@Component(
+        service = ReconfigurationBackend.class,
+        property = ReconfigurationBackend.VENDOR_PROPERTY + "=" + XrtBackend.VENDOR,
+        configurationPid = XrtBackend.PID)
+@Designate(ocd = XrtBackend.Config.class)
+public final class XrtBackend implements ReconfigurationBackend {
+    public static final String VENDOR = "xilinx";
+    public static final String PID = "org.hwpersonality.backend.xilinx";
+    /** The single region of a card. */
+    public static final String REGION = "0";
+
+    private static final Pattern FAMILY = Pattern.compile("xilinx_(u[0-9]+[a-z]*)_.*");
+    private static final Pattern BDF = Pattern.compile("(?:[0-9a-f]{4}:)?[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]");
+
+    /** Configuration of the back end. */
+    @ObjectClassDefinition(
+            name = "HWP AMD/Xilinx XRT back end",
+            description = "Programs Alveo cards with xclbin images through XRT's xbutil")
+    public @interface Config {
+        @AttributeDefinition(name = "xbutil path", description = "Absolute path of XRT's xbutil")
+        String xbutil_path() default "/opt/xilinx/xrt/bin/xbutil";
+
+        @AttributeDefinition(name = "Tool timeout (ms)", description = "Deadline of xbutil examine calls", min = "1")
+        long tool_timeout_ms() default 30_000;
+
+        @AttributeDefinition(
+                name = "Programming timeout (ms)",
+                description = "Deadline of xbutil program and reset",
+                min = "1")
+        long programming_timeout_ms() default 120_000;
+
+        @AttributeDefinition(name = "User-region LUTs", min = "0")
+        long capacity_luts() default 1_728_000;
+
+        @AttributeDefinition(name = "User-region registers", min = "0")
+        long capacity_registers() default 3_456_000;
+
+        @AttributeDefinition(name = "User-region block RAMs (36 Kb)", min = "0")
+        long capacity_bram_blocks() default 2_688;
+
+        @AttributeDefinition(name = "User-region DSP slices", min = "0")
+        long capacity_dsps() default 12_288;
+
+        @AttributeDefinition(name = "Card memory (MiB)", min = "0")
+        long capacity_memory_mb() default 65_536;
+    }
+
+    private final Path xbutil;
+    private final Duration toolTimeout;
+    private final Duration programmingTimeout;
+    private final Resources capacity;
+    private final CommandRunner runner = new CommandRunner();
+    /** What this back end last programmed, by BDF: xclbin UUID and SHA-256, to report the loaded image's hash. */
+    private final Map<String, Loaded> programmed = new ConcurrentHashMap<>();
+
+    private record Loaded(String uuid, Sha256 sha256) {}
+
+    /** DS constructor. */
+    @Activate
+    public XrtBackend(Config config) {
+        this(
+                Path.of(config.xbutil_path()),
+                Duration.ofMillis(config.tool_timeout_ms()),
+                Duration.ofMillis(config.programming_timeout_ms()),
+                new Resources(
+                        config.capacity_luts(),
+                        config.capacity_registers(),
+                        config.capacity_bram_blocks(),
+                        config.capacity_dsps(),
+                        config.capacity_memory_mb()));
+    }
+
+    /** Plain constructor (tests, other containers). */
+    public XrtBackend(Path xbutil, Duration toolTimeout, Duration programmingTimeout, Resources capacity) {
+        this.xbutil = Objects.requireNonNull(xbutil, "xbutil");
+        this.toolTimeout = positive(toolTimeout, "toolTimeout");
+        this.programmingTimeout = positive(programmingTimeout, "programmingTimeout");
+        this.capacity = Objects.requireNonNull(capacity, "capacity");
+    }
+
+    @Override
+    public String vendor() {
+        return VENDOR;
+    }
+
+    @Override
+    public List<DeviceDescriptor> discover() {
+        List<DeviceDescriptor> devices = new ArrayList<>();
+        for (XbutilReports.HostDevice host : hostDevices()) {
+            devices.add(describe(host));
+        }
+        return List.copyOf(devices);
+    }
+
+    @Override
+    public DeviceDescriptor status(String deviceId) {
+        return describe(host(deviceId));
+    }
+
+    @Override
+    public ImageDescriptor inspect(Path image) {
+        Objects.requireNonNull(image, "image");
+        Xclbin xclbin = Xclbin.read(image);
+        return new ImageDescriptor(
+                ImageFormat.XCLBIN,
+                interfaceId(xclbin),
+                XbutilReports.uuid(xclbin.uuid()),
+                xclbin.length(),
+                xclbin.clocksMhz());
+    }
+
+    @Override
+    public void validate(ImageDescriptor image, String deviceId) {
+        Objects.requireNonNull(image, "image");
+        check(image, status(deviceId));
+    }
+
+    @Override
+    public ProgrammingResult program(ProgrammingRequest request) {
+        Objects.requireNonNull(request, "request");
+        ImageDescriptor image = inspect(request.image());
+        DeviceDescriptor before = status(request.deviceId());
+        RegionDescriptor region = region(before, request.regionId());
+        check(image, before);
+        String bdf = before.id();
+        String wanted = image.imageUuid()
+                .orElseThrow(() -> new BackendException(
+                        BackendException.Kind.CORRUPT_IMAGE, "xclbin " + request.image() + " has an all-zero UUID"));
+        if (region.loadedImageUuid().filter(wanted::equals).isPresent()) {
+            programmed.put(bdf, new Loaded(wanted, request.imageSha256()));
+            return new ProgrammingResult(0, true);
+        }
+        long start = System.nanoTime();
+        programmed.remove(bdf);
+        CommandRunner.Result result = runner.run(
+                List.of(
+                        xbutil.toString(),
+                        "program",
+                        "--device",
+                        bdf,
+                        "--user",
+                        request.image().toAbsolutePath().toString()),
+                programmingTimeout);
+        if (result.exitCode() != 0) {
+            throw failed(result);
+        }
+        DeviceDescriptor after = status(bdf);
+        Optional<String> loaded = region(after, request.regionId()).loadedImageUuid();
+        if (!loaded.equals(Optional.of(wanted))) {
+            throw new BackendException(
+                    BackendException.Kind.DEVICE_ERROR,
+                    "after xbutil program, device " + bdf + " holds xclbin " + loaded.orElse("(none)") + " instead of "
+                            + wanted);
+        }
+        programmed.put(bdf, new Loaded(wanted, request.imageSha256()));
+        return new ProgrammingResult((System.nanoTime() - start) / 1e6, false);
+    }
+
+    @Override
+    public void clear(String deviceId, String regionId) {
+        DeviceDescriptor device = status(deviceId);
+        region(device, regionId);
+        String bdf = device.id();
+        programmed.remove(bdf);
+        CommandRunner.Result result =
+                runner.run(List.of(xbutil.toString(), "reset", "--device", bdf, "--force"), programmingTimeout);
+        // xbutil reset reports some failures ("Reset failed on Device[…]") with exit code 0.
+        if (result.exitCode() != 0 || result.stdout().contains("Reset failed")) {
+            throw failed(result);
+        }
+        Optional<String> still = region(status(bdf), regionId).loadedImageUuid();
+        if (still.isPresent()) {
+            throw new BackendException(
+                    BackendException.Kind.DEVICE_ERROR,
+                    "after xbutil reset, device " + bdf + " still holds xclbin " + still.get());
+        }
+    }
+
+    @Override
+    public Optional<PerformanceFigures> measure(String deviceId, String regionId, String workload) {
+        return Optional.empty();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    /** The interface ID an xclbin was built for: its interface UUID, or for 1RP xclbins the feature-ROM time stamp. */
+    static Optional<String> interfaceId(Xclbin xclbin) {
+        if (xclbin.interfaceUuid().isPresent()) {
+            return xclbin.interfaceUuid();
+        }
+        return xclbin.featureRomTimeStamp() != 0
+                ? Optional.of(XbutilReports.timestampId(xclbin.featureRomTimeStamp()))
+                : Optional.empty();
+    }
+
+    /** {@code xilinx_u250_gen3x16_xdma_shell_4_1} → {@code alveo-u250}; other names → {@code xilinx}. */
+    static String family(String vbnv) {
+        Matcher m = FAMILY.matcher(vbnv.toLowerCase(Locale.ROOT));
+        return m.matches() ? "alveo-" + m.group(1) : "xilinx";
+    }
+
+    private static void check(ImageDescriptor image, DeviceDescriptor device) {
+        if (image.format() != ImageFormat.XCLBIN) {
+            throw new BackendException(
+                    BackendException.Kind.INCOMPATIBLE,
+                    "device " + device.id() + " takes xclbin images, not " + image.format());
+        }
+        String shell = device.interfaceId();
+        String built = image.interfaceId()
+                .orElseThrow(() -> new BackendException(
+                        BackendException.Kind.INCOMPATIBLE,
+                        "the xclbin declares no interface UUID; device " + device.id() + " (" + device.model()
+                                + ") has shell interface " + shell));
+        if (!built.equals(shell)) {
+            throw new BackendException(
+                    BackendException.Kind.INCOMPATIBLE,
+                    "the xclbin was built for interface " + built + " but device " + device.id() + " (" + device.model()
+                            + ") has shell interface " + shell);
+        }
+    }
+
+    private static RegionDescriptor region(DeviceDescriptor device, String regionId) {
+        return device.regions().stream()
+                .filter(r -> r.id().equals(regionId))
+                .findFirst()
+                .orElseThrow(() -> new BackendException(
+                        BackendException.Kind.UNKNOWN_DEVICE,
+                        "device " + device.id() + " has no region '" + regionId + "' (only '" + REGION + "')"));
+    }
+
+    private XbutilReports.HostDevice host(String deviceId) {
+        Objects.requireNonNull(deviceId, "deviceId");
+        String bdf = XbutilReports.normalizeBdf(deviceId);
+        if (!BDF.matcher(bdf).matches()) {
+            throw new BackendException(
+                    BackendException.Kind.UNKNOWN_DEVICE, "'" + deviceId + "' is not a PCIe BDF of an Alveo card");
+        }
+        List<XbutilReports.HostDevice> hosts = hostDevices();
+        return hosts.stream()
+                .filter(h -> h.bdf().equals(bdf))
+                .findFirst()
+                .orElseThrow(() -> new BackendException(
+                        BackendException.Kind.UNKNOWN_DEVICE,
+                        "xbutil reports no device " + bdf + " (present: "
+                                + hosts.stream()
+                                        .map(XbutilReports.HostDevice::bdf)
+                                        .collect(Collectors.joining(", "))
+                                + ")"));
+    }
+
+    private List<XbutilReports.HostDevice> hostDevices() {
+        String json = examine(List.of("--report", "host"));
+        try {
+            return XbutilReports.parseHost(json);
+        } catch (IllegalArgumentException e) {
+            throw new BackendException(
+                    BackendException.Kind.DEVICE_ERROR, "cannot read xbutil's host report: " + e.getMessage(), e);
+        }
+    }
+
+    private DeviceDescriptor describe(XbutilReports.HostDevice host) {
+        String json = examine(List.of("--device", host.bdf(), "--report", "platform", "dynamic-regions"));
+        XbutilReports.CardReport card;
+        try {
+            card = XbutilReports.parseCard(json, host.bdf());
+        } catch (IllegalArgumentException e) {
+            throw new BackendException(
+                    BackendException.Kind.DEVICE_ERROR,
+                    "cannot read xbutil's report on " + host.bdf() + ": " + e.getMessage(),
+                    e);
+        }
+        String vbnv = card.vbnv().isEmpty() ? host.vbnv() : card.vbnv();
+        if (vbnv.isEmpty()) {
+            throw new BackendException(BackendException.Kind.DEVICE_ERROR, "xbutil names no shell on " + host.bdf());
+        }
+        String interfaceId = card.shellInterfaceId()
+                .orElseThrow(() -> new BackendException(
+                        BackendException.Kind.DEVICE_ERROR,
+                        "xbutil reports no interface or logic UUID for the shell of " + host.bdf()));
+        Optional<String> loaded = card.xclbinUuid();
+        Loaded mine = programmed.get(host.bdf());
+        Optional<Sha256> sha =
+                mine != null && loaded.equals(Optional.of(mine.uuid())) ? Optional.of(mine.sha256()) : Optional.empty();
+        RegionDescriptor region = new RegionDescriptor(REGION, RegionKind.FULL, capacity, sha, loaded);
+        return new DeviceDescriptor(host.bdf(), vbnv, family(vbnv), interfaceId, List.of(region), health(host, card));
+    }
+
+    private static DeviceHealth health(XbutilReports.HostDevice host, XbutilReports.CardReport card) {
+        if (!host.ready()) {
+            return new DeviceHealth(false, "xbutil reports the device is not ready", Optional.empty());
+        }
+        Optional<String> status = card.deviceStatus();
+        if (status.isPresent() && !status.get().equalsIgnoreCase("HEALTHY")) {
+            return new DeviceHealth(false, "device status " + status.get(), Optional.empty());
+        }
+        return new DeviceHealth(
+                true, status.map(s -> "ready, " + s.toLowerCase(Locale.ROOT)).orElse("ready"), Optional.empty());
+    }
+
+    /** Runs {@code xbutil examine ARGS --format JSON --output FILE} and returns FILE's content. */
+    private String examine(List<String> args) {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("hwp-xbutil-");
+        } catch (IOException e) {
+            throw new BackendException(BackendException.Kind.DEVICE_ERROR, "cannot create a temporary file", e);
+        }
+        Path out = dir.resolve("report.json");
+        try {
+            List<String> command = new ArrayList<>();
+            command.add(xbutil.toString());
+            command.add("examine");
+            command.addAll(args);
+            command.addAll(List.of("--format", "JSON", "--output", out.toString()));
+            CommandRunner.Result result = runner.run(command, toolTimeout);
+            // xbutil may exit non-zero when one report had an error yet still write the JSON of the others.
+            if (!Files.isRegularFile(out)) {
+                if (result.exitCode() != 0) {
+                    throw failed(result);
+                }
+                throw new BackendException(
+                        BackendException.Kind.DEVICE_ERROR, String.join(" ", command) + " wrote no report");
+            }
+            if (Files.size(out) > CommandRunner.MAX_OUTPUT) {
+                throw new BackendException(
+                        BackendException.Kind.DEVICE_ERROR,
+                        "xbutil wrote a report larger than " + CommandRunner.MAX_OUTPUT + " bytes");
+            }
+            return Files.readString(out);
+        } catch (IOException e) {
+            throw new BackendException(BackendException.Kind.DEVICE_ERROR, "cannot read xbutil's report", e);
+        } finally {
+            try {
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(dir);
+            } catch (IOException e) {
+                // a stray temporary file is not worth failing the call
+            }
+        }
+    }
+
+    /** A failed xbutil run: UNKNOWN_DEVICE when xbutil does not know the BDF, else DEVICE_ERROR quoting it. */
+    private static BackendException failed(CommandRunner.Result result) {
+        String said = (result.stderr().isBlank() ? result.stdout() : result.stderr() + "\n" + result.stdout())
+                .lines()
+                .map(String::strip)
+                .filter(l -> !l.isEmpty())
+                .limit(5)
+                .collect(Collectors.joining(" | "));
+        String message = String.join(" ", result.command()) + " exited with " + result.exitCode() + ": " + said;
+        boolean unknown = said.contains("not found") && said.contains("BDF");
+        return new BackendException(
+                unknown ? BackendException.Kind.UNKNOWN_DEVICE : BackendException.Kind.DEVICE_ERROR, message);
+    }
+
+    private static Duration positive(Duration d, String name) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive");
+        }
+        return d;
+    }
+}

@@ -1,0 +1,118 @@
+package org.hwpersonality.backend.xilinx.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import org.hwpersonality.api.backend.BackendException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class XclbinTest {
+    private static final String IFACE = "eaae3fb8b262b65b21fec0676792ebfc";
+    private static final String UUID = "e253e5f9490d61861a0782f8aff27691";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void readsTheHeaderItWrote() throws IOException {
+        XclbinWriter writer = new XclbinWriter().uuid(UUID).interfaceUuid(IFACE).typical();
+        Path file = writer.write(dir.resolve("a.xclbin"));
+
+        Xclbin x = Xclbin.read(file);
+
+        assertThat(x.uuid()).isEqualTo(UUID);
+        assertThat(x.interfaceUuid()).contains(IFACE);
+        assertThat(x.platformVbnv()).isEqualTo("xilinx_u250_gen3x16_xdma_shell_4_1");
+        assertThat(x.length()).isEqualTo(Files.size(file));
+        assertThat(x.numSections()).isEqualTo(2);
+        assertThat(x.mode()).isEqualTo(1);
+        assertThat(x.clocksMhz()).isEqualTo(Map.of("DATA_CLK", 300.0, "KERNEL_CLK", 500.0));
+    }
+
+    @Test
+    void layoutMatchesStructAxlfOffsets() {
+        byte[] bytes =
+                new XclbinWriter().uuid(UUID).interfaceUuid(IFACE).typical().bytes();
+        // magic at 0, interface uuid at 336, vbnv at 352, uuid at 416, section table at 456 (xclbin.h)
+        assertThat(new String(bytes, 0, 7)).isEqualTo("xclbin2");
+        assertThat(Xclbin.hex(Arrays.copyOfRange(bytes, 336, 352))).isEqualTo(IFACE);
+        assertThat(new String(bytes, 352, 6)).isEqualTo("xilinx");
+        assertThat(Xclbin.hex(Arrays.copyOfRange(bytes, 416, 432))).isEqualTo(UUID);
+        assertThat(bytes[456]).isEqualTo((byte) 0); // first section kind: BITSTREAM
+        assertThat(bytes[456 + 40]).isEqualTo((byte) Xclbin.CLOCK_FREQ_TOPOLOGY);
+    }
+
+    @Test
+    void allZeroInterfaceIsEmptyAndSectionsWithoutClocksGiveNoClocks() throws IOException {
+        Path file = new XclbinWriter()
+                .featureRomTimeStamp(0x5d1211e8L)
+                .section(0, "bit", new byte[64])
+                .write(dir.resolve("flat.xclbin"));
+
+        Xclbin x = Xclbin.read(file);
+
+        assertThat(x.interfaceUuid()).isEmpty();
+        assertThat(x.featureRomTimeStamp()).isEqualTo(0x5d1211e8L);
+        assertThat(x.clocksMhz()).isEmpty();
+        assertThat(XrtBackend.interfaceId(x)).contains("000000000000000000000000" + "5d1211e8");
+    }
+
+    @Test
+    void refusesWrongMagic() throws IOException {
+        Path file = new XclbinWriter().magic("xclbin1").typical().write(dir.resolve("old.xclbin"));
+        assertCorrupt(file, "magic");
+    }
+
+    @Test
+    void refusesAFileShorterThanTheHeader() throws IOException {
+        byte[] full = new XclbinWriter().typical().bytes();
+        Path file = Files.write(dir.resolve("short.xclbin"), Arrays.copyOf(full, 300));
+        assertCorrupt(file, "shorter than");
+    }
+
+    @Test
+    void refusesAFileShorterThanItsDeclaredLength() throws IOException {
+        byte[] full = new XclbinWriter().typical().bytes();
+        Path file = Files.write(dir.resolve("trunc.xclbin"), Arrays.copyOf(full, full.length - 100));
+        assertCorrupt(file, "truncated");
+    }
+
+    @Test
+    void refusesASectionTableThatDoesNotFit() throws IOException {
+        Path file = new XclbinWriter().typical().numSections(1000).write(dir.resolve("table.xclbin"));
+        assertCorrupt(file, "section table");
+    }
+
+    @Test
+    void refusesASectionOutsideTheFile() throws IOException {
+        Path file = new XclbinWriter().typical().firstSectionOffset(1L << 40).write(dir.resolve("sec.xclbin"));
+        assertCorrupt(file, "outside its length");
+    }
+
+    @Test
+    void refusesZeroSectionsAndAMissingFile() throws IOException {
+        Path none = new XclbinWriter().typical().numSections(0).write(dir.resolve("none.xclbin"));
+        assertCorrupt(none, "0 sections");
+        assertCorrupt(dir.resolve("missing.xclbin"), "does not exist");
+    }
+
+    @Test
+    void refusesALengthShorterThanTheHeader() throws IOException {
+        Path file = new XclbinWriter().typical().length(100).write(dir.resolve("len.xclbin"));
+        assertCorrupt(file, "less than its own header");
+    }
+
+    private static void assertCorrupt(Path file, String message) {
+        assertThatThrownBy(() -> Xclbin.read(file))
+                .isInstanceOfSatisfying(
+                        BackendException.class,
+                        e -> assertThat(e.kind()).isEqualTo(BackendException.Kind.CORRUPT_IMAGE))
+                .hasMessageContaining(message);
+    }
+}

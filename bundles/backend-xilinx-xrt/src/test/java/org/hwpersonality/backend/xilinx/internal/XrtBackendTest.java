@@ -1,0 +1,264 @@
+package org.hwpersonality.backend.xilinx.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.hwpersonality.api.Resources;
+import org.hwpersonality.api.Sha256;
+import org.hwpersonality.api.artifact.ImageFormat;
+import org.hwpersonality.api.backend.BackendException;
+import org.hwpersonality.api.backend.DeviceDescriptor;
+import org.hwpersonality.api.backend.ImageDescriptor;
+import org.hwpersonality.api.backend.ProgrammingRequest;
+import org.hwpersonality.api.backend.ProgrammingResult;
+import org.hwpersonality.api.device.RegionKind;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class XrtBackendTest {
+    static final String U250 = "0000:3b:00.1";
+    static final String U55C = "0000:d8:00.1";
+    static final String U250_SHELL = "8f4a5e3c1b2d4e6f9a0bc1d2e3f40516";
+    static final String U55C_SHELL = "97088961feaeda9152a21d9dfd63ccef";
+    static final String IMAGE_UUID = "6250ec803f384be0ac9068bfd3c140a8";
+    static final Sha256 SHA = Sha256.of("ab".repeat(32));
+    static final Resources U250_CAPACITY = new Resources(1_728_000, 3_456_000, 2_688, 12_288, 65_536);
+
+    @TempDir
+    Path tools;
+
+    @TempDir
+    Path images;
+
+    Path xbutil;
+    XrtBackend backend;
+
+    @BeforeEach
+    void fakeXbutil() throws IOException {
+        for (String name : List.of("host.json", "device-0000_3b_00.1.json", "device-0000_d8_00.1.json")) {
+            copy(name, tools.resolve(name));
+        }
+        xbutil = tools.resolve("xbutil");
+        copy("xbutil.sh", xbutil);
+        Files.setPosixFilePermissions(xbutil, PosixFilePermissions.fromString("rwxr-xr-x"));
+        backend = backend(Duration.ofSeconds(20));
+    }
+
+    XrtBackend backend(Duration toolTimeout) {
+        return new XrtBackend(xbutil, toolTimeout, Duration.ofSeconds(20), U250_CAPACITY);
+    }
+
+    @Test
+    void discoversTwoCards() throws IOException {
+        List<DeviceDescriptor> devices = backend.discover();
+
+        assertThat(devices).extracting(DeviceDescriptor::id).containsExactly(U250, U55C);
+        DeviceDescriptor u250 = devices.get(0);
+        assertThat(u250.model()).isEqualTo("xilinx_u250_gen3x16_xdma_shell_4_1");
+        assertThat(u250.family()).isEqualTo("alveo-u250");
+        assertThat(u250.interfaceId()).isEqualTo(U250_SHELL);
+        assertThat(u250.health().healthy()).isTrue();
+        assertThat(u250.regions()).singleElement().satisfies(r -> {
+            assertThat(r.id()).isEqualTo("0");
+            assertThat(r.kind()).isEqualTo(RegionKind.FULL);
+            assertThat(r.capacity()).isEqualTo(U250_CAPACITY);
+            assertThat(r.loadedImageUuid()).isEmpty();
+            assertThat(r.loadedImage()).isEmpty();
+        });
+        assertThat(devices.get(1).family()).isEqualTo("alveo-u55c");
+        assertThat(devices.get(1).interfaceId()).isEqualTo(U55C_SHELL);
+        assertThat(log())
+                .containsExactly(
+                        "examine --report host --format JSON --output <out>",
+                        "examine --device 0000:3b:00.1 --report platform dynamic-regions --format JSON --output <out>",
+                        "examine --device 0000:d8:00.1 --report platform dynamic-regions --format JSON --output <out>");
+    }
+
+    @Test
+    void familyFromVbnv() {
+        assertThat(XrtBackend.family("xilinx_u250_gen3x16_xdma_shell_4_1")).isEqualTo("alveo-u250");
+        assertThat(XrtBackend.family("xilinx_u55c_gen3x16_xdma_base_3")).isEqualTo("alveo-u55c");
+        assertThat(XrtBackend.family("xilinx_u30_gen3x4_base_2")).isEqualTo("alveo-u30");
+        assertThat(XrtBackend.family("xilinx_u200_xdma_201830_2")).isEqualTo("alveo-u200");
+        assertThat(XrtBackend.family("xilinx_vck5000_gen4x8_qdma_2")).isEqualTo("xilinx");
+    }
+
+    @Test
+    void inspectsAnXclbin() throws IOException {
+        Path image = image(U250_SHELL);
+
+        ImageDescriptor d = backend.inspect(image);
+
+        assertThat(d.format()).isEqualTo(ImageFormat.XCLBIN);
+        assertThat(d.interfaceId()).contains(U250_SHELL);
+        assertThat(d.imageUuid()).contains(IMAGE_UUID);
+        assertThat(d.sizeBytes()).isEqualTo(Files.size(image));
+        assertThat(d.clocksMhz()).containsEntry("KERNEL_CLK", 500.0);
+        assertThat(log()).isEmpty();
+    }
+
+    @Test
+    void programsThenSkipsTheSameImage() throws IOException {
+        Path image = image(U250_SHELL);
+
+        ProgrammingResult first = backend.program(request(U250, image));
+        ProgrammingResult second = backend.program(request(U250, image));
+
+        assertThat(first.skipped()).isFalse();
+        assertThat(second.skipped()).isTrue();
+        assertThat(second.durationMs()).isZero();
+        assertThat(log())
+                .filteredOn(l -> l.startsWith("program"))
+                .containsExactly("program --device 0000:3b:00.1 --user " + image.toAbsolutePath());
+        DeviceDescriptor status = backend.status(U250);
+        assertThat(status.regions().get(0).loadedImageUuid()).contains(IMAGE_UUID);
+        assertThat(status.regions().get(0).loadedImage()).contains(SHA);
+        assertThat(backend.status(U55C).regions().get(0).loadedImageUuid()).isEmpty();
+    }
+
+    @Test
+    void refusesAnImageForAnotherShellNamingBothUuids() throws IOException {
+        Path image = image(U55C_SHELL);
+
+        assertThatThrownBy(() -> backend.program(request(U250, image)))
+                .isInstanceOfSatisfying(
+                        BackendException.class, e -> assertThat(e.kind()).isEqualTo(BackendException.Kind.INCOMPATIBLE))
+                .hasMessageContaining(U55C_SHELL)
+                .hasMessageContaining(U250_SHELL);
+        assertThatThrownBy(() -> backend.validate(backend.inspect(image), U250))
+                .isInstanceOfSatisfying(
+                        BackendException.class,
+                        e -> assertThat(e.kind()).isEqualTo(BackendException.Kind.INCOMPATIBLE));
+        assertThat(log()).noneMatch(l -> l.startsWith("program"));
+        backend.validate(backend.inspect(image), U55C);
+    }
+
+    @Test
+    void failingXbutilIsADeviceErrorQuotingIt() throws IOException {
+        Files.writeString(tools.resolve("fail-program"), "ERROR: Failed to load xclbin: Operation not permitted\n");
+        Path image = image(U250_SHELL);
+
+        assertThatThrownBy(() -> backend.program(request(U250, image)))
+                .isInstanceOfSatisfying(
+                        BackendException.class, e -> assertThat(e.kind()).isEqualTo(BackendException.Kind.DEVICE_ERROR))
+                .hasMessageContaining("exited with 1")
+                .hasMessageContaining("Failed to load xclbin: Operation not permitted");
+
+        Files.writeString(tools.resolve("fail-examine"), "ERROR: No devices found\n");
+        assertThatThrownBy(() -> backend.discover())
+                .isInstanceOfSatisfying(
+                        BackendException.class, e -> assertThat(e.kind()).isEqualTo(BackendException.Kind.DEVICE_ERROR))
+                .hasMessageContaining("No devices found");
+    }
+
+    @Test
+    void programmingThatLoadsNothingIsADeviceError() throws IOException {
+        Files.writeString(tools.resolve("program-noop"), "");
+        Path image = image(U250_SHELL);
+
+        assertThatThrownBy(() -> backend.program(request(U250, image)))
+                .isInstanceOfSatisfying(
+                        BackendException.class, e -> assertThat(e.kind()).isEqualTo(BackendException.Kind.DEVICE_ERROR))
+                .hasMessageContaining(IMAGE_UUID);
+    }
+
+    @Test
+    void hangingXbutilTimesOut() throws IOException {
+        Files.writeString(tools.resolve("hang"), "");
+        XrtBackend impatient = backend(Duration.ofMillis(800));
+
+        long start = System.nanoTime();
+        assertThatThrownBy(impatient::discover)
+                .isInstanceOfSatisfying(
+                        BackendException.class, e -> assertThat(e.kind()).isEqualTo(BackendException.Kind.TIMEOUT))
+                .hasMessageContaining("800 ms");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
+    }
+
+    @Test
+    void unknownDevice() throws IOException {
+        Path image = image(U250_SHELL);
+
+        assertThatThrownBy(() -> backend.status("0000:af:00.1"))
+                .isInstanceOfSatisfying(
+                        BackendException.class,
+                        e -> assertThat(e.kind()).isEqualTo(BackendException.Kind.UNKNOWN_DEVICE))
+                .hasMessageContaining("0000:af:00.1");
+        assertThatThrownBy(() -> backend.program(request("0000:af:00.1", image)))
+                .isInstanceOfSatisfying(
+                        BackendException.class,
+                        e -> assertThat(e.kind()).isEqualTo(BackendException.Kind.UNKNOWN_DEVICE));
+        assertThatThrownBy(() -> backend.status("fpga0"))
+                .isInstanceOfSatisfying(
+                        BackendException.class,
+                        e -> assertThat(e.kind()).isEqualTo(BackendException.Kind.UNKNOWN_DEVICE));
+        assertThatThrownBy(() -> backend.clear(U250, "1"))
+                .isInstanceOfSatisfying(
+                        BackendException.class,
+                        e -> assertThat(e.kind()).isEqualTo(BackendException.Kind.UNKNOWN_DEVICE));
+        assertThat(log()).noneMatch(l -> l.startsWith("program") || l.startsWith("reset"));
+    }
+
+    @Test
+    void corruptImageIsRefusedBeforeAnyTool() throws IOException {
+        Path image = Files.write(images.resolve("bad.xclbin"), new byte[] {1, 2, 3});
+
+        assertThatThrownBy(() -> backend.program(request(U250, image)))
+                .isInstanceOfSatisfying(
+                        BackendException.class,
+                        e -> assertThat(e.kind()).isEqualTo(BackendException.Kind.CORRUPT_IMAGE));
+        assertThat(log()).isEmpty();
+    }
+
+    @Test
+    void clearResetsTheCard() throws IOException {
+        backend.program(request(U250, image(U250_SHELL)));
+
+        backend.clear(U250, "0");
+
+        assertThat(log()).contains("reset --device 0000:3b:00.1 --force");
+        assertThat(backend.status(U250).regions().get(0).loadedImageUuid()).isEmpty();
+        assertThat(backend.measure(U250, "0", "any")).isEqualTo(Optional.empty());
+        assertThat(backend.vendor()).isEqualTo("xilinx");
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    private Path image(String shell) throws IOException {
+        return new XclbinWriter()
+                .uuid(IMAGE_UUID)
+                .interfaceUuid(shell)
+                .typical()
+                .write(images.resolve(shell + ".xclbin"));
+    }
+
+    private static ProgrammingRequest request(String device, Path image) {
+        return new ProgrammingRequest(device, "0", image, SHA, "p1", List.of(), null, List.of());
+    }
+
+    /** The logged xbutil invocations, with the temporary output path replaced by {@code <out>}. */
+    private List<String> log() throws IOException {
+        Path log = tools.resolve("calls.log");
+        if (!Files.exists(log)) {
+            return List.of();
+        }
+        return Files.readAllLines(log).stream()
+                .map(l -> l.replaceAll("--output \\S+", "--output <out>"))
+                .toList();
+    }
+
+    private static void copy(String resource, Path target) throws IOException {
+        try (InputStream in = XrtBackendTest.class.getResourceAsStream("/xbutil/" + resource)) {
+            Files.copy(in, target);
+        }
+    }
+}

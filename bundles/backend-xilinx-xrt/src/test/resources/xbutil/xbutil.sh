@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Fake XRT 2.x xbutil for tests. Reads its behaviour from files next to it:
+#   host.json, device-<BDF with : as _>.json   reports (@XCLBIN_UUID@ is replaced by the loaded xclbin)
+#   loaded-<BDF>                               the loaded xclbin UUID (written by "program", removed by "reset")
+#   hang                                       every call sleeps (timeout tests)
+#   fail-<subcommand>                          that subcommand prints the file to stderr and exits 1
+#   program-noop                               "program" succeeds without loading anything
+# Each invocation's arguments are appended to calls.log.
+dir="$(cd "$(dirname "$0")" && pwd)"
+printf '%s\n' "$*" >> "$dir/calls.log"
+cmd="$1"
+shift
+if [[ -f "$dir/hang" ]]; then
+    exec sleep 60
+fi
+if [[ -f "$dir/fail-$cmd" ]]; then
+    cat "$dir/fail-$cmd" >&2
+    exit 1
+fi
+device=""
+output=""
+user=""
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        -d|--device) device="$2"; shift 2 ;;
+        -o|--output) output="$2"; shift 2 ;;
+        -u|--user) user="$2"; shift 2 ;;
+        *) shift ;;
+    esac
+done
+key="${device//:/_}"
+if [[ -n "$device" && ! -f "$dir/device-$key.json" ]]; then
+    echo "ERROR: Specified device BDF '$device' not found" >&2
+    exit 1
+fi
+case "$cmd" in
+    examine)
+        if [[ -z "$device" ]]; then
+            src="$dir/host.json"
+        else
+            src="$dir/device-$key.json"
+        fi
+        loaded="00000000-0000-0000-0000-000000000000"
+        if [[ -n "$device" && -f "$dir/loaded-$key" ]]; then
+            loaded="$(cat "$dir/loaded-$key")"
+        fi
+        if [[ -n "$device" ]]; then
+            printf -- '--------------------------------------------------------\n[%s] : %s\n' "$device" "fake"
+        fi
+        sed "s/@XCLBIN_UUID@/$loaded/" "$src" > "$output"
+        echo "Successfully wrote the json file: $output"
+        ;;
+    program)
+        if [[ ! -f "$dir/program-noop" ]]; then
+            h="$(od -An -tx1 -j416 -N16 "$user" | tr -d ' \n')"
+            h="${h^^}"
+            echo "${h:0:8}-${h:8:4}-${h:12:4}-${h:16:4}-${h:20:12}" > "$dir/loaded-$key"
+        fi
+        echo "---------------------------------------------------------"
+        echo "[$device] : fake"
+        echo "Successfully programmed"
+        ;;
+    reset)
+        echo "Performing 'HOT Reset' on '$device'"
+        rm -f "$dir/loaded-$key"
+        echo "Successfully reset Device[$device]"
+        ;;
+    *)
+        echo "ERROR: Unknown command '$cmd'" >&2
+        exit 1
+        ;;
+esac
