@@ -349,6 +349,46 @@ public class RepositoryIT extends HwpTestSupport {
     }
 
     @Test
+    public void theFleetIsRecordedAndCanBeDrained() {
+        waitUntil(
+                "the 11 simulated cards are recorded",
+                TIMEOUT,
+                () -> executeCommand("device:list --no-format")
+                                .lines()
+                                .filter(l -> l.contains("ONLINE"))
+                                .count()
+                        == 11);
+        String listed = executeCommand("device:list --no-format");
+        assertTrue(
+                listed,
+                listed.lines()
+                        .anyMatch(l -> l.startsWith("sim-u250pr-0") && l.contains("xilinx") && l.contains("0/2")));
+        assertTrue(
+                listed,
+                listed.lines()
+                        .anyMatch(l -> l.startsWith("sim-paca10-0") && l.contains("intel") && l.contains("pac-a10")));
+        String backends = executeCommand("device:backends --no-format");
+        assertTrue(
+                backends,
+                backends.lines()
+                        .anyMatch(l -> l.startsWith("sim")
+                                && l.contains("org.hwpersonality.backend.sim")
+                                && l.endsWith("11")));
+        String shown = executeCommand("device:show sim-u55cpr-0");
+        assertTrue(
+                shown,
+                shown.contains("alveo-u55c")
+                        && shown.lines()
+                                        .filter(l -> l.contains("PARTIAL") && l.contains("FREE"))
+                                        .count()
+                                == 2);
+        assertTrue(executeCommand("device:drain sim-u30-1").contains("Draining sim-u30-1"));
+        assertTrue(executeCommand("device:list --no-format")
+                .lines()
+                .anyMatch(l -> l.startsWith("sim-u30-1") && l.contains("DRAINING")));
+    }
+
+    @Test
     public void personalityCommandsNeedTheAdminRole() {
         try {
             executeCommandAs("personality:list", "viewer", "viewer");

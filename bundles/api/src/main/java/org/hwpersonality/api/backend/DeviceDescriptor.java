@@ -4,9 +4,13 @@ import java.util.List;
 import org.hwpersonality.api.device.DeviceHealth;
 import org.hwpersonality.api.internal.Checks;
 
-/** A device as its back end discovers it: identity, family, shell interface ID, regions and health. */
+/**
+ * A device as its back end discovers it: identity, the vendor of the card (the simulator presents other vendors'
+ * cards), model, family, shell interface ID, regions and health.
+ */
 public record DeviceDescriptor(
         String id,
+        String vendor,
         String model,
         String family,
         String interfaceId,
@@ -14,6 +18,7 @@ public record DeviceDescriptor(
         DeviceHealth health) {
     public DeviceDescriptor {
         Checks.id("id", id);
+        Checks.name("vendor", vendor);
         Checks.text("model", model, 256);
         Checks.id("family", family);
         interfaceId = Checks.interfaceId("interfaceId", interfaceId);

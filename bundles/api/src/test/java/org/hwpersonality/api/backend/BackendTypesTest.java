@@ -24,6 +24,7 @@ class BackendTypesTest {
     void deviceDescriptorRules() {
         DeviceDescriptor d = new DeviceDescriptor(
                 "0000:3b:00.1",
+                "xilinx",
                 "xilinx_u250_gen3x16_xdma_shell_4_1",
                 "alveo-u250",
                 Samples.INTERFACE_ID,

@@ -483,6 +483,52 @@ abstract class RepositoryContract {
     }
 
     @Test
+    void devicesAreRecordedAsTheirBackEndsReportThem() {
+        JpaDeviceRecords records = new JpaDeviceRecords(db.database);
+        Resources capacity = new Resources(400_000, 800_000, 600, 2_000, 4_096);
+        String id = prefix + "card";
+        org.hwpersonality.api.backend.DeviceDescriptor reported = new org.hwpersonality.api.backend.DeviceDescriptor(
+                id,
+                "xilinx",
+                "Simulated U250",
+                "alveo-u250",
+                "8c2e0b3a9d4f4e1b8a6c5d7e9f0a1b2c",
+                List.of(
+                        new org.hwpersonality.api.backend.RegionDescriptor(
+                                "0", RegionKind.PARTIAL, capacity, Optional.empty(), Optional.empty()),
+                        new org.hwpersonality.api.backend.RegionDescriptor(
+                                "1",
+                                RegionKind.PARTIAL,
+                                capacity,
+                                Optional.of(Sha256.of("c".repeat(64))),
+                                Optional.empty())),
+                DeviceHealth.OK);
+        Device first = records.report("sim", "xilinx", reported);
+        assertThat(first.state()).isEqualTo(DeviceState.ONLINE);
+        assertThat(first.backend()).isEqualTo("sim");
+        assertThat(first.regions()).extracting(Region::state).containsOnly(RegionState.FREE);
+        assertThat(first.region("1").orElseThrow().loadedImage()).contains(Sha256.of("c".repeat(64)));
+        assertThat(records.device(id)).contains(first);
+
+        assertThat(records.setState(id, DeviceState.DRAINING).state()).isEqualTo(DeviceState.DRAINING);
+        assertThat(records.report("sim", "xilinx", reported).state())
+                .as("an operator's drain stays")
+                .isEqualTo(DeviceState.DRAINING);
+        records.setState(id, DeviceState.ONLINE);
+        assertThat(records.markOffline("sim")).isPositive();
+        assertThat(records.device(id).orElseThrow().state()).isEqualTo(DeviceState.OFFLINE);
+        assertThat(records.markOffline("sim")).as("already offline").isZero();
+        assertThat(records.report("sim", "xilinx", reported).state())
+                .as("back with its back end")
+                .isEqualTo(DeviceState.ONLINE);
+        assertThat(records.devices()).extracting(Device::id).contains(id);
+        assertThatThrownBy(() -> records.setState(prefix + "nope", DeviceState.DRAINING))
+                .isInstanceOf(HwpException.class)
+                .extracting(e -> ((HwpException) e).code())
+                .isEqualTo(ErrorCode.NOT_FOUND);
+    }
+
+    @Test
     void theSampleCatalogueCoversSeveralWorkloadsAndFamilies() {
         assertThat(samples.stream()
                         .flatMap(p -> p.workloads().stream())

@@ -353,7 +353,7 @@ public class OpaeBackend implements ReconfigurationBackend {
                         ? Optional.of(known.sha())
                         : Optional.empty();
         RegionDescriptor region = new RegionDescriptor(REGION, RegionKind.PARTIAL, capacity, sha, card.acceleratorId());
-        return new DeviceDescriptor(id, model(fme), family(fme), interfaceId, List.of(region), health(fme));
+        return new DeviceDescriptor(id, VENDOR, model(fme), family(fme), interfaceId, List.of(region), health(fme));
     }
 
     private static String model(Fme fme) {

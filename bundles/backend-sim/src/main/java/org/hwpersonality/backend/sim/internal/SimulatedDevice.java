@@ -103,6 +103,7 @@ public final class SimulatedDevice {
     public synchronized DeviceDescriptor descriptor() {
         return new DeviceDescriptor(
                 id,
+                vendor,
                 model,
                 family,
                 interfaceId,

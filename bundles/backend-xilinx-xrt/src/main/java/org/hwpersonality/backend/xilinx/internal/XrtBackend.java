@@ -334,7 +334,8 @@ public final class XrtBackend implements ReconfigurationBackend {
         Optional<Sha256> sha =
                 mine != null && loaded.equals(Optional.of(mine.uuid())) ? Optional.of(mine.sha256()) : Optional.empty();
         RegionDescriptor region = new RegionDescriptor(REGION, RegionKind.FULL, capacity, sha, loaded);
-        return new DeviceDescriptor(host.bdf(), vbnv, family(vbnv), interfaceId, List.of(region), health(host, card));
+        return new DeviceDescriptor(
+                host.bdf(), VENDOR, vbnv, family(vbnv), interfaceId, List.of(region), health(host, card));
     }
 
     private static DeviceHealth health(XbutilReports.HostDevice host, XbutilReports.CardReport card) {

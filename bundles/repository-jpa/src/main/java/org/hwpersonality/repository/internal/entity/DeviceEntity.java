@@ -78,6 +78,10 @@ public class DeviceEntity {
         return id;
     }
 
+    public DeviceState state() {
+        return state;
+    }
+
     public Device toDomain(List<Region> regions) {
         return new Device(
                 id,

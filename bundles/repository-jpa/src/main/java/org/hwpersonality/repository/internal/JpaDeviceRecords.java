@@ -1,0 +1,151 @@
+package org.hwpersonality.repository.internal;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.persistence.EntityManager;
+import org.hwpersonality.api.HwpException;
+import org.hwpersonality.api.backend.DeviceDescriptor;
+import org.hwpersonality.api.backend.RegionDescriptor;
+import org.hwpersonality.api.device.Device;
+import org.hwpersonality.api.device.DeviceState;
+import org.hwpersonality.api.device.Region;
+import org.hwpersonality.api.device.RegionState;
+import org.hwpersonality.api.store.DeviceRecords;
+import org.hwpersonality.repository.internal.entity.DeviceEntity;
+import org.hwpersonality.repository.internal.entity.RegionEntity;
+import org.hwpersonality.repository.internal.entity.RegionKey;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** Devices and regions in the HWP database. */
+@Component(service = DeviceRecords.class)
+public class JpaDeviceRecords implements DeviceRecords {
+    private final Database database;
+
+    @Activate
+    public JpaDeviceRecords(@Reference Database database) {
+        this.database = database;
+    }
+
+    @Override
+    public Device report(String backend, String vendor, DeviceDescriptor d) {
+        return database.inTransaction(em -> {
+            DeviceEntity existing = em.find(DeviceEntity.class, d.id());
+            // Reported by its back end: back from OFFLINE; an operator's DRAINING stays.
+            DeviceState state = existing != null && existing.state() == DeviceState.DRAINING
+                    ? DeviceState.DRAINING
+                    : DeviceState.ONLINE;
+            Map<String, Region> regions = new LinkedHashMap<>();
+            for (RegionDescriptor r : d.regions()) {
+                RegionEntity stored = em.find(RegionEntity.class, new RegionKey(d.id(), r.id()));
+                RegionState regionState =
+                        stored == null ? RegionState.FREE : stored.toDomain().state();
+                Optional<String> personality =
+                        stored == null ? Optional.empty() : stored.toDomain().loadedPersonalityId();
+                if (r.loadedImage().isEmpty()
+                        || (stored != null && !stored.toDomain().loadedImage().equals(r.loadedImage()))) {
+                    personality = Optional.empty();
+                }
+                regions.put(
+                        r.id(), new Region(r.id(), r.kind(), r.capacity(), regionState, personality, r.loadedImage()));
+            }
+            Device device = new Device(
+                    d.id(),
+                    vendor,
+                    d.model(),
+                    d.family(),
+                    d.interfaceId(),
+                    backend,
+                    state,
+                    d.health(),
+                    new ArrayList<>(regions.values()));
+            if (existing == null) {
+                em.persist(new DeviceEntity(device));
+            } else {
+                existing.update(device);
+            }
+            for (Region r : device.regions()) {
+                RegionEntity stored = em.find(RegionEntity.class, new RegionKey(d.id(), r.id()));
+                if (stored == null) {
+                    em.persist(new RegionEntity(d.id(), r));
+                } else {
+                    stored.update(r);
+                }
+            }
+            return device;
+        });
+    }
+
+    @Override
+    public int markOffline(String backend) {
+        return database.inTransaction(em -> {
+            List<DeviceEntity> gone = em.createQuery(
+                            "SELECT d FROM DeviceEntity d WHERE d.backend = :backend AND d.state <> :offline",
+                            DeviceEntity.class)
+                    .setParameter("backend", backend)
+                    .setParameter("offline", DeviceState.OFFLINE)
+                    .getResultList();
+            gone.forEach(e -> e.update(withState(toDomain(em, e), DeviceState.OFFLINE)));
+            return gone.size();
+        });
+    }
+
+    @Override
+    public Device setState(String deviceId, DeviceState state) {
+        return database.inTransaction(em -> {
+            DeviceEntity e = em.find(DeviceEntity.class, deviceId);
+            if (e == null) {
+                throw HwpException.notFound("device", deviceId);
+            }
+            Device changed = withState(toDomain(em, e), state);
+            e.update(changed);
+            return changed;
+        });
+    }
+
+    @Override
+    public Optional<Device> device(String deviceId) {
+        return database.read(
+                em -> Optional.ofNullable(em.find(DeviceEntity.class, deviceId)).map(e -> toDomain(em, e)));
+    }
+
+    @Override
+    public List<Device> devices() {
+        return database.read(em ->
+                em
+                        .createQuery("SELECT d FROM DeviceEntity d ORDER BY d.id", DeviceEntity.class)
+                        .getResultList()
+                        .stream()
+                        .map(e -> toDomain(em, e))
+                        .toList());
+    }
+
+    private static Device withState(Device d, DeviceState state) {
+        return new Device(
+                d.id(),
+                d.vendor(),
+                d.model(),
+                d.family(),
+                d.interfaceId(),
+                d.backend(),
+                state,
+                d.health(),
+                d.regions());
+    }
+
+    private static Device toDomain(EntityManager em, DeviceEntity e) {
+        List<Region> regions = em
+                .createQuery(
+                        "SELECT r FROM RegionEntity r WHERE r.deviceId = :id ORDER BY r.regionId", RegionEntity.class)
+                .setParameter("id", e.id())
+                .getResultList()
+                .stream()
+                .map(RegionEntity::toDomain)
+                .toList();
+        return e.toDomain(regions);
+    }
+}
