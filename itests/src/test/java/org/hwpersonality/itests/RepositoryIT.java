@@ -350,14 +350,23 @@ public class RepositoryIT extends HwpTestSupport {
 
     @Test
     public void theFleetIsRecordedAndCanBeDrained() {
-        waitUntil(
-                "the 11 simulated cards are recorded",
-                TIMEOUT,
-                () -> executeCommand("device:list --no-format")
-                                .lines()
-                                .filter(l -> l.contains("ONLINE"))
-                                .count()
-                        == 11);
+        java.util.List<String> fleet = java.util.List.of(
+                "sim-u250-0",
+                "sim-u250-1",
+                "sim-u250pr-0",
+                "sim-u250pr-1",
+                "sim-u55c-0",
+                "sim-u55cpr-0",
+                "sim-u30-0",
+                "sim-u30-1",
+                "sim-agilex-0",
+                "sim-agilex-1",
+                "sim-paca10-0");
+        waitUntil("the 11 simulated cards are recorded", TIMEOUT, () -> {
+            String now = executeCommand("device:list --no-format");
+            return fleet.stream()
+                    .allMatch(id -> now.lines().anyMatch(l -> l.split("\\s+")[0].equals(id) && !l.contains("OFFLINE")));
+        });
         String listed = executeCommand("device:list --no-format");
         assertTrue(
                 listed,
@@ -370,10 +379,7 @@ public class RepositoryIT extends HwpTestSupport {
         String backends = executeCommand("device:backends --no-format");
         assertTrue(
                 backends,
-                backends.lines()
-                        .anyMatch(l -> l.startsWith("sim")
-                                && l.contains("org.hwpersonality.backend.sim")
-                                && l.endsWith("11")));
+                backends.lines().anyMatch(l -> l.startsWith("sim") && l.contains("org.hwpersonality.backend.sim")));
         String shown = executeCommand("device:show sim-u55cpr-0");
         assertTrue(
                 shown,
@@ -386,6 +392,70 @@ public class RepositoryIT extends HwpTestSupport {
         assertTrue(executeCommand("device:list --no-format")
                 .lines()
                 .anyMatch(l -> l.startsWith("sim-u30-1") && l.contains("DRAINING")));
+    }
+
+    @Test
+    public void regionsAreReconfiguredByHandWithChecksAndRollback() throws Exception {
+        waitUntil(
+                "sim-u250-0 is recorded",
+                TIMEOUT,
+                () -> executeCommand("device:list --no-format").contains("sim-u250-0"));
+        String done = executeCommand("device:reconfigure sim-u250-0 0 resnet50-int8-u250-v1");
+        assertTrue(done, done.startsWith("Programmed sim-u250-0/0 with resnet50-int8-u250-v1 in "));
+        String shown = executeCommand("device:show sim-u250-0");
+        assertTrue(shown, shown.lines().anyMatch(l -> l.contains("resnet50-int8-u250-v1") && l.contains("FREE")));
+        assertTrue(executeCommand("device:reconfigure sim-u250-0 0 resnet50-int8-u250-v1")
+                .contains("already holds"));
+
+        try {
+            executeCommand("device:reconfigure sim-u55c-0 0 resnet50-int8-u250-v1");
+            fail("a U250 personality went onto a U55C");
+        } catch (CommandFailed expected) {
+            assertTrue(
+                    expected.getMessage(),
+                    expected.getMessage().contains("is for xilinx alveo-u250")
+                            && expected.getMessage().contains("device sim-u55c-0 is xilinx alveo-u55c"));
+        }
+        try {
+            executeCommand("device:reconfigure sim-u250pr-0 0 resnet50-int8-u250-v1");
+            fail("a FULL image went into a partial region");
+        } catch (CommandFailed expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains("needs a FULL region"));
+        }
+        assertFalse(executeCommand("device:show sim-u55c-0").contains("resnet50"));
+
+        // A fleet whose every programming fails: the region keeps what it held.
+        org.osgi.service.cm.ConfigurationAdmin admin =
+                waitForService(org.osgi.service.cm.ConfigurationAdmin.class, null);
+        var faulty = admin.getFactoryConfiguration("org.hwpersonality.backend.sim.fleet", "it-faulty", "?");
+        java.util.Hashtable<String, Object> props = new java.util.Hashtable<>();
+        props.put("idPrefix", "sim-faulty-");
+        props.put("devices", "1");
+        props.put("family", "alveo-u250");
+        props.put("interfaceId", "a7c3e1f0b25011ee8c900242ac120250");
+        props.put("failureProbability", "1.0");
+        faulty.update(props);
+        waitUntil(
+                "the faulty card is recorded",
+                TIMEOUT,
+                () -> executeCommand("device:rescan").isEmpty()
+                        || executeCommand("device:list --no-format").contains("sim-faulty-0"));
+        try {
+            executeCommand("device:reconfigure sim-faulty-0 0 hevc-transcode-u250-v1");
+            fail("the injected failure did not surface");
+        } catch (CommandFailed expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains("injected fault"));
+        }
+        String after = executeCommand("device:show sim-faulty-0");
+        assertTrue(after, after.contains("FREE") && !after.contains("hevc"));
+        faulty.delete();
+        waitUntil(
+                "the removed fleet's card goes OFFLINE",
+                TIMEOUT,
+                () -> executeCommand("device:rescan").isEmpty()
+                        || executeCommand("device:list --no-format")
+                                .lines()
+                                .anyMatch(l -> l.startsWith("sim-faulty-0") && l.contains("OFFLINE")));
     }
 
     @Test

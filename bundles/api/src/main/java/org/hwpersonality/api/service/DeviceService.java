@@ -20,4 +20,16 @@ public interface DeviceService {
 
     /** No new allocations on the device; running ones continue. */
     Device drain(String deviceId);
+
+    /** Asks every back end for its devices again (also done periodically). */
+    void rescan();
+
+    /**
+     * Programs a free region with a personality by hand (operators, characterization): checks that the profile
+     * fits the device (vendor, family, shell, region kind, resources), records the region PROGRAMMING, has the
+     * back end program it, and records what it holds. A failure leaves the region as it was, or FAILED when its
+     * content became unknown.
+     */
+    org.hwpersonality.api.allocation.Reconfiguration reconfigure(
+            String deviceId, String regionId, String personalityId);
 }

@@ -5,6 +5,7 @@ import java.util.Optional;
 import org.hwpersonality.api.backend.DeviceDescriptor;
 import org.hwpersonality.api.device.Device;
 import org.hwpersonality.api.device.DeviceState;
+import org.hwpersonality.api.device.Region;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -20,11 +21,20 @@ public interface DeviceRecords {
      */
     Device report(String backend, String vendor, DeviceDescriptor descriptor);
 
-    /** Marks every device of a back end OFFLINE (its back end went away); allocations are not touched. */
-    int markOffline(String backend);
+    /**
+     * Marks the devices of a back end OFFLINE, but those in {@code present} (the back end went away, or no longer
+     * reports them); allocations are not touched. Returns how many changed.
+     */
+    int markOffline(String backend, java.util.Set<String> present);
 
     /** Sets a device's state (e.g. DRAINING); NOT_FOUND if unknown. */
     Device setState(String deviceId, DeviceState state);
+
+    /**
+     * Replaces what the database says of one region, if it still says {@code expected} (compare and set on the
+     * region's version): CONFLICT when another change came first, NOT_FOUND when there is no such region.
+     */
+    Region changeRegion(String deviceId, Region expected, Region next);
 
     Optional<Device> device(String deviceId);
 

@@ -1,21 +1,33 @@
 package org.hwpersonality.management.internal;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.hwpersonality.api.ErrorCode;
 import org.hwpersonality.api.HwpException;
+import org.hwpersonality.api.allocation.Reconfiguration;
+import org.hwpersonality.api.backend.BackendException;
 import org.hwpersonality.api.backend.DeviceDescriptor;
+import org.hwpersonality.api.backend.ProgrammingRequest;
+import org.hwpersonality.api.backend.ProgrammingResult;
 import org.hwpersonality.api.backend.ReconfigurationBackend;
 import org.hwpersonality.api.device.BackendInfo;
 import org.hwpersonality.api.device.Device;
 import org.hwpersonality.api.device.DeviceState;
+import org.hwpersonality.api.device.Region;
+import org.hwpersonality.api.device.RegionState;
+import org.hwpersonality.api.profile.PersonalityProfile;
+import org.hwpersonality.api.service.BitstreamStore;
 import org.hwpersonality.api.service.DeviceService;
+import org.hwpersonality.api.service.ProfileRepository;
 import org.hwpersonality.api.store.DeviceRecords;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.FrameworkUtil;
@@ -26,6 +38,9 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
  * The fleet: back ends arrive and leave at runtime (a dynamic, multiple, greedy reference keyed by vendor). When
@@ -33,7 +48,8 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  * become OFFLINE, allocations untouched. Back-end calls run on one worker thread, in arrival order, never on the
  * thread that binds.
  */
-@Component(service = DeviceService.class, immediate = true)
+@Component(service = DeviceService.class, immediate = true, configurationPid = "org.hwpersonality.devices")
+@Designate(ocd = DeviceInventory.Config.class)
 public class DeviceInventory implements DeviceService {
     private static final Logger LOG = Logger.getLogger(DeviceInventory.class.getName());
 
@@ -41,6 +57,8 @@ public class DeviceInventory implements DeviceService {
     private record Bound(ReconfigurationBackend backend, String bundle, String version) {}
 
     private final DeviceRecords records;
+    private final ProfileRepository profiles;
+    private final BitstreamStore bitstreams;
     private final Map<String, Bound> backends = new ConcurrentHashMap<>();
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "hwp-device-inventory");
@@ -49,9 +67,32 @@ public class DeviceInventory implements DeviceService {
     });
 
     @Activate
-    public DeviceInventory(@Reference DeviceRecords records) {
+    public DeviceInventory(
+            @Reference DeviceRecords records,
+            @Reference ProfileRepository profiles,
+            @Reference BitstreamStore bitstreams,
+            Config config) {
         this.records = records;
+        this.profiles = profiles;
+        this.bitstreams = bitstreams;
+        long seconds = Math.max(1, config.rescanSeconds());
+        scheduler.scheduleWithFixedDelay(() -> worker.execute(this::discoverAll), seconds, seconds, TimeUnit.SECONDS);
     }
+
+    /** How often the back ends are asked for their devices again. */
+    @ObjectClassDefinition(name = "HWP Device inventory", description = "How the fleet is kept up to date.")
+    public @interface Config {
+        @AttributeDefinition(
+                name = "Rescan interval (seconds)",
+                description = "Back ends are asked for their devices again this often.")
+        long rescanSeconds() default 30;
+    }
+
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "hwp-device-rescan");
+        t.setDaemon(true);
+        return t;
+    });
 
     @Reference(
             cardinality = ReferenceCardinality.MULTIPLE,
@@ -68,7 +109,7 @@ public class DeviceInventory implements DeviceService {
     void unbindBackend(ReconfigurationBackend backend) {
         backends.remove(backend.vendor(), backends.get(backend.vendor()));
         worker.execute(() -> {
-            int offline = records.markOffline(backend.vendor());
+            int offline = records.markOffline(backend.vendor(), java.util.Set.of());
             LOG.info("Back end '" + backend.vendor() + "' left: " + offline + " devices OFFLINE");
         });
     }
@@ -80,9 +121,93 @@ public class DeviceInventory implements DeviceService {
             for (DeviceDescriptor d : found) {
                 records.report(vendor, d.vendor(), d);
             }
+            records.markOffline(
+                    vendor, found.stream().map(DeviceDescriptor::id).collect(java.util.stream.Collectors.toSet()));
             LOG.info("Back end '" + vendor + "': " + found.size() + " devices");
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Back end '" + backend.vendor() + "' could not list its devices", e);
+        }
+    }
+
+    private void discoverAll() {
+        backends.values().forEach(b -> discover(b.backend()));
+    }
+
+    @Override
+    public void rescan() {
+        try {
+            worker.submit(this::discoverAll).get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new HwpException(ErrorCode.CONFLICT, "rescan did not complete: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HwpException(ErrorCode.CONFLICT, "rescan interrupted", e);
+        }
+    }
+
+    @Override
+    public Reconfiguration reconfigure(String deviceId, String regionId, String personalityId) {
+        Device device = records.device(deviceId).orElseThrow(() -> HwpException.notFound("device", deviceId));
+        Region region =
+                device.region(regionId).orElseThrow(() -> HwpException.notFound("region", deviceId + "/" + regionId));
+        PersonalityProfile profile =
+                profiles.find(personalityId).orElseThrow(() -> HwpException.notFound("profile", personalityId));
+        Bound bound = backends.get(device.backend());
+        if (bound == null || device.state() == DeviceState.OFFLINE) {
+            throw HwpException.conflict(
+                    "device " + deviceId + " is OFFLINE: its back end '" + device.backend() + "' is not present");
+        }
+        if (region.state() != RegionState.FREE) {
+            throw HwpException.conflict("region " + deviceId + "/" + regionId + " is " + region.state() + ", not FREE");
+        }
+        FitCheck.require(profile, device, region);
+        Path image = bitstreams.path(profile.fabric().bitstream());
+        ReconfigurationBackend backend = bound.backend();
+        Region programming = new Region(
+                region.id(),
+                region.kind(),
+                region.capacity(),
+                RegionState.PROGRAMMING,
+                region.loadedPersonalityId(),
+                region.loadedImage());
+        records.changeRegion(deviceId, region, programming);
+        try {
+            backend.validate(backend.inspect(image), deviceId);
+            ProgrammingResult result = backend.program(new ProgrammingRequest(
+                    deviceId,
+                    regionId,
+                    image,
+                    profile.fabric().bitstream(),
+                    personalityId,
+                    profile.fabric().clocks(),
+                    profile.memoryMap(),
+                    profile.peripherals()));
+            records.changeRegion(
+                    deviceId,
+                    programming,
+                    new Region(
+                            region.id(),
+                            region.kind(),
+                            region.capacity(),
+                            RegionState.FREE,
+                            Optional.of(personalityId),
+                            Optional.of(profile.fabric().bitstream())));
+            return new Reconfiguration(!result.skipped(), result.durationMs());
+        } catch (BackendException e) {
+            Region after = e.kind() == BackendException.Kind.TIMEOUT
+                    ? new Region(
+                            region.id(),
+                            region.kind(),
+                            region.capacity(),
+                            RegionState.FAILED,
+                            Optional.empty(),
+                            Optional.empty())
+                    : region;
+            records.changeRegion(deviceId, programming, after);
+            throw e;
+        } catch (RuntimeException e) {
+            records.changeRegion(deviceId, programming, region);
+            throw e;
         }
     }
 
@@ -116,6 +241,7 @@ public class DeviceInventory implements DeviceService {
 
     @Deactivate
     void stop() throws InterruptedException {
+        scheduler.shutdownNow();
         worker.shutdown();
         worker.awaitTermination(10, TimeUnit.SECONDS);
     }

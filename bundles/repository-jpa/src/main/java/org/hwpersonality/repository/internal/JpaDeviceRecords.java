@@ -81,7 +81,7 @@ public class JpaDeviceRecords implements DeviceRecords {
     }
 
     @Override
-    public int markOffline(String backend) {
+    public int markOffline(String backend, java.util.Set<String> present) {
         return database.inTransaction(em -> {
             List<DeviceEntity> gone = em.createQuery(
                             "SELECT d FROM DeviceEntity d WHERE d.backend = :backend AND d.state <> :offline",
@@ -89,8 +89,10 @@ public class JpaDeviceRecords implements DeviceRecords {
                     .setParameter("backend", backend)
                     .setParameter("offline", DeviceState.OFFLINE)
                     .getResultList();
-            gone.forEach(e -> e.update(withState(toDomain(em, e), DeviceState.OFFLINE)));
-            return gone.size();
+            List<DeviceEntity> changed =
+                    gone.stream().filter(e -> !present.contains(e.id())).toList();
+            changed.forEach(e -> e.update(withState(toDomain(em, e), DeviceState.OFFLINE)));
+            return changed.size();
         });
     }
 
@@ -104,6 +106,25 @@ public class JpaDeviceRecords implements DeviceRecords {
             Device changed = withState(toDomain(em, e), state);
             e.update(changed);
             return changed;
+        });
+    }
+
+    @Override
+    public Region changeRegion(String deviceId, Region expected, Region next) {
+        if (!expected.id().equals(next.id())) {
+            throw new IllegalArgumentException("a region keeps its ID");
+        }
+        return database.inTransaction(em -> {
+            RegionEntity stored = em.find(RegionEntity.class, new RegionKey(deviceId, expected.id()));
+            if (stored == null) {
+                throw HwpException.notFound("region", deviceId + "/" + expected.id());
+            }
+            if (!stored.toDomain().equals(expected)) {
+                throw HwpException.conflict("region " + deviceId + "/" + expected.id() + " changed meanwhile: it is "
+                        + stored.toDomain().state() + " now");
+            }
+            stored.update(next);
+            return next;
         });
     }
 

@@ -485,6 +485,7 @@ abstract class RepositoryContract {
     @Test
     void devicesAreRecordedAsTheirBackEndsReportThem() {
         JpaDeviceRecords records = new JpaDeviceRecords(db.database);
+        String backend = prefix + "sim"; // devices of other tests have back end "sim"
         Resources capacity = new Resources(400_000, 800_000, 600, 2_000, 4_096);
         String id = prefix + "card";
         org.hwpersonality.api.backend.DeviceDescriptor reported = new org.hwpersonality.api.backend.DeviceDescriptor(
@@ -503,22 +504,27 @@ abstract class RepositoryContract {
                                 Optional.of(Sha256.of("c".repeat(64))),
                                 Optional.empty())),
                 DeviceHealth.OK);
-        Device first = records.report("sim", "xilinx", reported);
+        Device first = records.report(backend, "xilinx", reported);
         assertThat(first.state()).isEqualTo(DeviceState.ONLINE);
-        assertThat(first.backend()).isEqualTo("sim");
+        assertThat(first.backend()).isEqualTo(backend);
         assertThat(first.regions()).extracting(Region::state).containsOnly(RegionState.FREE);
         assertThat(first.region("1").orElseThrow().loadedImage()).contains(Sha256.of("c".repeat(64)));
         assertThat(records.device(id)).contains(first);
 
         assertThat(records.setState(id, DeviceState.DRAINING).state()).isEqualTo(DeviceState.DRAINING);
-        assertThat(records.report("sim", "xilinx", reported).state())
+        assertThat(records.report(backend, "xilinx", reported).state())
                 .as("an operator's drain stays")
                 .isEqualTo(DeviceState.DRAINING);
         records.setState(id, DeviceState.ONLINE);
-        assertThat(records.markOffline("sim")).isPositive();
+        assertThat(records.markOffline(backend, java.util.Set.of(id)))
+                .as("still reported")
+                .isZero();
+        assertThat(records.markOffline(backend, java.util.Set.of())).isPositive();
         assertThat(records.device(id).orElseThrow().state()).isEqualTo(DeviceState.OFFLINE);
-        assertThat(records.markOffline("sim")).as("already offline").isZero();
-        assertThat(records.report("sim", "xilinx", reported).state())
+        assertThat(records.markOffline(backend, java.util.Set.of()))
+                .as("already offline")
+                .isZero();
+        assertThat(records.report(backend, "xilinx", reported).state())
                 .as("back with its back end")
                 .isEqualTo(DeviceState.ONLINE);
         assertThat(records.devices()).extracting(Device::id).contains(id);
