@@ -135,6 +135,8 @@ public final class SimulatedDevice {
      * modelled time; a failure leaves the region as it was, a hang leaves it unknown (reported empty).
      */
     public synchronized ProgrammingResult program(ProgrammingRequest request) {
+        // The port streams the image while the shell checks it: reading and checking happen within the modelled time.
+        long start = System.nanoTime();
         Region region = region(request.regionId());
         SimImage image = read(request.image());
         check(image);
@@ -148,7 +150,6 @@ public final class SimulatedDevice {
             return new ProgrammingResult(0, true);
         }
         long size = size(request.image());
-        long start = System.nanoTime();
         switch (faults.draw(random)) {
             case FAILURE -> {
                 waitUntil(start + port.programmingTime(size).toNanos());
