@@ -101,30 +101,19 @@ public record PersonalityProfile(
 
     /** The same profile under another identity (ID, name and version): a copy to store as a new profile. */
     public PersonalityProfile withIdentity(String newPersonalityId, String newName, int newVersion) {
-        return new PersonalityProfile(
-                newPersonalityId,
-                newName,
-                newVersion,
-                description,
-                compatibility,
-                workloads,
-                osSupport,
-                fabric,
-                memoryMap,
-                peripherals,
-                tunables,
-                origin,
-                lineage,
-                status,
-                createdAt);
+        return copy(newPersonalityId, newName, newVersion, status);
     }
 
     /** This profile with another status (the only thing that changes once a profile is stored). */
     public PersonalityProfile withStatus(ProfileStatus newStatus) {
+        return copy(personalityId, name, version, newStatus);
+    }
+
+    private PersonalityProfile copy(String newId, String newName, int newVersion, ProfileStatus newStatus) {
         return new PersonalityProfile(
-                personalityId,
-                name,
-                version,
+                newId,
+                newName,
+                newVersion,
                 description,
                 compatibility,
                 workloads,
