@@ -84,7 +84,7 @@ public abstract class HwpTestSupport {
                                 .versionAsInProject())
                         .name("HWP")
                         .unpackDirectory(new File("target/exam"))
-                        .useDeployFolder(false),
+                        .useDeployFolder(true),
                 keepRuntimeFolder(),
                 configureConsole().ignoreLocalConsole().ignoreRemoteShell(),
                 logLevel(LogLevel.INFO),

@@ -458,6 +458,155 @@ public class RepositoryIT extends HwpTestSupport {
                                 .anyMatch(l -> l.startsWith("sim-faulty-0") && l.contains("OFFLINE")));
     }
 
+    /** A GBS file as the OPAE packager writes it: GUID, little-endian JSON length, JSON metadata, then the bitstream. */
+    private static byte[] gbs(String interfaceUuid, String afuUuid) {
+        String json =
+                "{\"version\": 1, \"afu-image\": {\"clock-frequency-high\": 312, \"clock-frequency-low\": 156, \"power\": 50,"
+                        + " \"interface-uuid\": \"" + interfaceUuid
+                        + "\", \"magic-no\": 488605312, \"accelerator-clusters\":"
+                        + " [{\"total-contexts\": 1, \"name\": \"it_afu\", \"accelerator-type-uuid\": \"" + afuUuid
+                        + "\"}]},"
+                        + " \"platform-name\": \"PAC_A10\"}";
+        byte[] meta = json.getBytes(StandardCharsets.UTF_8);
+        java.nio.ByteBuffer out =
+                java.nio.ByteBuffer.allocate(16 + 4 + meta.length + 4096).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        out.put("XeonFPGA".getBytes(StandardCharsets.US_ASCII))
+                .put((byte) 0xB7)
+                .put("GBSv001".getBytes(StandardCharsets.US_ASCII));
+        out.putInt(meta.length).put(meta);
+        for (int i = 0; i < 4096; i++) {
+            out.put((byte) (i * 31 + 7));
+        }
+        return out.array();
+    }
+
+    /** Fake fpgainfo/fpgaconf printing the tools' real formats for two cards (from the OPAE back end's tests). */
+    private Path fakeOpae() throws Exception {
+        Path dir = Files.createTempDirectory("fake-opae");
+        for (String name : List.of("fpgainfo", "fpgaconf")) {
+            String script = new String(
+                            getClass().getResourceAsStream("/opae/" + name).readAllBytes(), StandardCharsets.UTF_8)
+                    .replace("@DIR@", dir.toString());
+            Path file = dir.resolve(name);
+            Files.writeString(file, script);
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        Files.write(
+                dir.resolve("fme.txt"),
+                getClass().getResourceAsStream("/opae/fme.txt").readAllBytes());
+        Files.writeString(dir.resolve("ports.txt"), "0000:5E:00.0 0x09C4\n0000:86:00.0 0xBCCE\n");
+        Files.createDirectories(dir.resolve("afu"));
+        return dir;
+    }
+
+    private long secondsUntil(String what, java.util.function.Supplier<Boolean> condition) {
+        long start = System.nanoTime();
+        waitUntil(what, TIMEOUT, condition);
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    @Test
+    public void aVendorBackEndComesAndGoesThroughDeploy() throws Exception {
+        Path tools = fakeOpae();
+        org.osgi.service.cm.ConfigurationAdmin admin =
+                waitForService(org.osgi.service.cm.ConfigurationAdmin.class, null);
+        java.util.Hashtable<String, Object> opae = new java.util.Hashtable<>();
+        opae.put("fpgainfoPath", tools.resolve("fpgainfo").toString());
+        opae.put("fpgaconfPath", tools.resolve("fpgaconf").toString());
+        admin.getConfiguration("org.hwpersonality.backend.intel", "?").update(opae);
+
+        java.util.Map<Long, Integer> before = new java.util.HashMap<>();
+        for (Bundle b : bundleContext.getBundles()) {
+            before.put(b.getBundleId(), b.getState());
+        }
+        // Every bundle that stops while the back end comes and goes, but the back end itself.
+        java.util.List<String> stopped = new java.util.concurrent.CopyOnWriteArrayList<>();
+        org.osgi.framework.BundleListener listener = e -> {
+            if (e.getType() == org.osgi.framework.BundleEvent.STOPPED
+                    && !"org.hwpersonality.backend.intel".equals(e.getBundle().getSymbolicName())) {
+                stopped.add(e.getBundle().getSymbolicName());
+            }
+        };
+        bundleContext.addBundleListener(listener);
+
+        String version = System.getProperty(
+                "hwp.version",
+                bundle("org.hwpersonality.api")
+                        .getHeaders()
+                        .get("Bundle-Version")
+                        .replace(".SNAPSHOT", "-SNAPSHOT"));
+        Path jar = karafHome()
+                .resolve("system/org/hwpersonality/org.hwpersonality.backend.intel/" + version
+                        + "/org.hwpersonality.backend.intel-" + version + ".jar");
+        assertTrue("the OPAE back end is in the distribution: " + jar, Files.isRegularFile(jar));
+        Path deployed = copyToDeploy(jar);
+        long arrived = secondsUntil(
+                "the OPAE cards appear",
+                () -> executeCommand("device:list --no-format")
+                        .lines()
+                        .anyMatch(l -> l.startsWith("0000:5e:00.0") && l.contains("intel") && l.contains("ONLINE")));
+        System.out.println("OPAE cards listed " + arrived + " ms after the jar was copied into deploy/");
+        assertTrue("listed within 2 s (took " + arrived + " ms)", arrived <= 2000);
+
+        String card = executeCommand("device:show 0000:5e:00.0");
+        String family = card.lines()
+                .filter(l -> l.startsWith("Family"))
+                .findFirst()
+                .orElseThrow()
+                .split("[:,]")[1]
+                .strip();
+        Path image = Files.createTempFile("it-afu", ".gbs");
+        Files.write(image, gbs("38d782e3-b612-5343-b934-2433e348ac4c", "d8424dc4-a4a3-c413-f89e-433683f9040b"));
+        String sha = executeCommand("bitstream:add --vendor intel " + image).strip();
+        Path profile = Files.createTempFile("it-afu", ".yaml");
+        Files.writeString(
+                profile,
+                "name: it-afu-" + family + "\n"
+                        + "compatibility: {vendor: intel, family: " + family + "}\n"
+                        + "workloads: [{workload: compression, performance: {throughputGops: 20, latencyUs: 200, powerWatts: 40}}]\n"
+                        + "osSupport: [{family: linux, driverName: opae-it}]\n"
+                        + "fabric: {bitstream: \"" + sha + "\", regionKind: PARTIAL,"
+                        + " resources: {luts: 100000, registers: 200000, bramBlocks: 100, dsps: 10, memoryMb: 1024}}\n");
+        String id = executeCommand("personality:import " + profile).strip();
+        String programmed = executeCommand("device:reconfigure 0000:5e:00.0 0 " + id);
+        assertTrue(programmed, programmed.startsWith("Programmed 0000:5e:00.0/0 with " + id));
+        assertTrue(
+                "fpgaconf ran for the card",
+                Files.readString(tools.resolve("fpgaconf.log")).contains("-B 0x5e"));
+
+        Files.delete(deployed);
+        long left = secondsUntil(
+                "the OPAE cards go OFFLINE",
+                () -> executeCommand("device:list --no-format")
+                        .lines()
+                        .anyMatch(l -> l.startsWith("0000:5e:00.0") && l.contains("OFFLINE")));
+        System.out.println("OPAE cards OFFLINE " + left + " ms after the jar was deleted from deploy/");
+        assertTrue("OFFLINE within 2 s (took " + left + " ms)", left <= 2000);
+        assertTrue(
+                "the simulated fleet is untouched",
+                executeCommand("device:list --no-format")
+                        .lines()
+                        .anyMatch(l -> l.startsWith("sim-u250-0") && !l.contains("OFFLINE")));
+
+        copyToDeploy(jar);
+        secondsUntil(
+                "the OPAE cards are back",
+                () -> executeCommand("device:list --no-format")
+                        .lines()
+                        .anyMatch(l -> l.startsWith("0000:5e:00.0") && l.contains("ONLINE")));
+        assertTrue(executeCommand("device:reconfigure 0000:5e:00.0 0 " + id).contains(id));
+
+        bundleContext.removeBundleListener(listener);
+        assertEquals("no other bundle stopped (none was refreshed)", List.of(), stopped);
+        for (Bundle b : bundleContext.getBundles()) {
+            Integer was = before.get(b.getBundleId());
+            if (was != null && was == Bundle.ACTIVE) {
+                assertEquals(b.getSymbolicName() + " kept running", Bundle.ACTIVE, b.getState());
+            }
+        }
+        Files.delete(karafHome().resolve("deploy").resolve(jar.getFileName()));
+    }
+
     @Test
     public void personalityCommandsNeedTheAdminRole() {
         try {
