@@ -608,6 +608,38 @@ public class RepositoryIT extends HwpTestSupport {
     }
 
     @Test
+    public void characterizationStoresWhatWasMeasured() {
+        waitUntil(
+                "sim-u30-0 is recorded",
+                TIMEOUT,
+                () -> executeCommand("device:list --no-format").contains("sim-u30-0"));
+        String shown = executeCommand("personality:show h264-transcode-u30-v1");
+        String image =
+                shown.lines().filter(l -> l.startsWith("Fabric")).findFirst().orElseThrow();
+        String sha = image.substring(image.lastIndexOf(' ') + 1);
+        String out = executeCommand(
+                "personality:characterize sim-u30-0 " + sha + " --workload video-transcode --name h264-measured");
+        assertTrue(out, out.startsWith("h264-measured-v1") && out.contains("Measured video-transcode on sim-u30-0"));
+        String profile = executeCommand("personality:show h264-measured-v1");
+        assertTrue(
+                profile,
+                profile.contains("Origin         : CHARACTERIZED") && profile.contains("xilinx alveo-u30 shells"));
+        double gops = Double.parseDouble(profile.lines()
+                .filter(l -> l.strip().startsWith("video-transcode"))
+                .findFirst()
+                .orElseThrow()
+                .strip()
+                .split("\\s+")[1]);
+        assertTrue("measured near the image's 920 GOPS (2 % noise): " + gops, gops > 800 && gops < 1040);
+        try {
+            executeCommand("personality:characterize sim-u30-0 " + sha + " --workload ml-inference --name h264-other");
+            fail("an image that does not serve the workload was characterized");
+        } catch (CommandFailed expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains("cannot measure ml-inference"));
+        }
+    }
+
+    @Test
     public void personalityCommandsNeedTheAdminRole() {
         try {
             executeCommandAs("personality:list", "viewer", "viewer");

@@ -2,8 +2,12 @@ package org.hwpersonality.api.service;
 
 import java.util.List;
 import java.util.Optional;
+import org.hwpersonality.api.Sha256;
+import org.hwpersonality.api.allocation.Reconfiguration;
 import org.hwpersonality.api.device.BackendInfo;
 import org.hwpersonality.api.device.Device;
+import org.hwpersonality.api.profile.OsSupport;
+import org.hwpersonality.api.profile.PersonalityProfile;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -30,6 +34,12 @@ public interface DeviceService {
      * back end program it, and records what it holds. A failure leaves the region as it was, or FAILED when its
      * content became unknown.
      */
-    org.hwpersonality.api.allocation.Reconfiguration reconfigure(
-            String deviceId, String regionId, String personalityId);
+    Reconfiguration reconfigure(String deviceId, String regionId, String personalityId);
+
+    /**
+     * Characterization: programs a stored image on a free region of the device, measures the workload through
+     * the back end, and stores a CHARACTERIZED profile {@code NAME-v1} with the measured figures, for the
+     * device's vendor, family and shell, claiming the whole region.
+     */
+    PersonalityProfile characterize(String deviceId, Sha256 image, String workload, String name, OsSupport os);
 }

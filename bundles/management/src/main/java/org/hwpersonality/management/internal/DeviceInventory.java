@@ -1,9 +1,10 @@
 package org.hwpersonality.management.internal;
 
-import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -13,9 +14,13 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.hwpersonality.api.ErrorCode;
 import org.hwpersonality.api.HwpException;
+import org.hwpersonality.api.PerformanceFigures;
+import org.hwpersonality.api.Sha256;
 import org.hwpersonality.api.allocation.Reconfiguration;
+import org.hwpersonality.api.artifact.Bitstream;
 import org.hwpersonality.api.backend.BackendException;
 import org.hwpersonality.api.backend.DeviceDescriptor;
+import org.hwpersonality.api.backend.ImageDescriptor;
 import org.hwpersonality.api.backend.ProgrammingRequest;
 import org.hwpersonality.api.backend.ProgrammingResult;
 import org.hwpersonality.api.backend.ReconfigurationBackend;
@@ -24,7 +29,15 @@ import org.hwpersonality.api.device.Device;
 import org.hwpersonality.api.device.DeviceState;
 import org.hwpersonality.api.device.Region;
 import org.hwpersonality.api.device.RegionState;
+import org.hwpersonality.api.profile.ClockSetting;
+import org.hwpersonality.api.profile.Compatibility;
+import org.hwpersonality.api.profile.FabricConfiguration;
+import org.hwpersonality.api.profile.MemoryMap;
+import org.hwpersonality.api.profile.Origin;
+import org.hwpersonality.api.profile.OsSupport;
 import org.hwpersonality.api.profile.PersonalityProfile;
+import org.hwpersonality.api.profile.ProfileStatus;
+import org.hwpersonality.api.profile.WorkloadProfile;
 import org.hwpersonality.api.service.BitstreamStore;
 import org.hwpersonality.api.service.DeviceService;
 import org.hwpersonality.api.service.ProfileRepository;
@@ -147,22 +160,103 @@ public class DeviceInventory implements DeviceService {
 
     @Override
     public Reconfiguration reconfigure(String deviceId, String regionId, String personalityId) {
-        Device device = records.device(deviceId).orElseThrow(() -> HwpException.notFound("device", deviceId));
-        Region region =
-                device.region(regionId).orElseThrow(() -> HwpException.notFound("region", deviceId + "/" + regionId));
+        Device device = onlineDevice(deviceId);
+        Region region = freeRegion(device, regionId);
         PersonalityProfile profile =
                 profiles.find(personalityId).orElseThrow(() -> HwpException.notFound("profile", personalityId));
-        Bound bound = backends.get(device.backend());
-        if (bound == null || device.state() == DeviceState.OFFLINE) {
+        FitCheck.require(profile, device, region);
+        return program(
+                device,
+                region,
+                new ProgrammingRequest(
+                        deviceId,
+                        regionId,
+                        bitstreams.path(profile.fabric().bitstream()),
+                        profile.fabric().bitstream(),
+                        personalityId,
+                        profile.fabric().clocks(),
+                        profile.memoryMap(),
+                        profile.peripherals()));
+    }
+
+    @Override
+    public PersonalityProfile characterize(String deviceId, Sha256 image, String workload, String name, OsSupport os) {
+        Device device = onlineDevice(deviceId);
+        Bitstream bitstream = bitstreams.find(image).orElseThrow(() -> HwpException.notFound("bitstream", image.hex()));
+        Region region = device.regions().stream()
+                .filter(r -> r.state() == RegionState.FREE)
+                .findFirst()
+                .orElseThrow(() -> HwpException.conflict("device " + deviceId + " has no FREE region"));
+        String personalityId = name + "-v1";
+        if (profiles.find(personalityId).isPresent()) {
+            throw HwpException.conflict("profile " + personalityId + " exists already; choose another --name");
+        }
+        ReconfigurationBackend backend = backends.get(device.backend()).backend();
+        ImageDescriptor descriptor = backend.inspect(bitstreams.path(image));
+        program(
+                device,
+                region,
+                new ProgrammingRequest(
+                        deviceId,
+                        region.id(),
+                        bitstreams.path(image),
+                        image,
+                        personalityId,
+                        List.of(),
+                        null,
+                        List.of()));
+        PerformanceFigures measured = backend.measure(deviceId, region.id(), workload)
+                .orElseThrow(() -> new HwpException(
+                        ErrorCode.CONFLICT,
+                        "back end '" + device.backend() + "' cannot measure " + workload + " on " + bitstream.name()));
+        List<ClockSetting> clocks = descriptor.clocksMhz().entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .map(e -> new ClockSetting(e.getKey(), e.getValue()))
+                .toList();
+        // What the image needs of the region is not known from outside: the profile claims the whole region.
+        return profiles.store(new PersonalityProfile(
+                personalityId,
+                name,
+                1,
+                "Characterized from " + bitstream.name() + " on " + deviceId + "/" + region.id(),
+                new Compatibility(device.vendor(), device.family(), Set.of(device.interfaceId())),
+                List.of(new WorkloadProfile(workload, measured)),
+                List.of(os),
+                new FabricConfiguration(image, region.kind(), region.capacity(), clocks),
+                MemoryMap.EMPTY,
+                List.of(),
+                List.of(),
+                Origin.CHARACTERIZED,
+                Optional.empty(),
+                ProfileStatus.ACTIVE,
+                Instant.now()));
+    }
+
+    private Device onlineDevice(String deviceId) {
+        Device device = records.device(deviceId).orElseThrow(() -> HwpException.notFound("device", deviceId));
+        if (!backends.containsKey(device.backend()) || device.state() == DeviceState.OFFLINE) {
             throw HwpException.conflict(
                     "device " + deviceId + " is OFFLINE: its back end '" + device.backend() + "' is not present");
         }
+        return device;
+    }
+
+    private static Region freeRegion(Device device, String regionId) {
+        Region region = device.region(regionId)
+                .orElseThrow(() -> HwpException.notFound("region", device.id() + "/" + regionId));
         if (region.state() != RegionState.FREE) {
-            throw HwpException.conflict("region " + deviceId + "/" + regionId + " is " + region.state() + ", not FREE");
+            throw HwpException.conflict(
+                    "region " + device.id() + "/" + regionId + " is " + region.state() + ", not FREE");
         }
-        FitCheck.require(profile, device, region);
-        Path image = bitstreams.path(profile.fabric().bitstream());
-        ReconfigurationBackend backend = bound.backend();
+        return region;
+    }
+
+    /**
+     * Programs a region: PROGRAMMING is recorded first; afterwards the region is FREE holding the image, or as it
+     * was if programming failed, or FAILED (content unknown) after a timeout.
+     */
+    private Reconfiguration program(Device device, Region region, ProgrammingRequest request) {
+        ReconfigurationBackend backend = backends.get(device.backend()).backend();
         Region programming = new Region(
                 region.id(),
                 region.kind(),
@@ -170,28 +264,20 @@ public class DeviceInventory implements DeviceService {
                 RegionState.PROGRAMMING,
                 region.loadedPersonalityId(),
                 region.loadedImage());
-        records.changeRegion(deviceId, region, programming);
+        records.changeRegion(device.id(), region, programming);
         try {
-            backend.validate(backend.inspect(image), deviceId);
-            ProgrammingResult result = backend.program(new ProgrammingRequest(
-                    deviceId,
-                    regionId,
-                    image,
-                    profile.fabric().bitstream(),
-                    personalityId,
-                    profile.fabric().clocks(),
-                    profile.memoryMap(),
-                    profile.peripherals()));
+            backend.validate(backend.inspect(request.image()), device.id());
+            ProgrammingResult result = backend.program(request);
             records.changeRegion(
-                    deviceId,
+                    device.id(),
                     programming,
                     new Region(
                             region.id(),
                             region.kind(),
                             region.capacity(),
                             RegionState.FREE,
-                            Optional.of(personalityId),
-                            Optional.of(profile.fabric().bitstream())));
+                            Optional.of(request.personalityId()),
+                            Optional.of(request.imageSha256())));
             return new Reconfiguration(!result.skipped(), result.durationMs());
         } catch (BackendException e) {
             Region after = e.kind() == BackendException.Kind.TIMEOUT
@@ -203,10 +289,10 @@ public class DeviceInventory implements DeviceService {
                             Optional.empty(),
                             Optional.empty())
                     : region;
-            records.changeRegion(deviceId, programming, after);
+            records.changeRegion(device.id(), programming, after);
             throw e;
         } catch (RuntimeException e) {
-            records.changeRegion(deviceId, programming, region);
+            records.changeRegion(device.id(), programming, region);
             throw e;
         }
     }
