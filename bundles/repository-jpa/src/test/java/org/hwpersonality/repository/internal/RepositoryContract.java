@@ -519,7 +519,27 @@ abstract class RepositoryContract {
         assertThat(records.markOffline(backend, java.util.Set.of(id)))
                 .as("still reported")
                 .isZero();
+        Instant now = T0.truncatedTo(ChronoUnit.MICROS);
+        Allocation running = new Allocation(
+                prefix + "on-card",
+                "vm-1",
+                "p-1",
+                id,
+                "1",
+                AllocationState.ACTIVE,
+                Optional.empty(),
+                Optional.empty(),
+                now,
+                now);
+        db.database.inTransaction(em -> {
+            em.persist(new AllocationEntity(running));
+            return null;
+        });
         assertThat(records.markOffline(backend, java.util.Set.of())).isPositive();
+        assertThat(db.database.read(
+                        em -> em.find(AllocationEntity.class, running.id()).toDomain()))
+                .as("allocations on an OFFLINE device are kept")
+                .isEqualTo(running);
         assertThat(records.device(id).orElseThrow().state()).isEqualTo(DeviceState.OFFLINE);
         assertThat(records.markOffline(backend, java.util.Set.of()))
                 .as("already offline")
