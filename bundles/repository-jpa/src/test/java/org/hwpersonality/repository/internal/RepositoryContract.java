@@ -536,10 +536,9 @@ abstract class RepositoryContract {
             return null;
         });
         assertThat(records.markOffline(backend, java.util.Set.of())).isPositive();
-        assertThat(db.database.read(
-                        em -> em.find(AllocationEntity.class, running.id()).toDomain()))
-                .as("allocations on an OFFLINE device are kept")
-                .isEqualTo(running);
+        Allocation kept = db.database.read(
+                em -> em.find(AllocationEntity.class, running.id()).toDomain());
+        assertThat(kept).as("allocations on an OFFLINE device are kept").isEqualTo(running);
         assertThat(records.device(id).orElseThrow().state()).isEqualTo(DeviceState.OFFLINE);
         assertThat(records.markOffline(backend, java.util.Set.of()))
                 .as("already offline")
