@@ -95,12 +95,20 @@ public final class XrtBackend implements ReconfigurationBackend {
 
         @AttributeDefinition(name = "Card memory (MiB)", min = "0")
         long capacity_memory_mb() default 65_536;
+
+        @AttributeDefinition(
+                name = "Shell interface UUIDs",
+                description =
+                        "VBNV=UUID pairs. Since XRT 2.12 xbutil reports only the logic UUID of a shell; on 2RP"
+                                + " shells the interface UUID that xclbins are built for (xbmgmt examine) may differ: give it here.")
+        String[] shell_interface_ids() default {};
     }
 
     private final Path xbutil;
     private final Duration toolTimeout;
     private final Duration programmingTimeout;
     private final Resources capacity;
+    private final Map<String, String> shellInterfaceIds;
     private final CommandRunner runner = new CommandRunner();
     /** What this back end last programmed, by BDF: xclbin UUID and SHA-256, to report the loaded image's hash. */
     private final Map<String, Loaded> programmed = new ConcurrentHashMap<>();
@@ -119,11 +127,38 @@ public final class XrtBackend implements ReconfigurationBackend {
                         config.capacity_registers(),
                         config.capacity_bram_blocks(),
                         config.capacity_dsps(),
-                        config.capacity_memory_mb()));
+                        config.capacity_memory_mb()),
+                shellInterfaceIds(config.shell_interface_ids()));
+    }
+
+    /** {@code VBNV=UUID} pairs as a map; a malformed pair is a configuration error naming it. */
+    static Map<String, String> shellInterfaceIds(String[] pairs) {
+        Map<String, String> ids = new java.util.HashMap<>();
+        for (String pair : pairs) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("shell.interface.ids: '" + pair + "' is not VBNV=UUID");
+            }
+            ids.put(
+                    pair.substring(0, eq).strip(),
+                    pair.substring(eq + 1).strip().replace("-", "").toLowerCase(java.util.Locale.ROOT));
+        }
+        return Map.copyOf(ids);
     }
 
     /** Plain constructor (tests, other containers). */
     public XrtBackend(Path xbutil, Duration toolTimeout, Duration programmingTimeout, Resources capacity) {
+        this(xbutil, toolTimeout, programmingTimeout, capacity, Map.of());
+    }
+
+    /** Plain constructor with the shell interface UUIDs to use instead of xbutil's, by VBNV. */
+    public XrtBackend(
+            Path xbutil,
+            Duration toolTimeout,
+            Duration programmingTimeout,
+            Resources capacity,
+            Map<String, String> shellInterfaceIds) {
+        this.shellInterfaceIds = Map.copyOf(shellInterfaceIds);
         this.xbutil = Objects.requireNonNull(xbutil, "xbutil");
         this.toolTimeout = positive(toolTimeout, "toolTimeout");
         this.programmingTimeout = positive(programmingTimeout, "programmingTimeout");
@@ -325,7 +360,8 @@ public final class XrtBackend implements ReconfigurationBackend {
         if (vbnv.isEmpty()) {
             throw new BackendException(BackendException.Kind.DEVICE_ERROR, "xbutil names no shell on " + host.bdf());
         }
-        String interfaceId = card.shellInterfaceId()
+        String interfaceId = Optional.ofNullable(shellInterfaceIds.get(vbnv))
+                .or(card::shellInterfaceId)
                 .orElseThrow(() -> new BackendException(
                         BackendException.Kind.DEVICE_ERROR,
                         "xbutil reports no interface or logic UUID for the shell of " + host.bdf()));

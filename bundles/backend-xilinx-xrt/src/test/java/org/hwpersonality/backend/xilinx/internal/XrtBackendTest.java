@@ -58,6 +58,26 @@ class XrtBackendTest {
     }
 
     @Test
+    void configuredShellInterfaceUuidWinsOverXbutilsLogicUuid() throws IOException {
+        String configured = "0123456789abcdef0123456789abcdef";
+        XrtBackend overridden = new XrtBackend(
+                xbutil,
+                Duration.ofSeconds(20),
+                Duration.ofSeconds(20),
+                U250_CAPACITY,
+                XrtBackend.shellInterfaceIds(
+                        new String[] {"xilinx_u250_gen3x16_xdma_shell_4_1=01234567-89AB-CDEF-0123-456789ABCDEF"}));
+        assertThat(overridden.status(U250).interfaceId()).isEqualTo(configured);
+        assertThat(overridden.status(U55C).interfaceId())
+                .as("not configured: xbutil's")
+                .isNotEqualTo(configured);
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> XrtBackend.shellInterfaceIds(new String[] {"no-equals-sign"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'no-equals-sign' is not VBNV=UUID");
+    }
+
+    @Test
     void discoversTwoCards() throws IOException {
         List<DeviceDescriptor> devices = backend.discover();
 
