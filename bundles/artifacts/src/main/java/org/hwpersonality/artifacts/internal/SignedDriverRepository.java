@@ -46,13 +46,19 @@ public class SignedDriverRepository implements DriverRepository {
     @Override
     public DriverPackage add(InputStream archive, String fileName) {
         AtomicReference<DriverArchive.Contents> contents = new AtomicReference<>();
+        AtomicReference<DriverManifest> manifest = new AtomicReference<>();
         BlobStore.Stored stored = storage.blobs().put(archive, storage.maxPackageBytes(), content -> {
             DriverArchive.Contents read = DriverArchive.read(content, storage.packageLimits());
-            describe(DriverManifest.parse(read.manifest()), read, Sha256.of(new byte[32]), 1);
+            DriverManifest parsed = DriverManifest.parse(read.manifest());
+            describe(parsed, read, Sha256.of(new byte[32]), 1, ""); // refuses what does not match, before it is stored
             contents.set(read);
+            manifest.set(parsed);
         });
-        DriverManifest manifest = DriverManifest.parse(contents.get().manifest());
-        DriverPackage described = describe(manifest, contents.get(), stored.sha256(), stored.sizeBytes());
+        Sha256 manifestSha = Sha256.of(BlobStore.sha256().digest(contents.get().manifest()));
+        String id = manifest.get().packageId();
+        String signature = storage.signer().sign(DriverSigner.payload(id, stored.sha256(), manifestSha));
+        DriverPackage described =
+                describe(manifest.get(), contents.get(), stored.sha256(), stored.sizeBytes(), signature);
         try {
             return records.saveDriverPackage(described);
         } catch (RuntimeException e) {
@@ -63,9 +69,9 @@ public class SignedDriverRepository implements DriverRepository {
         }
     }
 
-    /** The package the manifest and the archive describe, signed; refuses a manifest that does not match the files. */
+    /** The package the manifest and the archive describe; refuses a manifest that does not match the files. */
     private DriverPackage describe(
-            DriverManifest manifest, DriverArchive.Contents contents, Sha256 archive, long size) {
+            DriverManifest manifest, DriverArchive.Contents contents, Sha256 archive, long size, String signature) {
         Map<String, DriverArchive.FileEntry> inArchive = new HashMap<>();
         contents.files().forEach(f -> inArchive.put(f.path(), f));
         List<DriverManifest.File> declared = manifest.files() == null ? List.of() : manifest.files();
@@ -91,12 +97,9 @@ public class SignedDriverRepository implements DriverRepository {
                     return new DriverFile(f.path(), f.kind(), e.size(), new Sha256(e.sha256()));
                 })
                 .toList();
-        String id = manifest.packageId();
-        Sha256 manifestSha = Sha256.of(BlobStore.sha256().digest(contents.manifest()));
-        String signature = storage.signer().sign(DriverSigner.payload(id, archive, manifestSha));
         try {
             return new DriverPackage(
-                    id,
+                    manifest.packageId(),
                     manifest.name(),
                     manifest.version(),
                     manifest.osFamily(),
