@@ -1,0 +1,86 @@
+package org.hwpersonality.matcher.internal;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.hwpersonality.api.PerformanceFigures;
+import org.hwpersonality.api.Resources;
+import org.hwpersonality.api.profile.Lineage;
+import org.hwpersonality.api.profile.PersonalityProfile;
+import org.hwpersonality.api.profile.Tunable;
+import org.hwpersonality.api.request.Requirements;
+
+/**
+ * The search of a profile's tunables for the cheapest variant that meets the requirements: every combination of
+ * tunable values (the grids are bounded, and so is their product, {@value #MAX_VARIANTS}), figures and resources
+ * moved by each tunable's power laws; cheapest means least power, then fewest LUTs, then the values in order.
+ */
+final class Adjustment {
+    static final int MAX_VARIANTS = 100_000;
+
+    /** A variant: its tunable values, what it delivers, what it needs. */
+    record Variant(Map<String, Double> values, PerformanceFigures figures, Resources resources) {}
+
+    private Adjustment() {}
+
+    static Optional<Variant> cheapest(PersonalityProfile p, PerformanceFigures nominal, Requirements requirements) {
+        List<Tunable> tunables = p.tunables();
+        if (tunables.isEmpty()) {
+            return Optional.empty();
+        }
+        long combinations = 1;
+        for (Tunable t : tunables) {
+            combinations = Math.min((long) MAX_VARIANTS + 1, combinations * t.valueCount());
+        }
+        if (combinations > MAX_VARIANTS) {
+            return Optional.empty();
+        }
+        int[] index = new int[tunables.size()];
+        Variant best = null;
+        for (long n = 0; n < combinations; n++) {
+            PerformanceFigures figures = nominal;
+            double resourceFactor = 1;
+            Map<String, Double> values = new LinkedHashMap<>();
+            for (int i = 0; i < tunables.size(); i++) {
+                Tunable t = tunables.get(i);
+                double value = t.value(index[i]);
+                double ratio = value / t.nominal();
+                figures = t.effect().apply(figures, ratio);
+                resourceFactor *= t.effect().resourceFactor(ratio);
+                values.put(t.name(), value);
+            }
+            Resources resources = p.fabric().resources().scaled(resourceFactor);
+            if (requirements.isMetBy(figures, resources.memoryMb())
+                    && (best == null || cheaper(figures, resources, best))) {
+                best = new Variant(values, figures, resources);
+            }
+            for (int i = tunables.size() - 1;
+                    i >= 0 && ++index[i] == tunables.get(i).valueCount();
+                    i--) {
+                index[i] = 0;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    private static boolean cheaper(PerformanceFigures figures, Resources resources, Variant than) {
+        if (figures.powerWatts() != than.figures().powerWatts()) {
+            return figures.powerWatts() < than.figures().powerWatts();
+        }
+        return resources.luts() < than.resources().luts();
+    }
+
+    static Lineage lineage(PersonalityProfile parent, Variant v, Requirements requirements) {
+        return new Lineage(parent.personalityId(), v.values(), "adjusted to meet " + describe(requirements));
+    }
+
+    static String describe(Requirements r) {
+        StringBuilder s = new StringBuilder();
+        r.minThroughputGops().ifPresent(v -> s.append("throughput ≥ ").append(v).append(" GOPS, "));
+        r.maxLatencyUs().ifPresent(v -> s.append("latency ≤ ").append(v).append(" µs, "));
+        r.maxPowerWatts().ifPresent(v -> s.append("power ≤ ").append(v).append(" W, "));
+        r.minMemoryMb().ifPresent(v -> s.append("memory ≥ ").append(v).append(" MiB, "));
+        return s.length() == 0 ? "the request" : s.substring(0, s.length() - 2);
+    }
+}

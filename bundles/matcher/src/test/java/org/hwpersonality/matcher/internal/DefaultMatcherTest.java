@@ -1,0 +1,293 @@
+package org.hwpersonality.matcher.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.hwpersonality.api.KernelRange;
+import org.hwpersonality.api.OsInfo;
+import org.hwpersonality.api.PerformanceFigures;
+import org.hwpersonality.api.Resources;
+import org.hwpersonality.api.Sha256;
+import org.hwpersonality.api.allocation.MatchCandidate;
+import org.hwpersonality.api.allocation.MatchOutcome;
+import org.hwpersonality.api.allocation.MatchResult;
+import org.hwpersonality.api.device.Device;
+import org.hwpersonality.api.device.DeviceHealth;
+import org.hwpersonality.api.device.DeviceState;
+import org.hwpersonality.api.device.Region;
+import org.hwpersonality.api.device.RegionKind;
+import org.hwpersonality.api.device.RegionState;
+import org.hwpersonality.api.profile.Compatibility;
+import org.hwpersonality.api.profile.FabricConfiguration;
+import org.hwpersonality.api.profile.MemoryMap;
+import org.hwpersonality.api.profile.Origin;
+import org.hwpersonality.api.profile.OsSupport;
+import org.hwpersonality.api.profile.PersonalityProfile;
+import org.hwpersonality.api.profile.ProfileStatus;
+import org.hwpersonality.api.profile.Tunable;
+import org.hwpersonality.api.profile.TunableEffect;
+import org.hwpersonality.api.profile.WorkloadProfile;
+import org.hwpersonality.api.request.PersonalityRequest;
+import org.hwpersonality.api.request.Requirements;
+import org.hwpersonality.api.service.MatchInventory;
+import org.junit.jupiter.api.Test;
+
+class DefaultMatcherTest {
+    private static final String SHELL = "a7c3e1f0b25011ee8c900242ac120250";
+    private static final Resources BIG = new Resources(1_300_000, 2_600_000, 2_000, 11_500, 65_536);
+    private static final Resources SMALL = new Resources(400_000, 800_000, 600, 2_000, 8_192);
+    private static final TunableEffect CLOCK = new TunableEffect(1, -1, 1, 0);
+
+    private final DefaultMatcher matcher = new DefaultMatcher();
+
+    /** The matcher's view of profiles, devices and drivers, as the management service gives it. */
+    private record Inventory(List<PersonalityProfile> profiles, List<Device> devices, Set<String> withoutDriver)
+            implements MatchInventory {
+        @Override
+        public Collection<PersonalityProfile> activeProfilesFor(String workload) {
+            return profiles.stream()
+                    .filter(p -> p.workload(workload).isPresent())
+                    .toList();
+        }
+
+        @Override
+        public boolean hasDriver(PersonalityProfile profile, OsInfo os) {
+            return !withoutDriver.contains(profile.personalityId());
+        }
+    }
+
+    private static PersonalityProfile profile(
+            String id, String family, RegionKind kind, Resources need, PerformanceFigures f, List<Tunable> tunables) {
+        return new PersonalityProfile(
+                id,
+                id.replace("-v1", ""),
+                1,
+                "",
+                new Compatibility("xilinx", family, Set.of()),
+                List.of(new WorkloadProfile("compression", f)),
+                List.of(new OsSupport("linux", KernelRange.parse("[5.4,6.9)"), "drv")),
+                new FabricConfiguration(
+                        Sha256.of(String.format("%064x", id.hashCode() & 0xffffffffL)), kind, need, List.of()),
+                MemoryMap.EMPTY,
+                List.of(),
+                tunables,
+                Origin.ADMIN,
+                Optional.empty(),
+                ProfileStatus.ACTIVE,
+                Instant.EPOCH);
+    }
+
+    private static PersonalityProfile zstd() {
+        return profile(
+                "zstd-v1",
+                "alveo-u250",
+                RegionKind.PARTIAL,
+                new Resources(180_000, 300_000, 320, 120, 2_048),
+                new PerformanceFigures(42, 150, 45),
+                List.of(new Tunable("kernelClockMhz", 150, 350, 25, 300, CLOCK)));
+    }
+
+    private static Device device(String id, String family, DeviceState state, Region... regions) {
+        return new Device(id, "xilinx", "card", family, SHELL, "sim", state, DeviceHealth.OK, List.of(regions));
+    }
+
+    private static Region free(String id, RegionKind kind, Resources capacity) {
+        return Region.free(id, kind, capacity);
+    }
+
+    private static PersonalityRequest request(Requirements r) {
+        return new PersonalityRequest("vm-1", OsInfo.of("linux", "5.15.0"), "compression", r);
+    }
+
+    private static Requirements needs(Double throughput, Double latency, Double power) {
+        return new Requirements(
+                Optional.ofNullable(throughput),
+                Optional.ofNullable(latency),
+                Optional.ofNullable(power),
+                Optional.empty());
+    }
+
+    private MatchResult match(Requirements r, List<PersonalityProfile> profiles, List<Device> devices) {
+        return matcher.match(request(r), new Inventory(profiles, devices, Set.of()));
+    }
+
+    @Test
+    void aStoredProfileOnAFreeCompatibleRegionIsAnExactMatch() {
+        MatchResult result = match(
+                needs(40.0, 200.0, null),
+                List.of(zstd()),
+                List.of(device("pr-0", "alveo-u250", DeviceState.ONLINE, free("0", RegionKind.PARTIAL, SMALL))));
+        assertThat(result.outcome()).isEqualTo(MatchOutcome.EXACT);
+        MatchCandidate best = result.candidates().get(0);
+        assertThat(best.personalityId()).isEqualTo("zstd-v1");
+        assertThat(best.deviceId()).isEqualTo("pr-0");
+        assertThat(best.exact()).isTrue();
+        assertThat(best.score()).isBetween(0.0, 1.0);
+        assertThat(best.reasons()).anyMatch(r -> r.contains("region must be programmed"));
+    }
+
+    @Test
+    void everyHardConstraintRefusesWithAReason() {
+        List<PersonalityProfile> one = List.of(zstd());
+        Region region = free("0", RegionKind.PARTIAL, SMALL);
+        // Workload nobody serves.
+        MatchResult none = matcher.match(
+                new PersonalityRequest("vm-1", OsInfo.of("linux", null), "ml-inference", null),
+                new Inventory(one, List.of(device("pr-0", "alveo-u250", DeviceState.ONLINE, region)), Set.of()));
+        assertThat(none.outcome()).isEqualTo(MatchOutcome.NO_MATCHING_PROFILE);
+        assertThat(none.refusals()).containsExactly("no active profile serves workload ml-inference");
+        // Guest OS and driver.
+        MatchResult windows = matcher.match(
+                new PersonalityRequest("vm-1", OsInfo.of("windows", null), "compression", null),
+                new Inventory(one, List.of(), Set.of()));
+        assertThat(windows.refusals()).containsExactly("zstd-v1: no support for windows");
+        MatchResult oldKernel = matcher.match(
+                new PersonalityRequest("vm-1", OsInfo.of("linux", "4.4"), "compression", null),
+                new Inventory(one, List.of(), Set.of()));
+        assertThat(oldKernel.refusals()).containsExactly("zstd-v1: no support for linux 4.4");
+        MatchResult noDriver = matcher.match(request(null), new Inventory(one, List.of(), Set.of("zstd-v1")));
+        assertThat(noDriver.refusals()).containsExactly("zstd-v1: no driver package for linux");
+        // Devices: family, state, region state, kind, size.
+        for (Device d : List.of(
+                device("u55c", "alveo-u55c", DeviceState.ONLINE, region),
+                device("drained", "alveo-u250", DeviceState.DRAINING, region),
+                device(
+                        "busy",
+                        "alveo-u250",
+                        DeviceState.ONLINE,
+                        new Region(
+                                "0",
+                                RegionKind.PARTIAL,
+                                SMALL,
+                                RegionState.ACTIVE,
+                                Optional.empty(),
+                                Optional.empty())),
+                device("full", "alveo-u250", DeviceState.ONLINE, free("0", RegionKind.FULL, BIG)),
+                device(
+                        "tiny",
+                        "alveo-u250",
+                        DeviceState.ONLINE,
+                        free("0", RegionKind.PARTIAL, new Resources(1000, 1000, 10, 10, 100))))) {
+            MatchResult r = match(Requirements.NONE, one, List.of(d));
+            assertThat(r.outcome()).as(d.id()).isEqualTo(MatchOutcome.NO_CAPACITY);
+            assertThat(r.refusals())
+                    .as(d.id())
+                    .containsExactly("zstd-v1: no FREE PARTIAL region on an xilinx alveo-u250 that takes allocations");
+        }
+    }
+
+    @Test
+    void unmetRequirementsWithoutAVariantAreNoMatchingProfile() {
+        MatchResult r = match(
+                needs(1000.0, null, null),
+                List.of(zstd()),
+                List.of(device("pr-0", "alveo-u250", DeviceState.ONLINE, free("0", RegionKind.PARTIAL, SMALL))));
+        assertThat(r.outcome()).isEqualTo(MatchOutcome.NO_MATCHING_PROFILE);
+        assertThat(r.refusals())
+                .singleElement()
+                .asString()
+                .contains("throughput 42.0 GOPS below 1000.0")
+                .contains("no variant of its tunables meets them");
+    }
+
+    @Test
+    void reuseAndBestFitOrderTheCandidates() {
+        PersonalityProfile zstd = zstd();
+        Region holds = new Region(
+                "0",
+                RegionKind.PARTIAL,
+                SMALL,
+                RegionState.FREE,
+                Optional.of("zstd-v1"),
+                Optional.of(zstd.fabric().bitstream()));
+        List<Device> devices = List.of(
+                device(
+                        "a-large",
+                        "alveo-u250",
+                        DeviceState.ONLINE,
+                        free("0", RegionKind.PARTIAL, new Resources(1_000_000, 2_000_000, 2_000, 5_000, 16_384))),
+                device("b-small", "alveo-u250", DeviceState.ONLINE, free("0", RegionKind.PARTIAL, SMALL)),
+                device("c-loaded", "alveo-u250", DeviceState.ONLINE, holds));
+        MatchResult r = match(Requirements.NONE, List.of(zstd), devices);
+        assertThat(r.candidates())
+                .extracting(MatchCandidate::deviceId)
+                .containsExactly("c-loaded", "b-small", "a-large");
+        assertThat(r.candidates().get(0).reusesLoadedImage()).isTrue();
+        assertThat(r.candidates().get(0).score() - r.candidates().get(1).score())
+                .isCloseTo(Scoring.REUSE, within(1e-9));
+    }
+
+    @Test
+    void adjustmentFindsTheCheapestVariantThatMeetsTheGoals() {
+        Device card = device("pr-0", "alveo-u250", DeviceState.ONLINE, free("0", RegionKind.PARTIAL, SMALL));
+        // 45 W at 300 MHz; at most 40 W asked: the clock goes down to the fastest setting under 40 W.
+        MatchResult r = match(needs(30.0, null, 40.0), List.of(zstd()), List.of(card));
+        assertThat(r.outcome()).isEqualTo(MatchOutcome.ADJUSTED);
+        MatchCandidate c = r.candidates().get(0);
+        assertThat(c.exact()).isFalse();
+        assertThat(c.adjustment().orElseThrow().parentId()).isEqualTo("zstd-v1");
+        double clock = c.adjustment().orElseThrow().adjustments().get("kernelClockMhz");
+        assertThat(c.expected().powerWatts()).isLessThanOrEqualTo(40.0);
+        assertThat(c.expected().throughputGops()).isGreaterThanOrEqualTo(30.0);
+        assertThat(clock).as("cheapest: least power that still meets 30 GOPS").isEqualTo(225.0);
+        assertThat(c.adjustment().orElseThrow().reason())
+                .isEqualTo("adjusted to meet throughput ≥ 30.0 GOPS, power ≤ 40.0 W");
+    }
+
+    @Test
+    void aStoredProfileThatMeetsTheGoalsComesBeforeAnyVariant() {
+        PersonalityProfile lean = profile(
+                "lz4-v1",
+                "alveo-u250",
+                RegionKind.PARTIAL,
+                new Resources(160_000, 260_000, 280, 60, 1_024),
+                new PerformanceFigures(35, 90, 38),
+                List.of());
+        Device card = device("pr-0", "alveo-u250", DeviceState.ONLINE, free("0", RegionKind.PARTIAL, SMALL));
+        MatchResult r = match(needs(30.0, null, 40.0), List.of(zstd(), lean), List.of(card));
+        assertThat(r.outcome()).isEqualTo(MatchOutcome.EXACT);
+        assertThat(r.candidates()).extracting(MatchCandidate::personalityId).containsExactly("lz4-v1");
+    }
+
+    @Test
+    void noProfileEvenAdjustedIs422AndNoRegionIs503() {
+        assertThat(match(needs(500.0, null, null), List.of(zstd()), List.of()).outcome())
+                .isEqualTo(MatchOutcome.NO_MATCHING_PROFILE);
+        assertThat(match(needs(30.0, null, 40.0), List.of(zstd()), List.of()).outcome())
+                .isEqualTo(MatchOutcome.NO_CAPACITY);
+    }
+
+    @Test
+    void theSameStateGivesTheSameAnswer() {
+        List<PersonalityProfile> profiles = new ArrayList<>(List.of(
+                zstd(),
+                profile(
+                        "zstd-b-v1",
+                        "alveo-u250",
+                        RegionKind.PARTIAL,
+                        new Resources(180_000, 300_000, 320, 120, 2_048),
+                        new PerformanceFigures(42, 150, 45),
+                        List.of())));
+        List<Device> devices = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            devices.add(device(
+                    "pr-" + i,
+                    "alveo-u250",
+                    DeviceState.ONLINE,
+                    free("0", RegionKind.PARTIAL, SMALL),
+                    free("1", RegionKind.PARTIAL, SMALL)));
+        }
+        MatchResult first = match(Requirements.NONE, profiles, devices);
+        Collections.reverse(profiles);
+        Collections.shuffle(devices, new java.util.Random(7));
+        assertThat(match(Requirements.NONE, profiles, devices)).isEqualTo(first);
+        assertThat(first.candidates()).hasSize(24);
+    }
+}
