@@ -1,5 +1,6 @@
 package org.hwpersonality.management.internal;
 
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -165,13 +166,15 @@ public class DeviceInventory implements DeviceService {
         PersonalityProfile profile =
                 profiles.find(personalityId).orElseThrow(() -> HwpException.notFound("profile", personalityId));
         FitCheck.require(profile, device, region);
+        Path image = bitstreams.path(profile.fabric().bitstream());
         return program(
                 device,
                 region,
+                backends.get(device.backend()).backend().inspect(image),
                 new ProgrammingRequest(
                         deviceId,
                         regionId,
-                        bitstreams.path(profile.fabric().bitstream()),
+                        image,
                         profile.fabric().bitstream(),
                         personalityId,
                         profile.fabric().clocks(),
@@ -196,6 +199,7 @@ public class DeviceInventory implements DeviceService {
         program(
                 device,
                 region,
+                descriptor,
                 new ProgrammingRequest(
                         deviceId,
                         region.id(),
@@ -252,10 +256,10 @@ public class DeviceInventory implements DeviceService {
     }
 
     /**
-     * Programs a region: PROGRAMMING is recorded first; afterwards the region is FREE holding the image, or as it
+     * Programs a region with an image its back end has read ({@code image}): PROGRAMMING is recorded first; afterwards the region is FREE holding the image, or as it
      * was if programming failed, or FAILED (content unknown) after a timeout.
      */
-    private Reconfiguration program(Device device, Region region, ProgrammingRequest request) {
+    private Reconfiguration program(Device device, Region region, ImageDescriptor image, ProgrammingRequest request) {
         ReconfigurationBackend backend = backends.get(device.backend()).backend();
         Region programming = new Region(
                 region.id(),
@@ -266,7 +270,7 @@ public class DeviceInventory implements DeviceService {
                 region.loadedImage());
         records.changeRegion(device.id(), region, programming);
         try {
-            backend.validate(backend.inspect(request.image()), device.id());
+            backend.validate(image, device.id());
             ProgrammingResult result = backend.program(request);
             records.changeRegion(
                     device.id(),
