@@ -1,15 +1,14 @@
 package org.hwpersonality.api.service;
 
-import org.hwpersonality.api.allocation.MatchResult;
-import org.hwpersonality.api.request.PersonalityRequest;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * Chooses profiles and regions for a request (step 3): hard constraints first, then a documented score;
- * with no exact match it searches the profiles' tunables for the cheapest variant that meets the goals.
- * Deterministic for the same request and inventory.
+ * Chooses profiles and regions for a request (step 3). The matcher works on an in-memory {@link MatchIndex}
+ * that its user fills from the database and keeps current; each user (the management service, a benchmark)
+ * has its own.
  */
 @ProviderType
 public interface PersonalityMatcher {
-    MatchResult match(PersonalityRequest request, MatchInventory inventory);
+    /** An empty index. */
+    MatchIndex newIndex();
 }

@@ -27,4 +27,13 @@ public interface ProfileRepository {
     PersonalityProfile retire(String personalityId);
 
     long count();
+
+    /**
+     * A number that grows with every change of the stored profiles (a store, a retirement), on any node that
+     * shares the database: caches compare it with the one they last saw.
+     */
+    long revision();
+
+    /** The profiles stored or changed after {@code revision} (any status), in revision order. */
+    List<PersonalityProfile> changedSince(long revision);
 }

@@ -1,6 +1,6 @@
 /**
- * Persistence services that HWP's own bundles share: the metadata of stored artifacts. Front ends use the
- * services of {@code org.hwpersonality.api.service} instead.
+ * Persistence services that HWP's own bundles share: artifacts, devices, VMs, allocations and the audit trail.
+ * Front ends use the services of {@code org.hwpersonality.api.service} instead.
  */
 @Export
 @Version("1.0.0")

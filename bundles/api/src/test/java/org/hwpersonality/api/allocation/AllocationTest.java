@@ -10,12 +10,25 @@ import java.util.List;
 import java.util.Optional;
 import org.hwpersonality.api.ErrorCode;
 import org.hwpersonality.api.HwpException;
+import org.hwpersonality.api.OsInfo;
 import org.hwpersonality.api.PerformanceFigures;
+import org.hwpersonality.api.request.PersonalityRequest;
+import org.hwpersonality.api.request.Requirements;
 import org.junit.jupiter.api.Test;
 
 class AllocationTest {
     private final Allocation reserved = new Allocation(
-            "a-1", "vm-1", "p-1", "sim-0", "0", AllocationState.RESERVED, Optional.empty(), Optional.empty(), T0, T0);
+            "a-1",
+            "vm-1",
+            new PersonalityRequest("vm-1", OsInfo.of("linux", "5.15"), "ml-inference", Requirements.NONE),
+            "p-1",
+            "sim-0",
+            "0",
+            AllocationState.RESERVED,
+            Optional.empty(),
+            Optional.empty(),
+            T0,
+            T0);
 
     @Test
     void stateMachine() {
@@ -42,6 +55,11 @@ class AllocationTest {
         assertRejected(() -> with(reserved, "id", null), "id", "is required");
         assertRejected(() -> with(reserved, "vmId", "a b"), "vmId", "letters");
         assertRejected(() -> with(reserved, "personalityId", ""), "personalityId", "letters");
+        assertRejected(() -> with(reserved, "request", null), "request", "is required");
+        assertRejected(
+                () -> with(reserved, "request", new PersonalityRequest("vm-2", OsInfo.of("linux", null), "w", null)),
+                "request.vmId",
+                "allocation's VM vm-1");
         assertRejected(() -> with(reserved, "deviceId", "/dev/x"), "deviceId", "letters");
         assertRejected(() -> with(reserved, "regionId", null), "regionId", "is required");
         assertRejected(() -> with(reserved, "state", null), "state", "is required");

@@ -134,15 +134,23 @@ public class JpaDeviceRecords implements DeviceRecords {
                 em -> Optional.ofNullable(em.find(DeviceEntity.class, deviceId)).map(e -> toDomain(em, e)));
     }
 
+    /** Two queries whatever the size of the fleet: the devices, then every region in device order. */
     @Override
     public List<Device> devices() {
-        return database.read(em ->
-                em
-                        .createQuery("SELECT d FROM DeviceEntity d ORDER BY d.id", DeviceEntity.class)
-                        .getResultList()
-                        .stream()
-                        .map(e -> toDomain(em, e))
-                        .toList());
+        return database.read(em -> {
+            Map<String, List<Region>> regions = new java.util.HashMap<>();
+            em.createQuery("SELECT r FROM RegionEntity r ORDER BY r.deviceId, r.regionId", RegionEntity.class)
+                    .getResultList()
+                    .forEach(r -> regions.computeIfAbsent(r.deviceId(), k -> new ArrayList<>())
+                            .add(r.toDomain()));
+            return em
+                    .createQuery("SELECT d FROM DeviceEntity d ORDER BY d.id", DeviceEntity.class)
+                    .getResultList()
+                    .stream()
+                    .filter(d -> regions.containsKey(d.id()))
+                    .map(d -> d.toDomain(regions.get(d.id())))
+                    .toList();
+        });
     }
 
     private static Device withState(Device d, DeviceState state) {

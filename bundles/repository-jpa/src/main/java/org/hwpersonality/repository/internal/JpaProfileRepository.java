@@ -38,9 +38,12 @@ public class JpaProfileRepository implements ProfileRepository {
         checkUniqueAmongThemselves(copy);
         database.inTransaction(em -> {
             checkNotStored(em, copy);
+            long revision = Revisions.next(em, Revisions.PROFILES);
             for (int i = 0; i < copy.size(); i++) {
                 PersonalityProfile p = copy.get(i);
-                em.persist(new ProfileEntity(p, codec.write(p)));
+                ProfileEntity entity = new ProfileEntity(p, codec.write(p));
+                entity.changeNo(revision);
+                em.persist(entity);
                 if ((i + 1) % CHUNK == 0) {
                     em.flush();
                     em.clear();
@@ -181,7 +184,10 @@ public class JpaProfileRepository implements ProfileRepository {
             if (entity == null) {
                 throw HwpException.notFound("profile", personalityId);
             }
-            entity.status(ProfileStatus.RETIRED);
+            if (entity.status() != ProfileStatus.RETIRED) {
+                entity.status(ProfileStatus.RETIRED);
+                entity.changeNo(Revisions.next(em, Revisions.PROFILES));
+            }
             return toDomain(entity);
         });
     }
@@ -190,6 +196,36 @@ public class JpaProfileRepository implements ProfileRepository {
     public long count() {
         return database.read(em -> em.createQuery("SELECT COUNT(p) FROM ProfileEntity p", Long.class)
                 .getSingleResult());
+    }
+
+    @Override
+    public long revision() {
+        return database.read(em -> Revisions.current(em, Revisions.PROFILES));
+    }
+
+    /** IDs in revision order (the CHANGE_NO index), then the rows by ID in chunks. */
+    @Override
+    public List<PersonalityProfile> changedSince(long revision) {
+        return database.read(em -> {
+            List<String> ids = em.createQuery(
+                            "SELECT p.personalityId FROM ProfileEntity p WHERE p.changeNo > :revision"
+                                    + " ORDER BY p.changeNo, p.personalityId",
+                            String.class)
+                    .setParameter("revision", revision)
+                    .getResultList();
+            List<PersonalityProfile> changed = new ArrayList<>(ids.size());
+            for (int from = 0; from < ids.size(); from += CHUNK) {
+                List<String> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
+                java.util.Map<String, PersonalityProfile> byId = new java.util.HashMap<>();
+                em.createQuery("SELECT p FROM ProfileEntity p WHERE p.personalityId IN :ids", ProfileEntity.class)
+                        .setParameter("ids", chunk)
+                        .getResultList()
+                        .forEach(e -> byId.put(e.personalityId(), toDomain(e)));
+                chunk.forEach(id -> changed.add(byId.get(id)));
+                em.clear();
+            }
+            return changed;
+        });
     }
 
     private PersonalityProfile toDomain(ProfileEntity entity) {

@@ -29,12 +29,16 @@ import org.hwpersonality.api.device.DeviceState;
 import org.hwpersonality.api.device.Region;
 import org.hwpersonality.api.device.RegionKind;
 import org.hwpersonality.api.device.RegionState;
+import org.hwpersonality.api.event.HwpEvent;
 import org.hwpersonality.api.profile.Compatibility;
 import org.hwpersonality.api.profile.Lineage;
 import org.hwpersonality.api.profile.Origin;
 import org.hwpersonality.api.profile.PersonalityProfile;
 import org.hwpersonality.api.profile.ProfileStatus;
+import org.hwpersonality.api.request.PersonalityRequest;
+import org.hwpersonality.api.request.Requirements;
 import org.hwpersonality.api.service.ProfileQuery;
+import org.hwpersonality.api.store.AllocationRecords;
 import org.hwpersonality.api.vm.VirtualMachine;
 import org.hwpersonality.repository.internal.entity.AllocationEntity;
 import org.hwpersonality.repository.internal.entity.BitstreamEntity;
@@ -102,8 +106,8 @@ abstract class RepositoryContract {
 
     @Test
     void schemaIsMigratedAndMigrationIsIdempotent() {
-        assertThat(db.database.schemaVersion()).isEqualTo("1");
-        assertThat(SchemaMigrations.migrate(db.dataSource)).isEqualTo("1");
+        assertThat(db.database.schemaVersion()).isEqualTo("2");
+        assertThat(SchemaMigrations.migrate(db.dataSource)).isEqualTo("2");
     }
 
     @Test
@@ -360,8 +364,9 @@ abstract class RepositoryContract {
         Allocation allocation = new Allocation(
                 prefix + "alloc",
                 vm.id(),
+                request(vm.id()),
                 "p-1",
-                "dev",
+                prefix + "dev",
                 "0",
                 AllocationState.ACTIVE,
                 Optional.of("drv-1"),
@@ -402,6 +407,165 @@ abstract class RepositoryContract {
             assertThat(event.occurredAt()).isEqualTo(now);
             return null;
         });
+    }
+
+    @Test
+    void profileRevisionsTellCachesWhatChanged() {
+        long before = repository.revision();
+        repository.storeAll(List.of(profile(0, "rev-a"), profile(1, "rev-b")));
+        long stored = repository.revision();
+        assertThat(stored).isGreaterThan(before);
+        assertThat(repository.changedSince(before))
+                .extracting(PersonalityProfile::personalityId)
+                .containsExactly(prefix + "rev-a-v1", prefix + "rev-b-v1");
+        repository.retire(prefix + "rev-a-v1");
+        assertThat(repository.revision()).isGreaterThan(stored);
+        assertThat(repository.changedSince(stored)).singleElement().satisfies(p -> {
+            assertThat(p.personalityId()).isEqualTo(prefix + "rev-a-v1");
+            assertThat(p.status()).isEqualTo(ProfileStatus.RETIRED);
+        });
+        long retired = repository.revision();
+        repository.retire(prefix + "rev-a-v1");
+        assertThat(repository.revision()).as("retiring twice changes nothing").isEqualTo(retired);
+        assertThat(repository.changedSince(repository.revision())).isEmpty();
+    }
+
+    @Test
+    void allocationsHoldARegionAloneAndWriteAuditRows() {
+        JpaDeviceRecords devices = new JpaDeviceRecords(db.database);
+        JpaVmRecords vms = new JpaVmRecords(db.database);
+        JpaAllocationRecords allocations = new JpaAllocationRecords(db.database);
+        JpaEventLog events = new JpaEventLog(db.database);
+        Instant now = T0.truncatedTo(ChronoUnit.MICROS);
+        String card = prefix + "alloc-card";
+        Resources capacity = new Resources(400_000, 800_000, 600, 2_000, 4_096);
+        Device device = devices.report(
+                prefix + "sim",
+                "xilinx",
+                new org.hwpersonality.api.backend.DeviceDescriptor(
+                        card,
+                        "xilinx",
+                        "Simulated U250",
+                        "alveo-u250",
+                        "8c2e0b3a9d4f4e1b8a6c5d7e9f0a1b2c",
+                        List.of(
+                                new org.hwpersonality.api.backend.RegionDescriptor(
+                                        "0", RegionKind.PARTIAL, capacity, Optional.empty(), Optional.empty()),
+                                new org.hwpersonality.api.backend.RegionDescriptor(
+                                        "1", RegionKind.PARTIAL, capacity, Optional.empty(), Optional.empty())),
+                        DeviceHealth.OK));
+        Region free = device.region("0").orElseThrow();
+        Sha256 hash1 = Sha256.of(
+                ("1" + prefix.replace("-", "0").replace("t", "a")).repeat(64).substring(0, 64));
+        Sha256 hash2 = Sha256.of(
+                ("2" + prefix.replace("-", "0").replace("t", "a")).repeat(64).substring(0, 64));
+        VirtualMachine vm1 = vms.register(
+                new VirtualMachine(prefix + "vm1", "web-1", OsInfo.of("linux", "5.15.0"), false, now), hash1, "karaf");
+        VirtualMachine vm2 = vms.register(
+                new VirtualMachine(prefix + "vm2", "web-2", OsInfo.of("linux", "5.15.0"), false, now), hash2, "karaf");
+        assertThatThrownBy(() -> vms.register(
+                        new VirtualMachine(prefix + "vm3", "web-3", OsInfo.of("linux", null), false, now),
+                        hash1,
+                        "karaf"))
+                .as("a token hash is unique")
+                .isInstanceOf(HwpException.class)
+                .extracting(e -> ((HwpException) e).code())
+                .isEqualTo(ErrorCode.CONFLICT);
+        assertThat(vms.findByToken(hash1)).contains(vm1);
+        assertThat(vms.find(vm2.id())).contains(vm2);
+        assertThat(vms.list()).contains(vm1, vm2);
+
+        Allocation a1 = newAllocation(prefix + "a1", vm1.id(), card, "0", now);
+        assertThat(allocations.reserve(a1, free, Optional.empty(), "karaf")).isEqualTo(a1);
+        Allocation a2 = newAllocation(prefix + "a2", vm2.id(), card, "0", now);
+        assertThatThrownBy(() -> allocations.reserve(a2, free, Optional.empty(), "karaf"))
+                .as("the region is no longer FREE")
+                .isInstanceOf(HwpException.class)
+                .hasMessageContaining("changed meanwhile: it is RESERVED now");
+        Allocation again = newAllocation(prefix + "a1b", vm1.id(), card, "1", now);
+        assertThatThrownBy(
+                        () -> allocations.reserve(again, device.region("1").orElseThrow(), Optional.empty(), "karaf"))
+                .as("one allocation per VM")
+                .isInstanceOf(HwpException.class)
+                .hasMessageContaining("holds allocation " + a1.id() + " already");
+
+        Region reserved = devices.device(card).orElseThrow().region("0").orElseThrow();
+        assertThat(reserved.state()).isEqualTo(RegionState.RESERVED);
+        Region active = new Region(
+                "0", RegionKind.PARTIAL, capacity, RegionState.ACTIVE, Optional.of("p-1"), Optional.of(hash1));
+        Allocation a1Active = a1.moveTo(AllocationState.ACTIVE, now.plusMillis(5));
+        allocations.update(a1, a1Active, Optional.of(new AllocationRecords.RegionChange(reserved, active)), "karaf");
+        assertThatThrownBy(() -> allocations.update(
+                        a1, a1.moveTo(AllocationState.FAILED, now.plusMillis(6)), Optional.empty(), "karaf"))
+                .as("a stale state loses")
+                .isInstanceOf(HwpException.class)
+                .hasMessageContaining("is ACTIVE now, not RESERVED");
+        assertThat(allocations.find(a1.id())).contains(a1Active);
+        assertThat(allocations.ofVm(vm1.id())).containsExactly(a1Active);
+        assertThat(allocations.inFlight()).extracting(Allocation::id).doesNotContain(a1.id());
+
+        // Re-personalization in place: the old allocation is released and the new one reserves the same region.
+        Allocation successor = new Allocation(
+                prefix + "a3",
+                vm1.id(),
+                request(vm1.id()),
+                "p-2",
+                card,
+                "0",
+                AllocationState.RESERVED,
+                Optional.empty(),
+                Optional.of(a1.id()),
+                now.plusMillis(10),
+                now.plusMillis(10));
+        allocations.reserve(successor, active, Optional.of(a1Active), "karaf");
+        assertThat(allocations.find(a1.id()).orElseThrow().state()).isEqualTo(AllocationState.RELEASED);
+        assertThat(allocations.inFlight()).extracting(Allocation::id).contains(successor.id());
+
+        // The database itself refuses a second holder, whatever the caller checked.
+        Allocation intruder = newAllocation(prefix + "a4", vm2.id(), card, "0", now)
+                .moveTo(AllocationState.ACTIVE, now.plusMillis(1));
+        assertThatThrownBy(() -> db.database.inTransaction(em -> {
+                    em.persist(new AllocationEntity(intruder));
+                    return null;
+                }))
+                .isInstanceOf(HwpException.class)
+                .extracting(e -> ((HwpException) e).code())
+                .isEqualTo(ErrorCode.CONFLICT);
+
+        assertThat(events.newest(10, a1.id()))
+                .extracting(HwpEvent::topic)
+                .containsExactly(
+                        "org/hwpersonality/allocation/RELEASED",
+                        "org/hwpersonality/allocation/ACTIVE",
+                        "org/hwpersonality/allocation/RESERVED");
+        assertThat(events.newest(1, vm2.id()))
+                .singleElement()
+                .satisfies(e -> assertThat(e.details()).containsEntry("name", "web-2"));
+        HwpEvent appended = events.append("org/hwpersonality/test/DONE", prefix + "x", "karaf", Map.of("k", "v"));
+        assertThat(events.newest(1, null)).containsExactly(appended);
+    }
+
+    private static Allocation newAllocation(String id, String vmId, String device, String region, Instant now) {
+        return new Allocation(
+                id,
+                vmId,
+                request(vmId),
+                "p-1",
+                device,
+                region,
+                AllocationState.RESERVED,
+                Optional.empty(),
+                Optional.empty(),
+                now,
+                now);
+    }
+
+    private static PersonalityRequest request(String vmId) {
+        return new PersonalityRequest(
+                vmId,
+                OsInfo.of("linux", "5.15.0"),
+                "ml-inference",
+                new Requirements(Optional.of(100.0), Optional.empty(), Optional.of(75.0), Optional.empty()));
     }
 
     private DriverPackage driverPackage(String id, Sha256 archive) {
@@ -453,8 +617,9 @@ abstract class RepositoryContract {
         Allocation using = new Allocation(
                 prefix + "uses-driver",
                 "vm-1",
+                request("vm-1"),
                 "zstd-u250-v1",
-                "dev",
+                prefix + "drv-dev",
                 "0",
                 AllocationState.ACTIVE,
                 Optional.of(p.id()),
@@ -523,6 +688,7 @@ abstract class RepositoryContract {
         Allocation running = new Allocation(
                 prefix + "on-card",
                 "vm-1",
+                request("vm-1"),
                 "p-1",
                 id,
                 "1",

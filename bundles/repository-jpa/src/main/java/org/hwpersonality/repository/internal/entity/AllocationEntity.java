@@ -9,8 +9,12 @@ import javax.persistence.Enumerated;
 import javax.persistence.Id;
 import javax.persistence.Table;
 import javax.persistence.Version;
+import org.hwpersonality.api.KernelVersion;
+import org.hwpersonality.api.OsInfo;
 import org.hwpersonality.api.allocation.Allocation;
 import org.hwpersonality.api.allocation.AllocationState;
+import org.hwpersonality.api.request.PersonalityRequest;
+import org.hwpersonality.api.request.Requirements;
 
 /** An allocation of a region to a VM; its state is written before the step it names. */
 @Entity
@@ -22,6 +26,31 @@ public class AllocationEntity {
 
     @Column(name = "VM_ID")
     private String vmId;
+
+    @Column(name = "WORKLOAD")
+    private String workload;
+
+    @Column(name = "OS_FAMILY")
+    private String osFamily;
+
+    @Column(name = "OS_KERNEL")
+    private String osKernel;
+
+    @Column(name = "MIN_THROUGHPUT_GOPS")
+    private Double minThroughputGops;
+
+    @Column(name = "MAX_LATENCY_US")
+    private Double maxLatencyUs;
+
+    @Column(name = "MAX_POWER_WATTS")
+    private Double maxPowerWatts;
+
+    @Column(name = "MIN_MEMORY_MB")
+    private Long minMemoryMb;
+
+    /** DEVICE_ID/REGION_ID while the allocation holds its region (unique), else null. */
+    @Column(name = "HELD_REGION")
+    private String heldRegion;
 
     @Column(name = "PERSONALITY_ID")
     private String personalityId;
@@ -57,6 +86,14 @@ public class AllocationEntity {
     public AllocationEntity(Allocation a) {
         this.id = a.id();
         this.vmId = a.vmId();
+        PersonalityRequest r = a.request();
+        this.workload = r.workload();
+        this.osFamily = r.os().family();
+        this.osKernel = r.os().kernel().map(KernelVersion::text).orElse(null);
+        this.minThroughputGops = r.requirements().minThroughputGops().orElse(null);
+        this.maxLatencyUs = r.requirements().maxLatencyUs().orElse(null);
+        this.maxPowerWatts = r.requirements().maxPowerWatts().orElse(null);
+        this.minMemoryMb = r.requirements().minMemoryMb().orElse(null);
         this.personalityId = a.personalityId();
         this.deviceId = a.deviceId();
         this.regionId = a.regionId();
@@ -70,12 +107,22 @@ public class AllocationEntity {
         this.driverPackageId = a.driverPackageId().orElse(null);
         this.previousAllocationId = a.previousAllocationId().orElse(null);
         this.updatedAt = a.updatedAt();
+        this.heldRegion = a.state().holdsRegion() ? a.regionKey() : null;
     }
 
     public Allocation toDomain() {
         return new Allocation(
                 id,
                 vmId,
+                new PersonalityRequest(
+                        vmId,
+                        OsInfo.of(osFamily, osKernel),
+                        workload,
+                        new Requirements(
+                                Optional.ofNullable(minThroughputGops),
+                                Optional.ofNullable(maxLatencyUs),
+                                Optional.ofNullable(maxPowerWatts),
+                                Optional.ofNullable(minMemoryMb))),
                 personalityId,
                 deviceId,
                 regionId,

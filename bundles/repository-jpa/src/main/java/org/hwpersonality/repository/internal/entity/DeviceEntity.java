@@ -78,6 +78,11 @@ public class DeviceEntity {
         return id;
     }
 
+    /** Whether new allocations may go to this device: ONLINE and healthy. */
+    public boolean acceptsAllocations() {
+        return state == DeviceState.ONLINE && healthy;
+    }
+
     public DeviceState state() {
         return state;
     }

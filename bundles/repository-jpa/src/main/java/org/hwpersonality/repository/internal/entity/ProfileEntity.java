@@ -55,6 +55,9 @@ public class ProfileEntity {
     @Column(name = "CREATED_AT")
     private Instant createdAt;
 
+    @Column(name = "CHANGE_NO")
+    private long changeNo;
+
     @Column(name = "DOCUMENT")
     private String document;
 
@@ -86,6 +89,11 @@ public class ProfileEntity {
 
     public String personalityId() {
         return personalityId;
+    }
+
+    /** The profile revision of its last change. */
+    public void changeNo(long changeNo) {
+        this.changeNo = changeNo;
     }
 
     public String document() {

@@ -1,0 +1,50 @@
+package org.hwpersonality.api.store;
+
+import java.util.List;
+import java.util.Optional;
+import org.hwpersonality.api.allocation.Allocation;
+import org.hwpersonality.api.device.Region;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Allocations in the database. Each change is one transaction that also moves the allocation's region (compare
+ * and set on the region's version) and writes an audit row, so the database never shows a region held by two
+ * allocations, nor an allocation whose region says otherwise.
+ */
+@ProviderType
+public interface AllocationRecords {
+    /**
+     * Stores a RESERVED allocation and moves its region from {@code expected} to RESERVED, if the region still is
+     * as expected, its device takes allocations, and the VM holds no other allocation (but the one this replaces,
+     * {@code allocation.previousAllocationId()}). {@code releasedInPlace}, if given, is the VM's allocation of the
+     * same region, RELEASED in the same transaction (a re-personalization in place). CONFLICT when any of that
+     * changed meanwhile.
+     */
+    Allocation reserve(Allocation allocation, Region expected, Optional<Allocation> releasedInPlace, String actor);
+
+    /**
+     * Moves an allocation from {@code current} (as stored) to {@code next}, and its region from {@code
+     * region.expected()} to {@code region.next()} if given. CONFLICT when either changed meanwhile.
+     */
+    Allocation update(Allocation current, Allocation next, Optional<RegionChange> region, String actor);
+
+    Optional<Allocation> find(String allocationId);
+
+    /** All allocations, newest first, at most {@code limit}. */
+    List<Allocation> list(int limit);
+
+    /** A VM's allocations, newest first. */
+    List<Allocation> ofVm(String vmId);
+
+    /** Allocations in a state that precedes a step (RESERVED, PROGRAMMING, RELEASING), oldest first. */
+    List<Allocation> inFlight();
+
+    /** A region's move from what it was to what it becomes. */
+    record RegionChange(Region expected, Region next) {
+        public RegionChange {
+            if (!expected.id().equals(next.id())) {
+                throw new IllegalArgumentException("a region keeps its ID");
+            }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package org.hwpersonality.api.store;
+
+import java.util.List;
+import java.util.Optional;
+import org.hwpersonality.api.Sha256;
+import org.hwpersonality.api.vm.VirtualMachine;
+import org.osgi.annotation.versioning.ProviderType;
+
+/** Registered VMs, with the SHA-256 of their API tokens (never the tokens). */
+@ProviderType
+public interface VmRecords {
+    /** Stores a new VM with its token's hash and an audit row; CONFLICT if the ID or the hash exists. */
+    VirtualMachine register(VirtualMachine vm, Sha256 tokenHash, String actor);
+
+    Optional<VirtualMachine> find(String vmId);
+
+    /** The VM whose token has this hash, if its token is not revoked. */
+    Optional<VirtualMachine> findByToken(Sha256 tokenHash);
+
+    List<VirtualMachine> list();
+}

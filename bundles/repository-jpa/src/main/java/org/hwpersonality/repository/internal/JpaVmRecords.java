@@ -1,0 +1,67 @@
+package org.hwpersonality.repository.internal;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.hwpersonality.api.Sha256;
+import org.hwpersonality.api.event.HwpEvent;
+import org.hwpersonality.api.store.VmRecords;
+import org.hwpersonality.api.vm.VirtualMachine;
+import org.hwpersonality.repository.internal.entity.VmEntity;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** Registered VMs in HWP_VM; a token is found by its SHA-256 (a unique column), never stored itself. */
+@Component(service = VmRecords.class)
+public class JpaVmRecords implements VmRecords {
+    private final Database database;
+
+    @Activate
+    public JpaVmRecords(@Reference Database database) {
+        this.database = database;
+    }
+
+    @Override
+    public VirtualMachine register(VirtualMachine vm, Sha256 tokenHash, String actor) {
+        return database.inTransaction(em -> {
+            if (em.find(VmEntity.class, vm.id()) != null) {
+                throw org.hwpersonality.api.HwpException.conflict("VM " + vm.id() + " exists already");
+            }
+            em.persist(new VmEntity(vm, tokenHash.hex()));
+            Audit.write(
+                    em,
+                    HwpEvent.topic("vm", "REGISTERED"),
+                    vm.id(),
+                    actor,
+                    Map.of("name", vm.name(), "os", vm.os().family()));
+            return vm;
+        });
+    }
+
+    @Override
+    public Optional<VirtualMachine> find(String vmId) {
+        return database.read(
+                em -> Optional.ofNullable(em.find(VmEntity.class, vmId)).map(VmEntity::toDomain));
+    }
+
+    @Override
+    public Optional<VirtualMachine> findByToken(Sha256 tokenHash) {
+        return database.read(em -> em
+                .createQuery("SELECT v FROM VmEntity v WHERE v.tokenHash = :hash", VmEntity.class)
+                .setParameter("hash", tokenHash.hex())
+                .getResultList()
+                .stream()
+                .map(VmEntity::toDomain)
+                .filter(vm -> !vm.tokenRevoked())
+                .findFirst());
+    }
+
+    @Override
+    public List<VirtualMachine> list() {
+        return database.read(
+                em -> em.createQuery("SELECT v FROM VmEntity v ORDER BY v.id", VmEntity.class).getResultList().stream()
+                        .map(VmEntity::toDomain)
+                        .toList());
+    }
+}

@@ -1,0 +1,28 @@
+-- HWP schema, version 2: profile revisions for caches on every node, the request an allocation serves, and a
+-- database guarantee that no region is held by two allocations.
+
+-- A counter per kind of change; HWP_PROFILE.CHANGE_NO takes the counter's value in the transaction that stores a
+-- profile or changes its status, so "WHERE CHANGE_NO > n" is what a cache that saw n has missed.
+CREATE TABLE HWP_COUNTER (
+    NAME           VARCHAR(64) NOT NULL PRIMARY KEY,
+    COUNTER_VALUE  BIGINT      NOT NULL
+);
+INSERT INTO HWP_COUNTER (NAME, COUNTER_VALUE) VALUES ('profiles', 1);
+
+ALTER TABLE HWP_PROFILE ADD COLUMN CHANGE_NO BIGINT DEFAULT 1 NOT NULL;
+CREATE INDEX HWP_PROFILE_CHANGE ON HWP_PROFILE (CHANGE_NO);
+
+-- The Personality Request an allocation serves (re-personalization matches it again).
+ALTER TABLE HWP_ALLOCATION ADD COLUMN WORKLOAD VARCHAR(64);
+ALTER TABLE HWP_ALLOCATION ADD COLUMN OS_FAMILY VARCHAR(64);
+ALTER TABLE HWP_ALLOCATION ADD COLUMN OS_KERNEL VARCHAR(80);
+ALTER TABLE HWP_ALLOCATION ADD COLUMN MIN_THROUGHPUT_GOPS DOUBLE PRECISION;
+ALTER TABLE HWP_ALLOCATION ADD COLUMN MAX_LATENCY_US DOUBLE PRECISION;
+ALTER TABLE HWP_ALLOCATION ADD COLUMN MAX_POWER_WATTS DOUBLE PRECISION;
+ALTER TABLE HWP_ALLOCATION ADD COLUMN MIN_MEMORY_MB BIGINT;
+
+-- DEVICE_ID/REGION_ID while the allocation holds its region, NULL afterwards: unique, so the database itself
+-- refuses a second holder (both Derby and PostgreSQL allow many NULLs under a unique constraint).
+ALTER TABLE HWP_ALLOCATION ADD COLUMN HELD_REGION VARCHAR(260);
+ALTER TABLE HWP_ALLOCATION ADD CONSTRAINT HWP_ALLOCATION_HELD UNIQUE (HELD_REGION);
+CREATE INDEX HWP_ALLOCATION_STATE ON HWP_ALLOCATION (STATE, UPDATED_AT);
