@@ -33,6 +33,12 @@ public interface MatchIndex {
      */
     boolean claim(RegionRef region);
 
+    /**
+     * Ends a claim. The caller first puts the device as the database has it after the reservation (or its
+     * failure), so the region is offered again only if it is still FREE.
+     */
+    void release(RegionRef region);
+
     MatchResult match(PersonalityRequest request, MatchOptions options);
 
     int profileCount();

@@ -1,10 +1,8 @@
 package org.hwpersonality.matcher.internal;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.hwpersonality.api.PerformanceFigures;
 import org.hwpersonality.api.Resources;
-import org.hwpersonality.api.device.Region;
 import org.hwpersonality.api.request.Requirements;
 
 /**
@@ -23,6 +21,8 @@ import org.hwpersonality.api.request.Requirements;
  *       for large images);
  *   <li><b>power</b>: 100 W ÷ (100 W + board power).
  * </ul>
+ *
+ * Reuse outweighs any difference of fit, so a loaded region always wins over an empty one for the same profile.
  */
 final class Scoring {
     static final double GOAL = 0.40;
@@ -32,28 +32,46 @@ final class Scoring {
 
     private Scoring() {}
 
-    /** A score and the reasons that make it up. */
-    record Scored(double score, List<String> reasons) {}
+    /** The part of the score that depends on the profile alone: goal and power. */
+    static double profilePart(PerformanceFigures f, Requirements r) {
+        return GOAL * goal(f, r) + POWER * (100 / (100 + f.powerWatts()));
+    }
 
-    static Scored score(PerformanceFigures f, Resources need, Region region, boolean reuse, Requirements r) {
-        List<Double> ratios = new ArrayList<>();
-        r.minThroughputGops()
-                .filter(v -> v > 0)
-                .ifPresent(v -> ratios.add(Math.min(1, v / Math.max(f.throughputGops(), 1e-9))));
-        r.maxLatencyUs().ifPresent(v -> ratios.add(Math.min(1, f.latencyUs() / v)));
-        r.maxPowerWatts().ifPresent(v -> ratios.add(Math.min(1, f.powerWatts() / v)));
-        double goal = ratios.isEmpty()
-                ? 1
-                : ratios.stream().mapToDouble(Double::doubleValue).average().orElse(1);
-        double fit = Math.min(1, need.utilizationOf(region.capacity()));
-        double power = 100 / (100 + f.powerWatts());
-        double score = GOAL * goal + REUSE * (reuse ? 1 : 0) + FIT * fit + POWER * power;
-        List<String> reasons = new ArrayList<>();
-        reasons.add(String.format(
-                "delivers %.1f GOPS, %.1f µs, %.1f W", f.throughputGops(), f.latencyUs(), f.powerWatts()));
-        reasons.add(String.format("goal closeness %.2f", goal));
-        reasons.add(reuse ? "region already holds the image: no reprogramming" : "region must be programmed");
-        reasons.add(String.format("uses %.0f %% of the region", fit * 100));
-        return new Scored(score, reasons);
+    /** The part that depends on the region: reuse and fit. */
+    static double regionPart(boolean reuse, double fit) {
+        return REUSE * (reuse ? 1 : 0) + FIT * Math.min(1, fit);
+    }
+
+    static double goal(PerformanceFigures f, Requirements r) {
+        double sum = 0;
+        int n = 0;
+        if (r.minThroughputGops().isPresent() && r.minThroughputGops().get() > 0) {
+            sum += Math.min(1, r.minThroughputGops().get() / Math.max(f.throughputGops(), 1e-9));
+            n++;
+        }
+        if (r.maxLatencyUs().isPresent()) {
+            sum += Math.min(1, f.latencyUs() / r.maxLatencyUs().get());
+            n++;
+        }
+        if (r.maxPowerWatts().isPresent()) {
+            sum += Math.min(1, f.powerWatts() / r.maxPowerWatts().get());
+            n++;
+        }
+        return n == 0 ? 1 : sum / n;
+    }
+
+    /** Why a placement scored as it did, for the answer (built only for the candidates returned). */
+    static List<String> reasons(
+            PerformanceFigures f, Resources need, Resources capacity, boolean reuse, Requirements r) {
+        return List.of(
+                "delivers " + round(f.throughputGops()) + " GOPS, " + round(f.latencyUs()) + " µs, "
+                        + round(f.powerWatts()) + " W",
+                "goal closeness " + Math.round(goal(f, r) * 100) / 100.0,
+                reuse ? "region already holds the image: no reprogramming" : "region must be programmed",
+                "uses " + Math.round(Math.min(1, need.utilizationOf(capacity)) * 100) + " % of the region");
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10) / 10.0;
     }
 }

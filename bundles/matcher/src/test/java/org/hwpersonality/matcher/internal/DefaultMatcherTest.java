@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
@@ -23,6 +22,7 @@ import org.hwpersonality.api.device.DeviceHealth;
 import org.hwpersonality.api.device.DeviceState;
 import org.hwpersonality.api.device.Region;
 import org.hwpersonality.api.device.RegionKind;
+import org.hwpersonality.api.device.RegionRef;
 import org.hwpersonality.api.device.RegionState;
 import org.hwpersonality.api.profile.Compatibility;
 import org.hwpersonality.api.profile.FabricConfiguration;
@@ -36,7 +36,8 @@ import org.hwpersonality.api.profile.TunableEffect;
 import org.hwpersonality.api.profile.WorkloadProfile;
 import org.hwpersonality.api.request.PersonalityRequest;
 import org.hwpersonality.api.request.Requirements;
-import org.hwpersonality.api.service.MatchInventory;
+import org.hwpersonality.api.service.MatchIndex;
+import org.hwpersonality.api.service.MatchOptions;
 import org.junit.jupiter.api.Test;
 
 class DefaultMatcherTest {
@@ -47,20 +48,16 @@ class DefaultMatcherTest {
 
     private final DefaultMatcher matcher = new DefaultMatcher();
 
-    /** The matcher's view of profiles, devices and drivers, as the management service gives it. */
-    private record Inventory(List<PersonalityProfile> profiles, List<Device> devices, Set<String> withoutDriver)
-            implements MatchInventory {
-        @Override
-        public Collection<PersonalityProfile> activeProfilesFor(String workload) {
-            return profiles.stream()
-                    .filter(p -> p.workload(workload).isPresent())
-                    .toList();
-        }
-
-        @Override
-        public boolean hasDriver(PersonalityProfile profile, OsInfo os) {
-            return !withoutDriver.contains(profile.personalityId());
-        }
+    /** A fresh index holding these profiles and devices; drivers exist for all profiles but {@code withoutDriver}. */
+    private MatchResult match(
+            PersonalityRequest request,
+            List<PersonalityProfile> profiles,
+            List<Device> devices,
+            Set<String> withoutDriver) {
+        MatchIndex index = matcher.newIndex();
+        index.putProfiles(profiles);
+        index.putDevices(devices);
+        return index.match(request, MatchOptions.of((p, os) -> !withoutDriver.contains(p.personalityId())));
     }
 
     private static PersonalityProfile profile(
@@ -115,7 +112,7 @@ class DefaultMatcherTest {
     }
 
     private MatchResult match(Requirements r, List<PersonalityProfile> profiles, List<Device> devices) {
-        return matcher.match(request(r), new Inventory(profiles, devices, Set.of()));
+        return match(request(r), profiles, devices, Set.of());
     }
 
     @Test
@@ -138,21 +135,27 @@ class DefaultMatcherTest {
         List<PersonalityProfile> one = List.of(zstd());
         Region region = free("0", RegionKind.PARTIAL, SMALL);
         // Workload nobody serves.
-        MatchResult none = matcher.match(
+        MatchResult none = match(
                 new PersonalityRequest("vm-1", OsInfo.of("linux", null), "ml-inference", null),
-                new Inventory(one, List.of(device("pr-0", "alveo-u250", DeviceState.ONLINE, region)), Set.of()));
+                one,
+                List.of(device("pr-0", "alveo-u250", DeviceState.ONLINE, region)),
+                Set.of());
         assertThat(none.outcome()).isEqualTo(MatchOutcome.NO_MATCHING_PROFILE);
         assertThat(none.refusals()).containsExactly("no active profile serves workload ml-inference");
         // Guest OS and driver.
-        MatchResult windows = matcher.match(
+        MatchResult windows = match(
                 new PersonalityRequest("vm-1", OsInfo.of("windows", null), "compression", null),
-                new Inventory(one, List.of(), Set.of()));
+                one,
+                List.of(),
+                Set.of());
         assertThat(windows.refusals()).containsExactly("zstd-v1: no support for windows");
-        MatchResult oldKernel = matcher.match(
+        MatchResult oldKernel = match(
                 new PersonalityRequest("vm-1", OsInfo.of("linux", "4.4"), "compression", null),
-                new Inventory(one, List.of(), Set.of()));
+                one,
+                List.of(),
+                Set.of());
         assertThat(oldKernel.refusals()).containsExactly("zstd-v1: no support for linux 4.4");
-        MatchResult noDriver = matcher.match(request(null), new Inventory(one, List.of(), Set.of("zstd-v1")));
+        MatchResult noDriver = match(request(null), one, List.of(), Set.of("zstd-v1"));
         assertThat(noDriver.refusals()).containsExactly("zstd-v1: no driver package for linux");
         // Devices: family, state, region state, kind, size.
         for (Device d : List.of(
@@ -288,6 +291,113 @@ class DefaultMatcherTest {
         Collections.reverse(profiles);
         Collections.shuffle(devices, new java.util.Random(7));
         assertThat(match(Requirements.NONE, profiles, devices)).isEqualTo(first);
-        assertThat(first.candidates()).hasSize(24);
+        assertThat(first.candidates())
+                .as("each profile on the first FREE region of the one group that fits")
+                .extracting(c -> c.personalityId() + "@" + c.deviceId() + "/" + c.regionId())
+                .containsExactly("zstd-b-v1@pr-0/0", "zstd-v1@pr-0/0");
+    }
+
+    @Test
+    void aClaimedRegionIsOfferedToNobodyElseUntilReleased() {
+        MatchIndex index = matcher.newIndex();
+        index.putProfiles(List.of(zstd()));
+        Device card = device("pr-0", "alveo-u250", DeviceState.ONLINE, free("0", RegionKind.PARTIAL, SMALL));
+        index.putDevices(List.of(card));
+        MatchOptions options = MatchOptions.of((p, os) -> true);
+        RegionRef region = new RegionRef("pr-0", "0");
+        assertThat(index.claim(region)).isTrue();
+        assertThat(index.claim(region)).as("claimed once").isFalse();
+        index.putDevices(List.of(card));
+        assertThat(index.match(request(null), options).outcome())
+                .as("a put of the device as FREE does not end the claim")
+                .isEqualTo(MatchOutcome.NO_CAPACITY);
+        index.release(region);
+        assertThat(index.match(request(null), options).outcome()).isEqualTo(MatchOutcome.EXACT);
+
+        // Reserved in the database meanwhile: the put says RESERVED, the release offers nothing.
+        assertThat(index.claim(region)).isTrue();
+        Region reserved =
+                new Region("0", RegionKind.PARTIAL, SMALL, RegionState.RESERVED, Optional.empty(), Optional.empty());
+        index.putDevices(List.of(device("pr-0", "alveo-u250", DeviceState.ONLINE, reserved)));
+        index.release(region);
+        assertThat(index.match(request(null), options).outcome()).isEqualTo(MatchOutcome.NO_CAPACITY);
+        assertThat(index.claim(region)).isFalse();
+    }
+
+    @Test
+    void excludedRegionsAndProfilesAndTheHeldRegion() {
+        MatchIndex index = matcher.newIndex();
+        PersonalityProfile other = profile(
+                "lz4-v1",
+                "alveo-u250",
+                RegionKind.PARTIAL,
+                new Resources(160_000, 260_000, 280, 60, 1_024),
+                new PerformanceFigures(35, 90, 38),
+                List.of());
+        index.putProfiles(List.of(zstd(), other));
+        Region used = new Region(
+                "0",
+                RegionKind.PARTIAL,
+                SMALL,
+                RegionState.ACTIVE,
+                Optional.of("lz4-v1"),
+                Optional.of(other.fabric().bitstream()));
+        index.putDevices(
+                List.of(device("pr-0", "alveo-u250", DeviceState.ONLINE, used, free("1", RegionKind.PARTIAL, SMALL))));
+        MatchOptions options = MatchOptions.of((p, os) -> true);
+        assertThat(index.match(request(null), options).candidates())
+                .extracting(MatchCandidate::regionId)
+                .containsOnly("1");
+        MatchResult noFree = index.match(request(null), options.excludingRegion(new RegionRef("pr-0", "1")));
+        assertThat(noFree.outcome()).isEqualTo(MatchOutcome.NO_CAPACITY);
+        // The VM holds region 0 with lz4; leaving lz4 out, zstd may take region 0 in place.
+        MatchResult inPlace = index.match(
+                request(null),
+                options.excludingRegion(new RegionRef("pr-0", "1"))
+                        .excludingProfile("lz4-v1")
+                        .holding(new RegionRef("pr-0", "0")));
+        assertThat(inPlace.outcome()).isEqualTo(MatchOutcome.EXACT);
+        assertThat(inPlace.candidates()).singleElement().satisfies(c -> {
+            assertThat(c.personalityId()).isEqualTo("zstd-v1");
+            assertThat(c.regionId()).isEqualTo("0");
+            assertThat(c.reusesLoadedImage()).isFalse();
+        });
+        assertThat(index.match(request(null), options.excludingProfile("lz4-v1").excludingProfile("zstd-v1"))
+                        .refusals())
+                .allMatch(r -> r.contains("left out"));
+    }
+
+    @Test
+    void updatesReplaceAndRetireProfilesAndTheWalkStartsAtTheThroughputFloor() {
+        MatchIndex index = matcher.newIndex();
+        List<PersonalityProfile> many = new ArrayList<>();
+        for (int i = 1; i <= 2_000; i++) {
+            many.add(profile(
+                    String.format("p%04d-v1", i),
+                    "alveo-u250",
+                    RegionKind.PARTIAL,
+                    new Resources(100_000, 200_000, 100, 100, 1_024),
+                    new PerformanceFigures(i, 100, 40),
+                    List.of()));
+        }
+        index.putProfiles(many);
+        index.putDevices(
+                List.of(device("pr-0", "alveo-u250", DeviceState.ONLINE, free("0", RegionKind.PARTIAL, SMALL))));
+        assertThat(index.profileCount()).isEqualTo(2_000);
+        MatchOptions options = MatchOptions.of((p, os) -> true);
+        MatchResult r = index.match(request(needs(1_500.0, null, null)), options);
+        assertThat(r.candidates().get(0).personalityId())
+                .as("just above the floor is closest to the goal")
+                .isEqualTo("p1500-v1");
+        index.putProfiles(List.of(many.get(1_499).withStatus(ProfileStatus.RETIRED)));
+        assertThat(index.profileCount()).isEqualTo(1_999);
+        assertThat(index.match(request(needs(1_500.0, null, null)), options)
+                        .candidates()
+                        .get(0)
+                        .personalityId())
+                .isEqualTo("p1501-v1");
+        assertThat(index.match(request(needs(2_001.0, null, null)), options).refusals())
+                .as("the nearest below the floor explain the refusal")
+                .startsWith("p2000-v1: throughput 2000.0 GOPS below 2001.0");
     }
 }

@@ -1,0 +1,344 @@
+package org.hwpersonality.matcher.internal;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.hwpersonality.api.OsInfo;
+import org.hwpersonality.api.PerformanceFigures;
+import org.hwpersonality.api.Resources;
+import org.hwpersonality.api.allocation.MatchCandidate;
+import org.hwpersonality.api.allocation.MatchOutcome;
+import org.hwpersonality.api.allocation.MatchResult;
+import org.hwpersonality.api.device.Device;
+import org.hwpersonality.api.device.RegionRef;
+import org.hwpersonality.api.profile.Compatibility;
+import org.hwpersonality.api.profile.Lineage;
+import org.hwpersonality.api.profile.PersonalityProfile;
+import org.hwpersonality.api.request.PersonalityRequest;
+import org.hwpersonality.api.request.Requirements;
+import org.hwpersonality.api.service.MatchIndex;
+import org.hwpersonality.api.service.MatchOptions;
+import org.hwpersonality.matcher.internal.FleetView.Group;
+import org.hwpersonality.matcher.internal.ProfileCatalog.Entry;
+
+/**
+ * Matching over the in-memory index.
+ *
+ * <ol>
+ *   <li>The profiles of the workload are walked from the throughput floor upwards (closest to the goal first).
+ *       Each must support the guest OS and kernel, have a driver package for it, stay within the latency, power
+ *       and memory requirements, and not be excluded. Each that does is placed: on a FREE region that already
+ *       holds its image (no reprogramming), on the region the VM holds (re-personalization in place), and on the
+ *       first FREE region of every region group of its vendor and family whose shell, kind and capacity fit.
+ *       The walk stops after {@value #ENOUGH_PROFILES} placed profiles or {@value #SCAN_LIMIT} examined ones.
+ *   <li>With nothing placed, profiles with tunables are searched for the cheapest variant that meets the goals,
+ *       nearest below the floor first, at most {@value #ADJUST_LIMIT} of them.
+ *   <li>Placements are ranked by the {@link Scoring score} (ties by Personality ID, device, region); the best
+ *       {@value #MAX_CANDIDATES} are returned with their reasons. Stored profiles always come before variants.
+ * </ol>
+ *
+ * A refusal is NO_CAPACITY when some profile (or variant) met every requirement but found no region, else
+ * NO_MATCHING_PROFILE; it lists why the nearest profiles failed.
+ */
+final class MemoryIndex implements MatchIndex {
+    static final int MAX_CANDIDATES = 8;
+    static final int ENOUGH_PROFILES = 16;
+    static final int SCAN_LIMIT = 4096;
+    static final int ADJUST_LIMIT = 32;
+    static final int ENOUGH_VARIANTS = 4;
+    static final int MAX_REFUSALS = 10;
+
+    private static final Comparator<Placed> RANK = Comparator.comparingDouble(Placed::score)
+            .reversed()
+            .thenComparing(p -> p.entry().id)
+            .thenComparing(p -> p.region().deviceId())
+            .thenComparing(p -> p.region().regionId());
+
+    private final ProfileCatalog catalog = new ProfileCatalog();
+    private final FleetView fleet = new FleetView();
+
+    /** A profile (or variant) on a region, scored. */
+    private record Placed(
+            Entry entry,
+            PerformanceFigures figures,
+            Resources need,
+            Optional<Lineage> lineage,
+            RegionRef region,
+            Resources capacity,
+            boolean reuse,
+            double score) {}
+
+    /** The request's limits, unpacked once. */
+    private record Limits(double minThroughput, double maxLatency, double maxPower, long minMemory) {
+        static Limits of(Requirements r) {
+            return new Limits(
+                    r.minThroughputGops().orElse(Double.NEGATIVE_INFINITY),
+                    r.maxLatencyUs().orElse(Double.POSITIVE_INFINITY),
+                    r.maxPowerWatts().orElse(Double.POSITIVE_INFINITY),
+                    r.minMemoryMb().orElse(0L));
+        }
+
+        boolean met(double throughput, double latency, double power, long memory) {
+            return throughput >= minThroughput && latency <= maxLatency && power <= maxPower && memory >= minMemory;
+        }
+    }
+
+    @Override
+    public void putProfiles(Collection<PersonalityProfile> profiles) {
+        catalog.put(profiles);
+    }
+
+    @Override
+    public void putDevices(Collection<Device> devices) {
+        fleet.put(devices);
+    }
+
+    @Override
+    public boolean claim(RegionRef region) {
+        return fleet.claim(region);
+    }
+
+    @Override
+    public void release(RegionRef region) {
+        fleet.release(region);
+    }
+
+    @Override
+    public int profileCount() {
+        return catalog.size();
+    }
+
+    @Override
+    public int deviceCount() {
+        return fleet.size();
+    }
+
+    @Override
+    public MatchResult match(PersonalityRequest request, MatchOptions options) {
+        Entry[] entries = catalog.of(request.workload());
+        if (entries.length == 0) {
+            return MatchResult.refused(
+                    MatchOutcome.NO_MATCHING_PROFILE,
+                    List.of("no active profile serves workload " + request.workload()));
+        }
+        Requirements requirements = request.requirements();
+        Limits limits = Limits.of(requirements);
+        OsInfo os = request.os();
+        List<String> refusals = new ArrayList<>();
+        List<String> capacity = new ArrayList<>();
+        List<Placed> placed = new ArrayList<>();
+        boolean feasible = false;
+        int floor = ProfileCatalog.lowerBound(entries, limits.minThroughput());
+
+        int profilesPlaced = 0;
+        for (int i = floor, scanned = 0;
+                i < entries.length && profilesPlaced < ENOUGH_PROFILES && scanned < SCAN_LIMIT;
+                i++, scanned++) {
+            Entry e = entries[i];
+            if (!eligible(e, os, options, refusals)) {
+                continue;
+            }
+            if (!limits.met(e.throughput, e.latency, e.power, e.memoryMb)) {
+                refuse(refusals, e, () -> String.join(", ", requirements.unmetBy(e.figures, e.memoryMb)));
+                continue;
+            }
+            feasible = true;
+            if (place(e, e.figures, e.profile.fabric().resources(), Optional.empty(), requirements, options, placed)) {
+                profilesPlaced++;
+            } else if (capacity.size() < MAX_REFUSALS) {
+                capacity.add(noRegion(e.profile));
+            }
+        }
+        if (!placed.isEmpty()) {
+            return result(MatchOutcome.EXACT, placed, requirements, refusals);
+        }
+
+        int searched = 0;
+        int variantsPlaced = 0;
+        for (int k = 0, scanned = 0;
+                k < entries.length
+                        && searched < ADJUST_LIMIT
+                        && variantsPlaced < ENOUGH_VARIANTS
+                        && scanned < SCAN_LIMIT;
+                k++, scanned++) {
+            // Nearest below the floor first (they fall short on throughput), then those above it (over a ceiling).
+            int i = k < floor ? floor - 1 - k : k;
+            Entry e = entries[i];
+            if (i >= floor && limits.met(e.throughput, e.latency, e.power, e.memoryMb)) {
+                continue; // meets the request as stored: the first walk placed it or found no region
+            }
+            if (e.profile.tunables().isEmpty()) {
+                if (i < floor && refusals.size() < MAX_REFUSALS && eligible(e, os, options, null)) {
+                    refuse(refusals, e, () -> String.join(", ", requirements.unmetBy(e.figures, e.memoryMb)));
+                }
+                continue;
+            }
+            if (!eligible(e, os, options, i < floor ? refusals : null)) {
+                continue;
+            }
+            searched++;
+            Optional<Adjustment.Variant> variant = Adjustment.cheapest(e.profile, e.figures, requirements);
+            if (variant.isEmpty()) {
+                refuse(
+                        refusals,
+                        e,
+                        () -> String.join(", ", requirements.unmetBy(e.figures, e.memoryMb))
+                                + "; no variant of its tunables meets them");
+                continue;
+            }
+            feasible = true;
+            Adjustment.Variant v = variant.get();
+            Lineage lineage = Adjustment.lineage(e.profile, v, requirements);
+            if (place(e, v.figures(), v.resources(), Optional.of(lineage), requirements, options, placed)) {
+                variantsPlaced++;
+            } else if (capacity.size() < MAX_REFUSALS) {
+                capacity.add(noRegion(e.profile) + " (adjusted)");
+            }
+        }
+        if (!placed.isEmpty()) {
+            return result(MatchOutcome.ADJUSTED, placed, requirements, refusals);
+        }
+        if (feasible) {
+            capacity.addAll(refusals);
+            return MatchResult.refused(MatchOutcome.NO_CAPACITY, nearest(capacity));
+        }
+        return MatchResult.refused(MatchOutcome.NO_MATCHING_PROFILE, nearest(refusals));
+    }
+
+    /** Not excluded, supports the guest, has a driver; else a refusal (into {@code refusals} unless null). */
+    private static boolean eligible(Entry e, OsInfo os, MatchOptions options, List<String> refusals) {
+        if (options.excludedProfiles().contains(e.id)) {
+            refuse(refusals, e, () -> "left out (it under-delivered, or was tried)");
+            return false;
+        }
+        if (!e.profile.supports(os)) {
+            refuse(
+                    refusals,
+                    e,
+                    () -> "no support for " + os.family()
+                            + os.kernel().map(k -> " " + k).orElse(""));
+            return false;
+        }
+        if (!options.drivers().hasDriver(e.profile, os)) {
+            refuse(refusals, e, () -> "no driver package for " + os.family());
+            return false;
+        }
+        return true;
+    }
+
+    private static void refuse(List<String> refusals, Entry e, java.util.function.Supplier<String> why) {
+        if (refusals != null && refusals.size() < MAX_REFUSALS) {
+            refusals.add(e.id + ": " + why.get());
+        }
+    }
+
+    /**
+     * Places a profile: on FREE regions holding its image, on the VM's held region, and on the first FREE region
+     * of each fitting group. Returns whether it found any.
+     */
+    private boolean place(
+            Entry e,
+            PerformanceFigures figures,
+            Resources need,
+            Optional<Lineage> lineage,
+            Requirements requirements,
+            MatchOptions options,
+            List<Placed> out) {
+        PersonalityProfile p = e.profile;
+        Compatibility c = p.compatibility();
+        double profilePart = Scoring.profilePart(figures, requirements);
+        Set<RegionRef> excluded = options.excludedRegions();
+        int before = out.size();
+        RegionRef reused = null;
+        if (lineage.isEmpty()) {
+            for (RegionRef ref : fleet.holding(p.fabric().bitstream())) {
+                Group g = fleet.groupOf(ref);
+                if (g != null && !excluded.contains(ref) && fits(g, c, p, need)) {
+                    reused = ref;
+                    out.add(placed(e, figures, need, lineage, ref, g, true, profilePart));
+                    break;
+                }
+            }
+        }
+        if (options.held().isPresent()) {
+            RegionRef held = options.held().get();
+            Group g = fleet.groupOf(held);
+            boolean accepts = fleet.device(held.deviceId())
+                    .map(Device::acceptsAllocations)
+                    .orElse(false);
+            if (g != null && accepts && !excluded.contains(held) && fits(g, c, p, need)) {
+                boolean loaded = lineage.isEmpty()
+                        && fleet.region(held)
+                                .flatMap(r -> r.loadedImage())
+                                .equals(Optional.of(p.fabric().bitstream()));
+                out.add(placed(e, figures, need, lineage, held, g, loaded, profilePart));
+            }
+        }
+        for (Group g : fleet.groups(c.vendor(), c.family())) {
+            if (!fits(g, c, p, need)) {
+                continue;
+            }
+            for (RegionRef ref : g.free) {
+                if (!ref.equals(reused) && !excluded.contains(ref)) {
+                    out.add(placed(e, figures, need, lineage, ref, g, false, profilePart));
+                    break;
+                }
+            }
+        }
+        return out.size() > before;
+    }
+
+    private static boolean fits(Group g, Compatibility c, PersonalityProfile p, Resources need) {
+        FleetView.GroupKey k = g.key;
+        return k.kind() == p.fabric().regionKind()
+                && c.accepts(k.vendor(), k.family(), k.interfaceId())
+                && need.fitsIn(k.capacity());
+    }
+
+    private static Placed placed(
+            Entry e,
+            PerformanceFigures figures,
+            Resources need,
+            Optional<Lineage> lineage,
+            RegionRef ref,
+            Group g,
+            boolean reuse,
+            double profilePart) {
+        double fit = need.utilizationOf(g.key.capacity());
+        return new Placed(
+                e, figures, need, lineage, ref, g.key.capacity(), reuse, profilePart + Scoring.regionPart(reuse, fit));
+    }
+
+    private static MatchResult result(
+            MatchOutcome outcome, List<Placed> placed, Requirements requirements, List<String> refusals) {
+        placed.sort(RANK);
+        List<MatchCandidate> candidates = new ArrayList<>();
+        for (Placed p : placed.subList(0, Math.min(MAX_CANDIDATES, placed.size()))) {
+            List<String> reasons =
+                    new ArrayList<>(Scoring.reasons(p.figures(), p.need(), p.capacity(), p.reuse(), requirements));
+            p.lineage().ifPresent(l -> reasons.add(0, "adjusted from " + l.parentId() + ": " + l.adjustments()));
+            candidates.add(new MatchCandidate(
+                    p.entry().id,
+                    p.region().deviceId(),
+                    p.region().regionId(),
+                    p.figures(),
+                    p.score(),
+                    p.reuse(),
+                    p.lineage(),
+                    reasons));
+        }
+        return new MatchResult(outcome, candidates, nearest(refusals));
+    }
+
+    private static String noRegion(PersonalityProfile p) {
+        return p.personalityId() + ": no FREE " + p.fabric().regionKind() + " region on an "
+                + p.compatibility().vendor() + " " + p.compatibility().family() + " that takes allocations";
+    }
+
+    private static List<String> nearest(List<String> reasons) {
+        return List.copyOf(reasons.subList(0, Math.min(MAX_REFUSALS, reasons.size())));
+    }
+}
