@@ -1,6 +1,7 @@
 package org.hwpersonality.api.service;
 
 import java.util.List;
+import java.util.Optional;
 import org.hwpersonality.api.OsInfo;
 import org.hwpersonality.api.allocation.Allocation;
 import org.hwpersonality.api.allocation.AllocationResult;
@@ -12,23 +13,40 @@ import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * The Management Service (steps 2 to 6): registers VMs, matches their requests, reserves a region in a
- * database transaction, has the back end program it, and releases or re-personalizes allocations.
+ * database transaction, has the back end program it, and releases or re-personalizes allocations. A VM holds at
+ * most one allocation (two for a moment during a re-personalization). {@code actor} names who asked (an
+ * administrator, or the VM itself) for the audit trail.
  */
 @ProviderType
 public interface ManagementService {
     /** Registers a VM and issues its API token (returned once, stored hashed). */
-    VmRegistration registerVm(String name, OsInfo os);
+    VmRegistration registerVm(String name, OsInfo os, String actor);
 
     List<VirtualMachine> vms();
 
-    /** A Personality Request: an ACTIVE allocation, or NO_MATCHING_PROFILE / NO_CAPACITY. */
-    AllocationResult request(PersonalityRequest request);
+    Optional<VirtualMachine> vm(String vmId);
 
-    /** A Re-personalization Request: a new allocation, or the current one with {@code changed == false}. */
-    AllocationResult repersonalize(RepersonalizationRequest request);
+    /** The VM whose token this is, if the token is valid. */
+    Optional<VirtualMachine> authenticate(String token);
 
-    /** Releases an allocation; its region is freed. */
-    Allocation release(String allocationId);
+    /**
+     * A Personality Request: an ACTIVE allocation; or NO_MATCHING_PROFILE (no profile, even adjusted, meets it),
+     * NO_CAPACITY (profiles fit but no compatible region is free), NOT_FOUND (unknown VM), CONFLICT (the VM holds
+     * an allocation already).
+     */
+    AllocationResult request(PersonalityRequest request, String actor);
 
-    List<Allocation> allocations();
+    /**
+     * A Re-personalization Request: a new allocation (make-before-break when a region is free, else in place), or
+     * the current one with {@code changed == false} when it still serves the VM best.
+     */
+    AllocationResult repersonalize(RepersonalizationRequest request, String actor);
+
+    /** Releases an ACTIVE allocation; its region is freed (and keeps its image for reuse). */
+    Allocation release(String allocationId, String actor);
+
+    Optional<Allocation> allocation(String allocationId);
+
+    /** Allocations, newest first, at most {@code limit}; those of one VM if {@code vmId} is not null. */
+    List<Allocation> allocations(String vmId, int limit);
 }

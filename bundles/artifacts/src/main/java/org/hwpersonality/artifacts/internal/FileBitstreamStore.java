@@ -41,7 +41,7 @@ public class FileBitstreamStore implements BitstreamStore {
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void bindBackend(ReconfigurationBackend backend) {
+    public void bindBackend(ReconfigurationBackend backend) {
         backends.add(backend);
     }
 

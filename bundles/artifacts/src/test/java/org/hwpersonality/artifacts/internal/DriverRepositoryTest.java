@@ -221,6 +221,8 @@ class DriverRepositoryTest {
         Allocation active = new Allocation(
                 "a-1",
                 "vm-1",
+                new org.hwpersonality.api.request.PersonalityRequest(
+                        "vm-1", org.hwpersonality.api.OsInfo.of("linux", null), "compression", null),
                 "zstd-u250-v1",
                 "dev",
                 "0",

@@ -62,7 +62,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * become OFFLINE, allocations untouched. Back-end calls run on one worker thread, in arrival order, never on the
  * thread that binds.
  */
-@Component(service = DeviceService.class, immediate = true, configurationPid = "org.hwpersonality.devices")
+@Component(
+        service = {DeviceService.class, DeviceInventory.class},
+        immediate = true,
+        configurationPid = "org.hwpersonality.devices")
 @Designate(ocd = DeviceInventory.Config.class)
 public class DeviceInventory implements DeviceService {
     private static final Logger LOG = Logger.getLogger(DeviceInventory.class.getName());
@@ -234,6 +237,53 @@ public class DeviceInventory implements DeviceService {
                 Optional.empty(),
                 ProfileStatus.ACTIVE,
                 Instant.now()));
+    }
+
+    /** Whether the back end of this name is present. */
+    boolean present(String backend) {
+        return backends.containsKey(backend);
+    }
+
+    /**
+     * Has the device's back end program a region with a profile's image and settings (no database writes: the
+     * caller records the states around it). BackendException when the back end fails; CONFLICT when it is absent.
+     */
+    ProgrammingResult programOnBackend(Device device, String regionId, PersonalityProfile profile) {
+        Bound bound = backends.get(device.backend());
+        if (bound == null) {
+            throw HwpException.conflict(
+                    "device " + device.id() + " is OFFLINE: its back end '" + device.backend() + "' is not present");
+        }
+        Path image = bitstreams.path(profile.fabric().bitstream());
+        ImageDescriptor descriptor = bound.backend().inspect(image);
+        bound.backend().validate(descriptor, device.id());
+        return bound.backend()
+                .program(new ProgrammingRequest(
+                        device.id(),
+                        regionId,
+                        image,
+                        profile.fabric().bitstream(),
+                        profile.personalityId(),
+                        profile.fabric().clocks(),
+                        profile.memoryMap(),
+                        profile.peripherals()));
+    }
+
+    /**
+     * What the back end reports loaded in a region now: empty if the back end is absent or no longer lists the
+     * region; else the image, if any.
+     */
+    Optional<Optional<Sha256>> reportedImage(Device device, String regionId) {
+        Bound bound = backends.get(device.backend());
+        if (bound == null) {
+            return Optional.empty();
+        }
+        return bound.backend().discover().stream()
+                .filter(d -> d.id().equals(device.id()))
+                .flatMap(d -> d.regions().stream())
+                .filter(r -> r.id().equals(regionId))
+                .findFirst()
+                .map(r -> r.loadedImage());
     }
 
     private Device onlineDevice(String deviceId) {

@@ -14,7 +14,8 @@ import org.hwpersonality.api.request.Requirements;
 /**
  * The search of a profile's tunables for the cheapest variant that meets the requirements: every combination of
  * tunable values (the grids are bounded, and so is their product, {@value #MAX_VARIANTS}), figures and resources
- * moved by each tunable's power laws; cheapest means least power, then fewest LUTs, then the values in order.
+ * moved by each tunable's power laws; only variants whose resources {@code fits} are kept (a variant no region can
+ * take helps nobody); cheapest means least power, then fewest LUTs, then the values in order.
  */
 final class Adjustment {
     static final int MAX_VARIANTS = 100_000;
@@ -24,7 +25,11 @@ final class Adjustment {
 
     private Adjustment() {}
 
-    static Optional<Variant> cheapest(PersonalityProfile p, PerformanceFigures nominal, Requirements requirements) {
+    static Optional<Variant> cheapest(
+            PersonalityProfile p,
+            PerformanceFigures nominal,
+            Requirements requirements,
+            java.util.function.Predicate<Resources> fits) {
         List<Tunable> tunables = p.tunables();
         if (tunables.isEmpty()) {
             return Optional.empty();
@@ -52,6 +57,7 @@ final class Adjustment {
             }
             Resources resources = p.fabric().resources().scaled(resourceFactor);
             if (requirements.isMetBy(figures, resources.memoryMb())
+                    && fits.test(resources)
                     && (best == null || cheaper(figures, resources, best))) {
                 best = new Variant(values, figures, resources);
             }

@@ -180,7 +180,12 @@ final class MemoryIndex implements MatchIndex {
                 continue;
             }
             searched++;
-            Optional<Adjustment.Variant> variant = Adjustment.cheapest(e.profile, e.figures, requirements);
+            // The cheapest variant that fits a region free now; else the cheapest at all (then it is NO_CAPACITY).
+            Optional<Adjustment.Variant> variant =
+                    Adjustment.cheapest(e.profile, e.figures, requirements, need -> fitsSomewhere(e.profile, need));
+            if (variant.isEmpty()) {
+                variant = Adjustment.cheapest(e.profile, e.figures, requirements, need -> true);
+            }
             if (variant.isEmpty()) {
                 refuse(
                         refusals,
@@ -289,6 +294,17 @@ final class MemoryIndex implements MatchIndex {
             }
         }
         return out.size() > before;
+    }
+
+    /** Whether a region group of the profile's vendor and family with a FREE region takes this need. */
+    private boolean fitsSomewhere(PersonalityProfile p, Resources need) {
+        for (Group g :
+                fleet.groups(p.compatibility().vendor(), p.compatibility().family())) {
+            if (fits(g, p.compatibility(), p, need) && !g.free.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean fits(Group g, Compatibility c, PersonalityProfile p, Resources need) {

@@ -28,7 +28,7 @@ public class SimBackend implements ReconfigurationBackend {
     private final List<SimFleet> fleets = new CopyOnWriteArrayList<>();
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void bindFleet(SimFleet fleet) {
+    public void bindFleet(SimFleet fleet) {
         fleets.add(fleet);
     }
 

@@ -1,0 +1,73 @@
+package org.hwpersonality.management.internal;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.hwpersonality.api.OsInfo;
+import org.hwpersonality.api.artifact.DriverPackage;
+import org.hwpersonality.api.profile.PersonalityProfile;
+import org.hwpersonality.api.service.DriverCheck;
+import org.hwpersonality.api.service.DriverRepository;
+
+/**
+ * Which driver packages exist, for matching: the package list is read at most every {@link #TTL_NANOS} and each
+ * answer is kept until then. A DERIVED profile is served by its parent's packages (same image, same driver).
+ */
+final class DriverCache implements DriverCheck {
+    static final long TTL_NANOS = 2_000_000_000L;
+
+    /** Marks a derived profile's name: {@code PARENT-NAME-adj-HASH}. */
+    static final String DERIVED_MARK = "-adj-";
+
+    private final DriverRepository drivers;
+    private final Map<String, Boolean> answers = new ConcurrentHashMap<>();
+    private volatile List<DriverPackage> packages;
+    private volatile long loadedAt;
+
+    DriverCache(DriverRepository drivers) {
+        this.drivers = drivers;
+        refresh();
+    }
+
+    /** Reads the package list now. */
+    void refresh() {
+        packages = drivers.list();
+        loadedAt = System.nanoTime();
+        answers.clear();
+    }
+
+    @Override
+    public boolean hasDriver(PersonalityProfile p, OsInfo os) {
+        if (System.nanoTime() - loadedAt > TTL_NANOS) {
+            refresh();
+        }
+        String key = p.personalityId()
+                + '\u0000'
+                + os.family()
+                + '\u0000'
+                + os.kernel().map(Object::toString).orElse("");
+        return answers.computeIfAbsent(key, k -> packages.stream().anyMatch(d -> d.supports(os) && serves(d, p)));
+    }
+
+    /** The newest package for the profile and guest, from a fresh list. */
+    Optional<DriverPackage> resolve(PersonalityProfile p, OsInfo os) {
+        refresh();
+        return packages.stream()
+                .filter(d -> d.supports(os) && serves(d, p))
+                .max(Comparator.<DriverPackage, DriverPackage>comparing(d -> d, DriverPackage::compareVersion)
+                        .thenComparing(DriverPackage::storedAt));
+    }
+
+    private static boolean serves(DriverPackage d, PersonalityProfile p) {
+        String family = p.compatibility().family();
+        if (d.serves(p.personalityId(), p.name(), family)) {
+            return true;
+        }
+        int mark = p.name().lastIndexOf(DERIVED_MARK);
+        return p.lineage().isPresent()
+                && mark > 0
+                && d.serves(p.lineage().get().parentId(), p.name().substring(0, mark), family);
+    }
+}

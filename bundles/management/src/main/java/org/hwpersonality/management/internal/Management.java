@@ -1,0 +1,688 @@
+package org.hwpersonality.management.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.hwpersonality.api.ErrorCode;
+import org.hwpersonality.api.HwpException;
+import org.hwpersonality.api.OsInfo;
+import org.hwpersonality.api.PerformanceFigures;
+import org.hwpersonality.api.Sha256;
+import org.hwpersonality.api.allocation.Allocation;
+import org.hwpersonality.api.allocation.AllocationResult;
+import org.hwpersonality.api.allocation.AllocationState;
+import org.hwpersonality.api.allocation.MatchCandidate;
+import org.hwpersonality.api.allocation.MatchOutcome;
+import org.hwpersonality.api.allocation.MatchResult;
+import org.hwpersonality.api.allocation.Reconfiguration;
+import org.hwpersonality.api.artifact.DriverPackage;
+import org.hwpersonality.api.device.Device;
+import org.hwpersonality.api.device.Region;
+import org.hwpersonality.api.device.RegionRef;
+import org.hwpersonality.api.device.RegionState;
+import org.hwpersonality.api.event.HwpEvent;
+import org.hwpersonality.api.profile.ClockSetting;
+import org.hwpersonality.api.profile.FabricConfiguration;
+import org.hwpersonality.api.profile.Lineage;
+import org.hwpersonality.api.profile.Origin;
+import org.hwpersonality.api.profile.PersonalityProfile;
+import org.hwpersonality.api.profile.ProfileStatus;
+import org.hwpersonality.api.profile.Tunable;
+import org.hwpersonality.api.profile.WorkloadProfile;
+import org.hwpersonality.api.request.Metrics;
+import org.hwpersonality.api.request.PersonalityRequest;
+import org.hwpersonality.api.request.RepersonalizationRequest;
+import org.hwpersonality.api.request.Requirements;
+import org.hwpersonality.api.service.DriverRepository;
+import org.hwpersonality.api.service.ManagementService;
+import org.hwpersonality.api.service.MatchOptions;
+import org.hwpersonality.api.service.PersonalityMatcher;
+import org.hwpersonality.api.service.ProfileRepository;
+import org.hwpersonality.api.store.AllocationRecords;
+import org.hwpersonality.api.store.DeviceRecords;
+import org.hwpersonality.api.store.VmRecords;
+import org.hwpersonality.api.vm.VirtualMachine;
+import org.hwpersonality.api.vm.VmRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * The management service: request → match (in memory) → claim the region on this node → reserve it in a database
+ * transaction → program it through its back end → ACTIVE. A lost race (another node, or a stale index) refreshes
+ * the device and matches again; a failed programming is rolled back and the next region is tried.
+ */
+@Component(service = ManagementService.class, immediate = true, configurationPid = "org.hwpersonality.management")
+@Designate(ocd = Management.Config.class)
+public class Management implements ManagementService {
+    private static final Logger LOG = Logger.getLogger(Management.class.getName());
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    @ObjectClassDefinition(name = "HWP Management", description = "Matching, allocation and recovery.")
+    public @interface Config {
+        @AttributeDefinition(
+                name = "Attempts per request",
+                description = "Matches tried for one request when regions are taken meanwhile or fail to program.")
+        int attempts() default 8;
+
+        @AttributeDefinition(
+                name = "Profile refresh (ms)",
+                description = "How often the repository's revision is compared with the index's.")
+        long profileRefreshMillis() default 1000;
+
+        @AttributeDefinition(
+                name = "Device refresh (s)",
+                description = "How often the whole fleet is read again (changes made by other nodes).")
+        long deviceRefreshSeconds() default 10;
+
+        @AttributeDefinition(
+                name = "Reconcile after (s)",
+                description = "An allocation left RESERVED, PROGRAMMING or RELEASING this long was abandoned (a crash)"
+                        + " and is reconciled with what its back end reports. Must exceed the longest programming.")
+        long reconcileAfterSeconds() default 120;
+
+        @AttributeDefinition(name = "Reconcile interval (s)", description = "How often abandoned steps are looked for.")
+        long reconcileEverySeconds() default 30;
+    }
+
+    /** A reservation on its way to programming. */
+    private record Reserved(
+            Allocation allocation,
+            Region region,
+            Device device,
+            PersonalityProfile profile,
+            Optional<DriverPackage> driver) {}
+
+    private final ProfileRepository profiles;
+    private final DriverRepository driverRepository;
+    private final AllocationRecords allocations;
+    private final VmRecords vms;
+    private final DeviceRecords devices;
+    private final IndexKeeper keeper;
+    private final DriverCache drivers;
+    private final Events events = new Events();
+    private final Programmer programmer;
+    private final Reconciler reconciler;
+    private final int attempts;
+    private final CountDownLatch ready = new CountDownLatch(1);
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "hwp-management");
+        t.setDaemon(true);
+        return t;
+    });
+
+    @Activate
+    public Management(
+            @Reference PersonalityMatcher matcher,
+            @Reference ProfileRepository profiles,
+            @Reference DriverRepository driverRepository,
+            @Reference AllocationRecords allocations,
+            @Reference VmRecords vms,
+            @Reference DeviceRecords devices,
+            @Reference DeviceInventory inventory,
+            Config config) {
+        this.profiles = profiles;
+        this.driverRepository = driverRepository;
+        this.allocations = allocations;
+        this.vms = vms;
+        this.devices = devices;
+        this.keeper = new IndexKeeper(matcher.newIndex(), profiles, devices);
+        this.drivers = new DriverCache(driverRepository);
+        this.programmer = new Programmer(allocations, inventory, events);
+        this.reconciler = new Reconciler(
+                allocations,
+                devices,
+                profiles,
+                inventory,
+                events,
+                java.time.Duration.ofSeconds(config.reconcileAfterSeconds()));
+        this.attempts = Math.max(1, config.attempts());
+        scheduler.execute(this::start);
+        scheduler.scheduleWithFixedDelay(
+                () -> quietly("profile refresh", keeper::refreshProfiles),
+                config.profileRefreshMillis(),
+                Math.max(100, config.profileRefreshMillis()),
+                TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(
+                () -> quietly("device refresh", keeper::refreshDevices),
+                config.deviceRefreshSeconds(),
+                Math.max(1, config.deviceRefreshSeconds()),
+                TimeUnit.SECONDS);
+        scheduler.scheduleWithFixedDelay(
+                () -> quietly("reconciliation", () -> reconciler.run(false)),
+                config.reconcileEverySeconds(),
+                Math.max(1, config.reconcileEverySeconds()),
+                TimeUnit.SECONDS);
+    }
+
+    /** Loads the index, then reconciles what a crash left behind (regions too), then serves. */
+    private void start() {
+        try {
+            long t0 = System.nanoTime();
+            keeper.refreshProfiles();
+            keeper.refreshDevices();
+            LOG.info(String.format(
+                    "Match index loaded in %d ms: %d profiles, %d devices",
+                    (System.nanoTime() - t0) / 1_000_000,
+                    keeper.index().profileCount(),
+                    keeper.index().deviceCount()));
+            reconciler.run(true);
+            keeper.refreshDevices();
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "The match index could not be loaded; requests wait for the next refresh", e);
+        } finally {
+            ready.countDown();
+        }
+    }
+
+    private static void quietly(String what, Runnable work) {
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, what + " failed; it runs again", e);
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void bindEventAdmin(EventAdmin admin) {
+        events.bind(admin);
+    }
+
+    void unbindEventAdmin(EventAdmin admin) {
+        events.unbind(admin);
+    }
+
+    @Deactivate
+    void stop() {
+        scheduler.shutdownNow();
+    }
+
+    /** Whether the index is loaded and requests are served. */
+    boolean isReady() {
+        return ready.getCount() == 0;
+    }
+
+    private void awaitReady() {
+        try {
+            if (!ready.await(60, TimeUnit.SECONDS)) {
+                throw new HwpException(ErrorCode.NO_CAPACITY, "the management service is still loading its index");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HwpException(ErrorCode.NO_CAPACITY, "interrupted while the index loads", e);
+        }
+    }
+
+    // VMs
+
+    @Override
+    public VmRegistration registerVm(String name, OsInfo os, String actor) {
+        byte[] raw = new byte[32];
+        RANDOM.nextBytes(raw);
+        String token = "hwp_" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        VirtualMachine vm =
+                vms.register(new VirtualMachine(newId("vm"), name, os, false, Instant.now()), tokenHash(token), actor);
+        events.post(HwpEvent.topic("vm", "REGISTERED"), Map.of("vmId", vm.id(), "name", vm.name(), "actor", actor));
+        return new VmRegistration(vm, token);
+    }
+
+    @Override
+    public List<VirtualMachine> vms() {
+        return vms.list();
+    }
+
+    @Override
+    public Optional<VirtualMachine> vm(String vmId) {
+        return vms.find(vmId);
+    }
+
+    @Override
+    public Optional<VirtualMachine> authenticate(String token) {
+        if (token == null || token.length() < 32 || token.length() > 256) {
+            return Optional.empty();
+        }
+        return vms.findByToken(tokenHash(token));
+    }
+
+    static Sha256 tokenHash(String token) {
+        return Sha256.of(sha256(token.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String newId(String prefix) {
+        byte[] raw = new byte[8];
+        RANDOM.nextBytes(raw);
+        return prefix + "-" + HexFormat.of().formatHex(raw);
+    }
+
+    // Requests
+
+    @Override
+    public AllocationResult request(PersonalityRequest request, String actor) {
+        awaitReady();
+        vms.find(request.vmId()).orElseThrow(() -> HwpException.notFound("VM", request.vmId()));
+        Optional<Allocation> held = holding(request.vmId(), Optional.empty());
+        if (held.isPresent()) {
+            throw HwpException.conflict("VM " + request.vmId() + " holds allocation "
+                    + held.get().id() + " already: release it, or ask for a re-personalization");
+        }
+        return allocate(request, MatchOptions.of(drivers), Optional.empty(), false, actor);
+    }
+
+    /** A VM's allocation that holds a region, but {@code except}. */
+    private Optional<Allocation> holding(String vmId, Optional<Allocation> except) {
+        return allocations.ofVm(vmId).stream()
+                .filter(a -> a.state().holdsRegion())
+                .filter(a -> except.map(e -> !e.id().equals(a.id())).orElse(true))
+                .findFirst();
+    }
+
+    /**
+     * Matches, reserves and programs; {@code previous} is the allocation a re-personalization replaces, and {@code
+     * inPlace} allows its region to be taken over.
+     */
+    private AllocationResult allocate(
+            PersonalityRequest request,
+            MatchOptions options,
+            Optional<Allocation> previous,
+            boolean inPlace,
+            String actor) {
+        List<String> failures = new ArrayList<>();
+        boolean refreshed = false;
+        for (int attempt = 0; attempt < attempts; attempt++) {
+            MatchResult match = keeper.index().match(request, options);
+            if (match.candidates().isEmpty()) {
+                if (!refreshed) {
+                    // A refusal is checked against the database once: a profile or driver may have just arrived.
+                    refreshed = true;
+                    drivers.refresh();
+                    keeper.refreshProfiles();
+                    attempt--;
+                    continue;
+                }
+                throw refusal(match, failures);
+            }
+            MatchCandidate candidate = match.candidates().get(0);
+            RegionRef ref = new RegionRef(candidate.deviceId(), candidate.regionId());
+            boolean own = inPlace && previous.get().regionKey().equals(ref.toString());
+            if (!own && !keeper.index().claim(ref)) {
+                continue; // another request on this node took it a moment ago
+            }
+            Optional<Reserved> reserved;
+            try {
+                reserved = reserve(request, candidate, previous, own, actor);
+            } finally {
+                if (!own) {
+                    keeper.index().release(ref);
+                }
+            }
+            if (reserved.isEmpty()) {
+                continue;
+            }
+            Reserved r = reserved.get();
+            try {
+                Programmer.Programmed done =
+                        programmer.activate(r.allocation(), r.region(), r.device(), r.profile(), actor);
+                keeper.refreshDevice(r.device().id());
+                return new AllocationResult(
+                        done.allocation(),
+                        r.device().vendor(),
+                        r.profile().origin() == Origin.DERIVED,
+                        r.driver(),
+                        done.reconfiguration(),
+                        candidate,
+                        true);
+            } catch (RuntimeException e) {
+                keeper.refreshDevice(r.device().id());
+                LOG.log(
+                        Level.WARNING,
+                        "Programming " + ref + " for " + request.vmId() + " failed; trying another region",
+                        e);
+                failures.add(ref + ": " + e.getMessage());
+                options = options.excludingRegion(ref);
+            }
+        }
+        throw new HwpException(
+                ErrorCode.NO_CAPACITY,
+                "no region could be reserved and programmed in " + attempts + " attempts"
+                        + (failures.isEmpty() ? " (regions were taken meanwhile)" : ": " + failures));
+    }
+
+    private static HwpException refusal(MatchResult match, List<String> failures) {
+        List<String> reasons = new ArrayList<>(failures);
+        reasons.addAll(match.refusals());
+        ErrorCode code = match.outcome() == MatchOutcome.NO_CAPACITY || !failures.isEmpty()
+                ? ErrorCode.NO_CAPACITY
+                : ErrorCode.NO_MATCHING_PROFILE;
+        String what = code == ErrorCode.NO_CAPACITY
+                ? "profiles fit, but no compatible region is free"
+                : "no profile, even adjusted, meets the request";
+        return new HwpException(code, what + (reasons.isEmpty() ? "" : ": " + String.join("; ", reasons)));
+    }
+
+    /**
+     * Reserves the candidate's region in the database; empty when the index was stale (the region or the profile
+     * changed meanwhile), after correcting the index.
+     */
+    private Optional<Reserved> reserve(
+            PersonalityRequest request,
+            MatchCandidate candidate,
+            Optional<Allocation> previous,
+            boolean own,
+            String actor) {
+        PersonalityProfile profile;
+        if (candidate.exact()) {
+            Optional<PersonalityProfile> stored = profiles.find(candidate.personalityId());
+            if (stored.isEmpty() || stored.get().status() != ProfileStatus.ACTIVE) {
+                stored.ifPresent(keeper::add);
+                return Optional.empty();
+            }
+            profile = stored.get();
+        } else {
+            profile = derive(candidate, request);
+        }
+        Device device = devices.device(candidate.deviceId())
+                .orElseThrow(() -> HwpException.notFound("device", candidate.deviceId()));
+        Region region = device.region(candidate.regionId())
+                .orElseThrow(() -> HwpException.notFound("region", candidate.deviceId() + "/" + candidate.regionId()));
+        boolean expected = own
+                ? region.state() == RegionState.ACTIVE
+                : region.state() == RegionState.FREE && device.acceptsAllocations();
+        if (!expected) {
+            keeper.index().putDevices(List.of(device));
+            return Optional.empty();
+        }
+        Optional<DriverPackage> driver = drivers.resolve(profile, request.os());
+        if (driver.isEmpty()) {
+            return Optional.empty(); // the package went away; the refreshed cache leaves the profile out
+        }
+        Instant now = Instant.now();
+        Allocation allocation = new Allocation(
+                newId("alloc"),
+                request.vmId(),
+                request,
+                profile.personalityId(),
+                device.id(),
+                region.id(),
+                AllocationState.RESERVED,
+                driver.map(DriverPackage::id),
+                previous.map(Allocation::id),
+                now,
+                now);
+        try {
+            allocations.reserve(allocation, region, own ? previous : Optional.empty(), actor);
+        } catch (HwpException e) {
+            if (e.code() != ErrorCode.CONFLICT) {
+                throw e;
+            }
+            Optional<Allocation> other = holding(request.vmId(), previous);
+            if (other.isPresent()) {
+                throw e; // the VM's own concurrent request won: final
+            }
+            keeper.refreshDevice(device.id());
+            return Optional.empty();
+        }
+        if (own) {
+            events.allocation(previous.get().moveTo(AllocationState.RELEASED, now), actor);
+        }
+        events.allocation(allocation, actor);
+        keeper.refreshDevice(device.id()); // RESERVED in the index before the claim ends
+        return Optional.of(new Reserved(
+                allocation,
+                Programmer.with(region, RegionState.RESERVED, region.loadedPersonalityId(), region.loadedImage()),
+                device,
+                profile,
+                driver));
+    }
+
+    /**
+     * The DERIVED profile of an adjusted candidate: the parent with the tunable values applied (clocks named by
+     * the tunable, resources scaled), serving the request's workload with the figures the variant delivers. Its ID
+     * is a digest of parent and values, so the same variant is stored once and matched exactly next time.
+     */
+    private PersonalityProfile derive(MatchCandidate candidate, PersonalityRequest request) {
+        Lineage lineage = candidate.adjustment().orElseThrow();
+        PersonalityProfile parent = profiles.find(lineage.parentId())
+                .orElseThrow(() -> HwpException.notFound("profile", lineage.parentId()));
+        Map<String, Double> values = new TreeMap<>(lineage.adjustments());
+        String digest = HexFormat.of()
+                .formatHex(sha256((parent.personalityId() + values).getBytes(StandardCharsets.UTF_8)))
+                .substring(0, 10);
+        String base = parent.name().length() > 100 ? parent.name().substring(0, 100) : parent.name();
+        String name = base + DriverCache.DERIVED_MARK + digest;
+        String id = name + "-v1";
+        Optional<PersonalityProfile> existing = profiles.find(id);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        double resourceFactor = 1;
+        for (Tunable t : parent.tunables()) {
+            Double v = values.get(t.name());
+            if (v != null) {
+                resourceFactor *= t.effect().resourceFactor(v / t.nominal());
+            }
+        }
+        List<ClockSetting> clocks = parent.fabric().clocks().stream()
+                .map(c -> {
+                    Double v = values.getOrDefault(c.name() + "ClockMhz", values.get(c.name()));
+                    return v == null ? c : new ClockSetting(c.name(), v);
+                })
+                .toList();
+        PerformanceFigures figures = candidate.expected();
+        PersonalityProfile derived = new PersonalityProfile(
+                id,
+                name,
+                1,
+                "Derived from " + parent.personalityId() + ": " + lineage.reason(),
+                parent.compatibility(),
+                List.of(new WorkloadProfile(request.workload(), figures)),
+                parent.osSupport(),
+                new FabricConfiguration(
+                        parent.fabric().bitstream(),
+                        parent.fabric().regionKind(),
+                        parent.fabric().resources().scaled(resourceFactor),
+                        clocks),
+                parent.memoryMap(),
+                parent.peripherals(),
+                List.of(),
+                Origin.DERIVED,
+                Optional.of(lineage),
+                ProfileStatus.ACTIVE,
+                Instant.now());
+        try {
+            profiles.store(derived);
+        } catch (HwpException e) {
+            if (e.code() != ErrorCode.CONFLICT) {
+                throw e;
+            }
+            derived = profiles.find(id).orElseThrow(() -> e); // stored by a concurrent request
+        }
+        keeper.add(derived);
+        return derived;
+    }
+
+    // Release and re-personalization
+
+    @Override
+    public Allocation release(String allocationId, String actor) {
+        Allocation a =
+                allocations.find(allocationId).orElseThrow(() -> HwpException.notFound("allocation", allocationId));
+        if (a.state() != AllocationState.ACTIVE) {
+            throw HwpException.conflict(
+                    "allocation " + allocationId + " is " + a.state() + "; only an ACTIVE allocation is released");
+        }
+        Device device = devices.device(a.deviceId()).orElseThrow(() -> HwpException.notFound("device", a.deviceId()));
+        Region region = device.region(a.regionId()).orElseThrow(() -> HwpException.notFound("region", a.regionKey()));
+        Allocation released = programmer.release(a, region, actor);
+        keeper.refreshDevice(device.id());
+        return released;
+    }
+
+    @Override
+    public AllocationResult repersonalize(RepersonalizationRequest rr, String actor) {
+        awaitReady();
+        vms.find(rr.vmId()).orElseThrow(() -> HwpException.notFound("VM", rr.vmId()));
+        Allocation current = allocations.ofVm(rr.vmId()).stream()
+                .filter(a -> a.state() == AllocationState.ACTIVE)
+                .findFirst()
+                .orElseThrow(() -> HwpException.conflict(
+                        "VM " + rr.vmId() + " holds no ACTIVE allocation: send a Personality Request"));
+        PersonalityRequest before = current.request();
+        PersonalityRequest next = new PersonalityRequest(
+                rr.vmId(),
+                before.os(),
+                rr.workload().orElse(before.workload()),
+                rr.requirements().orElse(before.requirements()));
+        boolean sameWorkload = next.workload().equals(before.workload());
+        PersonalityProfile currentProfile = profiles.find(current.personalityId())
+                .orElseThrow(() -> HwpException.notFound("profile", current.personalityId()));
+        List<String> shortfalls = shortfalls(rr.metrics(), next.requirements());
+        boolean stillServes = sameWorkload
+                && currentProfile
+                        .workload(next.workload())
+                        .map(w -> next.requirements()
+                                .isMetBy(
+                                        w.performance(),
+                                        currentProfile.fabric().resources().memoryMb()))
+                        .orElse(false);
+        if (stillServes && shortfalls.isEmpty()) {
+            return unchanged(current, currentProfile, "the measured figures meet the requirements");
+        }
+        MatchOptions options = MatchOptions.of(drivers);
+        if (sameWorkload && !shortfalls.isEmpty()) {
+            options = options.excludingProfile(current.personalityId()); // it under-delivers on this VM
+        }
+        RegionRef held = new RegionRef(current.deviceId(), current.regionId());
+        if (stillServes) {
+            MatchResult best = keeper.index().match(next, options.holding(held));
+            if (!best.candidates().isEmpty()
+                    && best.candidates().get(0).personalityId().equals(current.personalityId())) {
+                return unchanged(current, currentProfile, "the current personality is still the best match");
+            }
+        }
+        try {
+            AllocationResult moved = allocate(next, options, Optional.of(current), false, actor);
+            release(current.id(), actor); // make-before-break: the old region goes only once the new one is ACTIVE
+            return moved;
+        } catch (HwpException e) {
+            if (e.code() != ErrorCode.NO_CAPACITY && e.code() != ErrorCode.NO_MATCHING_PROFILE) {
+                throw e;
+            }
+            if (e.code() == ErrorCode.NO_CAPACITY) {
+                try {
+                    return allocate(next, options.holding(held), Optional.of(current), true, actor);
+                } catch (HwpException inPlace) {
+                    if (!sameWorkload
+                            || (inPlace.code() != ErrorCode.NO_CAPACITY
+                                    && inPlace.code() != ErrorCode.NO_MATCHING_PROFILE)) {
+                        throw inPlace;
+                    }
+                    return keptOrGone(current, currentProfile, inPlace);
+                }
+            }
+            if (!sameWorkload) {
+                throw e;
+            }
+            return keptOrGone(current, currentProfile, e);
+        }
+    }
+
+    /** After a failed in-place attempt the current allocation may be gone (released for its successor). */
+    private AllocationResult keptOrGone(Allocation current, PersonalityProfile profile, HwpException why) {
+        Allocation now = allocations.find(current.id()).orElseThrow();
+        if (now.state() != AllocationState.ACTIVE) {
+            throw why;
+        }
+        return unchanged(now, profile, "no better personality is available now: " + why.getMessage());
+    }
+
+    /** What the metrics show the current personality misses of the requirements. */
+    static List<String> shortfalls(Metrics m, Requirements r) {
+        List<String> out = new ArrayList<>();
+        if (r.minThroughputGops().isPresent()
+                && m.throughputGops().isPresent()
+                && m.throughputGops().get() < r.minThroughputGops().get()) {
+            out.add("measured throughput " + m.throughputGops().get() + " GOPS below "
+                    + r.minThroughputGops().get());
+        }
+        if (r.maxLatencyUs().isPresent()
+                && m.latencyUs().isPresent()
+                && m.latencyUs().get() > r.maxLatencyUs().get()) {
+            out.add("measured latency " + m.latencyUs().get() + " µs above "
+                    + r.maxLatencyUs().get());
+        }
+        if (r.maxPowerWatts().isPresent()
+                && m.powerWatts().isPresent()
+                && m.powerWatts().get() > r.maxPowerWatts().get()) {
+            out.add("measured power " + m.powerWatts().get() + " W above "
+                    + r.maxPowerWatts().get());
+        }
+        return out;
+    }
+
+    private AllocationResult unchanged(Allocation current, PersonalityProfile profile, String reason) {
+        Device device = devices.device(current.deviceId()).orElseThrow();
+        PerformanceFigures figures = profile.workload(current.request().workload())
+                .map(WorkloadProfile::performance)
+                .orElse(profile.workloads().get(0).performance());
+        return new AllocationResult(
+                current,
+                device.vendor(),
+                profile.origin() == Origin.DERIVED,
+                current.driverPackageId().flatMap(driverRepository::find),
+                Reconfiguration.NOT_NEEDED,
+                new MatchCandidate(
+                        current.personalityId(),
+                        current.deviceId(),
+                        current.regionId(),
+                        figures,
+                        0,
+                        true,
+                        Optional.empty(),
+                        List.of(reason)),
+                false);
+    }
+
+    @Override
+    public Optional<Allocation> allocation(String allocationId) {
+        return allocations.find(allocationId);
+    }
+
+    @Override
+    public List<Allocation> allocations(String vmId, int limit) {
+        if (vmId != null) {
+            List<Allocation> of = allocations.ofVm(vmId);
+            return of.subList(0, Math.min(of.size(), Math.max(1, limit)));
+        }
+        return allocations.list(limit);
+    }
+}

@@ -1,0 +1,102 @@
+package org.hwpersonality.management.internal;
+
+import java.time.Instant;
+import java.util.Optional;
+import org.hwpersonality.api.allocation.Allocation;
+import org.hwpersonality.api.allocation.AllocationState;
+import org.hwpersonality.api.allocation.Reconfiguration;
+import org.hwpersonality.api.backend.BackendException;
+import org.hwpersonality.api.backend.ProgrammingResult;
+import org.hwpersonality.api.device.Device;
+import org.hwpersonality.api.device.Region;
+import org.hwpersonality.api.device.RegionState;
+import org.hwpersonality.api.profile.PersonalityProfile;
+import org.hwpersonality.api.store.AllocationRecords;
+import org.hwpersonality.api.store.AllocationRecords.RegionChange;
+
+/**
+ * Takes a RESERVED allocation to ACTIVE. A region that already holds the image goes straight to ACTIVE. Otherwise
+ * PROGRAMMING is written first (allocation and region in one transaction), then the back end programs, then ACTIVE
+ * is written. If programming fails the allocation is FAILED and the region goes back to FREE with what it held, or
+ * to FAILED (content unknown) after a timeout.
+ */
+final class Programmer {
+    private final AllocationRecords allocations;
+    private final DeviceInventory inventory;
+    private final Events events;
+
+    Programmer(AllocationRecords allocations, DeviceInventory inventory, Events events) {
+        this.allocations = allocations;
+        this.inventory = inventory;
+        this.events = events;
+    }
+
+    /** The outcome: the ACTIVE allocation and what was done. */
+    record Programmed(Allocation allocation, Reconfiguration reconfiguration) {}
+
+    Programmed activate(Allocation reserved, Region region, Device device, PersonalityProfile p, String actor) {
+        Region loaded = with(
+                region,
+                RegionState.ACTIVE,
+                Optional.of(p.personalityId()),
+                Optional.of(p.fabric().bitstream()));
+        if (region.loadedImage().equals(Optional.of(p.fabric().bitstream()))
+                && p.lineage().isEmpty()) {
+            Allocation active = allocations.update(
+                    reserved,
+                    reserved.moveTo(AllocationState.ACTIVE, Instant.now()),
+                    Optional.of(new RegionChange(region, loaded)),
+                    actor);
+            events.allocation(active, actor);
+            return new Programmed(active, Reconfiguration.NOT_NEEDED);
+        }
+        Region programmingRegion =
+                with(region, RegionState.PROGRAMMING, region.loadedPersonalityId(), region.loadedImage());
+        Allocation programming = allocations.update(
+                reserved,
+                reserved.moveTo(AllocationState.PROGRAMMING, Instant.now()),
+                Optional.of(new RegionChange(region, programmingRegion)),
+                actor);
+        events.allocation(programming, actor);
+        ProgrammingResult result;
+        try {
+            result = inventory.programOnBackend(device, region.id(), p);
+        } catch (RuntimeException e) {
+            boolean unknown = e instanceof BackendException b && b.kind() == BackendException.Kind.TIMEOUT;
+            Region after = unknown
+                    ? with(region, RegionState.FAILED, Optional.empty(), Optional.empty())
+                    : with(region, RegionState.FREE, region.loadedPersonalityId(), region.loadedImage());
+            Allocation failed = allocations.update(
+                    programming,
+                    programming.moveTo(AllocationState.FAILED, Instant.now()),
+                    Optional.of(new RegionChange(programmingRegion, after)),
+                    actor);
+            events.allocation(failed, actor);
+            throw e;
+        }
+        Allocation active = allocations.update(
+                programming,
+                programming.moveTo(AllocationState.ACTIVE, Instant.now()),
+                Optional.of(new RegionChange(programmingRegion, loaded)),
+                actor);
+        events.allocation(active, actor);
+        return new Programmed(active, new Reconfiguration(!result.skipped(), result.durationMs()));
+    }
+
+    /** ACTIVE to RELEASED; the region is FREE and keeps its image for reuse. */
+    Allocation release(Allocation active, Region region, String actor) {
+        Allocation released = allocations.update(
+                active,
+                active.moveTo(AllocationState.RELEASED, Instant.now()),
+                Optional.of(new RegionChange(
+                        region, with(region, RegionState.FREE, region.loadedPersonalityId(), region.loadedImage()))),
+                actor);
+        events.allocation(released, actor);
+        return released;
+    }
+
+    static Region with(
+            Region r, RegionState state, Optional<String> personality, Optional<org.hwpersonality.api.Sha256> image) {
+        return new Region(r.id(), r.kind(), r.capacity(), state, personality, image);
+    }
+}

@@ -1,0 +1,166 @@
+package org.hwpersonality.management.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.hwpersonality.api.Sha256;
+import org.hwpersonality.api.allocation.Allocation;
+import org.hwpersonality.api.allocation.AllocationState;
+import org.hwpersonality.api.device.Device;
+import org.hwpersonality.api.device.Region;
+import org.hwpersonality.api.device.RegionState;
+import org.hwpersonality.api.profile.PersonalityProfile;
+import org.hwpersonality.api.service.ProfileRepository;
+import org.hwpersonality.api.store.AllocationRecords;
+import org.hwpersonality.api.store.AllocationRecords.RegionChange;
+import org.hwpersonality.api.store.DeviceRecords;
+
+/**
+ * Finishes what a crash interrupted. Every step's state is written before the step, so an allocation found
+ * RESERVED, PROGRAMMING or RELEASING for longer than any step takes was abandoned:
+ *
+ * <ul>
+ *   <li>RESERVED: the allocation FAILED, the region FREE with what it held;
+ *   <li>PROGRAMMING: the allocation FAILED (its VM never got an answer), the region FREE with what its back end
+ *       reports loaded now (if that is the profile's image, it stays reusable);
+ *   <li>RELEASING: the allocation RELEASED, the region FREE.
+ * </ul>
+ *
+ * At start, regions left RESERVED, PROGRAMMING or CLEARING by no allocation (a manual reconfiguration) are set
+ * FREE with what the back end reports. Devices whose back end is absent wait until it is back.
+ */
+final class Reconciler {
+    private static final Logger LOG = Logger.getLogger(Reconciler.class.getName());
+    static final String ACTOR = "hwp-reconciler";
+
+    private final AllocationRecords allocations;
+    private final DeviceRecords devices;
+    private final ProfileRepository profiles;
+    private final DeviceInventory inventory;
+    private final Events events;
+    private final Duration staleAfter;
+
+    Reconciler(
+            AllocationRecords allocations,
+            DeviceRecords devices,
+            ProfileRepository profiles,
+            DeviceInventory inventory,
+            Events events,
+            Duration staleAfter) {
+        this.allocations = allocations;
+        this.devices = devices;
+        this.profiles = profiles;
+        this.inventory = inventory;
+        this.events = events;
+        this.staleAfter = staleAfter;
+    }
+
+    /** Reconciles abandoned allocations (and, at start, orphaned regions); returns how many were. */
+    synchronized int run(boolean atStart) {
+        int done = 0;
+        Instant cutoff = Instant.now().minus(staleAfter);
+        List<Allocation> inFlight = allocations.inFlight();
+        Set<String> busy = new HashSet<>();
+        for (Allocation a : inFlight) {
+            busy.add(a.regionKey());
+            if (a.updatedAt().isAfter(cutoff)) {
+                continue;
+            }
+            try {
+                if (reconcile(a)) {
+                    done++;
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Could not reconcile allocation " + a.id() + "; will try again", e);
+            }
+        }
+        if (atStart) {
+            for (Device d : devices.devices()) {
+                for (Region r : d.regions()) {
+                    boolean midStep = r.state() == RegionState.RESERVED
+                            || r.state() == RegionState.PROGRAMMING
+                            || r.state() == RegionState.CLEARING;
+                    if (midStep && !busy.contains(d.id() + "/" + r.id()) && orphan(d, r)) {
+                        done++;
+                    }
+                }
+            }
+        }
+        if (done > 0) {
+            LOG.info("Reconciled " + done + " interrupted allocations or regions");
+        }
+        return done;
+    }
+
+    private boolean reconcile(Allocation a) {
+        Optional<Device> device = devices.device(a.deviceId());
+        if (device.isEmpty() || !inventory.present(device.get().backend())) {
+            return false;
+        }
+        Optional<Region> region = device.get().region(a.regionId());
+        if (region.isEmpty()) {
+            return false;
+        }
+        Region r = region.get();
+        Instant now = Instant.now();
+        Allocation next;
+        Region after;
+        switch (a.state()) {
+            case RESERVED -> {
+                next = a.moveTo(AllocationState.FAILED, now);
+                after = Programmer.with(r, RegionState.FREE, r.loadedPersonalityId(), r.loadedImage());
+            }
+            case PROGRAMMING -> {
+                Optional<Optional<Sha256>> reported = inventory.reportedImage(device.get(), r.id());
+                if (reported.isEmpty()) {
+                    return false;
+                }
+                Optional<Sha256> image = reported.get();
+                Optional<Sha256> expected = profiles.find(a.personalityId())
+                        .map(PersonalityProfile::fabric)
+                        .map(f -> f.bitstream());
+                Optional<String> personality =
+                        image.isPresent() && image.equals(expected) ? Optional.of(a.personalityId()) : Optional.empty();
+                next = a.moveTo(AllocationState.FAILED, now);
+                after = Programmer.with(r, RegionState.FREE, personality, image);
+            }
+            case RELEASING -> {
+                next = a.moveTo(AllocationState.RELEASED, now);
+                after = Programmer.with(r, RegionState.FREE, r.loadedPersonalityId(), r.loadedImage());
+            }
+            default -> {
+                return false;
+            }
+        }
+        boolean regionHeld = r.state() != RegionState.FREE && r.state() != RegionState.FAILED;
+        allocations.update(a, next, regionHeld ? Optional.of(new RegionChange(r, after)) : Optional.empty(), ACTOR);
+        events.allocation(next, ACTOR);
+        LOG.info("Allocation " + a.id() + " was left " + a.state() + " on " + a.regionKey() + ": now " + next.state());
+        return true;
+    }
+
+    private boolean orphan(Device d, Region r) {
+        if (!inventory.present(d.backend())) {
+            return false;
+        }
+        Optional<Optional<Sha256>> reported = inventory.reportedImage(d, r.id());
+        if (reported.isEmpty()) {
+            return false;
+        }
+        Optional<Sha256> image = reported.get();
+        Optional<String> personality = image.equals(r.loadedImage()) ? r.loadedPersonalityId() : Optional.empty();
+        try {
+            devices.changeRegion(d.id(), r, Programmer.with(r, RegionState.FREE, personality, image));
+            LOG.info("Region " + d.id() + "/" + r.id() + " was left " + r.state() + ": now FREE");
+            return true;
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not reconcile region " + d.id() + "/" + r.id(), e);
+            return false;
+        }
+    }
+}

@@ -1,0 +1,381 @@
+package org.hwpersonality.management.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.hwpersonality.api.ErrorCode;
+import org.hwpersonality.api.HwpException;
+import org.hwpersonality.api.OsInfo;
+import org.hwpersonality.api.allocation.Allocation;
+import org.hwpersonality.api.allocation.AllocationResult;
+import org.hwpersonality.api.allocation.AllocationState;
+import org.hwpersonality.api.device.Device;
+import org.hwpersonality.api.device.Region;
+import org.hwpersonality.api.device.RegionState;
+import org.hwpersonality.api.event.HwpEvent;
+import org.hwpersonality.api.profile.Origin;
+import org.hwpersonality.api.profile.PersonalityProfile;
+import org.hwpersonality.api.request.Metrics;
+import org.hwpersonality.api.request.PersonalityRequest;
+import org.hwpersonality.api.request.RepersonalizationRequest;
+import org.hwpersonality.api.request.Requirements;
+import org.hwpersonality.api.store.AllocationRecords.RegionChange;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The management service on the real stores (embedded Derby), the sample catalogue and the simulator. */
+class ManagementTest {
+    private static final OsInfo LINUX = OsInfo.of("linux", "5.15.0");
+    private static final String ZSTD = "zstd-u250-v1";
+
+    @TempDir
+    Path folder;
+
+    private static Requirements needs(Double throughput, Double latency, Double power) {
+        return new Requirements(
+                Optional.ofNullable(throughput),
+                Optional.ofNullable(latency),
+                Optional.ofNullable(power),
+                Optional.empty());
+    }
+
+    private static PersonalityRequest compression(String vmId, Requirements r) {
+        return new PersonalityRequest(vmId, LINUX, "compression", r);
+    }
+
+    private static Region region(Platform p, String deviceId, String regionId) {
+        return p.devices.device(deviceId).orElseThrow().region(regionId).orElseThrow();
+    }
+
+    @Test
+    void requestProgramsAFreeRegionAndTheNextRequestReusesItWithoutReprogramming() throws Exception {
+        try (Platform p = new Platform(folder, Map.of(), Platform.u250("pr-", 1))) {
+            String vm = p.management.registerVm("web-1", LINUX, "karaf").vm().id();
+            AllocationResult first = p.management.request(compression(vm, needs(40.0, 200.0, null)), "karaf");
+            Allocation a = first.allocation();
+            assertThat(a.state()).isEqualTo(AllocationState.ACTIVE);
+            assertThat(a.personalityId()).isEqualTo(ZSTD);
+            assertThat(first.derived()).isFalse();
+            assertThat(first.vendor()).isEqualTo("xilinx");
+            assertThat(first.reconfiguration().performed()).isTrue();
+            assertThat(first.reconfiguration().durationMs()).isPositive();
+            assertThat(first.driver())
+                    .hasValueSatisfying(d -> assertThat(d.name()).isEqualTo("xrt-zstd"));
+            assertThat(first.match().reasons()).contains("region must be programmed");
+            Region held = region(p, a.deviceId(), a.regionId());
+            assertThat(held.state()).isEqualTo(RegionState.ACTIVE);
+            assertThat(held.loadedPersonalityId()).contains(ZSTD);
+
+            assertThatThrownBy(() -> p.management.request(compression(vm, Requirements.NONE), "karaf"))
+                    .as("one allocation per VM")
+                    .hasMessageContaining("holds allocation " + a.id());
+
+            Allocation released = p.management.release(a.id(), "karaf");
+            assertThat(released.state()).isEqualTo(AllocationState.RELEASED);
+            assertThat(region(p, a.deviceId(), a.regionId()).state()).isEqualTo(RegionState.FREE);
+            assertThatThrownBy(() -> p.management.release(a.id(), "karaf")).hasMessageContaining("is RELEASED");
+
+            AllocationResult again = p.management.request(compression(vm, needs(40.0, 200.0, null)), "karaf");
+            assertThat(again.allocation().regionKey()).isEqualTo(a.regionKey());
+            assertThat(again.reconfiguration().performed())
+                    .as("the region holds the image")
+                    .isFalse();
+            assertThat(again.match().reusesLoadedImage()).isTrue();
+            assertThat(again.match().reasons()).contains("region already holds the image: no reprogramming");
+
+            assertThat(p.events.newest(10, a.id()))
+                    .extracting(HwpEvent::topic)
+                    .containsExactly(
+                            HwpEvent.topic("allocation", "RELEASED"),
+                            HwpEvent.topic("allocation", "ACTIVE"),
+                            HwpEvent.topic("allocation", "PROGRAMMING"),
+                            HwpEvent.topic("allocation", "RESERVED"));
+            assertThat(p.events.newest(10, again.allocation().id()))
+                    .extracting(HwpEvent::topic)
+                    .containsExactly(HwpEvent.topic("allocation", "ACTIVE"), HwpEvent.topic("allocation", "RESERVED"));
+            assertThat(p.management.allocations(vm, 10)).hasSize(2);
+        }
+    }
+
+    @Test
+    void anAdjustedMatchIsStoredAsADerivedProfileAndMatchedExactlyNextTime() throws Exception {
+        try (Platform p = new Platform(folder, Map.of(), Platform.u250("pr-", 2))) {
+            String vm1 = p.management.registerVm("db-1", LINUX, "karaf").vm().id();
+            String vm2 = p.management.registerVm("db-2", LINUX, "karaf").vm().id();
+            Requirements fast = needs(60.0, null, null);
+            AllocationResult r = p.management.request(compression(vm1, fast), "karaf");
+            assertThat(r.derived()).isTrue();
+            assertThat(r.match().exact()).isFalse();
+            PersonalityProfile derived =
+                    p.profiles.find(r.allocation().personalityId()).orElseThrow();
+            assertThat(derived.origin()).isEqualTo(Origin.DERIVED);
+            assertThat(derived.lineage()).hasValueSatisfying(l -> {
+                assertThat(l.parentId()).isEqualTo(ZSTD);
+                assertThat(l.adjustments()).containsKeys("kernelClockMhz", "computeUnits");
+            });
+            assertThat(derived.workload("compression")
+                            .orElseThrow()
+                            .performance()
+                            .throughputGops())
+                    .as("the derived profile meets the goal")
+                    .isGreaterThanOrEqualTo(60.0);
+            assertThat(r.driver()).as("the parent's driver serves it").isPresent();
+
+            AllocationResult next = p.management.request(compression(vm2, fast), "karaf");
+            assertThat(next.match().exact())
+                    .as("stored, the variant is an exact match")
+                    .isTrue();
+            assertThat(next.allocation().personalityId()).isEqualTo(derived.personalityId());
+            assertThat(p.profiles.count()).as("stored once").isEqualTo(14);
+        }
+    }
+
+    @Test
+    void noProfileIs422AndNoFreeRegionIs503AndNothingChanges() throws Exception {
+        try (Platform p = new Platform(folder, Map.of(), Platform.u250("pr-", 1))) {
+            String vm1 = p.management.registerVm("a", LINUX, "karaf").vm().id();
+            String vm2 = p.management.registerVm("b", LINUX, "karaf").vm().id();
+            String vm3 = p.management.registerVm("c", LINUX, "karaf").vm().id();
+            assertThatThrownBy(() -> p.management.request(compression(vm1, needs(100_000.0, null, null)), "karaf"))
+                    .isInstanceOf(HwpException.class)
+                    .hasMessageContaining("no profile, even adjusted, meets the request")
+                    .hasMessageContaining("below 100000.0")
+                    .extracting(e -> ((HwpException) e).code())
+                    .isEqualTo(ErrorCode.NO_MATCHING_PROFILE);
+            assertThatThrownBy(() -> p.management.request(
+                            new PersonalityRequest(vm1, OsInfo.of("plan9", null), "compression", null), "karaf"))
+                    .hasMessageContaining("no support for plan9");
+            assertThatThrownBy(() -> p.management.request(compression("vm-nobody", null), "karaf"))
+                    .extracting(e -> ((HwpException) e).code())
+                    .isEqualTo(ErrorCode.NOT_FOUND);
+            p.management.request(compression(vm1, null), "karaf");
+            p.management.request(compression(vm2, null), "karaf");
+            assertThatThrownBy(() -> p.management.request(compression(vm3, null), "karaf"))
+                    .isInstanceOf(HwpException.class)
+                    .hasMessageContaining("no FREE PARTIAL region")
+                    .extracting(e -> ((HwpException) e).code())
+                    .isEqualTo(ErrorCode.NO_CAPACITY);
+            assertThat(p.management.allocations(vm3, 10)).isEmpty();
+        }
+    }
+
+    @Test
+    void aFailedProgrammingIsRolledBackAndAnotherRegionServes() throws Exception {
+        Map<String, Object> faulty = new HashMap<>(Platform.u250("bad-", 1));
+        faulty.put("failureProbability", 1.0);
+        try (Platform p = new Platform(folder, Map.of(), faulty, Platform.u250("pr-", 1))) {
+            List<Region> before = p.devices.device("bad-0").orElseThrow().regions();
+            String vm = p.management.registerVm("web", LINUX, "karaf").vm().id();
+            AllocationResult r = p.management.request(compression(vm, null), "karaf");
+            assertThat(r.allocation().deviceId())
+                    .as("bad-0 sorts first, fails, and is left")
+                    .isEqualTo("pr-0");
+            assertThat(p.devices.device("bad-0").orElseThrow().regions())
+                    .as("the faulty card's regions are as they were")
+                    .isEqualTo(before);
+            List<Allocation> all = p.management.allocations(vm, 10);
+            assertThat(all)
+                    .filteredOn(a -> a.state() == AllocationState.FAILED)
+                    .extracting(Allocation::deviceId)
+                    .containsOnly("bad-0")
+                    .hasSize(2);
+            assertThat(all).filteredOn(a -> a.state() == AllocationState.ACTIVE).hasSize(1);
+        }
+    }
+
+    @Test
+    void repersonalizationKeepsWhatServesAndMovesWhatUnderDelivers() throws Exception {
+        try (Platform p = new Platform(folder, Map.of(), Platform.u250("pr-", 2))) {
+            String vm = p.management.registerVm("web", LINUX, "karaf").vm().id();
+            Allocation first = p.management
+                    .request(compression(vm, needs(10.0, null, null)), "karaf")
+                    .allocation();
+            String personality = first.personalityId();
+            Metrics fine = new Metrics(
+                    Optional.of(41.0), Optional.empty(), Optional.empty(), Optional.empty(), Map.of(), Instant.now());
+            AllocationResult same = p.management.repersonalize(
+                    new RepersonalizationRequest(vm, fine, Optional.empty(), Optional.empty()), "vm");
+            assertThat(same.changed()).isFalse();
+            assertThat(same.allocation()).isEqualTo(first);
+            assertThat(same.match().reasons()).containsExactly("the measured figures meet the requirements");
+
+            Metrics slow = new Metrics(
+                    Optional.of(3.0), Optional.empty(), Optional.empty(), Optional.empty(), Map.of(), Instant.now());
+            AllocationResult moved = p.management.repersonalize(
+                    new RepersonalizationRequest(vm, slow, Optional.empty(), Optional.empty()), "vm");
+            assertThat(moved.changed()).isTrue();
+            assertThat(moved.allocation().personalityId())
+                    .as("the one that under-delivered is left out")
+                    .isNotEqualTo(personality);
+            assertThat(moved.allocation().previousAllocationId()).contains(first.id());
+            assertThat(moved.allocation().regionKey())
+                    .as("make-before-break: another region")
+                    .isNotEqualTo(first.regionKey());
+            assertThat(p.management.allocation(first.id()).orElseThrow().state())
+                    .isEqualTo(AllocationState.RELEASED);
+            assertThat(region(p, first.deviceId(), first.regionId()).state()).isEqualTo(RegionState.FREE);
+
+            // Another workload: a new match.
+            AllocationResult database = p.management.repersonalize(
+                    new RepersonalizationRequest(vm, fine, Optional.of("database-acceleration"), Optional.empty()),
+                    "vm");
+            assertThat(database.changed()).isTrue();
+            assertThat(database.allocation().request().workload()).isEqualTo("database-acceleration");
+            assertThat(p.management.allocations(vm, 10))
+                    .filteredOn(a -> a.state().holdsRegion())
+                    .singleElement()
+                    .isEqualTo(database.allocation());
+        }
+    }
+
+    @Test
+    void repersonalizationInPlaceWhenNoOtherRegionIsFree() throws Exception {
+        Map<String, Object> one = new HashMap<>(Platform.u250("pr-", 1));
+        one.put("regions", 1);
+        one.put("partial", true);
+        try (Platform p = new Platform(folder, Map.of(), one)) {
+            String vm = p.management.registerVm("web", LINUX, "karaf").vm().id();
+            Allocation first =
+                    p.management.request(compression(vm, null), "karaf").allocation();
+            Metrics slow = new Metrics(
+                    Optional.of(1.0), Optional.empty(), Optional.empty(), Optional.empty(), Map.of(), Instant.now());
+            AllocationResult moved = p.management.repersonalize(
+                    new RepersonalizationRequest(vm, slow, Optional.empty(), Optional.of(needs(30.0, null, null))),
+                    "vm");
+            assertThat(moved.changed()).isTrue();
+            assertThat(moved.allocation().regionKey()).isEqualTo(first.regionKey());
+            assertThat(moved.allocation().personalityId()).isNotEqualTo(first.personalityId());
+            assertThat(moved.reconfiguration().performed()).isTrue();
+            assertThat(p.management.allocation(first.id()).orElseThrow().state())
+                    .isEqualTo(AllocationState.RELEASED);
+        }
+    }
+
+    @Test
+    void aCrashMidProgrammingIsReconciledWithWhatTheBackEndReports() throws Exception {
+        try (Platform p = new Platform(folder, Map.of(), Platform.u250("pr-", 1))) {
+            String vm = p.management.registerVm("web", LINUX, "karaf").vm().id();
+            Region free = region(p, "pr-0", "0");
+            Instant old = Instant.now().minusSeconds(600);
+            Allocation reserved = new Allocation(
+                    "alloc-crashed",
+                    vm,
+                    compression(vm, null),
+                    ZSTD,
+                    "pr-0",
+                    "0",
+                    AllocationState.RESERVED,
+                    Optional.empty(),
+                    Optional.empty(),
+                    old,
+                    old);
+            p.allocations.reserve(reserved, free, Optional.empty(), "karaf");
+            Region reservedRegion = region(p, "pr-0", "0");
+            Region programming = Programmer.with(
+                    reservedRegion,
+                    RegionState.PROGRAMMING,
+                    reservedRegion.loadedPersonalityId(),
+                    reservedRegion.loadedImage());
+            p.allocations.update(
+                    reserved,
+                    reserved.moveTo(AllocationState.PROGRAMMING, old),
+                    Optional.of(new RegionChange(reservedRegion, programming)),
+                    "karaf");
+            // The process died here: nothing was programmed.
+            Reconciler reconciler = new Reconciler(
+                    p.allocations, p.devices, p.profiles, p.inventory, new Events(), java.time.Duration.ofSeconds(60));
+            assertThat(reconciler.run(true)).isEqualTo(1);
+            assertThat(p.management.allocation("alloc-crashed").orElseThrow().state())
+                    .isEqualTo(AllocationState.FAILED);
+            Region after = region(p, "pr-0", "0");
+            assertThat(after.state()).isEqualTo(RegionState.FREE);
+            assertThat(after.loadedImage()).as("as the simulator reports it").isEqualTo(free.loadedImage());
+            assertThat(reconciler.run(true)).as("nothing left").isZero();
+            assertThat(p.management
+                            .request(compression(vm, null), "karaf")
+                            .allocation()
+                            .state())
+                    .isEqualTo(AllocationState.ACTIVE);
+        }
+    }
+
+    /**
+     * 64 threads, each a VM asking again and again, against 8 regions: every answer is an ACTIVE allocation or a
+     * 503, and no region is ever held by two allocations (checked as it happens, and in the database at the end).
+     */
+    @Test
+    void sixtyFourThreadsNeverShareARegion() throws Exception {
+        try (Platform p = new Platform(folder, Map.of("attempts", 16), Platform.u250("pr-", 4))) {
+            int threads = 64;
+            int rounds = 4;
+            List<String> vms = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                vms.add(p.management
+                        .registerVm("load-" + i, LINUX, "karaf")
+                        .vm()
+                        .id());
+            }
+            Map<String, String> holders = new ConcurrentHashMap<>();
+            List<String> violations = java.util.Collections.synchronizedList(new ArrayList<>());
+            AtomicInteger allocated = new AtomicInteger();
+            AtomicInteger refused = new AtomicInteger();
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            List<Future<?>> done = new ArrayList<>();
+            for (String vm : vms) {
+                done.add(pool.submit(() -> {
+                    for (int round = 0; round < rounds; round++) {
+                        try {
+                            Allocation a = p.management
+                                    .request(compression(vm, null), vm)
+                                    .allocation();
+                            allocated.incrementAndGet();
+                            String other = holders.putIfAbsent(a.regionKey(), a.id());
+                            if (other != null) {
+                                violations.add(a.regionKey() + " held by " + other + " and " + a.id());
+                            }
+                            Thread.sleep(2);
+                            holders.remove(a.regionKey(), a.id());
+                            p.management.release(a.id(), vm);
+                        } catch (HwpException e) {
+                            if (e.code() == ErrorCode.NO_CAPACITY) {
+                                refused.incrementAndGet();
+                            } else {
+                                violations.add(vm + ": " + e.code() + " " + e.getMessage());
+                            }
+                        } catch (Exception e) {
+                            violations.add(vm + ": " + e);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+            pool.shutdown();
+            assertThat(violations).isEmpty();
+            assertThat(allocated.get() + refused.get()).isEqualTo(threads * rounds);
+            assertThat(allocated.get()).as("the 8 regions were used").isGreaterThanOrEqualTo(8);
+            List<Allocation> all = p.allocations.list(10_000);
+            assertThat(all).filteredOn(a -> a.state().holdsRegion()).isEmpty();
+            assertThat(all)
+                    .filteredOn(a -> a.state() == AllocationState.RELEASED)
+                    .hasSize(allocated.get());
+            for (Device d : p.fleet()) {
+                assertThat(d.regions()).extracting(Region::state).containsOnly(RegionState.FREE);
+            }
+        }
+    }
+}

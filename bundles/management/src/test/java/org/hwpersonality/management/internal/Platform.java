@@ -1,0 +1,140 @@
+package org.hwpersonality.management.internal;
+
+import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.hwpersonality.api.service.DeviceService;
+import org.hwpersonality.artifacts.internal.ArtifactStorage;
+import org.hwpersonality.artifacts.internal.FileBitstreamStore;
+import org.hwpersonality.artifacts.internal.SignedDriverRepository;
+import org.hwpersonality.backend.sim.internal.SimBackend;
+import org.hwpersonality.backend.sim.internal.SimFleet;
+import org.hwpersonality.matcher.internal.DefaultMatcher;
+import org.hwpersonality.repository.internal.JpaAllocationRecords;
+import org.hwpersonality.repository.internal.JpaArtifactRecords;
+import org.hwpersonality.repository.internal.JpaDeviceRecords;
+import org.hwpersonality.repository.internal.JpaEventLog;
+import org.hwpersonality.repository.internal.JpaProfileRepository;
+import org.hwpersonality.repository.internal.JpaVmRecords;
+import org.hwpersonality.repository.internal.SampleCatalogue;
+import org.hwpersonality.repository.internal.TestDatabase;
+
+/**
+ * The platform as Karaf wires it, without Karaf: embedded Derby, the real stores, the sample catalogue with its
+ * images and signed drivers, the simulator with the given fleets, the device inventory and the management service.
+ */
+final class Platform implements AutoCloseable {
+    /** A U250 fleet with two partial regions per card, like the distribution's {@code fleet-u250-pr}. */
+    static Map<String, Object> u250(String prefix, int devices) {
+        return Map.of(
+                "idPrefix",
+                prefix,
+                "devices",
+                devices,
+                "family",
+                "alveo-u250",
+                "interfaceId",
+                "a7c3e1f0b25011ee8c900242ac120251",
+                "regions",
+                2,
+                "regionLuts",
+                400_000L,
+                "regionRegisters",
+                800_000L,
+                "regionBramBlocks",
+                600L,
+                "regionDsps",
+                2_000L,
+                "regionMemoryMb",
+                8_192L);
+    }
+
+    final TestDatabase db;
+    final JpaProfileRepository profiles;
+    final JpaDeviceRecords devices;
+    final JpaAllocationRecords allocations;
+    final JpaVmRecords vms;
+    final JpaEventLog events;
+    final SignedDriverRepository drivers;
+    final SimBackend sim = new SimBackend();
+    final DeviceInventory inventory;
+    final Management management;
+
+    @SafeVarargs
+    Platform(Path folder, Map<String, Object> management, Map<String, Object>... fleets) {
+        db = TestDatabase.derby();
+        profiles = new JpaProfileRepository(db.database);
+        devices = new JpaDeviceRecords(db.database);
+        allocations = new JpaAllocationRecords(db.database);
+        vms = new JpaVmRecords(db.database);
+        events = new JpaEventLog(db.database);
+        JpaArtifactRecords artifacts = new JpaArtifactRecords(db.database);
+        ArtifactStorage storage = new ArtifactStorage(config(
+                ArtifactStorage.Config.class,
+                Map.of(
+                        "blobFolder", folder.resolve("blobs").toString(),
+                        "keyFolder", folder.resolve("keys").toString())));
+        FileBitstreamStore bitstreams = new FileBitstreamStore(storage, artifacts);
+        bitstreams.bindBackend(sim);
+        drivers = new SignedDriverRepository(storage, artifacts, profiles);
+        new SampleCatalogue(profiles, bitstreams, drivers, config(SampleCatalogue.Config.class, Map.of()));
+        for (Map<String, Object> fleet : fleets) {
+            sim.bindFleet(new SimFleet(config(SimFleet.Config.class, fleet)));
+        }
+        inventory = new DeviceInventory(
+                devices, profiles, bitstreams, config(DeviceInventory.Config.class, Map.of("rescanSeconds", 3600L)));
+        inventory.bindBackend(sim);
+        inventory.rescan();
+        this.management = new Management(
+                new DefaultMatcher(),
+                profiles,
+                drivers,
+                allocations,
+                vms,
+                devices,
+                inventory,
+                config(Management.Config.class, withDefaults(management)));
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!this.management.isReady() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Background work that would race a test's own steps runs rarely, unless the test asks otherwise. */
+    private static Map<String, Object> withDefaults(Map<String, Object> management) {
+        Map<String, Object> all =
+                new java.util.HashMap<>(Map.of("reconcileEverySeconds", 3600L, "deviceRefreshSeconds", 3600L));
+        all.putAll(management);
+        return all;
+    }
+
+    DeviceService deviceService() {
+        return inventory;
+    }
+
+    List<org.hwpersonality.api.device.Device> fleet() {
+        return devices.devices();
+    }
+
+    /** An instance of a component property type with these values and the defaults for the rest. */
+    @SuppressWarnings("unchecked")
+    static <A> A config(Class<A> type, Map<String, Object> values) {
+        return (A) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
+            if (values.containsKey(method.getName())) {
+                return values.get(method.getName());
+            }
+            if (method.getDefaultValue() != null) {
+                return method.getDefaultValue();
+            }
+            throw new IllegalArgumentException("no value for " + method.getName());
+        });
+    }
+
+    @Override
+    public void close() throws Exception {
+        management.stop();
+        inventory.stop();
+        db.close();
+    }
+}
