@@ -458,6 +458,98 @@ public class RepositoryIT extends HwpTestSupport {
                                 .anyMatch(l -> l.startsWith("sim-faulty-0") && l.contains("OFFLINE")));
     }
 
+    /**
+     * The whole path on the simulated fleet: a VM is registered, its request is matched, reserved and programmed;
+     * released, the region keeps its image and the next request reuses it without reprogramming; on a card whose
+     * programming fails the allocation is rolled back and another region serves.
+     */
+    @Test
+    public void personalityRequestsAreMatchedProgrammedReleasedAndReused() throws Exception {
+        String vm1 = registerVm("it-db-1");
+        String request = "personality:request --vm %s --os linux --kernel 5.15.0 --workload database-acceleration";
+        String first = executeCommand(String.format(request, vm1));
+        assertTrue(first, first.contains("State          ACTIVE"));
+        assertTrue(first, first.contains("Personality    sql-filter-u250-v1"));
+        assertTrue(first, first.contains("Reconfigured   yes"));
+        assertTrue(first, first.contains("Driver         xrt-sqlfilter-"));
+        String allocation = field(first, "Allocation");
+        String region = field(first, "Device");
+        assertTrue(
+                executeCommand("allocation:list --vm " + vm1 + " --no-format").contains("ACTIVE"));
+        try {
+            executeCommand(String.format(request, vm1));
+            fail("a VM got two allocations");
+        } catch (CommandFailed expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains("holds allocation " + allocation));
+        }
+        assertTrue(executeCommand("allocation:release " + allocation).startsWith("Released " + allocation));
+
+        String again = executeCommand(String.format(request, vm1));
+        assertTrue(again, again.contains("Reconfigured   no (the region already held the image)"));
+        assertEquals(region, field(again, "Device"));
+        assertTrue(again, again.contains("region already holds the image: no reprogramming"));
+
+        // A card whose every programming fails, sorting before the others: tried, rolled back, left.
+        org.osgi.service.cm.ConfigurationAdmin admin =
+                waitForService(org.osgi.service.cm.ConfigurationAdmin.class, null);
+        var faulty = admin.getFactoryConfiguration("org.hwpersonality.backend.sim.fleet", "it-faulty-pr", "?");
+        java.util.Hashtable<String, Object> props = new java.util.Hashtable<>();
+        props.put("idPrefix", "sim-a-faulty-");
+        props.put("devices", "1");
+        props.put("family", "alveo-u250");
+        props.put("interfaceId", "a7c3e1f0b25011ee8c900242ac120251");
+        props.put("regions", "2");
+        props.put("regionLuts", "400000");
+        props.put("regionRegisters", "800000");
+        props.put("regionBramBlocks", "600");
+        props.put("regionDsps", "2000");
+        props.put("regionMemoryMb", "8192");
+        props.put("failureProbability", "1.0");
+        faulty.update(props);
+        try {
+            waitUntil(
+                    "the faulty card is recorded",
+                    TIMEOUT,
+                    () -> executeCommand("device:rescan").isEmpty()
+                            || executeCommand("device:list --no-format").contains("sim-a-faulty-0"));
+            String vm2 = registerVm("it-db-2");
+            String served = executeCommand(String.format(request, vm2));
+            assertTrue(served, served.contains("State          ACTIVE"));
+            assertFalse(served, field(served, "Device").startsWith("sim-a-faulty-0"));
+            String faultyCard = executeCommand("device:show sim-a-faulty-0");
+            assertFalse(faultyCard, faultyCard.contains("sql-filter"));
+            assertFalse(faultyCard, faultyCard.contains("PROGRAMMING"));
+            String history = executeCommand("allocation:list --vm " + vm2 + " --no-format");
+            assertEquals(
+                    history,
+                    2,
+                    history.lines()
+                            .filter(l -> l.contains("sim-a-faulty-0/") && l.contains("FAILED"))
+                            .count());
+            executeCommand("allocation:release " + field(served, "Allocation"));
+        } finally {
+            faulty.delete();
+        }
+        executeCommand("allocation:release " + field(again, "Allocation"));
+        String events = executeCommand("vm:list --no-format");
+        assertTrue(events, events.contains("it-db-1") && events.contains("it-db-2"));
+    }
+
+    private String registerVm(String name) {
+        String out = executeCommand("vm:register " + name + " --os linux --kernel 5.15.0");
+        assertTrue(out, out.contains("Token  hwp_"));
+        return field(out, "VM");
+    }
+
+    /** The value after a label in the output of personality:request or vm:register. */
+    private static String field(String output, String label) {
+        return output.lines()
+                .filter(l -> l.startsWith(label + " "))
+                .map(l -> l.substring(label.length()).trim().split(" ")[0])
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + label + " in:\n" + output));
+    }
+
     /** A GBS file as the OPAE packager writes it: GUID, little-endian JSON length, JSON metadata, then the bitstream. */
     private static byte[] gbs(String interfaceUuid, String afuUuid) {
         String json =

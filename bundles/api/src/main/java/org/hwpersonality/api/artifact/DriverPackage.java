@@ -76,6 +76,18 @@ public record DriverPackage(
         return serves.contains(personalityId) || serves.contains(profileName) || serves.contains("family:" + family);
     }
 
+    /**
+     * How well this package fits a profile on a guest: 2 for the package the profile names for that OS ({@code
+     * osSupport.driverName}), 1 for another that serves it (by Personality ID, profile name or family), 0 when it
+     * does not serve the profile or the guest. Among equals the highest version wins.
+     */
+    public int affinity(String personalityId, String profileName, String family, String driverName, OsInfo os) {
+        if (!supports(os) || !serves(personalityId, profileName, family)) {
+            return 0;
+        }
+        return name.equals(driverName) ? 2 : 1;
+    }
+
     /** The version as numbers for ordering ({@code 2.10.0 > 2.9.3}); a pre-release suffix sorts below its release. */
     public int compareVersion(DriverPackage other) {
         return compareVersions(version, other.version);

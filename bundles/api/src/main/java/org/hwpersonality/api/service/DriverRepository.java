@@ -16,7 +16,10 @@ public interface DriverRepository {
     /** Validates and stores a package (zip or tar.gz with its manifest); nothing is stored if it is refused. */
     DriverPackage add(InputStream archive, String fileName);
 
-    /** The highest version that serves the personality and supports the guest's OS and kernel. */
+    /**
+     * The package for the personality and the guest: of those that serve it and support the guest's OS and kernel,
+     * the closest fit ({@link org.hwpersonality.api.artifact.DriverPackage#affinity}), then the highest version.
+     */
     Optional<DriverPackage> resolve(String personalityId, OsInfo os);
 
     Optional<DriverPackage> find(String packageId);

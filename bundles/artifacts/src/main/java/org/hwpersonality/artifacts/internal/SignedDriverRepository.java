@@ -121,13 +121,18 @@ public class SignedDriverRepository implements DriverRepository {
     public Optional<DriverPackage> resolve(String personalityId, OsInfo os) {
         PersonalityProfile profile =
                 profiles.find(personalityId).orElseThrow(() -> HwpException.notFound("profile", personalityId));
+        String driverName = profile.osSupport().stream()
+                .filter(s -> s.covers(os))
+                .map(s -> s.driverName())
+                .findFirst()
+                .orElse("");
+        String name = profile.name();
+        String family = profile.compatibility().family();
         return records.driverPackages().stream()
-                .filter(p -> p.serves(
-                        profile.personalityId(),
-                        profile.name(),
-                        profile.compatibility().family()))
-                .filter(p -> p.supports(os))
-                .max(Comparator.<DriverPackage, DriverPackage>comparing(p -> p, DriverPackage::compareVersion)
+                .filter(p -> p.affinity(personalityId, name, family, driverName, os) > 0)
+                .max(Comparator.<DriverPackage>comparingInt(
+                                p -> p.affinity(personalityId, name, family, driverName, os))
+                        .thenComparing(p -> p, DriverPackage::compareVersion)
                         .thenComparing(DriverPackage::storedAt));
     }
 

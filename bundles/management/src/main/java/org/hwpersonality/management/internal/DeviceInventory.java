@@ -77,6 +77,7 @@ public class DeviceInventory implements DeviceService {
     private final ProfileRepository profiles;
     private final BitstreamStore bitstreams;
     private final Map<String, Bound> backends = new ConcurrentHashMap<>();
+    private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "hwp-device-inventory");
         t.setDaemon(true);
@@ -127,6 +128,7 @@ public class DeviceInventory implements DeviceService {
         backends.remove(backend.vendor(), backends.get(backend.vendor()));
         worker.execute(() -> {
             int offline = records.markOffline(backend.vendor(), java.util.Set.of());
+            changed();
             LOG.info("Back end '" + backend.vendor() + "' left: " + offline + " devices OFFLINE");
         });
     }
@@ -140,6 +142,7 @@ public class DeviceInventory implements DeviceService {
             }
             records.markOffline(
                     vendor, found.stream().map(DeviceDescriptor::id).collect(java.util.stream.Collectors.toSet()));
+            changed();
             LOG.info("Back end '" + vendor + "': " + found.size() + " devices");
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Back end '" + backend.vendor() + "' could not list its devices", e);
@@ -170,6 +173,17 @@ public class DeviceInventory implements DeviceService {
                 profiles.find(personalityId).orElseThrow(() -> HwpException.notFound("profile", personalityId));
         FitCheck.require(profile, device, region);
         Path image = bitstreams.path(profile.fabric().bitstream());
+        try {
+            return reconfigureRegion(device, region, profile, image);
+        } finally {
+            changed();
+        }
+    }
+
+    private Reconfiguration reconfigureRegion(Device device, Region region, PersonalityProfile profile, Path image) {
+        String deviceId = device.id();
+        String regionId = region.id();
+        String personalityId = profile.personalityId();
         return program(
                 device,
                 region,
@@ -237,6 +251,15 @@ public class DeviceInventory implements DeviceService {
                 Optional.empty(),
                 ProfileStatus.ACTIVE,
                 Instant.now()));
+    }
+
+    /** Runs {@code listener} after each change of the recorded fleet (discovery, OFFLINE, drain, programming). */
+    void onChange(Runnable listener) {
+        listeners.add(listener);
+    }
+
+    private void changed() {
+        listeners.forEach(Runnable::run);
     }
 
     /** Whether the back end of this name is present. */
@@ -376,7 +399,9 @@ public class DeviceInventory implements DeviceService {
     @Override
     public Device drain(String deviceId) {
         records.device(deviceId).orElseThrow(() -> HwpException.notFound("device", deviceId));
-        return records.setState(deviceId, DeviceState.DRAINING);
+        Device drained = records.setState(deviceId, DeviceState.DRAINING);
+        changed();
+        return drained;
     }
 
     @Deactivate

@@ -51,13 +51,31 @@ final class DriverCache implements DriverCheck {
         return answers.computeIfAbsent(key, k -> packages.stream().anyMatch(d -> d.supports(os) && serves(d, p)));
     }
 
-    /** The newest package for the profile and guest, from a fresh list. */
+    /**
+     * The package for the profile and guest, from a fresh list: the closest fit ({@link DriverPackage#affinity}),
+     * then the newest version. A DERIVED profile gets its parent's.
+     */
     Optional<DriverPackage> resolve(PersonalityProfile p, OsInfo os) {
         refresh();
+        String name = parentName(p);
+        String id = p.lineage().map(l -> l.parentId()).orElse(p.personalityId());
+        String driverName = p.osSupport().stream()
+                .filter(s -> s.covers(os))
+                .map(s -> s.driverName())
+                .findFirst()
+                .orElse("");
+        String family = p.compatibility().family();
         return packages.stream()
-                .filter(d -> d.supports(os) && serves(d, p))
-                .max(Comparator.<DriverPackage, DriverPackage>comparing(d -> d, DriverPackage::compareVersion)
+                .filter(d -> d.affinity(id, name, family, driverName, os) > 0)
+                .max(Comparator.<DriverPackage>comparingInt(d -> d.affinity(id, name, family, driverName, os))
+                        .thenComparing(d -> d, DriverPackage::compareVersion)
                         .thenComparing(DriverPackage::storedAt));
+    }
+
+    /** The name of the profile a derived profile was made from (its own name otherwise). */
+    private static String parentName(PersonalityProfile p) {
+        int mark = p.name().lastIndexOf(DERIVED_MARK);
+        return p.lineage().isPresent() && mark > 0 ? p.name().substring(0, mark) : p.name();
     }
 
     private static boolean serves(DriverPackage d, PersonalityProfile p) {

@@ -160,6 +160,7 @@ public class Management implements ManagementService {
                 java.time.Duration.ofSeconds(config.reconcileAfterSeconds()));
         this.attempts = Math.max(1, config.attempts());
         scheduler.execute(this::start);
+        inventory.onChange(() -> scheduler.execute(() -> quietly("device refresh", keeper::refreshDevices)));
         scheduler.scheduleWithFixedDelay(
                 () -> quietly("profile refresh", keeper::refreshProfiles),
                 config.profileRefreshMillis(),
