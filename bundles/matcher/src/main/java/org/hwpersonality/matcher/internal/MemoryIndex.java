@@ -138,11 +138,12 @@ final class MemoryIndex implements MatchIndex {
                 i < entries.length && profilesPlaced < ENOUGH_PROFILES && scanned < SCAN_LIMIT;
                 i++, scanned++) {
             Entry e = entries[i];
-            if (!eligible(e, os, options, refusals)) {
-                continue;
-            }
+            // The numeric limits first: they are the cheapest test and reject the most.
             if (!limits.met(e.throughput, e.latency, e.power, e.memoryMb)) {
                 refuse(refusals, e, () -> String.join(", ", requirements.unmetBy(e.figures, e.memoryMb)));
+                continue;
+            }
+            if (!eligible(e, os, options, refusals)) {
                 continue;
             }
             feasible = true;
