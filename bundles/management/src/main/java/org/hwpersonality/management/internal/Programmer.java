@@ -42,22 +42,12 @@ final class Programmer {
                 Optional.of(p.fabric().bitstream()));
         if (region.loadedImage().equals(Optional.of(p.fabric().bitstream()))
                 && p.lineage().isEmpty()) {
-            Allocation active = allocations.update(
-                    reserved,
-                    reserved.moveTo(AllocationState.ACTIVE, Instant.now()),
-                    Optional.of(new RegionChange(region, loaded)),
-                    actor);
-            events.allocation(active, actor);
+            Allocation active = move(reserved, AllocationState.ACTIVE, region, loaded, actor);
             return new Programmed(active, Reconfiguration.NOT_NEEDED);
         }
         Region programmingRegion =
                 with(region, RegionState.PROGRAMMING, region.loadedPersonalityId(), region.loadedImage());
-        Allocation programming = allocations.update(
-                reserved,
-                reserved.moveTo(AllocationState.PROGRAMMING, Instant.now()),
-                Optional.of(new RegionChange(region, programmingRegion)),
-                actor);
-        events.allocation(programming, actor);
+        Allocation programming = move(reserved, AllocationState.PROGRAMMING, region, programmingRegion, actor);
         ProgrammingResult result;
         try {
             result = inventory.programOnBackend(device, region.id(), p);
@@ -66,33 +56,29 @@ final class Programmer {
             Region after = unknown
                     ? with(region, RegionState.FAILED, Optional.empty(), Optional.empty())
                     : with(region, RegionState.FREE, region.loadedPersonalityId(), region.loadedImage());
-            Allocation failed = allocations.update(
-                    programming,
-                    programming.moveTo(AllocationState.FAILED, Instant.now()),
-                    Optional.of(new RegionChange(programmingRegion, after)),
-                    actor);
-            events.allocation(failed, actor);
+            move(programming, AllocationState.FAILED, programmingRegion, after, actor);
             throw e;
         }
-        Allocation active = allocations.update(
-                programming,
-                programming.moveTo(AllocationState.ACTIVE, Instant.now()),
-                Optional.of(new RegionChange(programmingRegion, loaded)),
-                actor);
-        events.allocation(active, actor);
+        Allocation active = move(programming, AllocationState.ACTIVE, programmingRegion, loaded, actor);
         return new Programmed(active, new Reconfiguration(!result.skipped(), result.durationMs()));
     }
 
     /** ACTIVE to RELEASED; the region is FREE and keeps its image for reuse. */
     Allocation release(Allocation active, Region region, String actor) {
-        Allocation released = allocations.update(
+        return move(
                 active,
-                active.moveTo(AllocationState.RELEASED, Instant.now()),
-                Optional.of(new RegionChange(
-                        region, with(region, RegionState.FREE, region.loadedPersonalityId(), region.loadedImage()))),
+                AllocationState.RELEASED,
+                region,
+                with(region, RegionState.FREE, region.loadedPersonalityId(), region.loadedImage()),
                 actor);
-        events.allocation(released, actor);
-        return released;
+    }
+
+    /** The allocation to {@code state} and its region from {@code expected} to {@code next}, then the event. */
+    private Allocation move(Allocation from, AllocationState state, Region expected, Region next, String actor) {
+        Allocation moved = allocations.update(
+                from, from.moveTo(state, Instant.now()), Optional.of(new RegionChange(expected, next)), actor);
+        events.allocation(moved, actor);
+        return moved;
     }
 
     static Region with(
