@@ -88,6 +88,8 @@ public class MatchBenchmark {
                     "intel", "agilex-f", RegionKind.FULL, 1, new Resources(1_000_000, 2_000_000, 7_000, 4_500, 32_768)),
             new Family("intel", "pac-a10", RegionKind.FULL, 1, new Resources(430_000, 860_000, 2_700, 1_500, 8_192)));
 
+    private record DriverQuestion(String personalityId, OsInfo os) {}
+
     @Setup(Level.Trial)
     public void setUp() {
         Random random = new Random(42);
@@ -173,14 +175,12 @@ public class MatchBenchmark {
                     Optional.empty());
             requests[i] = new PersonalityRequest("vm-" + i, OsInfo.of("linux", "5.15.0"), workloads.get(pick), r);
         }
-        Map<String, Boolean> drivers = new ConcurrentHashMap<>();
-        options = MatchOptions.of((p, os) -> drivers.computeIfAbsent(
-                p.personalityId()
-                        + '\u0000'
-                        + os.family()
-                        + '\u0000'
-                        + os.kernel().map(Object::toString).orElse(""),
-                k -> p.supports(os)));
+        Map<DriverQuestion, Boolean> drivers = new ConcurrentHashMap<>();
+        options = MatchOptions.of((p, os) -> {
+            DriverQuestion q = new DriverQuestion(p.personalityId(), os);
+            Boolean known = drivers.get(q);
+            return known != null ? known : drivers.computeIfAbsent(q, k -> p.supports(os));
+        });
     }
 
     private static long usedHeap() {

@@ -7,33 +7,49 @@ import org.hwpersonality.api.internal.Checks;
 
 /**
  * An operating-system kernel version such as {@code 5.15.0-91-generic}: compared by its numeric release
- * ({@code 5.15.0}, then the build number {@code 91}); the flavour after it is kept but not ordered.
+ * ({@code 5.15.0}, then the build number {@code 91}); the flavour after it is kept but not ordered. Equal when the
+ * text is equal. The numbers are parsed once, when the value is made: matching compares kernels on its hot path.
  */
-public record KernelVersion(String text) implements Comparable<KernelVersion> {
+public final class KernelVersion implements Comparable<KernelVersion> {
     private static final Pattern FORM = Pattern.compile(
             "(\\d{1,6})(?:\\.(\\d{1,6}))?(?:\\.(\\d{1,6}))?(?:[-.](\\d{1,9}))?([-+._~][A-Za-z0-9._+~-]{0,60})?");
 
-    public KernelVersion {
+    private final String text;
+    private final long[] numbers;
+
+    public KernelVersion(String text) {
         Checks.matches("", text, FORM, "must be a kernel version such as 5.15.0 or 5.15.0-91-generic");
+        this.text = text;
+        Matcher m = FORM.matcher(text);
+        m.matches();
+        numbers = new long[4];
+        for (int i = 0; i < 4; i++) {
+            numbers[i] = m.group(i + 1) == null ? 0 : Long.parseLong(m.group(i + 1));
+        }
     }
 
     public static KernelVersion of(String text) {
         return new KernelVersion(text);
     }
 
-    private long[] numbers() {
-        Matcher m = FORM.matcher(text);
-        m.matches();
-        long[] n = new long[4];
-        for (int i = 0; i < 4; i++) {
-            n[i] = m.group(i + 1) == null ? 0 : Long.parseLong(m.group(i + 1));
-        }
-        return n;
+    /** The version as written. */
+    public String text() {
+        return text;
     }
 
     @Override
     public int compareTo(KernelVersion other) {
-        return Arrays.compare(numbers(), other.numbers());
+        return Arrays.compare(numbers, other.numbers);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof KernelVersion k && k.text.equals(text);
+    }
+
+    @Override
+    public int hashCode() {
+        return text.hashCode();
     }
 
     @Override

@@ -17,4 +17,14 @@ public record OsInfo(String family, Optional<KernelVersion> kernel) {
             throw e.field().isEmpty() ? e.within("kernel") : e;
         }
     }
+
+    @Override
+    public boolean equals(Object o) {
+        return this == o || (o instanceof OsInfo other && family.equals(other.family) && kernel.equals(other.kernel));
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * family.hashCode() + kernel.hashCode();
+    }
 }

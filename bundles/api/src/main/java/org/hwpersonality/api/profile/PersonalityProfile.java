@@ -96,7 +96,12 @@ public record PersonalityProfile(
 
     /** Whether some OS entry covers this guest. */
     public boolean supports(OsInfo os) {
-        return osSupport.stream().anyMatch(s -> s.covers(os));
+        for (OsSupport s : osSupport) {
+            if (s.covers(os)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The same profile under another identity (ID, name and version): a copy to store as a new profile. */

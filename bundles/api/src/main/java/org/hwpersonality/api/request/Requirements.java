@@ -1,5 +1,7 @@
 package org.hwpersonality.api.request;
 
+import static org.hwpersonality.api.PerformanceFigures.format;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -39,13 +41,14 @@ public record Requirements(
         List<String> unmet = new ArrayList<>();
         minThroughputGops
                 .filter(min -> figures.throughputGops() < min)
-                .ifPresent(min -> unmet.add("throughput " + figures.throughputGops() + " GOPS below " + min));
+                .ifPresent(min ->
+                        unmet.add("throughput " + format(figures.throughputGops()) + " GOPS below " + format(min)));
         maxLatencyUs
                 .filter(max -> figures.latencyUs() > max)
-                .ifPresent(max -> unmet.add("latency " + figures.latencyUs() + " µs above " + max));
+                .ifPresent(max -> unmet.add("latency " + format(figures.latencyUs()) + " µs above " + format(max)));
         maxPowerWatts
                 .filter(max -> figures.powerWatts() > max)
-                .ifPresent(max -> unmet.add("power " + figures.powerWatts() + " W above " + max));
+                .ifPresent(max -> unmet.add("power " + format(figures.powerWatts()) + " W above " + format(max)));
         minMemoryMb
                 .filter(min -> memoryMb < min)
                 .ifPresent(min -> unmet.add("memory " + memoryMb + " MiB below " + min));

@@ -24,6 +24,11 @@ public record MatchOptions(
         return new MatchOptions(drivers, Set.of(), Set.of(), Optional.empty());
     }
 
+    /** The same options answered from other drivers (a fresher snapshot). */
+    public MatchOptions withDrivers(DriverCheck other) {
+        return new MatchOptions(other, excludedRegions, excludedProfiles, held);
+    }
+
     public MatchOptions excludingRegion(RegionRef region) {
         return new MatchOptions(drivers, union(excludedRegions, region), excludedProfiles, held);
     }

@@ -35,6 +35,17 @@ class RequestTest {
     }
 
     @Test
+    void figuresArePrintedWithAtMostTwoDecimals() {
+        assertThat(PerformanceFigures.format(90)).isEqualTo("90.0");
+        assertThat(PerformanceFigures.format(12.345)).isEqualTo("12.35");
+        assertThat(PerformanceFigures.format(0.5)).isEqualTo("0.5");
+        assertThat(PerformanceFigures.format(-0.25)).isEqualTo("-0.25");
+        assertThat(PerformanceFigures.format(-0.001)).isEqualTo("0.0");
+        assertThat(PerformanceFigures.format(1e9)).isEqualTo("1000000000.0");
+        assertThat(PerformanceFigures.format(Double.NaN)).isEqualTo("NaN");
+    }
+
+    @Test
     void requirementsExplainWhatIsUnmet() {
         Requirements r = requirements(100.0, 50.0, 75.0, 4096L);
         assertThat(r.isMetBy(new PerformanceFigures(120, 40, 70), 8192)).isTrue();

@@ -12,19 +12,18 @@ import org.hwpersonality.api.service.DriverCheck;
 import org.hwpersonality.api.service.DriverRepository;
 
 /**
- * Which driver packages exist, for matching: the package list is read at most every {@link #TTL_NANOS} and each
- * answer is kept until then. A DERIVED profile is served by its parent's packages (same image, same driver).
+ * Which driver packages exist, for matching: the package list is read at most every {@link #TTL_NANOS}; each read
+ * is a {@link DriverCheck} snapshot whose answers are kept for its life (so the matcher may keep them per snapshot).
+ * A DERIVED profile is served by its parent's packages (same image, same driver).
  */
-final class DriverCache implements DriverCheck {
+final class DriverCache {
     static final long TTL_NANOS = 2_000_000_000L;
 
     /** Marks a derived profile's name: {@code PARENT-NAME-adj-HASH}. */
     static final String DERIVED_MARK = "-adj-";
 
     private final DriverRepository drivers;
-    private final Map<String, Boolean> answers = new ConcurrentHashMap<>();
-    private volatile List<DriverPackage> packages;
-    private volatile long loadedAt;
+    private volatile Snapshot current;
 
     DriverCache(DriverRepository drivers) {
         this.drivers = drivers;
@@ -33,23 +32,40 @@ final class DriverCache implements DriverCheck {
 
     /** Reads the package list now. */
     void refresh() {
-        packages = drivers.list();
-        loadedAt = System.nanoTime();
-        answers.clear();
+        current = new Snapshot(drivers.list(), System.nanoTime());
     }
 
-    @Override
-    public boolean hasDriver(PersonalityProfile p, OsInfo os) {
-        if (System.nanoTime() - loadedAt > TTL_NANOS) {
+    /** The packages as read at most {@link #TTL_NANOS} ago. */
+    DriverCheck current() {
+        Snapshot s = current;
+        if (System.nanoTime() - s.loadedAt > TTL_NANOS) {
             refresh();
+            s = current;
         }
-        String key = p.personalityId()
-                + '\u0000'
-                + os.family()
-                + '\u0000'
-                + os.kernel().map(Object::toString).orElse("");
-        return answers.computeIfAbsent(key, k -> packages.stream().anyMatch(d -> d.supports(os) && serves(d, p)));
+        return s;
     }
+
+    /** One read of the package list and the answers given from it. */
+    private static final class Snapshot implements DriverCheck {
+        private final List<DriverPackage> packages;
+        private final long loadedAt;
+        private final Map<Question, Boolean> answers = new ConcurrentHashMap<>();
+
+        Snapshot(List<DriverPackage> packages, long loadedAt) {
+            this.packages = List.copyOf(packages);
+            this.loadedAt = loadedAt;
+        }
+
+        @Override
+        public boolean hasDriver(PersonalityProfile p, OsInfo os) {
+            return answers.computeIfAbsent(
+                    new Question(p.personalityId(), os),
+                    k -> packages.stream().anyMatch(d -> d.supports(os) && serves(d, p)));
+        }
+    }
+
+    /** Is there a package for this profile and this guest. */
+    private record Question(String personalityId, OsInfo os) {}
 
     /**
      * The package for the profile and guest, from a fresh list: the closest fit ({@link DriverPackage#affinity}),
@@ -57,6 +73,7 @@ final class DriverCache implements DriverCheck {
      */
     Optional<DriverPackage> resolve(PersonalityProfile p, OsInfo os) {
         refresh();
+        List<DriverPackage> packages = current.packages;
         String name = parentName(p);
         String id = p.lineage().map(l -> l.parentId()).orElse(p.personalityId());
         String driverName = p.osSupport().stream()

@@ -296,7 +296,7 @@ public class Management implements ManagementService {
             throw HwpException.conflict("VM " + request.vmId() + " holds allocation "
                     + held.get().id() + " already: release it, or ask for a re-personalization");
         }
-        return allocate(request, MatchOptions.of(drivers), Optional.empty(), false, actor);
+        return allocate(request, MatchOptions.of(drivers.current()), Optional.empty(), false, actor);
     }
 
     /** A VM's allocation that holds a region, but {@code except}. */
@@ -326,6 +326,7 @@ public class Management implements ManagementService {
                     // A refusal is checked against the database once: a profile or driver may have just arrived.
                     refreshed = true;
                     drivers.refresh();
+                    options = options.withDrivers(drivers.current());
                     keeper.refreshProfiles();
                     attempt--;
                     continue;
@@ -578,7 +579,7 @@ public class Management implements ManagementService {
         if (stillServes && shortfalls.isEmpty()) {
             return unchanged(current, currentProfile, "the measured figures meet the requirements");
         }
-        MatchOptions options = MatchOptions.of(drivers);
+        MatchOptions options = MatchOptions.of(drivers.current());
         if (sameWorkload && !shortfalls.isEmpty()) {
             options = options.excludingProfile(current.personalityId()); // it under-delivers on this VM
         }

@@ -54,7 +54,7 @@ final class FleetView {
     private final Map<RegionRef, Group> groupOf = new ConcurrentHashMap<>();
     private final Map<Sha256, ConcurrentSkipListSet<RegionRef>> holding = new ConcurrentHashMap<>();
     private final Set<RegionRef> claimed = ConcurrentHashMap.newKeySet();
-    private volatile Map<String, Group[]> byVendorFamily = Map.of();
+    private volatile Map<VendorFamily, Group[]> byVendorFamily = Map.of();
 
     void put(Collection<Device> changed) {
         synchronized (lock) {
@@ -91,12 +91,12 @@ final class FleetView {
                 }
             }
             if (newGroups) {
-                Map<String, List<Group>> byVf = new HashMap<>();
+                Map<VendorFamily, List<Group>> byVf = new HashMap<>();
                 groups.values()
                         .forEach(g -> byVf.computeIfAbsent(
                                         vendorFamily(g.key.vendor(), g.key.family()), k -> new ArrayList<>())
                                 .add(g));
-                Map<String, Group[]> next = new HashMap<>();
+                Map<VendorFamily, Group[]> next = new HashMap<>();
                 byVf.forEach((k, list) ->
                         next.put(k, list.stream().sorted(GROUP_ORDER).toArray(Group[]::new)));
                 byVendorFamily = next;
@@ -162,7 +162,7 @@ final class FleetView {
 
     /** The groups of a vendor and family, in a fixed order. */
     Group[] groups(String vendor, String family) {
-        return byVendorFamily.getOrDefault(vendorFamily(vendor, family), new Group[0]);
+        return byVendorFamily.getOrDefault(vendorFamily(vendor, family), NO_GROUPS);
     }
 
     Group groupOf(RegionRef ref) {
@@ -179,7 +179,11 @@ final class FleetView {
         return devices.size();
     }
 
-    private static String vendorFamily(String vendor, String family) {
-        return vendor + '\u0000' + family;
+    private static VendorFamily vendorFamily(String vendor, String family) {
+        return new VendorFamily(vendor, family);
     }
+
+    private record VendorFamily(String vendor, String family) {}
+
+    private static final Group[] NO_GROUPS = new Group[0];
 }

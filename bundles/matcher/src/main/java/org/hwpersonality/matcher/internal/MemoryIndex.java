@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.hwpersonality.api.OsInfo;
 import org.hwpersonality.api.PerformanceFigures;
 import org.hwpersonality.api.Resources;
@@ -59,6 +61,14 @@ final class MemoryIndex implements MatchIndex {
 
     private final ProfileCatalog catalog = new ProfileCatalog();
     private final FleetView fleet = new FleetView();
+
+    /**
+     * One instance per distinct guest OS (a fleet has few), so the per-profile OS and driver answers compare it by
+     * identity instead of walking its fields.
+     */
+    private final Map<OsInfo, OsInfo> guests = new ConcurrentHashMap<>();
+
+    private static final int MAX_GUESTS = 4096;
 
     /** A profile (or variant) on a region, scored. */
     private record Placed(
@@ -126,7 +136,7 @@ final class MemoryIndex implements MatchIndex {
         }
         Requirements requirements = request.requirements();
         Limits limits = Limits.of(requirements);
-        OsInfo os = request.os();
+        OsInfo os = canonical(request.os());
         List<String> refusals = new ArrayList<>();
         List<String> capacity = new ArrayList<>();
         List<Placed> placed = new ArrayList<>();
@@ -214,13 +224,26 @@ final class MemoryIndex implements MatchIndex {
         return MatchResult.refused(MatchOutcome.NO_MATCHING_PROFILE, nearest(refusals));
     }
 
+    private OsInfo canonical(OsInfo os) {
+        OsInfo known = guests.get(os);
+        if (known != null) {
+            return known;
+        }
+        if (guests.size() >= MAX_GUESTS) {
+            return os;
+        }
+        known = guests.putIfAbsent(os, os);
+        return known == null ? os : known;
+    }
+
     /** Not excluded, supports the guest, has a driver; else a refusal (into {@code refusals} unless null). */
     private static boolean eligible(Entry e, OsInfo os, MatchOptions options, List<String> refusals) {
         if (options.excludedProfiles().contains(e.id)) {
             refuse(refusals, e, () -> "left out (it under-delivered, or was tried)");
             return false;
         }
-        if (!e.profile.supports(os)) {
+        ProfileCatalog.Verdict v = e.verdict(os, options.drivers());
+        if (!v.supported()) {
             refuse(
                     refusals,
                     e,
@@ -228,7 +251,7 @@ final class MemoryIndex implements MatchIndex {
                             + os.kernel().map(k -> " " + k).orElse(""));
             return false;
         }
-        if (!options.drivers().hasDriver(e.profile, os)) {
+        if (!v.hasDriver()) {
             refuse(refusals, e, () -> "no driver package for " + os.family());
             return false;
         }

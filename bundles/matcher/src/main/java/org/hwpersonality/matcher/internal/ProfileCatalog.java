@@ -9,10 +9,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.hwpersonality.api.OsInfo;
 import org.hwpersonality.api.PerformanceFigures;
 import org.hwpersonality.api.profile.PersonalityProfile;
 import org.hwpersonality.api.profile.ProfileStatus;
 import org.hwpersonality.api.profile.WorkloadProfile;
+import org.hwpersonality.api.service.DriverCheck;
 
 /**
  * The ACTIVE profiles by workload, each workload's profiles sorted by throughput (then ID): a request's throughput
@@ -39,7 +41,27 @@ final class ProfileCatalog {
             this.power = figures.powerWatts();
             this.memoryMb = profile.fabric().resources().memoryMb();
         }
+
+        /**
+         * Whether the profile supports the guest and has a driver for it. The last verdict is kept, for the same
+         * guest instance and the same driver snapshot ({@link DriverCheck}): a fleet's guests are mostly alike.
+         */
+        Verdict verdict(OsInfo os, DriverCheck drivers) {
+            Verdict last = this.last;
+            if (last != null && last.os == os && last.drivers == drivers) {
+                return last;
+            }
+            boolean supported = profile.supports(os);
+            Verdict v = new Verdict(os, drivers, supported, supported && drivers.hasDriver(profile, os));
+            this.last = v;
+            return v;
+        }
+
+        private volatile Verdict last;
     }
+
+    /** A profile's answer for one guest and one driver snapshot. */
+    record Verdict(OsInfo os, DriverCheck drivers, boolean supported, boolean hasDriver) {}
 
     static final Comparator<Entry> ORDER =
             Comparator.<Entry>comparingDouble(e -> e.throughput).thenComparing(e -> e.id);

@@ -1,5 +1,7 @@
 package org.hwpersonality.matcher.internal;
 
+import static org.hwpersonality.api.PerformanceFigures.format;
+
 import java.util.List;
 import org.hwpersonality.api.PerformanceFigures;
 import org.hwpersonality.api.Resources;
@@ -64,14 +66,10 @@ final class Scoring {
     static List<String> reasons(
             PerformanceFigures f, Resources need, Resources capacity, boolean reuse, Requirements r) {
         return List.of(
-                "delivers " + round(f.throughputGops()) + " GOPS, " + round(f.latencyUs()) + " µs, "
-                        + round(f.powerWatts()) + " W",
-                "goal closeness " + Math.round(goal(f, r) * 100) / 100.0,
+                "delivers " + format(f.throughputGops()) + " GOPS, " + format(f.latencyUs()) + " µs, "
+                        + format(f.powerWatts()) + " W",
+                "goal closeness " + format(goal(f, r)),
                 reuse ? "region already holds the image: no reprogramming" : "region must be programmed",
                 "uses " + Math.round(Math.min(1, need.utilizationOf(capacity)) * 100) + " % of the region");
-    }
-
-    private static double round(double v) {
-        return Math.round(v * 10) / 10.0;
     }
 }

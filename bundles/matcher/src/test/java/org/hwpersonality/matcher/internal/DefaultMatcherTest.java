@@ -36,6 +36,7 @@ import org.hwpersonality.api.profile.TunableEffect;
 import org.hwpersonality.api.profile.WorkloadProfile;
 import org.hwpersonality.api.request.PersonalityRequest;
 import org.hwpersonality.api.request.Requirements;
+import org.hwpersonality.api.service.DriverCheck;
 import org.hwpersonality.api.service.MatchIndex;
 import org.hwpersonality.api.service.MatchOptions;
 import org.junit.jupiter.api.Test;
@@ -128,6 +129,33 @@ class DefaultMatcherTest {
         assertThat(best.exact()).isTrue();
         assertThat(best.score()).isBetween(0.0, 1.0);
         assertThat(best.reasons()).anyMatch(r -> r.contains("region must be programmed"));
+    }
+
+    @Test
+    void driverAnswersAreKeptPerSnapshotAndAskedAgainOfANewOne() {
+        MatchIndex index = matcher.newIndex();
+        index.putProfiles(List.of(zstd()));
+        index.putDevices(
+                List.of(device("pr-0", "alveo-u250", DeviceState.ONLINE, free("0", RegionKind.PARTIAL, SMALL))));
+        List<String> asked = new ArrayList<>();
+        DriverCheck none = (p, os) -> asked.add(p.personalityId()) && false;
+        PersonalityRequest request = request(needs(40.0, null, null));
+
+        assertThat(index.match(request, MatchOptions.of(none)).outcome()).isEqualTo(MatchOutcome.NO_MATCHING_PROFILE);
+        MatchResult again = index.match(request(needs(40.0, null, null)), MatchOptions.of(none));
+        assertThat(again.refusals()).anyMatch(r -> r.contains("zstd-v1: no driver package for linux"));
+        assertThat(asked).as("one snapshot is asked once per profile and guest").containsExactly("zstd-v1");
+
+        DriverCheck published = (p, os) -> asked.add(p.personalityId());
+        assertThat(index.match(request, MatchOptions.of(published)).outcome()).isEqualTo(MatchOutcome.EXACT);
+        assertThat(asked).hasSize(2);
+        MatchResult windows = index.match(
+                new PersonalityRequest("vm-1", OsInfo.of("windows", null), "compression", Requirements.NONE),
+                MatchOptions.of(published));
+        assertThat(windows.refusals()).containsExactly("zstd-v1: no support for windows");
+        assertThat(asked)
+                .as("no driver is asked for a guest the profile does not support")
+                .hasSize(2);
     }
 
     @Test
