@@ -9,5 +9,34 @@ public enum ImageFormat {
     /** AWS F1 Amazon FPGA Image reference (agfi). */
     AFI,
     /** HWP's simulated-device image. */
-    SIM
+    SIM;
+
+    /** The format a file name's extension says ({@code .xclbin}, {@code .gbs}, {@code .afi}/{@code .agfi}, {@code .sim}). */
+    public static java.util.Optional<ImageFormat> ofFileName(String fileName) {
+        String lower = fileName.toLowerCase(java.util.Locale.ROOT);
+        if (lower.endsWith(".xclbin")) {
+            return java.util.Optional.of(XCLBIN);
+        }
+        if (lower.endsWith(".gbs")) {
+            return java.util.Optional.of(GBS);
+        }
+        if (lower.endsWith(".afi") || lower.endsWith(".agfi")) {
+            return java.util.Optional.of(AFI);
+        }
+        if (lower.endsWith(".sim")) {
+            return java.util.Optional.of(SIM);
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** The format named (any case), or a validation failure naming {@code field}. */
+    public static ImageFormat parse(String field, String name) {
+        for (ImageFormat f : values()) {
+            if (f.name().equalsIgnoreCase(name)) {
+                return f;
+            }
+        }
+        throw new org.hwpersonality.api.ValidationException(
+                field, "must be one of XCLBIN, GBS, AFI, SIM (was '" + name + "')");
+    }
 }

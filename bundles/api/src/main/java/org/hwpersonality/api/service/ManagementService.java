@@ -19,12 +19,18 @@ import org.osgi.annotation.versioning.ProviderType;
  */
 @ProviderType
 public interface ManagementService {
+    /** Whether the service has loaded its index and serves requests (until then they wait, then get 503). */
+    boolean isReady();
+
     /** Registers a VM and issues its API token (returned once, stored hashed). */
     VmRegistration registerVm(String name, OsInfo os, String actor);
 
     List<VirtualMachine> vms();
 
     Optional<VirtualMachine> vm(String vmId);
+
+    /** Revokes a VM's token: it can no longer call the API (its allocations stay until released). */
+    VirtualMachine revokeToken(String vmId, String actor);
 
     /** The VM whose token this is, if the token is valid. */
     Optional<VirtualMachine> authenticate(String token);

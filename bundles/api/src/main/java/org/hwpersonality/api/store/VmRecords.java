@@ -14,6 +14,9 @@ public interface VmRecords {
 
     Optional<VirtualMachine> find(String vmId);
 
+    /** Revokes the VM's token for good (its allocations stay); NOT_FOUND if there is no such VM. */
+    VirtualMachine revokeToken(String vmId, String actor);
+
     /** The VM whose token has this hash, if its token is not revoked. */
     Optional<VirtualMachine> findByToken(Sha256 tokenHash);
 

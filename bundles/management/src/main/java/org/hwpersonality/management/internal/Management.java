@@ -220,8 +220,8 @@ public class Management implements ManagementService {
         scheduler.shutdownNow();
     }
 
-    /** Whether the index is loaded and requests are served. */
-    boolean isReady() {
+    @Override
+    public boolean isReady() {
         return ready.getCount() == 0;
     }
 
@@ -257,6 +257,13 @@ public class Management implements ManagementService {
     @Override
     public Optional<VirtualMachine> vm(String vmId) {
         return vms.find(vmId);
+    }
+
+    @Override
+    public VirtualMachine revokeToken(String vmId, String actor) {
+        VirtualMachine vm = vms.revokeToken(vmId, actor);
+        events.post(HwpEvent.topic("vm", "TOKEN_REVOKED"), Map.of("vmId", vmId, "actor", actor));
+        return vm;
     }
 
     @Override

@@ -40,6 +40,21 @@ public class JpaVmRecords implements VmRecords {
     }
 
     @Override
+    public VirtualMachine revokeToken(String vmId, String actor) {
+        return database.inTransaction(em -> {
+            VmEntity vm = em.find(VmEntity.class, vmId);
+            if (vm == null) {
+                throw org.hwpersonality.api.HwpException.notFound("VM", vmId);
+            }
+            if (!vm.toDomain().tokenRevoked()) {
+                vm.revokeToken();
+                Audit.write(em, HwpEvent.topic("vm", "TOKEN_REVOKED"), vmId, actor, Map.of());
+            }
+            return vm.toDomain();
+        });
+    }
+
+    @Override
     public Optional<VirtualMachine> find(String vmId) {
         return database.read(
                 em -> Optional.ofNullable(em.find(VmEntity.class, vmId)).map(VmEntity::toDomain));

@@ -474,6 +474,26 @@ abstract class RepositoryContract {
         assertThat(vms.findByToken(hash1)).contains(vm1);
         assertThat(vms.find(vm2.id())).contains(vm2);
         assertThat(vms.list()).contains(vm1, vm2);
+        VirtualMachine spare = vms.register(
+                new VirtualMachine(prefix + "vm9", "web-9", OsInfo.of("linux", null), false, now),
+                Sha256.of(("9" + prefix.replace("-", "0").replace("t", "a"))
+                        .repeat(64)
+                        .substring(0, 64)),
+                "karaf");
+        assertThat(vms.revokeToken(spare.id(), "karaf").tokenRevoked()).isTrue();
+        assertThat(vms.findByToken(Sha256.of(("9" + prefix.replace("-", "0").replace("t", "a"))
+                        .repeat(64)
+                        .substring(0, 64))))
+                .as("a revoked token finds no VM")
+                .isEmpty();
+        assertThat(vms.find(spare.id()).orElseThrow().tokenRevoked()).isTrue();
+        assertThat(events.newest(5, spare.id()))
+                .extracting(HwpEvent::topic)
+                .contains("org/hwpersonality/vm/TOKEN_REVOKED");
+        assertThatThrownBy(() -> vms.revokeToken(prefix + "nobody", "karaf"))
+                .isInstanceOf(HwpException.class)
+                .extracting(e -> ((HwpException) e).code())
+                .isEqualTo(ErrorCode.NOT_FOUND);
 
         Allocation a1 = newAllocation(prefix + "a1", vm1.id(), card, "0", now);
         assertThat(allocations.reserve(a1, free, Optional.empty(), "karaf")).isEqualTo(a1);

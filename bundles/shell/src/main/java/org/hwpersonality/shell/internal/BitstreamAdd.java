@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
@@ -64,7 +63,7 @@ public class BitstreamAdd implements Action {
             throw new ValidationException("--vendor", "is required");
         }
         ImageFormat imageFormat = format != null
-                ? parse(format)
+                ? ImageFormat.parse("--format", format)
                 : fromExtension(path.getFileName().toString());
         Bitstream stored;
         try (InputStream in = Files.newInputStream(path)) {
@@ -74,28 +73,9 @@ public class BitstreamAdd implements Action {
         return null;
     }
 
-    private static ImageFormat parse(String format) {
-        try {
-            return ImageFormat.valueOf(format.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ValidationException("--format", "must be one of XCLBIN, GBS, AFI, SIM (was '" + format + "')");
-        }
-    }
-
     static ImageFormat fromExtension(String fileName) {
-        String lower = fileName.toLowerCase(Locale.ROOT);
-        if (lower.endsWith(".xclbin")) {
-            return ImageFormat.XCLBIN;
-        }
-        if (lower.endsWith(".gbs")) {
-            return ImageFormat.GBS;
-        }
-        if (lower.endsWith(".afi") || lower.endsWith(".agfi")) {
-            return ImageFormat.AFI;
-        }
-        if (lower.endsWith(".sim")) {
-            return ImageFormat.SIM;
-        }
-        throw new ValidationException("--format", "cannot be told from '" + fileName + "'; give --format");
+        return ImageFormat.ofFileName(fileName)
+                .orElseThrow(() ->
+                        new ValidationException("--format", "cannot be told from '" + fileName + "'; give --format"));
     }
 }

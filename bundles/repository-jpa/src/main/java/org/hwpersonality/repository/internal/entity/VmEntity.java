@@ -51,6 +51,10 @@ public class VmEntity {
         this.registeredAt = vm.registeredAt();
     }
 
+    public void revokeToken() {
+        this.tokenRevoked = true;
+    }
+
     public String tokenHash() {
         return tokenHash;
     }

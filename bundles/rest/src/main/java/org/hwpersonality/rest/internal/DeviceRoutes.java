@@ -1,0 +1,33 @@
+package org.hwpersonality.rest.internal;
+
+import java.io.IOException;
+import java.util.List;
+import org.hwpersonality.api.service.DeviceService;
+
+/** Devices with their regions, the back ends present, and draining a device. */
+final class DeviceRoutes {
+    private final DeviceService devices;
+
+    DeviceRoutes(DeviceService devices) {
+        this.devices = devices;
+    }
+
+    List<Route> routes() {
+        return List.of(
+                Route.of("GET", "/devices", Access.ADMIN, "devices and their regions", x -> x.ok(devices.devices())),
+                Route.of("GET", "/devices/{deviceId}", Access.ADMIN, "one device", this::one),
+                Route.of("POST", "/devices/{deviceId}/drain", Access.ADMIN, "no new allocations on it", this::drain),
+                Route.of("GET", "/backends", Access.ADMIN, "back ends present", x -> x.ok(devices.backends())));
+    }
+
+    private void one(Exchange x) throws IOException {
+        String id = x.path("deviceId");
+        x.ok(HwpApi.present(devices.device(id), "device", id));
+    }
+
+    private void drain(Exchange x) throws IOException {
+        String id = x.path("deviceId");
+        HwpApi.present(devices.device(id), "device", id);
+        x.ok(devices.drain(id));
+    }
+}

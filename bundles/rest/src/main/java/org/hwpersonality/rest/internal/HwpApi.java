@@ -1,0 +1,223 @@
+package org.hwpersonality.rest.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.security.auth.Subject;
+import javax.servlet.Servlet;
+import javax.servlet.http.HttpServlet;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+import org.apache.karaf.jaas.boot.principal.UserPrincipal;
+import org.hwpersonality.api.ErrorCode;
+import org.hwpersonality.api.HwpException;
+import org.hwpersonality.api.ValidationException;
+import org.hwpersonality.api.service.BitstreamStore;
+import org.hwpersonality.api.service.DeviceService;
+import org.hwpersonality.api.service.DriverRepository;
+import org.hwpersonality.api.service.ManagementService;
+import org.hwpersonality.api.service.ProfileRepository;
+import org.hwpersonality.api.store.EventLog;
+import org.hwpersonality.json.HwpJson;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * The HTTP API under {@code /hwp/api/v1} (see {@code openapi.json}, served at {@code /hwp/api/v1/openapi.json}):
+ * one servlet on the OSGi HTTP whiteboard that authenticates the caller, finds the route, checks who may call it,
+ * and turns every failure into {@code {"error","message"}} with the status of its {@link ErrorCode}.
+ *
+ * <p>Administrators log in with HTTP Basic against the Karaf JAAS realm; VMs send {@code Authorization: Bearer
+ * TOKEN}. A malformed or wrong credential is a 401 even on routes open to anyone, so a client learns at once.
+ */
+@Component(
+        service = Servlet.class,
+        property = {
+            "osgi.http.whiteboard.servlet.pattern=" + HwpApi.BASE,
+            "osgi.http.whiteboard.servlet.pattern=" + HwpApi.BASE + "/*",
+            "osgi.http.whiteboard.servlet.name=hwp-api"
+        })
+public class HwpApi extends HttpServlet {
+    static final String BASE = "/hwp/api/v1";
+    /** Seconds a client should wait after a 503 before asking again. */
+    static final int RETRY_AFTER_SECONDS = 5;
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = Logger.getLogger(HwpApi.class.getName());
+
+    private final transient ManagementService management;
+    private final transient Authenticator authenticator = new Authenticator();
+    private final transient ObjectMapper json = HwpJson.newJsonMapper().disable(SerializationFeature.INDENT_OUTPUT);
+    private final transient List<Route> routes;
+
+    @Activate
+    public HwpApi(
+            @Reference ManagementService management,
+            @Reference ProfileRepository profiles,
+            @Reference DeviceService devices,
+            @Reference DriverRepository drivers,
+            @Reference BitstreamStore bitstreams,
+            @Reference EventLog events) {
+        this.management = management;
+        List<Route> all = new ArrayList<>();
+        all.addAll(new HealthRoutes(management, profiles, devices).routes());
+        all.addAll(new ProfileRoutes(profiles).routes());
+        all.addAll(new DeviceRoutes(devices).routes());
+        all.addAll(new VmRoutes(management).routes());
+        all.addAll(new AllocationRoutes(management).routes());
+        all.addAll(new ArtifactRoutes(bitstreams, drivers, management).routes());
+        all.addAll(new EventRoutes(events).routes());
+        all.add(Route.of("GET", "/openapi.json", Access.ANYONE, "this document", OpenApi::send));
+        this.routes = List.copyOf(all);
+    }
+
+    /** Every route, for the OpenAPI test. */
+    List<Route> routes() {
+        return routes;
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        try {
+            handle(request, response);
+        } catch (Exchange.PayloadTooLarge e) {
+            error(response, 413, ErrorCode.INVALID_REQUEST, e.getMessage());
+        } catch (HwpException e) {
+            if (e.code() == ErrorCode.NO_CAPACITY) {
+                response.setHeader("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
+            }
+            if (e.code() == ErrorCode.UNAUTHORIZED) {
+                response.setHeader("WWW-Authenticate", "Basic realm=\"" + Authenticator.REALM + "\", Bearer");
+            }
+            error(response, e.code().httpStatus(), e.code(), e.getMessage());
+        } catch (IOException e) {
+            // The client went away or the body could not be read: nothing to answer to.
+            LOG.log(Level.FINE, "I/O failure on " + request.getRequestURI(), e);
+            if (!response.isCommitted()) {
+                error(response, 400, ErrorCode.INVALID_REQUEST, "the request could not be read: " + e.getMessage());
+            }
+        } catch (Exception e) {
+            LOG.log(Level.SEVERE, "Unexpected failure on " + request.getMethod() + " " + request.getRequestURI(), e);
+            if (!response.isCommitted()) {
+                response.resetBuffer();
+                response.setStatus(500);
+                response.setContentType("application/json");
+                json.writeValue(
+                        response.getOutputStream(),
+                        Map.of("error", "INTERNAL", "message", "an unexpected failure; it is in the server log"));
+            }
+        }
+    }
+
+    private void handle(HttpServletRequest request, HttpServletResponse response) throws Exception {
+        String path = request.getPathInfo() == null ? "/" : request.getPathInfo();
+        Caller caller = authenticate(request.getHeader("Authorization"));
+        String method = request.getMethod();
+        TreeSet<String> allowed = new TreeSet<>();
+        for (Route route : routes) {
+            Map<String, String> parameters = route.match(path);
+            if (parameters == null) {
+                continue;
+            }
+            if (!route.method().equals(method)) {
+                allowed.add(route.method());
+                continue;
+            }
+            authorize(route, caller);
+            route.handler().handle(new Exchange(request, response, caller, parameters, json));
+            return;
+        }
+        if (!allowed.isEmpty()) {
+            response.setHeader("Allow", String.join(", ", allowed));
+            error(
+                    response,
+                    405,
+                    ErrorCode.INVALID_REQUEST,
+                    method + " is not allowed on " + path + " (allowed: " + String.join(", ", allowed) + ")");
+            return;
+        }
+        throw new HwpException(ErrorCode.NOT_FOUND, "no resource at " + BASE + printable(path));
+    }
+
+    private Caller authenticate(String authorization) {
+        if (authorization == null) {
+            return Caller.ANONYMOUS;
+        }
+        if (authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return management
+                    .authenticate(authorization.substring(7).trim())
+                    .map(Caller::vm)
+                    .orElseThrow(() -> unauthorized("the bearer token is not valid (unknown or revoked)"));
+        }
+        if (authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            Subject subject = authenticator
+                    .login(authorization)
+                    .orElseThrow(() -> unauthorized("the user name or password is wrong"));
+            String name = subject.getPrincipals(UserPrincipal.class).stream()
+                    .map(UserPrincipal::getName)
+                    .findFirst()
+                    .orElse("unknown");
+            return Caller.user(name, Authenticator.isAdmin(subject));
+        }
+        throw unauthorized("the Authorization header must be Basic or Bearer");
+    }
+
+    private static void authorize(Route route, Caller caller) {
+        switch (route.access()) {
+            case ANYONE -> {}
+            case ADMIN -> {
+                if (!caller.authenticated()) {
+                    throw unauthorized("administrator credentials (HTTP Basic) are required");
+                }
+                if (!caller.admin()) {
+                    throw Exchange.forbidden("the admin role is required");
+                }
+            }
+            case ADMIN_OR_VM -> {
+                if (!caller.authenticated()) {
+                    throw unauthorized("a VM token (Bearer) or administrator credentials (Basic) are required");
+                }
+                if (caller.vm().isEmpty() && !caller.admin()) {
+                    throw Exchange.forbidden("the admin role or a VM token is required");
+                }
+            }
+        }
+    }
+
+    private static HwpException unauthorized(String message) {
+        return new HwpException(ErrorCode.UNAUTHORIZED, message);
+    }
+
+    private void error(HttpServletResponse response, int status, ErrorCode code, String message) throws IOException {
+        if (response.isCommitted()) {
+            return;
+        }
+        response.resetBuffer();
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        json.writeValue(response.getOutputStream(), Map.of("error", code.name(), "message", message));
+    }
+
+    /** A path for a message: at most 200 characters, control characters replaced. */
+    private static String printable(String path) {
+        String cut = path.length() > 200 ? path.substring(0, 200) + "…" : path;
+        return cut.replaceAll("\\p{Cntrl}", "?");
+    }
+
+    static ValidationException required(String field) {
+        return new ValidationException(field, "is required");
+    }
+
+    static <T> T present(Optional<T> value, String what, String id) {
+        return value.orElseThrow(() -> HwpException.notFound(what, id));
+    }
+}

@@ -1,0 +1,70 @@
+package org.hwpersonality.rest.internal;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.hwpersonality.api.ValidationException;
+import org.hwpersonality.api.profile.Origin;
+import org.hwpersonality.api.profile.PersonalityProfile;
+import org.hwpersonality.api.service.ProfileQuery;
+import org.hwpersonality.api.service.ProfileRepository;
+import org.hwpersonality.json.ProfileFiles;
+
+/** Profiles: list with filters, one, create (one or a list, as {@code personality:import} reads), retire. */
+final class ProfileRoutes {
+    private final ProfileRepository profiles;
+
+    ProfileRoutes(ProfileRepository profiles) {
+        this.profiles = profiles;
+    }
+
+    List<Route> routes() {
+        return List.of(
+                Route.of("GET", "/profiles", Access.ADMIN, "profiles, filtered by workload and vendor", this::list),
+                Route.of("POST", "/profiles", Access.ADMIN, "create profiles (one object or a list)", this::create),
+                Route.of("GET", "/profiles/{personalityId}", Access.ADMIN, "one profile", this::one),
+                Route.of("DELETE", "/profiles/{personalityId}", Access.ADMIN, "retire a profile", this::retire));
+    }
+
+    private void list(Exchange x) throws IOException {
+        ProfileQuery query = new ProfileQuery(
+                x.query("workload"),
+                x.query("vendor"),
+                x.query("includeRetired").map(Boolean::parseBoolean).orElse(false),
+                x.queryInt("offset", 0, 0, Integer.MAX_VALUE),
+                x.queryInt("limit", 1000, 1, ProfileQuery.MAX_LIMIT));
+        x.ok(profiles.list(query));
+    }
+
+    private void one(Exchange x) throws IOException {
+        String id = x.path("personalityId");
+        x.ok(HwpApi.present(profiles.find(id), "profile", id));
+    }
+
+    private void create(Exchange x) throws IOException {
+        byte[] body = x.request.getInputStream().readNBytes(Exchange.MAX_JSON_BYTES + 1);
+        if (body.length > Exchange.MAX_JSON_BYTES) {
+            throw new Exchange.PayloadTooLarge("the body is larger than " + Exchange.MAX_JSON_BYTES + " bytes");
+        }
+        List<PersonalityProfile> read = new ProfileFiles()
+                .read(new ByteArrayInputStream(body), ProfileFiles.Format.JSON, Origin.ADMIN, Instant.now());
+        if (read.isEmpty()) {
+            throw new ValidationException("$", "must hold at least one profile");
+        }
+        List<PersonalityProfile> stored = profiles.storeAll(read);
+        List<String> ids =
+                stored.stream().map(PersonalityProfile::personalityId).toList();
+        Object answer = ids.size() == 1
+                ? Map.of("personalityId", ids.get(0), "profile", stored.get(0))
+                : Map.of("personalityIds", ids);
+        x.created(HwpApi.BASE + "/profiles/" + ids.get(0), answer);
+    }
+
+    private void retire(Exchange x) throws IOException {
+        String id = x.path("personalityId");
+        HwpApi.present(profiles.find(id), "profile", id);
+        x.ok(profiles.retire(id));
+    }
+}

@@ -1,0 +1,58 @@
+package org.hwpersonality.rest.internal;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One operation of the API: an HTTP method, a path template such as {@code /allocations/{allocationId}}, who may
+ * call it, and what it does. Path parameters match one segment of ID characters; anything else is no match (404).
+ */
+record Route(
+        String method,
+        String template,
+        Access access,
+        String summary,
+        Handler handler,
+        Pattern pattern,
+        List<String> parameters) {
+    /** What a route does with one exchange. */
+    @FunctionalInterface
+    interface Handler {
+        void handle(Exchange exchange) throws Exception;
+    }
+
+    private static final Pattern PARAMETER = Pattern.compile("\\{([A-Za-z][A-Za-z0-9]*)}");
+    private static final String SEGMENT = "([A-Za-z0-9][A-Za-z0-9._:-]{0,127})";
+
+    static Route of(String method, String template, Access access, String summary, Handler handler) {
+        List<String> names = new ArrayList<>();
+        StringBuilder regex = new StringBuilder();
+        Matcher m = PARAMETER.matcher(template);
+        int last = 0;
+        while (m.find()) {
+            regex.append(Pattern.quote(template.substring(last, m.start()))).append(SEGMENT);
+            names.add(m.group(1));
+            last = m.end();
+        }
+        regex.append(Pattern.quote(template.substring(last)));
+        return new Route(
+                method, template, access, summary, handler, Pattern.compile(regex.toString()), List.copyOf(names));
+    }
+
+    /** The path parameters if {@code path} matches this route's template, else null. */
+    Map<String, String> match(String path) {
+        Matcher m = pattern.matcher(path);
+        if (!m.matches()) {
+            return null;
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        for (int i = 0; i < parameters.size(); i++) {
+            values.put(parameters.get(i), m.group(i + 1));
+        }
+        return values;
+    }
+}
