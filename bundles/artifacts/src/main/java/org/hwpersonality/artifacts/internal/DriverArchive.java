@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -69,13 +70,61 @@ public final class DriverArchive {
 
     /** Reads the archive at {@code archive} (format from its first bytes: zip "PK\3\4", gzip 0x1f 0x8b containing tar). */
     public static Contents read(Path archive, Limits limits) {
+        return walk(archive, limits, null);
+    }
+
+    /**
+     * Unpacks a valid archive into {@code target}, which must not exist: the archive is read and checked in full
+     * first ({@link #read}), then its directories and regular files (the manifest included) are written into a
+     * hidden sibling folder that is renamed to {@code target} at the end, so {@code target} either holds the whole
+     * package or does not exist. Links are checked but not created: a package's content is its regular files.
+     */
+    public static Contents unpack(Path archive, Limits limits, Path target) {
+        Objects.requireNonNull(target, "target");
+        Contents contents = read(archive, limits);
+        Path parent = target.toAbsolutePath().getParent();
+        Path partial = null;
+        try {
+            if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new java.nio.file.FileAlreadyExistsException(target.toString());
+            }
+            Files.createDirectories(parent);
+            partial = Files.createTempDirectory(parent, "." + target.getFileName() + ".partial-");
+            walk(archive, limits, partial);
+            Files.move(partial, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            partial = null;
+            return contents;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (partial != null) {
+                deleteTree(partial);
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort: a hidden partial folder is all that can remain
+                }
+            });
+        } catch (IOException ignored) {
+            // nothing more to do
+        }
+    }
+
+    private static Contents walk(Path archive, Limits limits, Path into) {
         Objects.requireNonNull(archive, "archive");
         Objects.requireNonNull(limits, "limits");
         try (InputStream in = new BufferedInputStream(Files.newInputStream(archive), 1 << 16)) {
             in.mark(4);
             byte[] magic = in.readNBytes(4);
             in.reset();
-            Collector collector = new Collector(limits);
+            Collector collector = new Collector(limits, into);
             if (magic.length == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4) {
                 readZip(in, collector);
             } else if (magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
@@ -526,8 +575,23 @@ public final class DriverArchive {
         private long total;
         private byte[] manifest;
 
-        Collector(Limits limits) {
+        private String currentPath;
+
+        /** Where files are written while they are read; null to only read. */
+        private final Path into;
+
+        Collector(Limits limits, Path into) {
             this.limits = limits;
+            this.into = into;
+        }
+
+        /** The place of an entry under {@link #into}; never outside it. */
+        private Path place(String raw, String path) {
+            Path p = into.resolve(path).normalize();
+            if (!p.startsWith(into) || p.equals(into)) {
+                throw entry(raw, "would be written outside the target folder");
+            }
+            return p;
         }
 
         void count(String raw) {
@@ -551,15 +615,38 @@ public final class DriverArchive {
             seen.put(path, new Seen(kind, raw));
         }
 
-        void directory(String raw, String path) {
+        void directory(String raw, String path) throws IOException {
             register(raw, path, Kind.DIR);
+            if (into != null) {
+                Files.createDirectories(place(raw, path));
+            }
         }
 
         void file(String raw, String path, InputStream in) throws IOException {
             register(raw, path, Kind.FILE);
+            currentPath = path;
             boolean isManifest = path.equals(MANIFEST);
             ByteArrayOutputStream manifestBytes = isManifest ? new ByteArrayOutputStream() : null;
             MessageDigest sha = sha256();
+            OutputStream out = null;
+            if (into != null) {
+                Path p = place(raw, path);
+                Files.createDirectories(p.getParent());
+                out = Files.newOutputStream(p, java.nio.file.StandardOpenOption.CREATE_NEW);
+            }
+            try {
+                copyEntry(raw, in, sha, manifestBytes, out);
+            } finally {
+                if (out != null) {
+                    out.close();
+                }
+            }
+        }
+
+        private void copyEntry(
+                String raw, InputStream in, MessageDigest sha, ByteArrayOutputStream manifestBytes, OutputStream out)
+                throws IOException {
+            boolean isManifest = manifestBytes != null;
             long size = 0;
             int n;
             while ((n = in.read(buf, 0, buf.length)) != -1) {
@@ -580,11 +667,14 @@ public final class DriverArchive {
                     manifestBytes.write(buf, 0, n);
                 }
                 sha.update(buf, 0, n);
+                if (out != null) {
+                    out.write(buf, 0, n);
+                }
             }
             if (isManifest) {
                 manifest = manifestBytes.toByteArray();
             } else {
-                files.add(new FileEntry(path, size, HexFormat.of().formatHex(sha.digest())));
+                files.add(new FileEntry(currentPath, size, HexFormat.of().formatHex(sha.digest())));
             }
         }
 

@@ -167,6 +167,56 @@ class DriverArchiveTest {
     }
 
     @Test
+    void unpacksFilesAndDirectoriesButNoLinks() throws IOException {
+        byte[] so = bytes(5000, 3);
+        TarBuilder tar = new TarBuilder()
+                .dir("./")
+                .dir("./lib/")
+                .file("./hwp-driver.json", MANIFEST)
+                .file("./lib/libx.so.1", so)
+                .symlink("./lib/libx.so", "libx.so.1")
+                .hardlink("./lib/libx-hard.so", "./lib/libx.so.1")
+                .dir("empty/");
+        Path target = tmp.resolve("drivers/acme.sensor-1.0.0");
+
+        Contents c = DriverArchive.unpack(tgz(tar), LIMITS, target);
+
+        assertThat(c.files()).extracting(FileEntry::path).containsExactly("lib/libx.so.1");
+        assertThat(Files.readAllBytes(target.resolve("lib/libx.so.1"))).isEqualTo(so);
+        assertThat(Files.readAllBytes(target.resolve(DriverArchive.MANIFEST))).isEqualTo(MANIFEST);
+        assertThat(target.resolve("empty")).isDirectory();
+        assertThat(target.resolve("lib/libx.so")).doesNotExist();
+        assertThat(target.resolve("lib/libx-hard.so")).doesNotExist();
+        try (var left = Files.list(target.getParent())) {
+            assertThat(left).as("no partial folder is left").containsExactly(target);
+        }
+        assertThatThrownBy(() -> DriverArchive.unpack(tgz(tar), LIMITS, target))
+                .as("an existing target is never overwritten")
+                .isInstanceOf(UncheckedIOException.class);
+    }
+
+    @Test
+    void aHostileArchiveUnpacksNothing() throws IOException {
+        Path drivers = Files.createDirectories(tmp.resolve("drivers"));
+        Path[] hostile = {
+            tgz(tarWithManifest().file("../escape.sh", "x")),
+            tgz(tarWithManifest().dir("lib/").symlink("lib/evil", "../../etc/passwd")),
+            tgz(tarWithManifest().symlink("lib", "/etc").file("lib/passwd", "x")),
+            zip(DriverArchive.MANIFEST, MANIFEST, "/abs.sh", "x"),
+            zip("only-a-file.txt", "x")
+        };
+        for (Path archive : hostile) {
+            assertThatThrownBy(() -> DriverArchive.unpack(archive, LIMITS, drivers.resolve("pkg")))
+                    .as(archive.toString())
+                    .isInstanceOf(ValidationException.class);
+        }
+        try (var left = Files.list(drivers)) {
+            assertThat(left).isEmpty();
+        }
+        assertThat(tmp.getParent().resolve("escape.sh")).doesNotExist();
+    }
+
+    @Test
     void readsTarExtensions() {
         String longName = "deep/" + "d".repeat(120) + "/firmware.bin";
         String longTarget = "../" + "t".repeat(110);

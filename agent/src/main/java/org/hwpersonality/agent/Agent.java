@@ -1,0 +1,291 @@
+package org.hwpersonality.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalDouble;
+
+/**
+ * The agent's life: request a personality, load its driver, then every interval sample the metrics, decide
+ * ({@link Decider}), and when performance stays low ask for re-personalization and swap drivers. It stops when
+ * {@link #stop()} is called (SIGTERM), releasing the allocation if asked to.
+ */
+final class Agent {
+    /** Exit codes. */
+    static final int OK = 0;
+
+    static final int REFUSED = 3;
+
+    private final ApiClient api;
+    private final DriverInstaller installer;
+    private final MetricsCommand metrics;
+    private final Decider decider;
+    private final Clock clock;
+    private final String vmId;
+    private final Map<String, Object> request;
+    private final Duration interval;
+    private final boolean once;
+    private final boolean releaseOnExit;
+
+    private volatile boolean stopped;
+    private volatile Thread runner;
+    private DriverInstaller.Installed current;
+    private JsonNode pending; // an allocation whose driver is not loaded yet
+    private OptionalDouble expectedThroughput = OptionalDouble.empty();
+    private OptionalDouble expectedLatency = OptionalDouble.empty();
+
+    Agent(
+            ApiClient api,
+            DriverInstaller installer,
+            MetricsCommand metrics,
+            Decider decider,
+            Clock clock,
+            String vmId,
+            Map<String, Object> request,
+            Duration interval,
+            boolean once,
+            boolean releaseOnExit) {
+        this.api = api;
+        this.installer = installer;
+        this.metrics = metrics;
+        this.decider = decider;
+        this.clock = clock;
+        this.vmId = vmId;
+        this.request = request;
+        this.interval = interval;
+        this.once = once;
+        this.releaseOnExit = releaseOnExit;
+    }
+
+    int run() {
+        runner = Thread.currentThread();
+        try {
+            JsonNode first = acquire();
+            if (first == null) {
+                return stopped ? OK : REFUSED;
+            }
+            adopt(first, "first personality");
+            do {
+                if (!once) {
+                    pause(interval);
+                }
+                if (!stopped) {
+                    cycle();
+                }
+            } while (!once && !stopped);
+            return OK;
+        } finally {
+            finish();
+        }
+    }
+
+    /** Asks the agent to stop (from the SIGTERM hook); the loop ends at once. */
+    void stop() {
+        stopped = true;
+        Thread t = runner;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    /** The Personality Request, tried again with backoff while the server is unreachable or busy. */
+    private JsonNode acquire() {
+        int failures = 0;
+        while (!stopped) {
+            try {
+                JsonNode answer = api.requestPersonality(request);
+                Log.info(
+                        "decision=REQUESTED allocation=%s personality=%s device=%s/%s derived=%s reconfigured=%s",
+                        answer.path("allocationId").asText(),
+                        answer.path("personalityId").asText(),
+                        answer.path("device").path("id").asText(),
+                        answer.path("device").path("region").asText(),
+                        answer.path("derived").asBoolean(),
+                        answer.path("reconfiguration").path("performed").asBoolean());
+                return answer;
+            } catch (ApiException e) {
+                if (e.status == 409) {
+                    JsonNode held = held();
+                    if (held != null) {
+                        return held;
+                    }
+                }
+                if (!e.transientFailure()) {
+                    Log.error("decision=GIVE_UP the personality request was refused: %s", e);
+                    return null;
+                }
+                Duration wait = e.retryAfter.orElse(decider.backoff(++failures));
+                Log.warn("decision=RETRY personality request failed (%s); next try in %d ms", e, wait.toMillis());
+                pause(wait);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The ACTIVE allocation the VM holds already (the agent was restarted), shaped like a request's answer; null if
+     * there is none.
+     */
+    private JsonNode held() {
+        try {
+            for (JsonNode a : api.get("allocations?limit=20")) {
+                if (a.path("status").asText().equals("ACTIVE")) {
+                    com.fasterxml.jackson.databind.node.ObjectNode answer = a.deepCopy();
+                    String packageId = a.path("driverPackageId").asText("");
+                    if (!packageId.isEmpty()) {
+                        JsonNode p = api.get("drivers/" + packageId);
+                        answer.putObject("driver")
+                                .put("packageId", packageId)
+                                .put("sha256", p.path("archiveSha256").asText())
+                                .put("signature", p.path("signature").asText())
+                                .put("url", "/hwp/api/v1/drivers/" + packageId + "/content");
+                    }
+                    JsonNode min = a.path("request").path("requirements").path("minThroughputGops");
+                    if (min.isNumber()) {
+                        answer.putObject("match").putObject("expected").put("throughputGops", min.asDouble());
+                    }
+                    Log.info(
+                            "decision=ADOPTED the VM holds allocation %s already",
+                            a.path("allocationId").asText());
+                    return answer;
+                }
+            }
+        } catch (ApiException e) {
+            Log.warn("cannot read the VM's allocations: %s", e);
+        }
+        return null;
+    }
+
+    /** Takes an allocation answer as current: install and load its driver, unload the old one. */
+    private void adopt(JsonNode answer, String why) {
+        String personalityId = answer.path("personalityId").asText();
+        JsonNode expected = answer.path("match").path("expected");
+        expectedThroughput = figure(expected, "throughputGops");
+        expectedLatency = figure(expected, "latencyUs");
+        JsonNode driver = answer.path("driver");
+        if (driver.isMissingNode()) {
+            Log.warn(
+                    "allocation %s names no driver package: nothing to load",
+                    answer.path("allocationId").asText());
+            pending = null;
+            return;
+        }
+        try {
+            DriverInstaller.Installed next = installer.install(
+                    driver, personalityId, answer.path("allocationId").asText());
+            DriverInstaller.Installed old = current;
+            if (old != null && !old.directory().equals(next.directory())) {
+                installer.unload(old);
+                Log.info("decision=UNLOADED driver %s of %s", old.packageId(), old.personalityId());
+            }
+            installer.load(next);
+            current = next;
+            pending = null;
+            Log.info(
+                    "decision=LOADED %s: driver %s for personality %s (allocation %s)",
+                    why, next.packageId(), personalityId, next.allocationId());
+        } catch (DriverInstaller.InstallException e) {
+            pending = answer;
+            Log.error("decision=DRIVER_FAILED %s; will try again next interval", e.getMessage());
+        } catch (ApiException e) {
+            pending = answer;
+            Log.error("decision=DRIVER_FAILED download: %s; will try again next interval", e);
+        }
+    }
+
+    private void cycle() {
+        if (pending != null) {
+            adopt(pending, "retried driver");
+            return;
+        }
+        Sample sample;
+        try {
+            sample = metrics.sample();
+        } catch (IOException e) {
+            Log.warn("decision=NO_SAMPLE %s", e.getMessage());
+            return;
+        }
+        OptionalDouble ratio = sample.ratioTo(expectedThroughput, expectedLatency);
+        Decider.Decision d = decider.onSample(clock.instant(), ratio);
+        Log.info(
+                "sample %s ratio=%s threshold=%s low=%d/%d decision=%s",
+                sample,
+                ratio.isPresent() ? String.format("%.3f", ratio.getAsDouble()) : "n/a",
+                decider.threshold(),
+                decider.lowInARow(),
+                decider.samplesToTrigger(),
+                d);
+        if (d == Decider.Decision.REPERSONALIZE) {
+            repersonalize(sample);
+        }
+    }
+
+    private void repersonalize(Sample sample) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("metrics", sample.toJson());
+        try {
+            JsonNode answer = api.repersonalize(vmId, body);
+            decider.onAnswered(clock.instant());
+            if (!answer.path("changed").asBoolean(true)) {
+                Log.info(
+                        "decision=UNCHANGED the service keeps %s: %s",
+                        answer.path("personalityId").asText(),
+                        answer.path("match").path("reasons"));
+                return;
+            }
+            Log.info(
+                    "decision=REPERSONALIZED %s -> %s (allocation %s -> %s)",
+                    current == null ? "none" : current.personalityId(),
+                    answer.path("personalityId").asText(),
+                    current == null ? "none" : current.allocationId(),
+                    answer.path("allocationId").asText());
+            adopt(answer, "re-personalized");
+        } catch (ApiException e) {
+            if (e.transientFailure()) {
+                Duration wait = decider.onFailure(clock.instant());
+                if (e.retryAfter.isPresent() && e.retryAfter.get().compareTo(wait) > 0) {
+                    wait = e.retryAfter.get();
+                }
+                Log.warn("decision=BACKOFF re-personalization failed (%s); no new try for %d ms", e, wait.toMillis());
+            } else {
+                decider.onAnswered(clock.instant());
+                Log.warn("decision=REFUSED re-personalization refused (%s); cooling down", e);
+            }
+        }
+    }
+
+    private void finish() {
+        Thread.interrupted(); // a stop() during a call must not fail the calls below
+        if (releaseOnExit && current != null) {
+            try {
+                installer.unload(current);
+                Log.info("decision=UNLOADED driver %s on exit", current.packageId());
+            } catch (DriverInstaller.InstallException e) {
+                Log.warn("unload on exit failed: %s", e.getMessage());
+            }
+            try {
+                api.release(current.allocationId());
+                Log.info("decision=RELEASED allocation %s on exit", current.allocationId());
+            } catch (ApiException e) {
+                Log.warn("release of %s on exit failed: %s", current.allocationId(), e);
+            }
+        }
+        Log.info("stopped");
+    }
+
+    private void pause(Duration d) {
+        try {
+            Thread.sleep(Math.max(1, d.toMillis()));
+        } catch (InterruptedException e) {
+            // stop() interrupts; the loop checks `stopped`
+        }
+    }
+
+    private static OptionalDouble figure(JsonNode node, String name) {
+        JsonNode v = node.path(name);
+        return v.isNumber() ? OptionalDouble.of(v.asDouble()) : OptionalDouble.empty();
+    }
+}

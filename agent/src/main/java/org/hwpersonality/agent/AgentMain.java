@@ -1,0 +1,246 @@
+package org.hwpersonality.agent;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar hwp-agent.jar --server URL --token TOKEN --vm VM --workload W ...}: see {@code --help}. */
+@Command(
+        name = "hwp-agent",
+        mixinStandardHelpOptions = true,
+        version = "hwp-agent 0.1.0",
+        sortOptions = false,
+        description = "The HWP monitoring agent for one VM: requests a personality, downloads its driver package,"
+                + " verifies its SHA-256 and signature, unpacks it into --driver-dir and runs --load-command; then"
+                + " samples --metrics-command every --interval and, when performance stays below --threshold of what"
+                + " the personality promises (--hysteresis samples in a row, never within --cooldown of the last"
+                + " change, backing off after errors), asks for re-personalization and swaps drivers."
+                + " SIGTERM stops it.%n")
+public final class AgentMain implements Callable<Integer> {
+    @Option(names = "--server", required = true, description = "the API base, e.g. http://hwp:8181/hwp/api/v1")
+    URI server;
+
+    @Option(names = "--token", required = true, description = "the VM's token from its registration (or @FILE)")
+    String token;
+
+    @Option(names = "--vm", required = true, description = "the VM's ID")
+    String vm;
+
+    @Option(names = "--workload", required = true, description = "the workload, e.g. ml-inference")
+    String workload;
+
+    @Option(names = "--os", description = "OS family (default: linux)")
+    String os = "linux";
+
+    @Option(names = "--kernel", description = "kernel version (default: this machine's)")
+    String kernel = System.getProperty("os.version");
+
+    @Option(names = "--min-throughput", description = "required throughput, GOPS")
+    Double minThroughput;
+
+    @Option(names = "--max-latency-us", description = "largest acceptable latency, µs")
+    Double maxLatencyUs;
+
+    @Option(names = "--max-power-watts", description = "largest acceptable power, W")
+    Double maxPowerWatts;
+
+    @Option(names = "--min-memory-mb", description = "least device memory, MiB")
+    Long minMemoryMb;
+
+    @Option(
+            names = "--threshold",
+            description = "low when measured ÷ promised performance is below this (default: ${DEFAULT-VALUE})")
+    double threshold = 0.8;
+
+    @Option(
+            names = "--band",
+            description = "hysteresis band above the threshold that clears the low count (default: ${DEFAULT-VALUE})")
+    double band = 0.05;
+
+    @Option(names = "--hysteresis", description = "low samples in a row that trigger (default: ${DEFAULT-VALUE})")
+    int hysteresis = 3;
+
+    @Option(
+            names = "--interval",
+            description = "time between samples: 500ms, 10s, 2m, PT10S (default: ${DEFAULT-VALUE})")
+    String interval = "10s";
+
+    @Option(names = "--cooldown", description = "no new request this long after a change (default: ${DEFAULT-VALUE})")
+    String cooldown = "2m";
+
+    @Option(names = "--backoff-max", description = "longest wait after failures (default: ${DEFAULT-VALUE})")
+    String backoffMax = "5m";
+
+    @Option(names = "--metrics-command", required = true, description = "prints JSON or Prometheus text metrics")
+    String metricsCommand;
+
+    @Option(names = "--driver-dir", required = true, description = "where packages are unpacked")
+    Path driverDir;
+
+    @Option(names = "--load-command", required = true, description = "run with the package folder and Personality ID")
+    String loadCommand;
+
+    @Option(names = "--unload-command", description = "run for the old package when drivers are swapped")
+    String unloadCommand;
+
+    @Option(
+            names = "--public-key",
+            description = "the repository's key (PEM) to pin; default: fetched once from the server")
+    Path publicKey;
+
+    @Option(names = "--release-on-exit", description = "release the allocation (and unload) when stopped")
+    boolean releaseOnExit;
+
+    @Option(names = "--once", description = "request, load, take one sample and decide, then exit")
+    boolean once;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new AgentMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        String secret = token.startsWith("@")
+                ? Files.readString(Path.of(token.substring(1))).trim()
+                : token;
+        ApiClient api = new ApiClient(server, secret);
+        Decider decider = new Decider(
+                threshold,
+                band,
+                hysteresis,
+                duration("--cooldown", cooldown),
+                Duration.ofSeconds(1),
+                duration("--backoff-max", backoffMax));
+        Duration every = duration("--interval", interval);
+        if (every.toMillis() < 100) {
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this), "--interval must be at least 100ms (was " + interval + ")");
+        }
+        DriverInstaller installer = new DriverInstaller(
+                api,
+                driverDir.toAbsolutePath(),
+                key(api),
+                Optional.of(loadCommand),
+                Optional.ofNullable(unloadCommand),
+                Duration.ofMinutes(5));
+        Agent agent = new Agent(
+                api,
+                installer,
+                new MetricsCommand(metricsCommand, Duration.ofSeconds(30)),
+                decider,
+                Clock.systemUTC(),
+                vm,
+                request(),
+                every,
+                once,
+                releaseOnExit);
+        Thread main = Thread.currentThread();
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            Log.info("signal received: stopping");
+                            agent.stop();
+                            try {
+                                main.join(30_000);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        },
+                        "hwp-agent-stop"));
+        Log.info(
+                "hwp-agent for VM %s, workload %s, server %s, threshold %s, interval %s",
+                vm, workload, server, threshold, every);
+        return agent.run();
+    }
+
+    private Map<String, Object> request() {
+        Map<String, Object> osInfo = new LinkedHashMap<>();
+        osInfo.put("family", os);
+        if (kernel != null && !kernel.isBlank()) {
+            osInfo.put("kernel", kernel);
+        }
+        Map<String, Object> requirements = new LinkedHashMap<>();
+        if (minThroughput != null) {
+            requirements.put("minThroughputGops", minThroughput);
+        }
+        if (maxLatencyUs != null) {
+            requirements.put("maxLatencyUs", maxLatencyUs);
+        }
+        if (maxPowerWatts != null) {
+            requirements.put("maxPowerWatts", maxPowerWatts);
+        }
+        if (minMemoryMb != null) {
+            requirements.put("minMemoryMb", minMemoryMb);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("vmId", vm);
+        body.put("os", osInfo);
+        body.put("workload", workload);
+        body.put("requirements", requirements);
+        return body;
+    }
+
+    /** The pinned key, or the server's fetched once on first use. */
+    private Supplier<byte[]> key(ApiClient api) throws Exception {
+        if (publicKey != null) {
+            byte[] pinned = pem(Files.readString(publicKey));
+            return () -> pinned;
+        }
+        AtomicReference<byte[]> fetched = new AtomicReference<>();
+        return () -> {
+            if (fetched.get() == null) {
+                try {
+                    fetched.set(api.publicKey());
+                    Log.info("fetched the repository's public key from the server (pin it with --public-key)");
+                } catch (ApiException e) {
+                    throw new IllegalStateException("cannot fetch the repository's public key: " + e);
+                }
+            }
+            return fetched.get();
+        };
+    }
+
+    private static byte[] pem(String text) {
+        return Base64.getDecoder()
+                .decode(text.replace("-----BEGIN PUBLIC KEY-----", "")
+                        .replace("-----END PUBLIC KEY-----", "")
+                        .replaceAll("\\s", ""));
+    }
+
+    private static final Pattern SHORT = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+
+    /** {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h} or ISO-8601 {@code PT10S}. */
+    static Duration duration(String option, String text) {
+        Matcher m = SHORT.matcher(text.trim().toLowerCase(Locale.ROOT));
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+            };
+        }
+        try {
+            return Duration.parse(text.trim().toUpperCase(Locale.ROOT));
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException(
+                    option + " must be a duration such as 500ms, 10s, 2m or PT10S (was '" + text + "')");
+        }
+    }
+}
