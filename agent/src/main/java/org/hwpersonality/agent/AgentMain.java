@@ -11,6 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -149,23 +151,29 @@ public final class AgentMain implements Callable<Integer> {
                 every,
                 once,
                 releaseOnExit);
-        Thread main = Thread.currentThread();
-        Runtime.getRuntime()
-                .addShutdownHook(new Thread(
-                        () -> {
-                            Log.info("signal received: stopping");
-                            agent.stop();
-                            try {
-                                main.join(30_000);
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            }
-                        },
-                        "hwp-agent-stop"));
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(
+                () -> {
+                    Log.info("signal received: stopping");
+                    agent.stop();
+                    try {
+                        // The main thread releases and unloads if asked, then counts down. It must not call
+                        // System.exit while this hook waits for it: exit waits for the hooks.
+                        finished.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "hwp-agent-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
         Log.info(
                 "hwp-agent for VM %s, workload %s, server %s, threshold %s, interval %s",
                 vm, workload, server, threshold, every);
-        return agent.run();
+        try {
+            return agent.run();
+        } finally {
+            finished.countDown();
+        }
     }
 
     private Map<String, Object> request() {

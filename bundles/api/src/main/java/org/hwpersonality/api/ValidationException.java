@@ -30,6 +30,8 @@ public class ValidationException extends HwpException {
 
     /** The same rejection seen from an enclosing object: {@code parent.field}, {@code parent[i]...}, or {@code parent}. */
     public ValidationException within(String parent) {
+        // "$" is a JSON document's root: within a parent field it is that field.
+        String field = this.field.equals("$") ? "" : this.field.startsWith("$.") ? this.field.substring(2) : this.field;
         String path = field.isEmpty() || parent.isEmpty()
                 ? parent + field
                 : field.startsWith("[") ? parent + field : parent + "." + field;

@@ -61,6 +61,19 @@ public class FileBitstreamStore implements BitstreamStore {
                 backends.stream().filter(b -> reader.equals(b.vendor())).findFirst();
         AtomicReference<Optional<String>> interfaceId = new AtomicReference<>(Optional.empty());
         BlobStore.Stored stored = storage.blobs().put(image, storage.maxBitstreamBytes(), content -> {
+            byte[] head = new byte[16];
+            int n;
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(content)) {
+                n = in.readNBytes(head, 0, head.length);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            if (!format.startsLike(java.util.Arrays.copyOf(head, n))) {
+                throw new ValidationException(
+                        "image",
+                        "is not " + article(format) + " " + format
+                                + " image: its first bytes are not those of the format");
+            }
             if (backend.isPresent()) {
                 interfaceId.set(inspect(backend.get(), content, format).interfaceId());
             }
@@ -68,6 +81,10 @@ public class FileBitstreamStore implements BitstreamStore {
         Bitstream b = new Bitstream(
                 stored.sha256(), name, vendor, format, stored.sizeBytes(), interfaceId.get(), Instant.now());
         return records.saveBitstream(b);
+    }
+
+    private static String article(ImageFormat f) {
+        return f == ImageFormat.AFI || f == ImageFormat.XCLBIN ? "an" : "a";
     }
 
     private static ImageDescriptor inspect(ReconfigurationBackend backend, Path content, ImageFormat format) {

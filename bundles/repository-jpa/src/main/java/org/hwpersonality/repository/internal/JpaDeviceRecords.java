@@ -13,6 +13,7 @@ import org.hwpersonality.api.device.Device;
 import org.hwpersonality.api.device.DeviceState;
 import org.hwpersonality.api.device.Region;
 import org.hwpersonality.api.device.RegionState;
+import org.hwpersonality.api.event.HwpEvent;
 import org.hwpersonality.api.store.DeviceRecords;
 import org.hwpersonality.repository.internal.entity.DeviceEntity;
 import org.hwpersonality.repository.internal.entity.RegionEntity;
@@ -103,8 +104,17 @@ public class JpaDeviceRecords implements DeviceRecords {
             if (e == null) {
                 throw HwpException.notFound("device", deviceId);
             }
-            Device changed = withState(toDomain(em, e), state);
+            Device before = toDomain(em, e);
+            Device changed = withState(before, state);
             e.update(changed);
+            if (before.state() != state) {
+                Audit.write(
+                        em,
+                        HwpEvent.topic("device", state.name()),
+                        deviceId,
+                        JpaProfileRepository.ACTOR,
+                        Map.of("was", before.state().name()));
+            }
             return changed;
         });
     }

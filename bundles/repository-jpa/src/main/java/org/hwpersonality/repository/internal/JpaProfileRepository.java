@@ -3,12 +3,14 @@ package org.hwpersonality.repository.internal;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import javax.persistence.EntityManager;
 import javax.persistence.TypedQuery;
 import org.hwpersonality.api.ErrorCode;
 import org.hwpersonality.api.HwpException;
+import org.hwpersonality.api.event.HwpEvent;
 import org.hwpersonality.api.profile.PersonalityProfile;
 import org.hwpersonality.api.profile.ProfileStatus;
 import org.hwpersonality.api.service.ProfileQuery;
@@ -21,6 +23,12 @@ import org.osgi.service.component.annotations.Reference;
 /** The Hardware Personality Repository on JPA: profiles are rows with their JSON document. */
 @Component(service = ProfileRepository.class)
 public class JpaProfileRepository implements ProfileRepository {
+    /** Imports up to this many profiles get one audit row each; larger ones one row in all. */
+    static final int AUDITED_ONE_BY_ONE = 100;
+
+    /** Who audit rows of the repository name (its callers do not say who asked). */
+    static final String ACTOR = "repository";
+
     /** Profiles written per transaction in a bulk store: big enough to amortize the commit, small enough to keep memory flat. */
     static final int CHUNK = 500;
 
@@ -44,10 +52,30 @@ public class JpaProfileRepository implements ProfileRepository {
                 ProfileEntity entity = new ProfileEntity(p, codec.write(p));
                 entity.changeNo(revision);
                 em.persist(entity);
+                if (copy.size() <= AUDITED_ONE_BY_ONE) {
+                    Audit.write(
+                            em,
+                            HwpEvent.topic("profile", "STORED"),
+                            p.personalityId(),
+                            ACTOR,
+                            Map.of("origin", p.origin().name(), "name", p.name()));
+                }
                 if ((i + 1) % CHUNK == 0) {
                     em.flush();
                     em.clear();
                 }
+            }
+            if (copy.size() > AUDITED_ONE_BY_ONE) {
+                Audit.write(
+                        em,
+                        HwpEvent.topic("profile", "IMPORTED"),
+                        copy.get(0).personalityId(),
+                        ACTOR,
+                        Map.of(
+                                "profiles",
+                                String.valueOf(copy.size()),
+                                "last",
+                                copy.get(copy.size() - 1).personalityId()));
             }
             return null;
         });
@@ -187,6 +215,7 @@ public class JpaProfileRepository implements ProfileRepository {
             if (entity.status() != ProfileStatus.RETIRED) {
                 entity.status(ProfileStatus.RETIRED);
                 entity.changeNo(Revisions.next(em, Revisions.PROFILES));
+                Audit.write(em, HwpEvent.topic("profile", "RETIRED"), personalityId, ACTOR, Map.of());
             }
             return toDomain(entity);
         });

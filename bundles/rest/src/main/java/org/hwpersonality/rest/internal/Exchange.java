@@ -6,6 +6,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.servlet.http.HttpServletRequest;
@@ -25,6 +30,7 @@ final class Exchange {
     final Caller caller;
     private final Map<String, String> parameters;
     private final ObjectMapper json;
+    private Map<String, List<String>> query;
 
     Exchange(
             HttpServletRequest request,
@@ -44,19 +50,50 @@ final class Exchange {
         return parameters.get(name);
     }
 
-    /** A query parameter, if given (and not blank); at most 256 characters. */
+    /**
+     * A query parameter, if given (and not blank); at most 256 characters. Read from the query string only: the
+     * servlet API's parameters would also read (and consume) a form-encoded body, which is an upload here.
+     */
     Optional<String> query(String name) {
-        String[] values = request.getParameterValues(name);
-        if (values == null || values.length == 0 || values[0].isBlank()) {
+        List<String> values = queryParameters().getOrDefault(name, List.of());
+        if (values.isEmpty() || values.get(0).isBlank()) {
             return Optional.empty();
         }
-        if (values.length > 1) {
+        if (values.size() > 1) {
             throw new ValidationException(name, "must be given once");
         }
-        if (values[0].length() > 256) {
+        if (values.get(0).length() > 256) {
             throw new ValidationException(name, "must be at most 256 characters");
         }
-        return Optional.of(values[0]);
+        return Optional.of(values.get(0));
+    }
+
+    private Map<String, List<String>> queryParameters() {
+        if (query == null) {
+            Map<String, List<String>> parsed = new HashMap<>();
+            String raw = request.getQueryString();
+            if (raw != null && !raw.isEmpty()) {
+                if (raw.length() > 8192) {
+                    throw new ValidationException("query", "must be at most 8192 characters");
+                }
+                for (String pair : raw.split("&")) {
+                    int eq = pair.indexOf('=');
+                    String key = decode(eq < 0 ? pair : pair.substring(0, eq));
+                    String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+                    parsed.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
+                }
+            }
+            query = parsed;
+        }
+        return query;
+    }
+
+    private static String decode(String s) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new ValidationException("query", "is not properly percent-encoded");
+        }
     }
 
     /** A whole-number query parameter within bounds, or the default. */
@@ -114,18 +151,22 @@ final class Exchange {
     }
 
     private byte[] body() throws IOException {
-        long declared = request.getContentLengthLong();
-        if (declared > MAX_JSON_BYTES) {
-            throw tooLarge();
-        }
         try (InputStream in = request.getInputStream()) {
             byte[] bytes = in.readNBytes(MAX_JSON_BYTES + 1);
             if (bytes.length > MAX_JSON_BYTES) {
+                // Read on (up to a bound) so that the client, still sending, gets the answer instead of a reset.
+                long skipped = 0;
+                while (skipped < DRAIN_BYTES && in.read() >= 0) {
+                    skipped += 1 + in.skip(DRAIN_BYTES - skipped);
+                }
                 throw tooLarge();
             }
             return bytes;
         }
     }
+
+    /** How much of an oversized body is read and dropped before answering 413. */
+    private static final long DRAIN_BYTES = 16L << 20;
 
     private static HwpException tooLarge() {
         return new PayloadTooLarge("the body is larger than " + MAX_JSON_BYTES + " bytes");

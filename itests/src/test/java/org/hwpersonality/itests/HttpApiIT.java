@@ -1,0 +1,843 @@
+package org.hwpersonality.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.hwpersonality.api.PerformanceFigures;
+import org.hwpersonality.api.artifact.SimImage;
+import org.hwpersonality.api.device.RegionKind;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+
+/**
+ * The HTTP API in the running distribution, over real HTTP: every path of the contract with its success and its
+ * 4xx answers, who may call what (401 without credentials, 403 for a non-admin user and for a VM acting for
+ * another), hostile input that must never yield a 500 nor change anything, and the VM agent as a separate process
+ * re-personalizing when its metrics drop.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class HttpApiIT extends HwpTestSupport {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String API = "/hwp/api/v1";
+    private static final String ADMIN = adminAuthorization();
+    private static final String VIEWER =
+            "Basic " + Base64.getEncoder().encodeToString("it-viewer:viewer-pw".getBytes(StandardCharsets.UTF_8));
+
+    private final HttpClient client = HttpClient.newHttpClient();
+
+    @Override
+    protected Option[] extraOptions() {
+        return new Option[] {
+            // A Karaf user without the admin role.
+            editConfigurationFilePut("etc/users.properties", "it-viewer", "viewer-pw,viewer"),
+            systemProperty("hwp.agent.jar")
+                    .value(new File(System.getProperty("hwp.agent.jar", "../agent/target/hwp-agent.jar"))
+                            .getAbsolutePath())
+        };
+    }
+
+    /** An HTTP answer. */
+    private record Answer(int status, String body, HttpHeaders headers) {
+        JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (Exception e) {
+                throw new AssertionError("not JSON (" + status + "): " + body, e);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return status + " " + (body.length() > 600 ? body.substring(0, 600) + "…" : body);
+        }
+    }
+
+    private Answer call(String method, String path, String authorization, Object body, String... headers)
+            throws Exception {
+        byte[] bytes = body == null
+                ? null
+                : body instanceof byte[] b
+                        ? b
+                        : body instanceof String s ? s.getBytes(StandardCharsets.UTF_8) : JSON.writeValueAsBytes(body);
+        HttpRequest.Builder b = HttpRequest.newBuilder(http(path.startsWith("/hwp") ? path : API + path))
+                .timeout(Duration.ofSeconds(60))
+                .method(
+                        method,
+                        bytes == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(bytes));
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        if (bytes != null && !(body instanceof byte[])) {
+            b.header("Content-Type", "application/json");
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return new Answer(r.statusCode(), r.body(), r.headers());
+    }
+
+    private Answer get(String path, String authorization) throws Exception {
+        return call("GET", path, authorization, null);
+    }
+
+    /** The answer is an error JSON with this status and code, and a message. */
+    private static JsonNode assertError(Answer a, int status, String code) {
+        assertEquals(a.toString(), status, a.status());
+        JsonNode e = a.json();
+        assertEquals(a.toString(), code, e.path("error").asText());
+        assertFalse(a.toString(), e.path("message").asText().isBlank());
+        return e;
+    }
+
+    private static void assertStatus(Answer a, int status) {
+        assertEquals(a.toString(), status, a.status());
+    }
+
+    private static String bearer(String token) {
+        return "Bearer " + token;
+    }
+
+    private void awaitHealthy() {
+        waitUntil("the API reports UP", TIMEOUT, () -> {
+            try {
+                Answer h = get("/health", null);
+                return h.status() == 200 && h.json().path("status").asText().equals("UP");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
+    /** Registers a VM; returns {vmId, token}. */
+    private String[] registerVm(String name) throws Exception {
+        Answer r =
+                call("POST", "/vms", ADMIN, Map.of("name", name, "os", Map.of("family", "linux", "kernel", "5.15.0")));
+        assertStatus(r, 201);
+        String vmId = r.json().path("vmId").asText();
+        String token = r.json().path("token").asText();
+        assertTrue(r.toString(), vmId.startsWith("vm-") && token.startsWith("hwp_"));
+        assertEquals(API + "/vms/" + vmId, r.headers().firstValue("Location").orElse(""));
+        return new String[] {vmId, token};
+    }
+
+    // ------------------------------------------------------------------ open paths and access control
+
+    @Test
+    public void healthAndTheOpenApiDocumentAreOpen() throws Exception {
+        awaitHealthy();
+        Answer health = get("/health", null);
+        assertEquals(
+                health.toString(),
+                "UP",
+                health.json().path("parts").path("management").path("status").asText());
+        Answer doc = get("/openapi.json", null);
+        assertStatus(doc, 200);
+        assertEquals("3.0.3", doc.json().path("openapi").asText());
+        assertTrue(doc.json().path("paths").has("/personality-requests"));
+        Answer key = get("/drivers/public-key", null);
+        assertStatus(key, 200);
+        assertTrue(key.body(), key.body().startsWith("-----BEGIN PUBLIC KEY-----"));
+        assertError(get("/no-such-thing", ADMIN), 404, "NOT_FOUND");
+        Answer wrongMethod = call("PUT", "/profiles", ADMIN, Map.of());
+        assertError(wrongMethod, 405, "INVALID_REQUEST");
+        assertEquals("GET, POST", wrongMethod.headers().firstValue("Allow").orElse(""));
+    }
+
+    /** Every documented operation that needs credentials: 401 without, with a wrong password or token; 403 for a non-admin user. */
+    @Test
+    public void everyProtectedOperationRefusesAnonymousAndNonAdminCallers() throws Exception {
+        awaitHealthy();
+        JsonNode paths = get("/openapi.json", null).json().path("paths");
+        int checked = 0;
+        for (Iterator<Map.Entry<String, JsonNode>> it = paths.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> path = it.next();
+            for (Iterator<Map.Entry<String, JsonNode>> ops = path.getValue().fields(); ops.hasNext(); ) {
+                Map.Entry<String, JsonNode> op = ops.next();
+                if (op.getValue().path("security").isEmpty()) {
+                    continue;
+                }
+                String method = op.getKey().toUpperCase();
+                String concrete = path.getKey().replaceAll("\\{[A-Za-z0-9]+}", "it-x");
+                Object body = method.equals("POST") ? Map.of() : null;
+                Answer anonymous = call(method, concrete, null, body);
+                assertError(anonymous, 401, "UNAUTHORIZED");
+                assertTrue(anonymous
+                        .headers()
+                        .firstValue("WWW-Authenticate")
+                        .orElse("")
+                        .contains("Basic"));
+                assertError(
+                        call(
+                                method,
+                                concrete,
+                                "Basic "
+                                        + Base64.getEncoder()
+                                                .encodeToString("karaf:wrong".getBytes(StandardCharsets.UTF_8)),
+                                body),
+                        401,
+                        "UNAUTHORIZED");
+                assertError(
+                        call(method, concrete, bearer("hwp_not-a-token-000000000000000000000000"), body),
+                        401,
+                        "UNAUTHORIZED");
+                assertError(call(method, concrete, "Digest nonce=1", body), 401, "UNAUTHORIZED");
+                assertError(call(method, concrete, VIEWER, body), 403, "FORBIDDEN");
+                checked++;
+            }
+        }
+        assertTrue("operations checked: " + checked, checked >= 25);
+    }
+
+    // ------------------------------------------------------------------ administration
+
+    @Test
+    public void administratorsManageProfilesDevicesImagesDriversAndSeeEvents() throws Exception {
+        awaitHealthy();
+        // Profiles
+        Answer list = get("/profiles?workload=compression", ADMIN);
+        assertStatus(list, 200);
+        assertTrue(list.toString(), list.json().size() >= 3);
+        list.json().forEach(p -> assertTrue(p.toString(), p.toString().contains("compression")));
+        assertStatus(get("/profiles?vendor=intel&limit=1", ADMIN), 200);
+        assertEquals(1, get("/profiles?vendor=intel&limit=1", ADMIN).json().size());
+        assertError(get("/profiles?limit=0", ADMIN), 400, "INVALID_REQUEST");
+        assertError(get("/profiles?limit=ten", ADMIN), 400, "INVALID_REQUEST");
+        assertError(get("/profiles?workload=bad%20name!", ADMIN), 400, "INVALID_REQUEST");
+        JsonNode zstd = get("/profiles/zstd-u250-v1", ADMIN).json();
+        assertEquals("zstd-u250-v1", zstd.path("personalityId").asText());
+        assertError(get("/profiles/it-none-v1", ADMIN), 404, "NOT_FOUND");
+
+        Answer created = call("POST", "/profiles", ADMIN, profileJson("it-admin-made", "it-admin-workload", 180_000));
+        assertStatus(created, 201);
+        String id = created.json().path("personalityId").asText();
+        assertEquals("it-admin-made-v1", id);
+        assertEquals(
+                API + "/profiles/" + id,
+                created.headers().firstValue("Location").orElse(""));
+        assertError(
+                call("POST", "/profiles", ADMIN, profileJson("it-admin-made", "it-admin-workload", 180_000)),
+                409,
+                "CONFLICT");
+        JsonNode invalid = assertError(
+                call("POST", "/profiles", ADMIN, profileJson("it-bad", "it-bad", -5)), 400, "INVALID_REQUEST");
+        assertTrue(invalid.toString(), invalid.path("message").asText().contains("luts"));
+        assertError(call("POST", "/profiles", ADMIN, "[]"), 400, "INVALID_REQUEST");
+        Answer retired = call("DELETE", "/profiles/" + id, ADMIN, null);
+        assertStatus(retired, 200);
+        assertEquals("RETIRED", retired.json().path("status").asText());
+        assertError(call("DELETE", "/profiles/it-none-v1", ADMIN, null), 404, "NOT_FOUND");
+
+        // Devices and back ends
+        JsonNode devices = get("/devices", ADMIN).json();
+        assertTrue(devices.toString(), devices.size() >= 5);
+        String device = devices.get(0).path("id").asText();
+        assertEquals(device, get("/devices/" + device, ADMIN).json().path("id").asText());
+        assertError(get("/devices/it-none", ADMIN), 404, "NOT_FOUND");
+        assertError(call("POST", "/devices/it-none/drain", ADMIN, null), 404, "NOT_FOUND");
+        String last = devices.get(devices.size() - 1).path("id").asText();
+        for (JsonNode d : devices) {
+            if (d.path("family").asText().equals("alveo-u30")) {
+                last = d.path("id").asText(); // a family no other test of this class uses
+            }
+        }
+        Answer drained = call("POST", "/devices/" + last + "/drain", ADMIN, null);
+        assertStatus(drained, 200);
+        assertEquals("DRAINING", drained.json().path("state").asText());
+        assertTrue(get("/backends", ADMIN).body().contains("sim"));
+
+        // Programming images
+        byte[] image = new SimImage(
+                        "it-upload",
+                        "xilinx",
+                        "alveo-u250",
+                        Optional.empty(),
+                        RegionKind.PARTIAL,
+                        4096,
+                        Map.of("compression", new PerformanceFigures(10, 100, 20)))
+                .bytes();
+        Answer uploaded = call("POST", "/bitstreams?name=it-upload.sim&vendor=xilinx", ADMIN, image);
+        assertStatus(uploaded, 201);
+        String sha = uploaded.json().path("sha256").asText();
+        assertEquals(64, sha.length());
+        assertEquals(
+                "SIM", get("/bitstreams/" + sha, ADMIN).json().path("format").asText());
+        assertTrue(get("/bitstreams", ADMIN).body().contains(sha));
+        assertError(
+                call("POST", "/bitstreams?name=junk.xclbin&vendor=xilinx", ADMIN, "not an xclbin".getBytes()),
+                400,
+                "INVALID_REQUEST");
+        assertError(call("POST", "/bitstreams?name=junk.bin&vendor=xilinx", ADMIN, image), 400, "INVALID_REQUEST");
+        assertError(call("POST", "/bitstreams?name=../etc/passwd&vendor=xilinx", ADMIN, image), 400, "INVALID_REQUEST");
+        assertError(call("POST", "/bitstreams?name=x.sim", ADMIN, image), 400, "INVALID_REQUEST");
+        assertError(get("/bitstreams/abc", ADMIN), 400, "INVALID_REQUEST");
+        assertError(get("/bitstreams/" + "0".repeat(64), ADMIN), 404, "NOT_FOUND");
+
+        // Driver packages
+        byte[] pkg = driverZip("it-admin-drv", "1.0.0", "it-admin-made-v1");
+        Answer added = call("POST", "/drivers?fileName=it-admin-drv.zip", ADMIN, pkg);
+        assertStatus(added, 201);
+        String packageId = added.json().path("id").asText();
+        assertEquals("it-admin-drv-1.0.0-linux-x86_64", packageId);
+        Answer again = call("POST", "/drivers?fileName=it-admin-drv.zip", ADMIN, pkg);
+        assertEquals(
+                "the same archive again is the same package",
+                packageId,
+                again.json().path("id").asText());
+        assertError(
+                call(
+                        "POST",
+                        "/drivers?fileName=it-admin-drv.zip",
+                        ADMIN,
+                        driverZip("it-admin-drv", "1.0.0", "zstd-u250-v1")),
+                409,
+                "CONFLICT");
+        assertError(call("POST", "/drivers?fileName=junk.zip", ADMIN, "PK junk".getBytes()), 400, "INVALID_REQUEST");
+        assertError(call("POST", "/drivers", ADMIN, pkg), 400, "INVALID_REQUEST");
+        assertEquals(
+                packageId, get("/drivers/" + packageId, ADMIN).json().path("id").asText());
+        Answer resolved = get("/drivers?personalityId=zstd-u250-v1&os=linux&kernel=5.15.0", ADMIN);
+        assertStatus(resolved, 200);
+        assertError(get("/drivers?os=linux", ADMIN), 400, "INVALID_REQUEST");
+        assertError(get("/drivers?personalityId=zstd-u250-v1&os=plan9", ADMIN), 404, "NOT_FOUND");
+        Answer content = get("/drivers/" + packageId + "/content", ADMIN);
+        assertStatus(content, 200);
+        assertTrue(content.headers().firstValue("Digest").orElse("").startsWith("sha-256="));
+        assertStatus(call("DELETE", "/drivers/" + packageId, ADMIN, null), 200);
+        assertError(get("/drivers/" + packageId, ADMIN), 404, "NOT_FOUND");
+        assertError(call("DELETE", "/drivers/" + packageId, ADMIN, null), 404, "NOT_FOUND");
+
+        // Events
+        JsonNode events = get("/events?limit=5", ADMIN).json();
+        assertEquals(events.toString(), 5, events.size());
+        assertTrue(get("/events?subjectId=" + id, ADMIN).body().contains("org/hwpersonality/profile/"));
+        assertError(get("/events?limit=0", ADMIN), 400, "INVALID_REQUEST");
+        assertError(get("/events?limit=99999", ADMIN), 400, "INVALID_REQUEST");
+    }
+
+    // ------------------------------------------------------------------ VMs
+
+    @Test
+    public void vmsRequestReleaseAndRepersonalizeForThemselvesOnly() throws Exception {
+        awaitHealthy();
+        String[] a = registerVm("it-vm-a");
+        String[] b = registerVm("it-vm-b");
+        assertError(
+                call("POST", "/vms", ADMIN, Map.of("name", "bad name!", "os", Map.of("family", "linux"))),
+                400,
+                "INVALID_REQUEST");
+        assertError(call("POST", "/vms", ADMIN, Map.of("name", "x")), 400, "INVALID_REQUEST");
+        assertError(
+                call("POST", "/vms", ADMIN, Map.of("name", "x", "os", Map.of("family", "linux"), "extra", 1)),
+                400,
+                "INVALID_REQUEST");
+        assertError(
+                call("POST", "/vms", bearer(a[1]), Map.of("name", "x", "os", Map.of("family", "linux"))),
+                403,
+                "FORBIDDEN");
+        assertTrue(get("/vms", ADMIN).body().contains(a[0]));
+        assertEquals(a[0], get("/vms/" + a[0], bearer(a[1])).json().path("id").asText());
+        assertError(get("/vms/" + b[0], bearer(a[1])), 403, "FORBIDDEN");
+        assertFalse(
+                "the token is never shown again",
+                get("/vms/" + a[0], ADMIN).body().contains(a[1]));
+
+        // A Personality Request by the VM itself (vmId and os default to its own).
+        Answer first = call(
+                "POST",
+                "/personality-requests",
+                bearer(a[1]),
+                Map.of("workload", "compression", "requirements", Map.of("minThroughputGops", 30)));
+        assertStatus(first, 201);
+        JsonNode r = first.json();
+        String allocation = r.path("allocationId").asText();
+        assertEquals("ACTIVE", r.path("status").asText());
+        assertEquals(a[0], r.path("vmId").asText());
+        assertFalse(r.path("personalityId").asText().isEmpty());
+        assertFalse(r.path("derived").asBoolean());
+        assertFalse(r.path("device").path("id").asText().isEmpty());
+        assertFalse(r.path("device").path("vendor").asText().isEmpty());
+        assertEquals(
+                API + "/drivers/" + r.path("driver").path("packageId").asText() + "/content",
+                r.path("driver").path("url").asText());
+        assertEquals(64, r.path("driver").path("sha256").asText().length());
+        assertTrue(r.path("reconfiguration").has("durationMs"));
+        assertTrue(r.path("match").path("score").asDouble() > 0);
+        assertTrue(r.path("match").path("reasons").size() > 0);
+
+        assertError(
+                call("POST", "/personality-requests", bearer(a[1]), Map.of("workload", "compression")),
+                409,
+                "CONFLICT");
+        assertError(
+                call("POST", "/personality-requests", bearer(b[1]), Map.of("vmId", a[0], "workload", "compression")),
+                403,
+                "FORBIDDEN");
+        JsonNode impossible = assertError(
+                call(
+                        "POST",
+                        "/personality-requests",
+                        bearer(b[1]),
+                        Map.of("workload", "compression", "requirements", Map.of("minThroughputGops", 1e6))),
+                422,
+                "NO_MATCHING_PROFILE");
+        assertTrue(impossible.toString(), impossible.path("message").asText().contains("GOPS"));
+        assertError(
+                call(
+                        "POST",
+                        "/personality-requests",
+                        bearer(b[1]),
+                        Map.of("workload", "compression", "requirements", Map.of("maxLatencyUs", -1))),
+                400,
+                "INVALID_REQUEST");
+        assertError(
+                call(
+                        "POST",
+                        "/personality-requests",
+                        ADMIN,
+                        Map.of(
+                                "vmId",
+                                "vm-0000000000000000",
+                                "os",
+                                Map.of("family", "linux"),
+                                "workload",
+                                "compression")),
+                404,
+                "NOT_FOUND");
+
+        // NO_CAPACITY: a profile (with its driver) that fits no region of the fleet.
+        assertStatus(call("POST", "/profiles", ADMIN, profileJson("it-huge", "it-huge-work", 5_000_000)), 201);
+        assertStatus(
+                call(
+                        "POST",
+                        "/drivers?fileName=it-huge-drv.zip",
+                        ADMIN,
+                        driverZip("it-huge-drv", "1.0.0", "it-huge-v1")),
+                201);
+        Answer busy = call("POST", "/personality-requests", bearer(b[1]), Map.of("workload", "it-huge-work"));
+        assertError(busy, 503, "NO_CAPACITY");
+        assertEquals("5", busy.headers().firstValue("Retry-After").orElse(""));
+
+        // Allocations: a VM sees and touches only its own.
+        JsonNode mine = get("/allocations", bearer(a[1])).json();
+        mine.forEach(x -> assertEquals(a[0], x.path("vmId").asText()));
+        assertTrue(mine.toString(), mine.toString().contains(allocation));
+        assertEquals(0, get("/allocations", bearer(b[1])).json().size());
+        assertError(get("/allocations?vmId=" + a[0], bearer(b[1])), 403, "FORBIDDEN");
+        assertError(get("/allocations/" + allocation, bearer(b[1])), 403, "FORBIDDEN");
+        assertError(call("DELETE", "/allocations/" + allocation, bearer(b[1]), null), 403, "FORBIDDEN");
+        assertError(get("/allocations/alloc-0000000000000000", ADMIN), 404, "NOT_FOUND");
+        assertEquals(
+                allocation,
+                get("/allocations/" + allocation, bearer(a[1]))
+                        .json()
+                        .path("allocationId")
+                        .asText());
+        assertTrue(get("/allocations?vmId=" + a[0] + "&limit=5", ADMIN).body().contains(allocation));
+        assertError(get("/allocations?limit=-1", ADMIN), 400, "INVALID_REQUEST");
+
+        // Drivers: a VM fetches those of its allocation only.
+        String personality = r.path("personalityId").asText();
+        String packageId = r.path("driver").path("packageId").asText();
+        assertStatus(get("/drivers?personalityId=" + personality + "&kernel=5.15.0", bearer(a[1])), 200);
+        assertError(get("/drivers?personalityId=" + personality, bearer(b[1])), 403, "FORBIDDEN");
+        Answer bytes = get("/drivers/" + packageId + "/content", bearer(a[1]));
+        assertStatus(bytes, 200);
+        assertEquals(
+                "\"" + r.path("driver").path("sha256").asText() + "\"",
+                bytes.headers().firstValue("ETag").orElse(""));
+        assertError(get("/drivers/" + packageId + "/content", bearer(b[1])), 403, "FORBIDDEN");
+        assertError(get("/drivers/it-huge-drv-1.0.0-linux-x86_64/content", bearer(a[1])), 403, "FORBIDDEN");
+
+        // Re-personalization: figures that meet the requirement keep it; a drop moves the VM.
+        Answer kept = call(
+                "POST",
+                "/vms/" + a[0] + "/repersonalization",
+                bearer(a[1]),
+                Map.of("metrics", Map.of("throughputGops", 41.0)));
+        assertStatus(kept, 200);
+        assertFalse(kept.json().path("changed").asBoolean());
+        assertEquals(allocation, kept.json().path("allocationId").asText());
+        assertError(
+                call(
+                        "POST",
+                        "/vms/" + a[0] + "/repersonalization",
+                        bearer(b[1]),
+                        Map.of("metrics", Map.of("throughputGops", 1.0))),
+                403,
+                "FORBIDDEN");
+        JsonNode badMetrics = assertError(
+                call(
+                        "POST",
+                        "/vms/" + a[0] + "/repersonalization",
+                        bearer(a[1]),
+                        Map.of("metrics", Map.of("utilization", 7))),
+                400,
+                "INVALID_REQUEST");
+        assertTrue(badMetrics.toString(), badMetrics.path("message").asText().contains("metrics.utilization"));
+        assertError(
+                call("POST", "/vms/" + a[0] + "/repersonalization", bearer(a[1]), Map.of()), 400, "INVALID_REQUEST");
+        assertError(
+                call(
+                        "POST",
+                        "/vms/" + b[0] + "/repersonalization",
+                        bearer(b[1]),
+                        Map.of("metrics", Map.of("throughputGops", 1.0))),
+                409,
+                "CONFLICT");
+        Answer moved = call(
+                "POST",
+                "/vms/" + a[0] + "/repersonalization",
+                bearer(a[1]),
+                Map.of("metrics", Map.of("throughputGops", 12.0)));
+        assertStatus(moved, 201);
+        JsonNode m = moved.json();
+        assertTrue(m.path("changed").asBoolean());
+        assertEquals(allocation, m.path("previousAllocationId").asText());
+        assertFalse(personality.equals(m.path("personalityId").asText()));
+        assertEquals(
+                "RELEASED",
+                get("/allocations/" + allocation, ADMIN).json().path("status").asText());
+
+        // Release, twice; a revoked token is refused.
+        String second = m.path("allocationId").asText();
+        Answer released = call("DELETE", "/allocations/" + second, bearer(a[1]), null);
+        assertStatus(released, 200);
+        assertEquals("RELEASED", released.json().path("status").asText());
+        assertError(call("DELETE", "/allocations/" + second, bearer(a[1]), null), 409, "CONFLICT");
+        Answer revoked = call("DELETE", "/vms/" + b[0] + "/token", ADMIN, null);
+        assertStatus(revoked, 200);
+        assertTrue(revoked.json().path("tokenRevoked").asBoolean());
+        assertError(get("/allocations", bearer(b[1])), 401, "UNAUTHORIZED");
+        assertError(call("DELETE", "/vms/vm-0000000000000000/token", ADMIN, null), 404, "NOT_FOUND");
+        assertTrue(get("/events?subjectId=" + b[0], ADMIN).body().contains("TOKEN_REVOKED"));
+    }
+
+    // ------------------------------------------------------------------ hostile input
+
+    @Test
+    public void hostileInputIsRefusedWithA4xxAndChangesNothing() throws Exception {
+        awaitHealthy();
+        String[] vm = registerVm("it-hostile");
+        String before = state();
+        String deep = "[".repeat(5000) + "]".repeat(5000);
+        byte[] huge = new byte[(1 << 20) + 10];
+        java.util.Arrays.fill(huge, (byte) ' ');
+        huge[0] = '{';
+        huge[huge.length - 1] = '}';
+        List<Object[]> cases = new ArrayList<>();
+        for (String path :
+                List.of("/personality-requests", "/vms", "/profiles", "/vms/" + vm[0] + "/repersonalization")) {
+            for (Object body : new Object[] {
+                "",
+                "{",
+                "null",
+                "[]",
+                "\"text\"",
+                "42",
+                "{\"workload\": }",
+                "{\"a\":1,\"a\":2}",
+                deep,
+                "{\"workload\":\"compression\",\"requirements\":{\"minThroughputGops\":\"many\"}}",
+                "{\"workload\":\"compression\",\"requirements\":{\"minThroughputGops\":1e400}}",
+                "{\"workload\":\"compression\",\"requirements\":{\"minMemoryMb\":99999999999999999999}}",
+                "{\"workload\":\"com\u0000pression\"}",
+                "{\"workload\":\"" + "w".repeat(100_000) + "\"}",
+                "{\"metrics\":{\"throughputGops\":\"NaN\"}}",
+                "{\"metrics\":[1]}",
+                "{\"os\":{\"family\":[]},\"name\":\"x\"}",
+                "{\"vmId\":\"../../etc\",\"workload\":\"compression\"}",
+                huge,
+                new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1},
+            }) {
+                cases.add(new Object[] {"POST", path, body});
+            }
+        }
+        for (String path : List.of(
+                "/allocations/..%2F..%2Fetc%2Fpasswd",
+                "/allocations/%00",
+                "/profiles/%2e%2e",
+                "/devices/a%20b",
+                "/drivers/..%2Fkeys/content",
+                "/drivers?personalityId=%00",
+                "/drivers?personalityId=x&kernel=;rm",
+                "/allocations?limit=1e9",
+                "/allocations?limit=%25zz",
+                "/events?limit=-5",
+                "/profiles?offset=-1",
+                "/profiles?includeRetired=yes&limit=99999999999",
+                "/bitstreams/" + "g".repeat(64),
+                "/vms/" + "v".repeat(300),
+                "/allocations?vmId=a&vmId=b")) {
+            cases.add(new Object[] {"GET", path, null});
+        }
+        cases.add(new Object[] {"POST", "/bitstreams?name=x.gbs&vendor=intel", "GBS? no".getBytes()});
+        cases.add(new Object[] {"POST", "/bitstreams?name=x.sim&vendor=" + "v".repeat(300), new byte[10]});
+        cases.add(new Object[] {"POST", "/drivers?fileName=evil.tar.gz", new byte[] {0x1f, (byte) 0x8b, 8, 0}});
+        cases.add(new Object[] {"POST", "/drivers?fileName=evil.zip", hostileZip()});
+        cases.add(new Object[] {"DELETE", "/profiles/%2e%2e%2f", null});
+        cases.add(new Object[] {"DELETE", "/allocations/alloc-..", null});
+        int checked = 0;
+        for (Object[] c : cases) {
+            Answer a = call(
+                    (String) c[0],
+                    (String) c[1],
+                    c[1].toString().contains("repersonalization") || c[1].equals("/personality-requests")
+                            ? bearer(vm[1])
+                            : ADMIN,
+                    c[2]);
+            String what = c[0] + " " + c[1] + " " + describe(c[2]) + " -> " + a;
+            assertTrue(what, a.status() >= 400 && a.status() < 500);
+            if (!a.body().startsWith("{")
+                    && (c[1].toString().contains("%00") || c[1].toString().contains("%2F"))) {
+                // Jetty refuses a NUL or an encoded '/' that climbs out of the API before any servlet sees it.
+                assertFalse(what, a.body().isBlank());
+                checked++;
+                continue;
+            }
+            JsonNode e = a.json();
+            assertFalse(what, e.path("error").asText().isEmpty());
+            assertFalse(what, e.path("message").asText().isEmpty());
+            checked++;
+        }
+        assertTrue("cases: " + checked, checked > 90);
+        assertEquals("nothing changed", before, state());
+        assertTrue(get("/health", null).status() == 200);
+    }
+
+    private static String describe(Object body) {
+        if (body == null) {
+            return "";
+        }
+        String s = body instanceof byte[] b ? "bytes[" + b.length + "]" : body.toString();
+        return s.length() > 80 ? s.substring(0, 80) + "…" : s;
+    }
+
+    /** What hostile input must not change: profiles, VMs, allocations, images, packages. */
+    private String state() throws Exception {
+        return get("/profiles?includeRetired=true&limit=10000", ADMIN).json().size() + " profiles, "
+                + get("/vms", ADMIN).json().size() + " vms, "
+                + get("/allocations?limit=1000", ADMIN).body().hashCode() + " allocations, "
+                + get("/bitstreams", ADMIN).json().size() + " images, "
+                + get("/drivers/public-key", null).body().hashCode();
+    }
+
+    // ------------------------------------------------------------------ the agent, end to end
+
+    @Test
+    public void theAgentLoadsItsDriverAndRepersonalizesWhenItsMetricsDrop() throws Exception {
+        awaitHealthy();
+        Path jar = Path.of(System.getProperty("hwp.agent.jar"));
+        assertTrue("the agent jar is built: " + jar, Files.isRegularFile(jar));
+        String[] vm = registerVm("it-agent");
+        Path work = Files.createTempDirectory(karafHome().resolve("data"), "agent-");
+        Path metrics = work.resolve("metrics.prom");
+        Path loads = work.resolve("loads.log");
+        Path log = work.resolve("agent.log");
+        Files.writeString(metrics, "# TYPE hwp_throughput_gops gauge\nhwp_throughput_gops 40\n");
+        Path load = script(
+                work.resolve("load.sh"),
+                "echo \"load $2 $HWP_PACKAGE_ID\" >> " + loads + "\ntest -f \"$1/hwp-driver.json\"\n");
+        Path unload = script(work.resolve("unload.sh"), "echo \"unload $2 $HWP_PACKAGE_ID\" >> " + loads + "\n");
+        List<String> command = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                jar.toString(),
+                "--server",
+                "http://localhost:" + httpPort() + API,
+                "--token",
+                vm[1],
+                "--vm",
+                vm[0],
+                "--workload",
+                "compression",
+                "--kernel",
+                "5.15.0",
+                "--min-throughput",
+                "30",
+                "--threshold",
+                "0.8",
+                "--hysteresis",
+                "2",
+                "--interval",
+                "300ms",
+                "--cooldown",
+                "60s",
+                "--metrics-command",
+                "cat " + metrics,
+                "--driver-dir",
+                work.resolve("drivers").toString(),
+                "--load-command",
+                load.toString(),
+                "--unload-command",
+                unload.toString(),
+                "--release-on-exit");
+        Process agent = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        try {
+            waitUntil(
+                    "the first driver is loaded",
+                    TIMEOUT,
+                    () -> read(loads).lines().count() == 1);
+            String first = read(loads).lines().findFirst().orElseThrow();
+            assertTrue(first + "\n" + read(log), first.startsWith("load "));
+            String firstPersonality = first.split(" ")[1];
+            String firstPackage = first.split(" ")[2];
+            assertTrue(Files.isDirectory(work.resolve("drivers")));
+
+            // The figures drop below 80 % of the promise and below the requirement.
+            Files.writeString(metrics, "hwp_throughput_gops 12\n");
+            waitUntil(
+                    "the agent re-personalizes",
+                    TIMEOUT,
+                    () -> read(loads).lines().count() >= 3);
+            Files.writeString(metrics, "hwp_throughput_gops 50\n");
+            List<String> lines = read(loads).lines().toList();
+            assertEquals(read(log), "unload " + firstPersonality + " " + firstPackage, lines.get(1));
+            assertTrue(lines.get(2), lines.get(2).startsWith("load "));
+            String secondPersonality = lines.get(2).split(" ")[1];
+            assertFalse(lines.toString(), secondPersonality.equals(firstPersonality));
+
+            JsonNode history = get("/allocations?vmId=" + vm[0], ADMIN).json();
+            assertEquals(history.toString(), 2, history.size());
+            assertEquals("ACTIVE", history.get(0).path("status").asText());
+            assertEquals(secondPersonality, history.get(0).path("personalityId").asText());
+            assertEquals("RELEASED", history.get(1).path("status").asText());
+            assertEquals(firstPersonality, history.get(1).path("personalityId").asText());
+            assertEquals(
+                    history.get(1).path("allocationId").asText(),
+                    history.get(0).path("previousAllocationId").asText());
+            String agentLog = read(log);
+            for (String decision : List.of(
+                    "decision=REQUESTED",
+                    "decision=LOADED",
+                    "decision=LOW",
+                    "decision=REPERSONALIZE",
+                    "decision=REPERSONALIZED",
+                    "decision=UNLOADED",
+                    "signature OK")) {
+                assertTrue(decision + " in\n" + agentLog, agentLog.contains(decision));
+            }
+        } finally {
+            agent.destroy(); // SIGTERM
+            boolean exited = agent.waitFor(30, TimeUnit.SECONDS);
+            if (!exited) {
+                agent.destroyForcibly();
+                fail("the agent did not stop on SIGTERM:\n" + read(log));
+            }
+        }
+        assertTrue(read(log), read(log).contains("decision=RELEASED"));
+        JsonNode after = get("/allocations?vmId=" + vm[0], ADMIN).json();
+        after.forEach(
+                x -> assertEquals(after.toString(), "RELEASED", x.path("status").asText()));
+        assertTrue(
+                read(loads), read(loads).lines().reduce((x, y) -> y).orElse("").startsWith("unload "));
+    }
+
+    private static Path script(Path file, String body) throws Exception {
+        Files.writeString(file, "#!/bin/sh\nset -e\n" + body);
+        assertTrue(file.toFile().setExecutable(true));
+        return file;
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    // ------------------------------------------------------------------ fixtures
+
+    /** A profile document for POST /profiles: xilinx alveo-u250, the zstd image, one workload. */
+    private static Map<String, Object> profileJson(String name, String workload, long luts) {
+        return Map.of(
+                "name", name,
+                "description", "made by HttpApiIT",
+                "compatibility", Map.of("vendor", "xilinx", "family", "alveo-u250"),
+                "workloads",
+                        List.of(Map.of(
+                                "workload",
+                                workload,
+                                "performance",
+                                Map.of("throughputGops", 20, "latencyUs", 100, "powerWatts", 30))),
+                "osSupport", List.of(Map.of("family", "linux", "kernels", "[4.18,6.9)", "driverName", name + "-drv")),
+                "fabric",
+                        Map.of(
+                                "bitstream",
+                                "7426a5e035eaeb115da72b997ba901cac25a06c96424fc7b6b40534557dd9635",
+                                "regionKind",
+                                "PARTIAL",
+                                "resources",
+                                Map.of("luts", luts, "registers", 1000, "bramBlocks", 1, "dsps", 1, "memoryMb", 512),
+                                "clocks",
+                                List.of()),
+                "memoryMap", Map.of("segments", List.of()));
+    }
+
+    /** A driver package serving one personality. */
+    private static byte[] driverZip(String name, String version, String serves) throws Exception {
+        String manifest = "{\"name\":\"" + name + "\",\"version\":\"" + version + "\",\"osFamily\":\"linux\","
+                + "\"kernels\":\"[4.18,6.9)\",\"architecture\":\"x86_64\",\"serves\":[\"" + serves + "\"],"
+                + "\"files\":[{\"path\":\"lib/" + name + ".ko\",\"kind\":\"MODULE\"}],"
+                + "\"loadInstructions\":[\"insmod lib/" + name + ".ko\"]}";
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(out)) {
+            zip.putNextEntry(new ZipEntry("hwp-driver.json"));
+            zip.write(manifest.getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+            zip.putNextEntry(new ZipEntry("lib/" + name + ".ko"));
+            zip.write(("module " + name).getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] hostileZip() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(out)) {
+            zip.putNextEntry(new ZipEntry("hwp-driver.json"));
+            zip.write("{}".getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+            zip.putNextEntry(new ZipEntry("../../../../tmp/hwp-escape"));
+            zip.write("x".getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+        }
+        return out.toByteArray();
+    }
+}
