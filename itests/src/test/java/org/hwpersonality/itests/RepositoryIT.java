@@ -104,6 +104,11 @@ public class RepositoryIT extends HwpTestSupport {
                 List.of("cli-0-v1", "cli-1-v1"),
                 imported.strip().lines().toList());
 
+        String bulk = executeCommand("personality:import " + profileFile("bulk", 150, -1));
+        assertTrue(bulk, bulk.contains("Read 150 profiles in "));
+        assertTrue(bulk, bulk.contains("Imported 150 profiles in ") && bulk.contains("bulk-0-v1 … bulk-149-v1"));
+        assertTrue(executeCommand("personality:list --no-format").contains("bulk-149-v1"));
+
         String shown = executeCommand("personality:show cli-1-v1");
         assertTrue(shown, shown.contains("Name / version : cli-1 v1"));
         assertTrue(shown, shown.contains("compression"));
@@ -711,7 +716,11 @@ public class RepositoryIT extends HwpTestSupport {
         String sha = image.substring(image.lastIndexOf(' ') + 1);
         String out = executeCommand(
                 "personality:characterize sim-u30-0 " + sha + " --workload video-transcode --name h264-measured");
-        assertTrue(out, out.startsWith("h264-measured-v1") && out.contains("Measured video-transcode on sim-u30-0"));
+        List<String> lines = out.strip().lines().toList();
+        assertTrue(
+                out, lines.get(0).startsWith("Characterizing ") && lines.get(0).contains("on sim-u30-0"));
+        assertEquals(out, "h264-measured-v1", lines.get(1));
+        assertTrue(out, out.contains("Measured video-transcode on sim-u30-0"));
         String profile = executeCommand("personality:show h264-measured-v1");
         assertTrue(
                 profile,

@@ -70,6 +70,9 @@ public class PersonalityCharacterize implements Action {
         }
         String os = after.get("--os", this.os);
         String driver = after.get("--driver", this.driver);
+        System.out.println("Characterizing " + image.hex().substring(0, 12) + "… on " + device
+                + ": programming a free region and running " + workload + " (this takes the programming time)…");
+        System.out.flush();
         PersonalityProfile p = devices.characterize(
                 device,
                 image,

@@ -46,17 +46,32 @@ public class PersonalityImport implements Action {
         if (!Files.isRegularFile(path)) {
             throw new ValidationException("file", "'" + file + "' is not a readable file");
         }
+        boolean large = Files.size(path) > (1 << 20);
+        long start = System.nanoTime();
+        if (large) {
+            System.out.println(
+                    "Reading and checking " + path.getFileName() + " (" + Files.size(path) / (1 << 20) + " MiB)…");
+        }
         List<PersonalityProfile> profiles;
         try (InputStream in = Files.newInputStream(path)) {
             profiles = new ProfileFiles().read(in, ProfileFiles.Format.of(file), Origin.IMPORTED, Instant.now());
         }
-        if (profiles.size() > 100) {
-            System.out.println("Read " + profiles.size() + " profiles from " + path.getFileName() + "; storing…");
+        boolean many = large || profiles.size() > 100;
+        if (many) {
+            System.out.printf(
+                    "Read %d profiles in %.1f s; storing them in one transaction (all or none)…%n",
+                    profiles.size(), (System.nanoTime() - start) / 1e9);
         }
         List<PersonalityProfile> stored = repository.storeAll(profiles);
-        stored.forEach(p -> System.out.println(p.personalityId()));
-        if (stored.size() > 100) {
-            System.out.println("Imported " + stored.size() + " profiles");
+        if (many) {
+            System.out.printf(
+                    "Imported %d profiles in %.1f s: %s … %s%n",
+                    stored.size(),
+                    (System.nanoTime() - start) / 1e9,
+                    stored.get(0).personalityId(),
+                    stored.get(stored.size() - 1).personalityId());
+        } else {
+            stored.forEach(p -> System.out.println(p.personalityId()));
         }
         return null;
     }

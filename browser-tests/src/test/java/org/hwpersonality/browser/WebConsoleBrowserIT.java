@@ -1,0 +1,349 @@
+package org.hwpersonality.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The HWP pages of the Felix Web Console in headless Chromium, against the distribution this test copies from
+ * {@code karaf-assembly/target/assembly} and starts on free ports: log in, open every HWP page, import a profile,
+ * retire it, drain a device, and see each change on the pages and in the events. A user without the admin role
+ * gets no page and can change nothing. Screenshots go to {@code target/screenshots}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WebConsoleBrowserIT {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final String ADMIN = basic("karaf", "karaf");
+    private static final String VIEWER = basic("it-viewer", "viewer-pw");
+
+    private static Path home;
+    private static int port;
+    private static ChromeDriver browser;
+    private static Path screenshots;
+    private static int shot;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void startDistributionAndBrowser() throws Exception {
+        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        if (!present && System.getenv("CI") != null) {
+            throw new IllegalStateException("CI must install Debian's chromium and chromium-driver (see .ci/run)");
+        }
+        Assumptions.assumeTrue(
+                present, "Chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)");
+        screenshots = Path.of(System.getProperty("hwp.screenshots", "target/screenshots"));
+        deleteTree(screenshots);
+        Files.createDirectories(screenshots);
+        home = Path.of("target/dist").toAbsolutePath();
+        deleteTree(home);
+        copyTree(Path.of(System.getProperty("hwp.distribution", "../karaf-assembly/target/assembly")), home);
+        port = freePort();
+        setProperty("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", String.valueOf(port));
+        setProperty("etc/org.apache.karaf.shell.cfg", "sshPort", String.valueOf(freePort()));
+        setProperty("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", String.valueOf(freePort()));
+        setProperty("etc/org.apache.karaf.management.cfg", "rmiServerPort", String.valueOf(freePort()));
+        Files.writeString(
+                home.resolve("etc/users.properties"),
+                "\nit-viewer = viewer-pw,viewer\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        run("bin/start");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (!healthy()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(
+                        "the distribution did not report UP within 180 s; see " + home + "/data/log/karaf.log");
+            }
+            Thread.sleep(1000);
+        }
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1100");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
+        browser = new ChromeDriver(service, options);
+        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (home != null && Files.exists(home.resolve("bin/stop"))) {
+            run("bin/stop");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (healthy() && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+            }
+        }
+    }
+
+    private static String console(String page) {
+        return "http://localhost:" + port + "/system/console/" + page;
+    }
+
+    @Test
+    @Order(1)
+    void loginOpensEveryHwpPage() throws Exception {
+        browser.get(console("hwp-profiles"));
+        assertThat(browser.findElements(By.id("hwp-profiles")))
+                .as("no page before logging in")
+                .isEmpty();
+        screenshot("login-required");
+
+        // Log in: the console authenticates with HTTP Basic against the Karaf realm.
+        browser.executeCdpCommand("Network.enable", Map.of());
+        browser.executeCdpCommand("Network.setExtraHTTPHeaders", Map.of("headers", Map.of("Authorization", ADMIN)));
+        browser.get(console("hwp-profiles"));
+        assertThat(browser.findElement(By.id("hwp-profiles")).getText()).contains("zstd-u250-v1");
+        assertThat(browser.getPageSource()).contains("HWP");
+        screenshot("profiles");
+
+        for (String page : List.of("hwp-devices", "hwp-allocations", "hwp-vms", "hwp-artifacts", "hwp-events")) {
+            browser.get(console(page));
+            String table = page.equals("hwp-artifacts") ? "hwp-drivers" : page;
+            assertThat(browser.findElements(By.id(table))).as(page).hasSize(1);
+            screenshot(page.substring(4));
+        }
+        browser.get(console("hwp-devices"));
+        assertThat(browser.findElement(By.id("hwp-devices")).getText()).contains("sim-");
+        assertThat(browser.findElement(By.id("hwp-backends")).getText()).contains("sim");
+        browser.get(console("hwp-artifacts"));
+        assertThat(browser.findElement(By.id("hwp-drivers")).getText()).contains("xrt-zstd");
+        assertThat(browser.findElement(By.id("hwp-bitstreams")).getText()).contains("SIM");
+
+        browser.get(console("hwp-profiles?workload=compression"));
+        assertThat(browser.findElement(By.id("hwp-profiles")).getText())
+                .contains("zstd-u250-v1")
+                .doesNotContain("resnet50-int8-u250-v1");
+        screenshot("profiles-filtered");
+    }
+
+    @Test
+    @Order(2)
+    void importRetireAndDrainAreSeenOnThePages() throws Exception {
+        browser.get(console("hwp-profiles"));
+        WebElement document = browser.findElement(By.id("hwp-import-document"));
+        document.sendKeys(String.join(
+                "\n",
+                "- name: browser-made",
+                "  description: imported in the browser test",
+                "  compatibility: {vendor: xilinx, family: alveo-u250}",
+                "  workloads:",
+                "    - {workload: browser-test, performance: {throughputGops: 20, latencyUs: 100, powerWatts: 30}}",
+                "  osSupport:",
+                "    - {family: linux, kernels: \"[4.18,6.9)\", driverName: xrt-zstd}",
+                "  fabric:",
+                "    bitstream: 7426a5e035eaeb115da72b997ba901cac25a06c96424fc7b6b40534557dd9635",
+                "    regionKind: PARTIAL",
+                "    resources: {luts: 1000, registers: 1000, bramBlocks: 1, dsps: 1, memoryMb: 512}",
+                "    clocks: []",
+                "  memoryMap: {segments: []}"));
+        new Select(browser.findElement(By.name("format"))).selectByVisibleText("YAML");
+        screenshot("import-filled");
+        browser.findElement(By.id("hwp-import-submit")).click();
+        assertThat(flash()).isEqualTo("Imported browser-made-v1");
+        assertThat(browser.findElement(By.id("hwp-profiles")).getText()).contains("browser-made-v1");
+        screenshot("imported");
+
+        browser.findElement(By.cssSelector("button[value='retire:browser-made-v1']"))
+                .click();
+        assertThat(flash()).isEqualTo("Retired browser-made-v1");
+        assertThat(browser.findElement(By.id("hwp-profiles")).getText())
+                .as("a retired profile leaves the default list")
+                .doesNotContain("browser-made-v1");
+        browser.get(console("hwp-profiles?id=browser-made-v1"));
+        assertThat(browser.findElement(By.cssSelector("p.statline")).getText()).contains("RETIRED");
+        assertThat(browser.findElement(By.id("hwp-profile")).getText()).contains("imported in the browser test");
+        screenshot("retired");
+
+        browser.get(console("hwp-devices"));
+        WebElement drain =
+                browser.findElements(By.cssSelector("button[value^='drain:']")).get(0);
+        String device = drain.getAttribute("value").substring("drain:".length());
+        drain.click();
+        assertThat(flash()).isEqualTo("Device " + device + " is DRAINING: no new allocations");
+        WebElement row =
+                browser.findElement(By.xpath("//table[@id='hwp-devices']//tr[td/span[text()='" + device + "']]"));
+        assertThat(row.getText()).contains("DRAINING");
+        assertThat(row.findElements(By.cssSelector("button")))
+                .as("no drain button any more")
+                .isEmpty();
+        screenshot("drained");
+
+        browser.get(console("hwp-events"));
+        String events = browser.findElement(By.id("hwp-events")).getText();
+        assertThat(events).contains("profile/STORED", "profile/RETIRED", "device/DRAINING", device, "browser-made-v1");
+        screenshot("events");
+    }
+
+    @Test
+    @Order(3)
+    void aUserWithoutTheAdminRoleGetsNoPageAndChangesNothing() throws Exception {
+        for (String page : List.of("hwp-profiles", "hwp-devices", "hwp-allocations", "hwp-vms", "hwp-events")) {
+            HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(console(page)))
+                    .header("Authorization", VIEWER)
+                    .GET());
+            assertThat(r.statusCode()).as(page).isIn(401, 403);
+            assertThat(r.body()).doesNotContain("nicetable");
+        }
+        HttpResponse<String> retire = send(HttpRequest.newBuilder(URI.create(console("hwp-profiles")))
+                .header("Authorization", VIEWER)
+                .header("Origin", "http://localhost:" + port)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("action=retire&id=zstd-u250-v1")));
+        assertThat(retire.statusCode()).isIn(401, 403);
+        HttpResponse<String> forged = send(HttpRequest.newBuilder(URI.create(console("hwp-profiles")))
+                .header("Authorization", ADMIN)
+                .header("Origin", "http://evil.example")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("action=retire&id=zstd-u250-v1")));
+        assertThat(forged.statusCode()).as("a post from another site").isEqualTo(403);
+        HttpResponse<String> zstd = send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/hwp/api/v1/profiles/zstd-u250-v1"))
+                        .header("Authorization", ADMIN)
+                        .GET());
+        assertThat(zstd.body()).contains("\"status\":\"ACTIVE\"");
+    }
+
+    private static String flash() {
+        return new WebDriverWait(browser, Duration.ofSeconds(30))
+                .until(d -> d.findElements(By.id("hwp-done")).isEmpty()
+                                && d.findElements(By.id("hwp-error")).isEmpty()
+                        ? null
+                        : d.findElements(By.id("hwp-error")).isEmpty()
+                                ? d.findElement(By.id("hwp-done")).getText()
+                                : "ERROR " + d.findElement(By.id("hwp-error")).getText());
+    }
+
+    private static void screenshot(String name) throws IOException {
+        byte[] png = browser.getScreenshotAs(OutputType.BYTES);
+        assertThat(png.length).isGreaterThan(1000);
+        Files.write(screenshots.resolve(String.format("%02d-%s.png", ++shot, name)), png);
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return HTTP.send(
+                request.timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    private static boolean healthy() {
+        try {
+            HttpResponse<String> r =
+                    send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/hwp/api/v1/health"))
+                            .GET());
+            return r.statusCode() == 200;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static void run(String script) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(home.resolve(script).toString())
+                .directory(home.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(home.resolve(script.replace('/', '-') + ".out").toFile());
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process p = pb.start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException(script + " did not return");
+        }
+    }
+
+    private static void setProperty(String file, String key, String value) throws IOException {
+        Path f = home.resolve(file);
+        List<String> lines = Files.readAllLines(f);
+        StringBuilder out = new StringBuilder();
+        boolean set = false;
+        for (String line : lines) {
+            if (line.matches("\\s*" + java.util.regex.Pattern.quote(key) + "\\s*=.*")) {
+                out.append(key).append(" = ").append(value).append('\n');
+                set = true;
+            } else {
+                out.append(line).append('\n');
+            }
+        }
+        if (!set) {
+            out.append(key).append(" = ").append(value).append('\n');
+        }
+        Files.writeString(f, out);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        Files.walkFileTree(from, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                Path rel = from.relativize(dir);
+                if (rel.toString().equals("data")) {
+                    return FileVisitResult.SKIP_SUBTREE; // a fresh start
+                }
+                Files.createDirectories(to.resolve(rel.toString()));
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.copy(file, to.resolve(from.relativize(file).toString()), StandardCopyOption.COPY_ATTRIBUTES);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package org.hwpersonality.webconsole.internal;
+
+import static org.hwpersonality.webconsole.internal.Html.esc;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import javax.servlet.Servlet;
+import javax.servlet.http.HttpServletRequest;
+import org.hwpersonality.api.device.BackendInfo;
+import org.hwpersonality.api.device.Device;
+import org.hwpersonality.api.device.DeviceState;
+import org.hwpersonality.api.device.Region;
+import org.hwpersonality.api.service.DeviceService;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** Devices with their regions and what each holds, the back ends present, and draining a device. */
+@Component(
+        service = Servlet.class,
+        property = {
+            "felix.webconsole.label=" + DevicesPage.LABEL,
+            "felix.webconsole.title=Devices",
+            "felix.webconsole.category=HWP"
+        })
+public class DevicesPage extends Page {
+    static final String LABEL = "hwp-devices";
+    private static final long serialVersionUID = 1L;
+
+    private final transient DeviceService devices;
+
+    @Activate
+    public DevicesPage(@Reference DeviceService devices) {
+        this.devices = devices;
+    }
+
+    @Override
+    protected void render(HttpServletRequest request, Html html) throws IOException {
+        List<Device> list = devices.devices();
+        html.heading(list.size() + " device(s)");
+        List<List<String>> rows = new ArrayList<>();
+        for (Device d : list) {
+            String regions = d.regions().stream().map(DevicesPage::region).collect(Collectors.joining("<br>"));
+            rows.add(List.of(
+                    "<span class=\"hwp-device\">" + esc(d.id()) + "</span>",
+                    esc(d.vendor() + " " + d.model()),
+                    esc(d.family()),
+                    esc(d.backend()),
+                    "<span class=\"hwp-state\">" + esc(d.state()) + "</span>",
+                    esc(d.health().healthy() ? "OK" : "FAULT " + d.health().message()),
+                    regions,
+                    d.state() == DeviceState.ONLINE ? Html.button("drain", "Drain", "id", d.id()) : ""));
+        }
+        html.table(
+                "hwp-devices",
+                List.of("Device", "Model", "Family", "Back end", "State", "Health", "Regions", ""),
+                rows);
+        List<List<String>> backends = new ArrayList<>();
+        for (BackendInfo b : devices.backends()) {
+            backends.add(List.of(esc(b.vendor()), esc(b.bundle()), esc(b.version()), esc(b.devices())));
+        }
+        html.raw("<h3>Back ends</h3>");
+        html.table("hwp-backends", List.of("Vendor", "Bundle", "Version", "Devices"), backends);
+    }
+
+    private static String region(Region r) {
+        return esc(r.id() + " " + r.kind() + " " + r.state()
+                + r.loadedPersonalityId().map(p -> " holds " + p).orElse("")
+                + r.loadedImage().map(i -> " image " + i.hex().substring(0, 12)).orElse(""));
+    }
+
+    @Override
+    protected String act(String action, HttpServletRequest request, String actor) {
+        if (!action.equals("drain")) {
+            throw new org.hwpersonality.api.ValidationException("action", "is unknown: " + action);
+        }
+        String id = param(request, "id");
+        Device d = devices.drain(id);
+        return "Device " + id + " is " + d.state() + ": no new allocations";
+    }
+}
