@@ -43,5 +43,8 @@ public interface MatchIndex {
 
     int profileCount();
 
+    /** An ACTIVE profile the index holds (as of its last update), if any. */
+    java.util.Optional<org.hwpersonality.api.profile.PersonalityProfile> profile(String personalityId);
+
     int deviceCount();
 }

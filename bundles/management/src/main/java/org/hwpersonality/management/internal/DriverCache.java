@@ -68,12 +68,25 @@ final class DriverCache {
     private record Question(String personalityId, OsInfo os) {}
 
     /**
-     * The package for the profile and guest, from a fresh list: the closest fit ({@link DriverPackage#affinity}),
-     * then the newest version. A DERIVED profile gets its parent's.
+     * The package for the profile and guest: the closest fit ({@link DriverPackage#affinity}), then the newest
+     * version. Read from the current list (at most {@link #TTL_NANOS} old); when it has none, from a fresh one (a
+     * package may have just been published). A DERIVED profile gets its parent's.
      */
     Optional<DriverPackage> resolve(PersonalityProfile p, OsInfo os) {
-        refresh();
-        List<DriverPackage> packages = current.packages;
+        Snapshot s = current;
+        if (System.nanoTime() - s.loadedAt > TTL_NANOS) {
+            refresh();
+            s = current;
+        }
+        Optional<DriverPackage> found = resolve(s.packages, p, os);
+        if (found.isEmpty()) {
+            refresh();
+            found = resolve(current.packages, p, os);
+        }
+        return found;
+    }
+
+    private static Optional<DriverPackage> resolve(List<DriverPackage> packages, PersonalityProfile p, OsInfo os) {
         String name = parentName(p);
         String id = p.lineage().map(l -> l.parentId()).orElse(p.personalityId());
         String driverName = p.osSupport().stream()

@@ -262,6 +262,7 @@ public class Management implements ManagementService {
     @Override
     public VirtualMachine revokeToken(String vmId, String actor) {
         VirtualMachine vm = vms.revokeToken(vmId, actor);
+        tokens.values().removeIf(t -> t.vm().id().equals(vmId));
         events.post(HwpEvent.topic("vm", "TOKEN_REVOKED"), Map.of("vmId", vmId, "actor", actor));
         return vm;
     }
@@ -271,8 +272,34 @@ public class Management implements ManagementService {
         if (token == null || token.length() < 32 || token.length() > 256) {
             return Optional.empty();
         }
-        return vms.findByToken(tokenHash(token));
+        Sha256 hash = tokenHash(token);
+        long now = System.nanoTime();
+        KnownToken known = tokens.get(hash);
+        if (known != null && now - known.checkedAt() < TOKEN_TTL_NANOS) {
+            return Optional.of(known.vm());
+        }
+        Optional<VirtualMachine> vm = vms.findByToken(hash);
+        if (vm.isPresent()) {
+            if (tokens.size() >= MAX_KNOWN_TOKENS) {
+                tokens.clear();
+            }
+            tokens.put(hash, new KnownToken(vm.get(), now));
+        } else {
+            tokens.remove(hash);
+        }
+        return vm;
     }
+
+    /**
+     * A token found valid, for {@link #TOKEN_TTL_NANOS}: every API call of a VM authenticates, and a database read
+     * each time would cost more than the call. A revocation on this node takes effect at once, on another node
+     * within the TTL.
+     */
+    private record KnownToken(VirtualMachine vm, long checkedAt) {}
+
+    static final long TOKEN_TTL_NANOS = 5_000_000_000L;
+    private static final int MAX_KNOWN_TOKENS = 100_000;
+    private final Map<Sha256, KnownToken> tokens = new java.util.concurrent.ConcurrentHashMap<>();
 
     static Sha256 tokenHash(String token) {
         return Sha256.of(sha256(token.getBytes(StandardCharsets.UTF_8)));
@@ -410,7 +437,10 @@ public class Management implements ManagementService {
             String actor) {
         PersonalityProfile profile;
         if (candidate.exact()) {
-            Optional<PersonalityProfile> stored = profiles.find(candidate.personalityId());
+            // The index holds ACTIVE profiles as of its last refresh (at most profileRefreshMillis old).
+            Optional<PersonalityProfile> stored = keeper.index()
+                    .profile(candidate.personalityId())
+                    .or(() -> profiles.find(candidate.personalityId()));
             if (stored.isEmpty() || stored.get().status() != ProfileStatus.ACTIVE) {
                 stored.ifPresent(keeper::add);
                 return Optional.empty();
@@ -464,13 +494,11 @@ public class Management implements ManagementService {
             events.allocation(previous.get().moveTo(AllocationState.RELEASED, now), actor);
         }
         events.allocation(allocation, actor);
-        keeper.refreshDevice(device.id()); // RESERVED in the index before the claim ends
-        return Optional.of(new Reserved(
-                allocation,
-                Programmer.with(region, RegionState.RESERVED, region.loadedPersonalityId(), region.loadedImage()),
-                device,
-                profile,
-                driver));
+        // RESERVED in the index before the claim ends. Read back: the device's other regions may have changed.
+        keeper.refreshDevice(device.id());
+        Region reservedRegion =
+                Programmer.with(region, RegionState.RESERVED, region.loadedPersonalityId(), region.loadedImage());
+        return Optional.of(new Reserved(allocation, reservedRegion, device, profile, driver));
     }
 
     /**

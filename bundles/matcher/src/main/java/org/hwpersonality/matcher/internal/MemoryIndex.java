@@ -117,6 +117,11 @@ final class MemoryIndex implements MatchIndex {
     }
 
     @Override
+    public Optional<PersonalityProfile> profile(String personalityId) {
+        return catalog.find(personalityId);
+    }
+
+    @Override
     public int profileCount() {
         return catalog.size();
     }

@@ -68,7 +68,7 @@ final class ProfileCatalog {
 
     private static final Entry[] NONE = new Entry[0];
 
-    private final Map<String, PersonalityProfile> byId = new HashMap<>();
+    private final Map<String, PersonalityProfile> byId = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile Map<String, Entry[]> byWorkload = Map.of();
 
     /** Adds or replaces profiles; those not ACTIVE are taken out. */
@@ -144,7 +144,11 @@ final class ProfileCatalog {
         return lo;
     }
 
-    synchronized int size() {
+    java.util.Optional<PersonalityProfile> find(String personalityId) {
+        return java.util.Optional.ofNullable(byId.get(personalityId));
+    }
+
+    int size() {
         return byId.size();
     }
 }

@@ -1,0 +1,353 @@
+package org.hwpersonality.benchmarks.load;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Many simulated VMs over HTTP: each registers, then until the time is up requests a personality, now and then
+ * re-personalizes with figures that fall short, and releases. Reports allocations per second and latency
+ * percentiles per operation, and keeps every allocation the server acknowledged (for the crash test).
+ *
+ * <pre>
+ * java -cp benchmarks/target/hwp-benchmarks.jar org.hwpersonality.benchmarks.load.LoadGenerator \
+ *      --server http://localhost:8181/hwp/api/v1 --vms 64 --seconds 30 [--workload compression]
+ *      [--repersonalize-every 0] [--admin karaf:karaf]
+ * </pre>
+ */
+public final class LoadGenerator {
+    private static final Pattern ID = Pattern.compile("\"(vmId|token|allocationId)\"\\s*:\\s*\"([^\"]+)\"");
+
+    /** What a run measured. */
+    public record Result(
+            double seconds,
+            long allocations,
+            long repersonalizations,
+            long releases,
+            long noCapacity,
+            long clientErrors,
+            long serverErrors,
+            long ioErrors,
+            Latencies request,
+            Latencies repersonalize,
+            Latencies release,
+            Set<String> acknowledged,
+            List<String> firstErrors) {
+        public double allocationsPerSecond() {
+            return allocations / seconds;
+        }
+
+        @Override
+        public String toString() {
+            return String.format(
+                            Locale.ROOT,
+                            "%.1f s: %d allocations (%.0f/s), %d re-personalizations, %d releases; 503: %d, other 4xx: %d,"
+                                    + " 5xx: %d, I/O errors: %d%n  request       %s%n  repersonalize %s%n  release       %s",
+                            seconds,
+                            allocations,
+                            allocationsPerSecond(),
+                            repersonalizations,
+                            releases,
+                            noCapacity,
+                            clientErrors,
+                            serverErrors,
+                            ioErrors,
+                            request,
+                            repersonalize,
+                            release)
+                    + (firstErrors.isEmpty() ? "" : System.lineSeparator() + "  first errors: " + firstErrors);
+        }
+    }
+
+    /** Latencies of one operation, in milliseconds. */
+    public static final class Latencies {
+        private final List<long[]> chunks = new ArrayList<>();
+        private long[] current = new long[4096];
+        private int n;
+
+        synchronized void add(long nanos) {
+            if (n == current.length) {
+                chunks.add(current);
+                current = new long[4096];
+                n = 0;
+            }
+            current[n++] = nanos;
+        }
+
+        private synchronized long[] all() {
+            int size = chunks.size() * 4096 + n;
+            long[] out = new long[size];
+            int k = 0;
+            for (long[] c : chunks) {
+                System.arraycopy(c, 0, out, k, c.length);
+                k += c.length;
+            }
+            System.arraycopy(current, 0, out, k, n);
+            Arrays.sort(out);
+            return out;
+        }
+
+        public synchronized long count() {
+            return chunks.size() * 4096L + n;
+        }
+
+        /** The {@code p}-th percentile in ms (0 when empty). */
+        public double percentileMs(double p) {
+            long[] a = all();
+            if (a.length == 0) {
+                return 0;
+            }
+            int i = (int) Math.ceil(p / 100 * a.length) - 1;
+            return a[Math.max(0, Math.min(a.length - 1, i))] / 1e6;
+        }
+
+        @Override
+        public String toString() {
+            return String.format(
+                    Locale.ROOT,
+                    "n=%d p50=%.2f ms p95=%.2f ms p99=%.2f ms max=%.2f ms",
+                    count(),
+                    percentileMs(50),
+                    percentileMs(95),
+                    percentileMs(99),
+                    percentileMs(100));
+        }
+    }
+
+    private final URI base;
+    private final String admin;
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
+    public LoadGenerator(URI server, String adminUserColonPassword) {
+        String s = server.toString();
+        this.base = URI.create(s.endsWith("/") ? s : s + "/");
+        this.admin =
+                "Basic " + Base64.getEncoder().encodeToString(adminUserColonPassword.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Registers {@code vms} VMs; returns {vmId, token} pairs. */
+    public List<String[]> register(int vms, String prefix) throws IOException, InterruptedException {
+        List<String[]> out = new ArrayList<>();
+        for (int i = 0; i < vms; i++) {
+            HttpResponse<String> r = send(
+                    "POST",
+                    "vms",
+                    admin,
+                    "{\"name\":\"" + prefix + i + "\",\"os\":{\"family\":\"linux\",\"kernel\":\"5.15.0\"}}");
+            if (r.statusCode() != 201) {
+                throw new IOException("registration failed: " + r.statusCode() + " " + r.body());
+            }
+            out.add(new String[] {field(r.body(), "vmId"), field(r.body(), "token")});
+        }
+        return out;
+    }
+
+    /**
+     * Runs the VMs for {@code duration} (or until {@code stop} is set), each in its own thread. Every
+     * {@code repersonalizeEvery}-th cycle (0: never) a VM reports figures below its requirement before releasing.
+     */
+    public Result run(
+            List<String[]> vms, String workload, Duration duration, int repersonalizeEvery, AtomicBoolean stop)
+            throws InterruptedException {
+        Latencies request = new Latencies();
+        Latencies repersonalize = new Latencies();
+        Latencies release = new Latencies();
+        AtomicLong allocations = new AtomicLong();
+        AtomicLong moves = new AtomicLong();
+        AtomicLong releases = new AtomicLong();
+        AtomicLong noCapacity = new AtomicLong();
+        AtomicLong clientErrors = new AtomicLong();
+        AtomicLong serverErrors = new AtomicLong();
+        AtomicLong ioErrors = new AtomicLong();
+        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+        List<String> firstErrors = java.util.Collections.synchronizedList(new ArrayList<>());
+        long start = System.nanoTime();
+        long end = start + duration.toNanos();
+        CountDownLatch done = new CountDownLatch(vms.size());
+        String body = "{\"workload\":\"" + workload + "\",\"requirements\":{\"minThroughputGops\":10}}";
+        for (String[] vm : vms) {
+            Thread t = new Thread(
+                    () -> {
+                        String bearer = "Bearer " + vm[1];
+                        int cycle = 0;
+                        try {
+                            while (System.nanoTime() < end && !stop.get()) {
+                                cycle++;
+                                long t0 = System.nanoTime();
+                                HttpResponse<String> r;
+                                try {
+                                    r = send("POST", "personality-requests", bearer, body);
+                                } catch (IOException e) {
+                                    ioErrors.incrementAndGet();
+                                    continue;
+                                }
+                                if (r.statusCode() != 201) {
+                                    count(r.statusCode(), noCapacity, clientErrors, serverErrors);
+                                    if (firstErrors.size() < 5) {
+                                        firstErrors.add(r.statusCode() + " " + r.body());
+                                    }
+                                    if (r.statusCode() == 409) {
+                                        releaseHeld(vm, bearer); // a previous run (or a crash) left it holding one
+                                    }
+                                    continue;
+                                }
+                                request.add(System.nanoTime() - t0);
+                                allocations.incrementAndGet();
+                                String allocation = field(r.body(), "allocationId");
+                                acknowledged.add(allocation);
+                                if (repersonalizeEvery > 0 && cycle % repersonalizeEvery == 0) {
+                                    long t1 = System.nanoTime();
+                                    try {
+                                        HttpResponse<String> m = send(
+                                                "POST",
+                                                "vms/" + vm[0] + "/repersonalization",
+                                                bearer,
+                                                "{\"metrics\":{\"throughputGops\":1}}");
+                                        if (m.statusCode() == 200 || m.statusCode() == 201) {
+                                            repersonalize.add(System.nanoTime() - t1);
+                                            moves.incrementAndGet();
+                                            allocation = field(m.body(), "allocationId");
+                                            acknowledged.add(allocation);
+                                        } else {
+                                            count(m.statusCode(), noCapacity, clientErrors, serverErrors);
+                                        }
+                                    } catch (IOException e) {
+                                        ioErrors.incrementAndGet();
+                                    }
+                                }
+                                long t2 = System.nanoTime();
+                                try {
+                                    HttpResponse<String> d = send("DELETE", "allocations/" + allocation, bearer, null);
+                                    if (d.statusCode() == 200) {
+                                        release.add(System.nanoTime() - t2);
+                                        releases.incrementAndGet();
+                                    } else {
+                                        count(d.statusCode(), noCapacity, clientErrors, serverErrors);
+                                    }
+                                } catch (IOException e) {
+                                    ioErrors.incrementAndGet();
+                                }
+                            }
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        } finally {
+                            done.countDown();
+                        }
+                    },
+                    "vm-" + vm[0]);
+            t.setDaemon(true);
+            t.start();
+        }
+        done.await();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Result(
+                seconds,
+                allocations.get(),
+                moves.get(),
+                releases.get(),
+                noCapacity.get(),
+                clientErrors.get(),
+                serverErrors.get(),
+                ioErrors.get(),
+                request,
+                repersonalize,
+                release,
+                Set.copyOf(acknowledged),
+                List.copyOf(firstErrors));
+    }
+
+    private void releaseHeld(String[] vm, String bearer) throws InterruptedException {
+        try {
+            HttpResponse<String> list = send("GET", "allocations?limit=5", bearer, null);
+            Matcher m = Pattern.compile("\"allocationId\":\"([^\"]+)\"[^}]*?\"status\":\"ACTIVE\"")
+                    .matcher(list.body());
+            while (m.find()) {
+                send("DELETE", "allocations/" + m.group(1), bearer, null);
+            }
+        } catch (IOException e) {
+            // the next cycle tries again
+        }
+    }
+
+    private static void count(int status, AtomicLong noCapacity, AtomicLong clientErrors, AtomicLong serverErrors) {
+        if (status == 503) {
+            noCapacity.incrementAndGet();
+        } else if (status >= 500) {
+            serverErrors.incrementAndGet();
+        } else {
+            clientErrors.incrementAndGet();
+        }
+    }
+
+    private HttpResponse<String> send(String method, String path, String authorization, String json)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path))
+                .timeout(Duration.ofSeconds(60))
+                .header("Authorization", authorization);
+        if (json != null) {
+            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
+        } else {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    private static String field(String json, String name) {
+        Matcher m = ID.matcher(json);
+        while (m.find()) {
+            if (m.group(1).equals(name)) {
+                return m.group(2);
+            }
+        }
+        throw new IllegalStateException("no " + name + " in " + json);
+    }
+
+    public static void main(String[] args) throws Exception {
+        String server = "http://localhost:8181/hwp/api/v1";
+        String adminCredentials = "karaf:karaf";
+        String workload = "compression";
+        int vms = 64;
+        int seconds = 30;
+        int every = 0;
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--server" -> server = args[i + 1];
+                case "--admin" -> adminCredentials = args[i + 1];
+                case "--workload" -> workload = args[i + 1];
+                case "--vms" -> vms = Integer.parseInt(args[i + 1]);
+                case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
+                case "--repersonalize-every" -> every = Integer.parseInt(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        LoadGenerator load = new LoadGenerator(URI.create(server), adminCredentials);
+        List<String[]> registered = load.register(vms, "load-" + Long.toHexString(System.nanoTime()) + "-");
+        // A short warm-up, then the measured run.
+        load.run(
+                registered,
+                workload,
+                Duration.ofSeconds(Math.min(10, Math.max(2, seconds / 5))),
+                every,
+                new AtomicBoolean());
+        System.out.println(load.run(registered, workload, Duration.ofSeconds(seconds), every, new AtomicBoolean()));
+    }
+}
