@@ -1,25 +1,19 @@
-package org.hwpersonality.browser;
+package org.hwpersonality.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,7 +43,7 @@ class WebConsoleBrowserIT {
     private static final String ADMIN = basic("karaf", "karaf");
     private static final String VIEWER = basic("it-viewer", "viewer-pw");
 
-    private static Path home;
+    private static Distribution distribution;
     private static int port;
     private static ChromeDriver browser;
     private static Path screenshots;
@@ -65,29 +59,13 @@ class WebConsoleBrowserIT {
         Assumptions.assumeTrue(
                 present, "Chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)");
         screenshots = Path.of(System.getProperty("hwp.screenshots", "target/screenshots"));
-        deleteTree(screenshots);
+        Distribution.deleteTree(screenshots);
         Files.createDirectories(screenshots);
-        home = Path.of("target/dist").toAbsolutePath();
-        deleteTree(home);
-        copyTree(Path.of(System.getProperty("hwp.distribution", "../karaf-assembly/target/assembly")), home);
-        port = freePort();
-        setProperty("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", String.valueOf(port));
-        setProperty("etc/org.apache.karaf.shell.cfg", "sshPort", String.valueOf(freePort()));
-        setProperty("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", String.valueOf(freePort()));
-        setProperty("etc/org.apache.karaf.management.cfg", "rmiServerPort", String.valueOf(freePort()));
-        Files.writeString(
-                home.resolve("etc/users.properties"),
-                "\nit-viewer = viewer-pw,viewer\n",
-                java.nio.file.StandardOpenOption.APPEND);
-        run("bin/start");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (!healthy()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(
-                        "the distribution did not report UP within 180 s; see " + home + "/data/log/karaf.log");
-            }
-            Thread.sleep(1000);
-        }
+        distribution = Distribution.copy("dist-browser");
+        distribution.append("etc/users.properties", "\nit-viewer = viewer-pw,viewer\n");
+        distribution.start();
+        distribution.awaitHealthy(Duration.ofSeconds(180));
+        port = distribution.port();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1100");
@@ -104,12 +82,8 @@ class WebConsoleBrowserIT {
         if (browser != null) {
             browser.quit();
         }
-        if (home != null && Files.exists(home.resolve("bin/stop"))) {
-            run("bin/stop");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (healthy() && System.nanoTime() < deadline) {
-                Thread.sleep(500);
-            }
+        if (distribution != null) {
+            distribution.stop();
         }
     }
 
@@ -263,87 +237,7 @@ class WebConsoleBrowserIT {
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
-    private static boolean healthy() {
-        try {
-            HttpResponse<String> r =
-                    send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/hwp/api/v1/health"))
-                            .GET());
-            return r.statusCode() == 200;
-        } catch (Exception e) {
-            return false;
-        }
-    }
-
-    private static void run(String script) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(home.resolve(script).toString())
-                .directory(home.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(home.resolve(script.replace('/', '-') + ".out").toFile());
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        Process p = pb.start();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException(script + " did not return");
-        }
-    }
-
-    private static void setProperty(String file, String key, String value) throws IOException {
-        Path f = home.resolve(file);
-        List<String> lines = Files.readAllLines(f);
-        StringBuilder out = new StringBuilder();
-        boolean set = false;
-        for (String line : lines) {
-            if (line.matches("\\s*" + java.util.regex.Pattern.quote(key) + "\\s*=.*")) {
-                out.append(key).append(" = ").append(value).append('\n');
-                set = true;
-            } else {
-                out.append(line).append('\n');
-            }
-        }
-        if (!set) {
-            out.append(key).append(" = ").append(value).append('\n');
-        }
-        Files.writeString(f, out);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     private static String basic(String user, String password) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        Files.walkFileTree(from, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                Path rel = from.relativize(dir);
-                if (rel.toString().equals("data")) {
-                    return FileVisitResult.SKIP_SUBTREE; // a fresh start
-                }
-                Files.createDirectories(to.resolve(rel.toString()));
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.copy(file, to.resolve(from.relativize(file).toString()), StandardCopyOption.COPY_ATTRIBUTES);
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

@@ -1,0 +1,210 @@
+package org.hwpersonality.system;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * The HWP distribution as an operator runs it: copied from {@code karaf-assembly/target/assembly} into its own
+ * folder with a fresh {@code data/}, free ports, then started with {@code bin/start}, stopped with {@code bin/stop},
+ * or killed with {@code kill -9} (its {@code karaf.pid}).
+ */
+final class Distribution implements AutoCloseable {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final Path home;
+    private final int port;
+
+    private Distribution(Path home, int port) {
+        this.home = home;
+        this.port = port;
+    }
+
+    /** A fresh copy in {@code target/NAME}. */
+    static Distribution copy(String name) throws IOException {
+        Path home = Path.of("target", name).toAbsolutePath();
+        deleteTree(home);
+        copyTree(Path.of(System.getProperty("hwp.distribution", "../karaf-assembly/target/assembly")), home);
+        Distribution d = new Distribution(home, freePort());
+        d.setProperty("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", String.valueOf(d.port));
+        d.setProperty("etc/org.apache.karaf.shell.cfg", "sshPort", String.valueOf(freePort()));
+        d.setProperty("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", String.valueOf(freePort()));
+        d.setProperty("etc/org.apache.karaf.management.cfg", "rmiServerPort", String.valueOf(freePort()));
+        return d;
+    }
+
+    Path home() {
+        return home;
+    }
+
+    int port() {
+        return port;
+    }
+
+    URI api() {
+        return URI.create("http://localhost:" + port + "/hwp/api/v1/");
+    }
+
+    String url(String path) {
+        return "http://localhost:" + port + path;
+    }
+
+    /** Sets {@code key = value} in a configuration file of {@code etc/} (added if absent). */
+    void setProperty(String file, String key, String value) throws IOException {
+        Path f = home.resolve(file);
+        List<String> lines = Files.exists(f) ? Files.readAllLines(f) : List.of();
+        StringBuilder out = new StringBuilder();
+        boolean set = false;
+        for (String line : lines) {
+            if (line.matches("\\s*" + Pattern.quote(key) + "\\s*=.*")) {
+                out.append(key).append(" = ").append(value).append('\n');
+                set = true;
+            } else {
+                out.append(line).append('\n');
+            }
+        }
+        if (!set) {
+            out.append(key).append(" = ").append(value).append('\n');
+        }
+        Files.writeString(f, out);
+    }
+
+    void append(String file, String text) throws IOException {
+        Files.writeString(home.resolve(file), text, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    void start() throws Exception {
+        run("bin/start");
+    }
+
+    /** Waits until {@code /health} says UP; returns how long it took. */
+    Duration awaitHealthy(Duration max) throws Exception {
+        long start = System.nanoTime();
+        long deadline = start + max.toNanos();
+        while (!healthy()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(
+                        "not UP within " + max.toSeconds() + " s; see " + home.resolve("data/log/karaf.log"));
+            }
+            Thread.sleep(100);
+        }
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    boolean healthy() {
+        try {
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(api().resolve("health"))
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return r.statusCode() == 200;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** {@code kill -9} of the Karaf process, then waits for it to be gone. */
+    void kill9() throws Exception {
+        long pid = Long.parseLong(Files.readString(home.resolve("karaf.pid")).trim());
+        ProcessHandle.of(pid).ifPresent(p -> {
+            p.destroyForcibly();
+            p.onExit().join();
+        });
+    }
+
+    void stop() throws Exception {
+        if (Files.exists(home.resolve("karaf.pid")) && healthy()) {
+            run("bin/stop");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (healthy() && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+        }
+        if (Files.exists(home.resolve("karaf.pid"))) {
+            long pid =
+                    Long.parseLong(Files.readString(home.resolve("karaf.pid")).trim());
+            ProcessHandle.of(pid).ifPresent(p -> {
+                if (!p.onExit()
+                        .completeOnTimeout(p, 30, TimeUnit.SECONDS)
+                        .join()
+                        .isAlive()) {
+                    return;
+                }
+                p.destroyForcibly();
+            });
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        stop();
+    }
+
+    private void run(String script) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(home.resolve(script).toString())
+                .directory(home.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        home.resolve(script.replace('/', '-') + ".out").toFile()));
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process p = pb.start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException(script + " did not return");
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        Files.walkFileTree(from, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                Path rel = from.relativize(dir);
+                if (rel.toString().equals("data")) {
+                    return FileVisitResult.SKIP_SUBTREE; // a fresh start
+                }
+                Files.createDirectories(to.resolve(rel.toString()));
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.copy(file, to.resolve(from.relativize(file).toString()), StandardCopyOption.COPY_ATTRIBUTES);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
