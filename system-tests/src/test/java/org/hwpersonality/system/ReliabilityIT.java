@@ -128,7 +128,13 @@ class ReliabilityIT {
                     throw new IllegalStateException(e);
                 }
             });
-            Thread.sleep(500 + random.nextInt(1500));
+            // Killed while the load runs: 0.2 to 1.5 s after it got its first allocation acknowledged.
+            long before = load.acknowledgedSoFar.get();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (load.acknowledgedSoFar.get() == before && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            Thread.sleep(200 + random.nextInt(1300));
             node.kill9();
             stop.set(true);
             LoadGenerator.Result r = running.get();

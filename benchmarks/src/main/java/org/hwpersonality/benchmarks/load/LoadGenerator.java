@@ -130,6 +130,9 @@ public final class LoadGenerator {
         }
     }
 
+    /** Allocations acknowledged by all runs of this generator so far (for a test to time a crash). */
+    public final AtomicLong acknowledgedSoFar = new AtomicLong();
+
     private final URI base;
     private final String admin;
     private final HttpClient http = HttpClient.newBuilder()
@@ -212,6 +215,7 @@ public final class LoadGenerator {
                                 }
                                 request.add(System.nanoTime() - t0);
                                 allocations.incrementAndGet();
+                                acknowledgedSoFar.incrementAndGet();
                                 String allocation = field(r.body(), "allocationId");
                                 acknowledged.add(allocation);
                                 if (repersonalizeEvery > 0 && cycle % repersonalizeEvery == 0) {
