@@ -1,0 +1,136 @@
+package org.hwpersonality.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
+import org.hwpersonality.benchmarks.load.LoadGenerator;
+import org.hwpersonality.repository.internal.PostgresServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * Two distributions sharing one PostgreSQL database (a throw-away server started by the test), each with its own
+ * simulator of the same fleet, hammered at once: no region is ever held by two allocations, both nodes agree, and
+ * the throughput of two nodes is reported against one.
+ */
+class TwoNodesIT {
+    private static DataSource database;
+    private static Distribution a;
+    private static Distribution b;
+
+    @BeforeAll
+    static void start() throws Exception {
+        PGSimpleDataSource ds = (PGSimpleDataSource) PostgresServer.get().newDatabase();
+        database = ds;
+        a = node("dist-node-a", ds.getURL());
+        b = node("dist-node-b", ds.getURL());
+        a.start(); // the first node creates the schema and the samples
+        a.awaitHealthy(Duration.ofSeconds(180));
+        new Fleet(a.api()).awaitSamplesAndCards(75);
+        b.start();
+        b.awaitHealthy(Duration.ofSeconds(180));
+        new Fleet(b.api()).awaitSamplesAndCards(75);
+    }
+
+    private static Distribution node(String name, String url) throws Exception {
+        Distribution d = Distribution.copy(name);
+        java.nio.file.Files.writeString(
+                d.home().resolve("etc/org.ops4j.datasource-hwp.cfg"),
+                String.join(
+                        "\n",
+                        "osgi.jdbc.driver.name = PostgreSQL JDBC Driver",
+                        "url = " + url,
+                        "user = hwp",
+                        "password = ",
+                        "dataSourceName = hwp",
+                        "pool = hikari",
+                        "xa = false",
+                        "hikari.maximumPoolSize = 16",
+                        ""));
+        d.append("etc/org.hwpersonality.backend.sim.fleet-load.cfg", Fleet.loadFleet(0));
+        return d;
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (Distribution d : new Distribution[] {a, b}) {
+            if (d != null) {
+                d.stop();
+            }
+        }
+    }
+
+    @Test
+    void twoNodesNeverAllocateARegionTwice() throws Exception {
+        LoadGenerator onA = new LoadGenerator(a.api(), "karaf:karaf");
+        LoadGenerator onB = new LoadGenerator(b.api(), "karaf:karaf");
+        List<String[]> vmsA = onA.register(32, "node-a-");
+        List<String[]> vmsB = onB.register(32, "node-b-");
+        Duration time = Duration.ofSeconds(8);
+
+        // One node alone with all 64 VMs.
+        List<String[]> all = new java.util.ArrayList<>(vmsA);
+        all.addAll(vmsB);
+        LoadGenerator.Result alone = onA.run(all, "compression", time, 4, new AtomicBoolean());
+        System.out.println("one node, 64 VMs: " + alone);
+
+        // Both nodes at once, 32 VMs each, on the same regions.
+        CompletableFuture<LoadGenerator.Result> first = CompletableFuture.supplyAsync(() -> run(onA, vmsA, time));
+        LoadGenerator.Result second = run(onB, vmsB, time);
+        LoadGenerator.Result firstResult = first.get();
+        System.out.println("node A of two: " + firstResult);
+        System.out.println("node B of two: " + second);
+        double together = firstResult.allocationsPerSecond() + second.allocationsPerSecond();
+        System.out.printf("allocations/s: one node %.0f, two nodes %.0f%n", alone.allocationsPerSecond(), together);
+
+        for (LoadGenerator.Result r : List.of(alone, firstResult, second)) {
+            assertThat(r.serverErrors()).as(r.firstErrors().toString()).isZero();
+            assertThat(r.ioErrors()).isZero();
+            assertThat(r.allocations()).isPositive();
+        }
+        Set<String> acknowledged = new HashSet<>(firstResult.acknowledged());
+        acknowledged.addAll(second.acknowledged());
+        assertThat(new Fleet(a.api()).problemsAfter(acknowledged))
+                .as("seen from node A")
+                .isEmpty();
+        assertThat(new Fleet(b.api()).problemsAfter(Set.of()))
+                .as("seen from node B")
+                .isEmpty();
+
+        // And in the database itself: no region with two allocations that hold it.
+        try (Connection c = database.getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT DEVICE_ID, REGION_ID, COUNT(*) FROM HWP_ALLOCATION"
+                        + " WHERE STATE IN ('RESERVED','PROGRAMMING','ACTIVE','RELEASING')"
+                        + " GROUP BY DEVICE_ID, REGION_ID HAVING COUNT(*) > 1")) {
+            assertThat(rs.next()).as("a region held twice").isFalse();
+        }
+        try (Connection c = database.getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM HWP_ALLOCATION")) {
+            rs.next();
+            assertThat(rs.getLong(1))
+                    .as("every allocation of both nodes is in the one database")
+                    .isGreaterThanOrEqualTo(alone.allocations() + firstResult.allocations() + second.allocations());
+        }
+    }
+
+    private static LoadGenerator.Result run(LoadGenerator load, List<String[]> vms, Duration time) {
+        try {
+            return load.run(vms, "compression", time, 4, new AtomicBoolean());
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
