@@ -1,0 +1,222 @@
+package org.hwpersonality.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+
+/**
+ * Generated hostile input for every kind of endpoint of the running distribution (jqwik): bodies that are not JSON,
+ * JSON of the wrong shape, the right shape with a wrong value or an unknown field, query parameters and path IDs
+ * made of anything. Every answer must be a 4xx with an error code and a message, and nothing may change: the
+ * profiles, VMs, allocations, images and events are compared before and after each property.
+ */
+class HostileInputIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String ADMIN =
+            "Basic " + Base64.getEncoder().encodeToString("karaf:karaf".getBytes(StandardCharsets.UTF_8));
+
+    private static Distribution node;
+    private static String vmId;
+    private static String vmToken;
+
+    @BeforeContainer
+    static void start() throws Exception {
+        node = Distribution.copy("dist-hostile");
+        node.start();
+        node.awaitHealthy(Duration.ofSeconds(180));
+        new Fleet(node.api()).awaitSamplesAndCards(11);
+        HttpResponse<String> r = send(
+                "POST",
+                "vms",
+                ADMIN,
+                "{\"name\":\"hostile-target\",\"os\":{\"family\":\"linux\",\"kernel\":\"5.15.0\"}}");
+        JsonNode vm = JSON.readTree(r.body());
+        vmId = vm.path("vmId").asText();
+        vmToken = "Bearer " + vm.path("token").asText();
+    }
+
+    @AfterContainer
+    static void stop() throws Exception {
+        if (node != null) {
+            node.stop();
+        }
+    }
+
+    // ------------------------------------------------------------------ generators
+
+    /** Text that is anything: printable, unicode, control characters, quotes and braces. */
+    @Provide
+    Arbitrary<String> anything() {
+        return Arbitraries.oneOf(
+                Arbitraries.strings().ofMaxLength(200),
+                Arbitraries.strings().withChars("{}[]\":,\\ \u0000\n\t").ofMaxLength(60),
+                Arbitraries.strings().all().ofMaxLength(40),
+                Arbitraries.of("", "null", "[]", "{}", "0", "-1", "1e400", "NaN", "true", "\"\"", "{\"a\":"));
+    }
+
+    /** A JSON value of any type, nested a little. */
+    private static Arbitrary<Object> jsonValue() {
+        return Arbitraries.lazyOf(
+                () -> Arbitraries.strings().ofMaxLength(30).map(s -> (Object) s),
+                () -> Arbitraries.doubles().map(d -> (Object) d),
+                () -> Arbitraries.longs().map(l -> (Object) l),
+                () -> Arbitraries.of(true, false).map(b -> (Object) b),
+                () -> Arbitraries.just((Object) List.of()),
+                () -> Arbitraries.maps(Arbitraries.strings().alpha().ofLength(3), Arbitraries.integers())
+                        .ofMaxSize(3)
+                        .map(m -> (Object) m));
+    }
+
+    /**
+     * A body of the right outer shape that still must be refused: a known field gets a value of any type, and an
+     * unknown field is always added (unknown fields are refused).
+     */
+    private static Arbitrary<String> shapedButWrong(List<String> fields) {
+        return Combinators.combine(
+                        Arbitraries.of(fields),
+                        jsonValue(),
+                        Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(12),
+                        jsonValue())
+                .as((field, value, unknown, other) -> {
+                    try {
+                        return JSON.writeValueAsString(Map.of(field, value, "zz_" + unknown, other));
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+    }
+
+    @Provide
+    Arbitrary<String> vmBodies() {
+        return Arbitraries.oneOf(anything(), shapedButWrong(List.of("name", "os")));
+    }
+
+    @Provide
+    Arbitrary<String> requestBodies() {
+        return Arbitraries.oneOf(anything(), shapedButWrong(List.of("vmId", "os", "workload", "requirements")));
+    }
+
+    @Provide
+    Arbitrary<String> metricsBodies() {
+        return Arbitraries.oneOf(anything(), shapedButWrong(List.of("metrics", "workload", "requirements")));
+    }
+
+    // ------------------------------------------------------------------ properties
+
+    @Property(tries = 150)
+    void registeringAVmWithHostileBodies(@ForAll("vmBodies") String body) throws Exception {
+        String before = state();
+        assertRefused(send("POST", "vms", ADMIN, body), body);
+        assertThat(state()).isEqualTo(before);
+    }
+
+    @Property(tries = 150)
+    void personalityRequestsWithHostileBodies(@ForAll("requestBodies") String body) throws Exception {
+        String before = state();
+        assertRefused(send("POST", "personality-requests", vmToken, body), body);
+        assertThat(state()).isEqualTo(before);
+    }
+
+    @Property(tries = 150)
+    void repersonalizationWithHostileBodies(@ForAll("metricsBodies") String body) throws Exception {
+        String before = state();
+        assertRefused(send("POST", "vms/" + vmId + "/repersonalization", vmToken, body), body);
+        assertThat(state()).isEqualTo(before);
+    }
+
+    @Property(tries = 100)
+    void profilesWithHostileBodies(@ForAll("anything") String body) throws Exception {
+        String before = state();
+        assertRefused(send("POST", "profiles", ADMIN, body), body);
+        assertThat(state()).isEqualTo(before);
+    }
+
+    @Property(tries = 200)
+    void hostileIdsAndParameters(@ForAll("anything") String text) throws Exception {
+        String before = state();
+        String encoded = URLEncoder.encode(text, StandardCharsets.UTF_8);
+        String id = encoded.isEmpty() ? "%20" : encoded;
+        for (String[] call : new String[][] {
+            {"GET", "allocations/" + id},
+            {"DELETE", "allocations/" + id},
+            {"DELETE", "profiles/x" + id},
+            {"GET", "drivers/" + id + "/content"},
+            {"GET", "devices/" + id},
+            {"POST", "devices/x" + id + "/drain"},
+            {"GET", "allocations?limit=" + encoded},
+            {"GET", "events?limit=" + encoded},
+            {"GET", "profiles?workload=" + encoded + "&limit=x"},
+            {"GET", "drivers?personalityId=" + encoded + "&kernel=%3B"},
+            {"GET", "bitstreams/" + id},
+            {"DELETE", "vms/x" + id + "/token"}
+        }) {
+            if (text.isBlank() && call[1].contains("=" + encoded + (call[1].endsWith(encoded) ? "" : "&"))) {
+                continue; // a blank parameter is an absent one: the default applies
+            }
+            HttpResponse<String> r = send(call[0], call[1], ADMIN, null);
+            assertRefused(r, call[0] + " " + call[1]);
+        }
+        assertThat(state()).isEqualTo(before);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** A 4xx with an error code and a message (Jetty itself refuses some paths before the API, in HTML). */
+    private static void assertRefused(HttpResponse<String> r, String input) throws Exception {
+        String what = input.length() > 120 ? input.substring(0, 120) + "…" : input;
+        assertThat(r.statusCode()).as(what + " -> " + r.body()).isBetween(400, 499);
+        if (r.body().startsWith("{")) {
+            JsonNode e = JSON.readTree(r.body());
+            assertThat(e.path("error").asText()).as(what).isNotEmpty();
+            assertThat(e.path("message").asText()).as(what).isNotEmpty();
+        } else {
+            assertThat(r.body()).as(what + ": refused by Jetty before the API").isNotBlank();
+        }
+    }
+
+    /** What hostile input must not change. */
+    private static String state() throws Exception {
+        return send("GET", "profiles?includeRetired=true&limit=10000", ADMIN, null)
+                        .body()
+                        .hashCode() + "/"
+                + send("GET", "vms", ADMIN, null).body().hashCode() + "/"
+                + send("GET", "allocations?limit=1000", ADMIN, null).body().hashCode() + "/"
+                + send("GET", "bitstreams", ADMIN, null).body().hashCode() + "/"
+                + send("GET", "devices", ADMIN, null).body().hashCode() + "/"
+                + send("GET", "events?limit=1", ADMIN, null).body().hashCode();
+    }
+
+    private static HttpResponse<String> send(String method, String path, String authorization, String body)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(node.api() + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", authorization);
+        if (body != null) {
+            b.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        } else {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+}
