@@ -1,0 +1,121 @@
+package org.hwpersonality.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.hwpersonality.benchmarks.load.LoadGenerator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code kill -9} while a region is being programmed (programming takes 4 s on this fleet): the request is never
+ * acknowledged, and after the restart the allocation is not left PROGRAMMING, the region is not stuck, and the
+ * same VM is served again.
+ */
+class KillDuringProgrammingIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static Distribution node;
+    private static Fleet fleet;
+
+    @BeforeAll
+    static void start() throws Exception {
+        node = Distribution.copy("dist-kill-programming");
+        // The only partial U55C regions: four cards whose programming takes 4 s.
+        Files.delete(node.home().resolve("etc/org.hwpersonality.backend.sim.fleet-u55c-pr.cfg"));
+        node.append(
+                "etc/org.hwpersonality.backend.sim.fleet-slow.cfg",
+                String.join(
+                        "\n",
+                        "idPrefix = sim-slow-",
+                        "devices = 4",
+                        "family = alveo-u55c",
+                        "interfaceId = a7c3e1f0b25011ee8c900242ac12055d",
+                        "regions = 2",
+                        "regionLuts = 300000",
+                        "regionRegisters = 600000",
+                        "regionBramBlocks = 400",
+                        "regionDsps = 2000",
+                        "regionMemoryMb = 4096",
+                        "setupMs = 4000",
+                        ""));
+        node.setProperty("etc/org.hwpersonality.management.cfg", "reconcileAfterSeconds", "3");
+        node.setProperty("etc/org.hwpersonality.management.cfg", "reconcileEverySeconds", "1");
+        node.start();
+        node.awaitHealthy(Duration.ofSeconds(180));
+        fleet = new Fleet(node.api());
+        fleet.awaitSamplesAndCards(14);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (node != null) {
+            node.stop();
+        }
+    }
+
+    @Test
+    void aKillDuringProgrammingLeavesNothingStuck() throws Exception {
+        LoadGenerator load = new LoadGenerator(node.api(), "karaf:karaf");
+        String[] vm = load.register(1, "kill-prog-").get(0);
+        // Only lz4-u55c-v1 (55 GOPS) meets 50 GOPS: it goes to a slow U55C region.
+        String body = "{\"workload\":\"compression\",\"requirements\":{\"minThroughputGops\":50}}";
+        CompletableFuture<HttpResponse<String>> request = HTTP.sendAsync(
+                HttpRequest.newBuilder(node.api().resolve("personality-requests"))
+                        .header("Authorization", "Bearer " + vm[1])
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+
+        String programming = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (programming == null && System.nanoTime() < deadline) {
+            for (JsonNode d : fleet.get("devices")) {
+                for (JsonNode r : d.path("regions")) {
+                    if (r.path("state").asText().equals("PROGRAMMING")) {
+                        programming = d.path("id").asText() + "/" + r.path("id").asText();
+                    }
+                }
+            }
+            Thread.sleep(50);
+        }
+        assertThat(programming).as("a region is being programmed").startsWith("sim-slow-");
+        node.kill9();
+        assertThat(request).as("the request was never acknowledged").failsWithin(Duration.ofSeconds(10));
+
+        node.start();
+        node.awaitHealthy(Duration.ofSeconds(120));
+        assertThat(fleet.problemsAfter(Set.of()))
+                .as("nothing left mid-step or held twice")
+                .isEmpty();
+        List<String> states = new java.util.ArrayList<>();
+        for (JsonNode a : fleet.get("allocations?vmId=" + vm[0])) {
+            states.add(a.path("status").asText());
+        }
+        assertThat(states).as("the interrupted allocation").containsExactly("FAILED");
+
+        HttpResponse<String> again = HTTP.send(
+                HttpRequest.newBuilder(node.api().resolve("personality-requests"))
+                        .header("Authorization", "Bearer " + vm[1])
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .timeout(Duration.ofSeconds(60))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(201);
+        assertThat(JSON.readTree(again.body()).path("deviceId").asText()).startsWith("sim-slow-");
+    }
+}
