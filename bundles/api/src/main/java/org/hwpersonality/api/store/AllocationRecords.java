@@ -14,7 +14,9 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface AllocationRecords {
     /**
-     * Stores a RESERVED allocation and moves its region from {@code expected} to RESERVED, if the region still is
+     * Stores a new allocation and moves its region from {@code expected} to RESERVED — or, for an ACTIVE allocation
+     * (the region holds its image already: nothing to program), to ACTIVE with the allocation's personality — if the
+     * region still is
      * as expected, its device takes allocations, and the VM holds no other allocation (but the one this replaces,
      * {@code allocation.previousAllocationId()}). {@code releasedInPlace}, if given, is the VM's allocation of the
      * same region, RELEASED in the same transaction (a re-personalization in place). CONFLICT when any of that

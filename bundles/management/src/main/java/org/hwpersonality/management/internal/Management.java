@@ -324,12 +324,7 @@ public class Management implements ManagementService {
     @Override
     public AllocationResult request(PersonalityRequest request, String actor) {
         awaitReady();
-        vms.find(request.vmId()).orElseThrow(() -> HwpException.notFound("VM", request.vmId()));
-        Optional<Allocation> held = holding(request.vmId(), Optional.empty());
-        if (held.isPresent()) {
-            throw HwpException.conflict("VM " + request.vmId() + " holds allocation "
-                    + held.get().id() + " already: release it, or ask for a re-personalization");
-        }
+        // The VM's existence and "one allocation per VM" are checked in the reservation's own transaction.
         return allocate(request, MatchOptions.of(drivers.current()), Optional.empty(), false, actor);
     }
 
@@ -385,6 +380,17 @@ public class Management implements ManagementService {
                 continue;
             }
             Reserved r = reserved.get();
+            if (r.allocation().state() == AllocationState.ACTIVE) {
+                // The region held the image: reserved straight to ACTIVE, nothing to program.
+                return new AllocationResult(
+                        r.allocation(),
+                        r.device().vendor(),
+                        r.profile().origin() == Origin.DERIVED,
+                        r.driver(),
+                        Reconfiguration.NOT_NEEDED,
+                        candidate,
+                        true);
+            }
             try {
                 Programmer.Programmed done =
                         programmer.activate(r.allocation(), r.region(), r.device(), r.profile(), actor);
@@ -465,6 +471,8 @@ public class Management implements ManagementService {
             return Optional.empty(); // the package went away; the refreshed cache leaves the profile out
         }
         Instant now = Instant.now();
+        boolean loaded = profile.lineage().isEmpty()
+                && region.loadedImage().equals(Optional.of(profile.fabric().bitstream()));
         Allocation allocation = new Allocation(
                 newId("alloc"),
                 request.vmId(),
@@ -472,7 +480,7 @@ public class Management implements ManagementService {
                 profile.personalityId(),
                 device.id(),
                 region.id(),
-                AllocationState.RESERVED,
+                loaded ? AllocationState.ACTIVE : AllocationState.RESERVED,
                 driver.map(DriverPackage::id),
                 previous.map(Allocation::id),
                 now,

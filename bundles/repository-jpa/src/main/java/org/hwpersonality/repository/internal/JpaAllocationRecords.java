@@ -43,8 +43,8 @@ public class JpaAllocationRecords implements AllocationRecords {
     @Override
     public Allocation reserve(
             Allocation allocation, Region expected, Optional<Allocation> releasedInPlace, String actor) {
-        if (allocation.state() != AllocationState.RESERVED) {
-            throw new IllegalArgumentException("a new allocation is RESERVED");
+        if (allocation.state() != AllocationState.RESERVED && allocation.state() != AllocationState.ACTIVE) {
+            throw new IllegalArgumentException("a new allocation is RESERVED, or ACTIVE on a region holding its image");
         }
         return database.inTransaction(em -> {
             VmEntity vm = em.find(VmEntity.class, allocation.vmId());
@@ -79,7 +79,16 @@ public class JpaAllocationRecords implements AllocationRecords {
                 change(em, old, released, actor);
                 em.flush(); // frees HELD_REGION before the new allocation takes it
             }
-            region.update(withState(expected, RegionState.RESERVED));
+            region.update(
+                    allocation.state() == AllocationState.ACTIVE
+                            ? new Region(
+                                    expected.id(),
+                                    expected.kind(),
+                                    expected.capacity(),
+                                    RegionState.ACTIVE,
+                                    Optional.of(allocation.personalityId()),
+                                    expected.loadedImage())
+                            : withState(expected, RegionState.RESERVED));
             em.persist(new AllocationEntity(allocation));
             audit(em, allocation, actor);
             return allocation;
