@@ -122,36 +122,38 @@ class HostileInputIT {
     }
 
     // ------------------------------------------------------------------ properties
+    // The seed is fixed so that CI is repeatable; drop it to explore further, as was done while writing these
+    // (random runs found the UTF-32 guess on NUL bytes that made POST /profiles answer 500).
 
-    @Property(tries = 150)
+    @Property(tries = 150, seed = "20261125")
     void registeringAVmWithHostileBodies(@ForAll("vmBodies") String body) throws Exception {
         String before = state();
         assertRefused(send("POST", "vms", ADMIN, body), body);
         assertThat(state()).isEqualTo(before);
     }
 
-    @Property(tries = 150)
+    @Property(tries = 150, seed = "20261125")
     void personalityRequestsWithHostileBodies(@ForAll("requestBodies") String body) throws Exception {
         String before = state();
         assertRefused(send("POST", "personality-requests", vmToken, body), body);
         assertThat(state()).isEqualTo(before);
     }
 
-    @Property(tries = 150)
+    @Property(tries = 150, seed = "20261125")
     void repersonalizationWithHostileBodies(@ForAll("metricsBodies") String body) throws Exception {
         String before = state();
         assertRefused(send("POST", "vms/" + vmId + "/repersonalization", vmToken, body), body);
         assertThat(state()).isEqualTo(before);
     }
 
-    @Property(tries = 100)
+    @Property(tries = 100, seed = "20261125")
     void profilesWithHostileBodies(@ForAll("anything") String body) throws Exception {
         String before = state();
         assertRefused(send("POST", "profiles", ADMIN, body), body);
         assertThat(state()).isEqualTo(before);
     }
 
-    @Property(tries = 200)
+    @Property(tries = 200, seed = "20261125")
     void hostileIdsAndParameters(@ForAll("anything") String text) throws Exception {
         String before = state();
         String encoded = URLEncoder.encode(text, StandardCharsets.UTF_8);

@@ -67,6 +67,9 @@ public final class ProfileFiles {
             return List.of(mapper.treeToValue(root, ProfileDraft.class));
         } catch (JsonProcessingException e) {
             throw HwpJson.invalid(e);
+        } catch (java.io.CharConversionException e) {
+            // The parser guessed UTF-16 or UTF-32 from NUL bytes and found no such text.
+            throw new ValidationException("$", "is not UTF-8, UTF-16 or UTF-32 text: " + e.getMessage());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -158,4 +158,14 @@ class ProfileFilesTest {
         assertThat(Format.of("p.json")).isEqualTo(Format.JSON);
         assertThat(Format.of("p")).isEqualTo(Format.JSON);
     }
+
+    @Test
+    void bytesThatAreNoTextAreAValidationError() {
+        // Found by HostileInputIT: NUL bytes make the parser guess UTF-32, which then fails.
+        for (byte[] bytes : new byte[][] {{' ', '{', 0, 0, 0}, {0, 0, (byte) 0xff, (byte) 0xfe, 1}, {0, 0, 0}}) {
+            assertThatThrownBy(() -> files.read(new ByteArrayInputStream(bytes), Format.JSON, Origin.ADMIN, NOW))
+                    .isInstanceOf(ValidationException.class)
+                    .hasMessageStartingWith("$: ");
+        }
+    }
 }
