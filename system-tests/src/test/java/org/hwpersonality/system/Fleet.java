@@ -132,11 +132,13 @@ final class Fleet {
         return problems;
     }
 
-    /** How many allocations of the newest 1,000 are in this state. */
-    long allocationsIn(String state) throws Exception {
+    /** How many allocations of these VMs (the newest 1,000 of each) are in this state. */
+    long allocationsIn(String state, List<String[]> vms) throws Exception {
         long n = 0;
-        for (JsonNode a : get("allocations?limit=1000")) {
-            n += a.path("status").asText().equals(state) ? 1 : 0;
+        for (String[] vm : vms) {
+            for (JsonNode a : get("allocations?limit=1000&vmId=" + vm[0])) {
+                n += a.path("status").asText().equals(state) ? 1 : 0;
+            }
         }
         return n;
     }

@@ -62,8 +62,8 @@ class ReliabilityIT {
         assertThat(r.ioErrors()).isZero();
         assertThat(r.clientErrors()).as(r.firstErrors().toString()).isZero();
         assertThat(fleet.problemsAfter(r.acknowledged())).isEmpty();
-        long failed = fleet.allocationsIn("FAILED");
-        System.out.println("FAILED allocations (programming faults rolled back) among the newest 1000: " + failed);
+        long failed = fleet.allocationsIn("FAILED", vms);
+        System.out.println("FAILED allocations (programming faults rolled back): " + failed);
         assertThat(failed).as("programming did fail, and was rolled back").isPositive();
     }
 
