@@ -36,7 +36,6 @@ final class ArtifactRoutes {
             EnumSet.of(AllocationState.RESERVED, AllocationState.PROGRAMMING, AllocationState.ACTIVE);
 
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d{0,18})-(\\d{0,18})");
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
     private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,254}");
 
     private final BitstreamStore bitstreams;
@@ -108,7 +107,7 @@ final class ArtifactRoutes {
 
     private void resolve(Exchange x) throws IOException {
         String personalityId = x.query("personalityId").orElseThrow(() -> HwpApi.required("personalityId"));
-        if (!ID.matcher(personalityId).matches()) {
+        if (!Route.ID.matcher(personalityId).matches()) {
             throw new ValidationException("personalityId", "must be a Personality ID such as zstd-u250-v1");
         }
         OsInfo guest;

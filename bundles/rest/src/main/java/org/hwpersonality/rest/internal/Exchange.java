@@ -150,7 +150,8 @@ final class Exchange {
         return json.valueToTree(value);
     }
 
-    private byte[] body() throws IOException {
+    /** The raw body of a JSON document (at most {@link #MAX_JSON_BYTES}; larger is a 413). */
+    byte[] body() throws IOException {
         try (InputStream in = request.getInputStream()) {
             byte[] bytes = in.readNBytes(MAX_JSON_BYTES + 1);
             if (bytes.length > MAX_JSON_BYTES) {

@@ -44,10 +44,7 @@ final class ProfileRoutes {
     }
 
     private void create(Exchange x) throws IOException {
-        byte[] body = x.request.getInputStream().readNBytes(Exchange.MAX_JSON_BYTES + 1);
-        if (body.length > Exchange.MAX_JSON_BYTES) {
-            throw new Exchange.PayloadTooLarge("the body is larger than " + Exchange.MAX_JSON_BYTES + " bytes");
-        }
+        byte[] body = x.body();
         List<PersonalityProfile> read = new ProfileFiles()
                 .read(new ByteArrayInputStream(body), ProfileFiles.Format.JSON, Origin.ADMIN, Instant.now());
         if (read.isEmpty()) {

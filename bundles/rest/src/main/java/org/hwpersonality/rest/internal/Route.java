@@ -26,7 +26,10 @@ record Route(
     }
 
     private static final Pattern PARAMETER = Pattern.compile("\\{([A-Za-z][A-Za-z0-9]*)}");
-    private static final String SEGMENT = "([A-Za-z0-9][A-Za-z0-9._:-]{0,127})";
+    /** What an ID of the API looks like: a path parameter, or an ID given as a query parameter. */
+    static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+
+    private static final String SEGMENT = "(" + ID.pattern() + ")";
 
     static Route of(String method, String template, Access access, String summary, Handler handler) {
         List<String> names = new ArrayList<>();
