@@ -11,13 +11,13 @@ import org.hwpersonality.artifacts.internal.SignedDriverRepository;
 import org.hwpersonality.backend.sim.internal.SimBackend;
 import org.hwpersonality.backend.sim.internal.SimFleet;
 import org.hwpersonality.matcher.internal.DefaultMatcher;
-import org.hwpersonality.repository.internal.JpaAllocationRecords;
 import org.hwpersonality.repository.internal.JpaArtifactRecords;
 import org.hwpersonality.repository.internal.JpaDeviceRecords;
 import org.hwpersonality.repository.internal.JpaEventLog;
 import org.hwpersonality.repository.internal.JpaProfileRepository;
 import org.hwpersonality.repository.internal.JpaVmRecords;
 import org.hwpersonality.repository.internal.SampleCatalogue;
+import org.hwpersonality.repository.internal.SqlAllocationRecords;
 import org.hwpersonality.repository.internal.TestDatabase;
 
 /**
@@ -53,7 +53,7 @@ final class Platform implements AutoCloseable {
     final TestDatabase db;
     final JpaProfileRepository profiles;
     final JpaDeviceRecords devices;
-    final JpaAllocationRecords allocations;
+    final SqlAllocationRecords allocations;
     final JpaVmRecords vms;
     final JpaEventLog events;
     final SignedDriverRepository drivers;
@@ -66,7 +66,7 @@ final class Platform implements AutoCloseable {
         db = TestDatabase.derby();
         profiles = new JpaProfileRepository(db.database);
         devices = new JpaDeviceRecords(db.database);
-        allocations = new JpaAllocationRecords(db.database);
+        allocations = new SqlAllocationRecords(db.database);
         vms = new JpaVmRecords(db.database);
         events = new JpaEventLog(db.database);
         JpaArtifactRecords artifacts = new JpaArtifactRecords(db.database);

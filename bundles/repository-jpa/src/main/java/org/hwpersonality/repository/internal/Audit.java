@@ -3,6 +3,10 @@ package org.hwpersonality.repository.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
@@ -26,6 +30,22 @@ final class Audit {
         EventEntity row = new EventEntity(now, topic, subjectId, actor, toJson(details));
         em.persist(row);
         return row;
+    }
+
+    /** The same row over JDBC, in the caller's transaction. */
+    static void write(Connection c, String topic, String subjectId, String actor, Map<String, String> details)
+            throws SQLException {
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        new HwpEvent(0, now, topic, subjectId, actor, details);
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT INTO HWP_EVENT (OCCURRED_AT, TOPIC, SUBJECT_ID, ACTOR, DETAILS) VALUES (?, ?, ?, ?, ?)")) {
+            s.setTimestamp(1, Timestamp.from(now));
+            s.setString(2, topic);
+            s.setString(3, subjectId);
+            s.setString(4, actor);
+            s.setString(5, toJson(details));
+            s.executeUpdate();
+        }
     }
 
     static HwpEvent toDomain(EventEntity e) {

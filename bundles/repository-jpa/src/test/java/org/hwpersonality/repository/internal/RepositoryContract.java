@@ -434,7 +434,7 @@ abstract class RepositoryContract {
     void allocationsHoldARegionAloneAndWriteAuditRows() {
         JpaDeviceRecords devices = new JpaDeviceRecords(db.database);
         JpaVmRecords vms = new JpaVmRecords(db.database);
-        JpaAllocationRecords allocations = new JpaAllocationRecords(db.database);
+        SqlAllocationRecords allocations = new SqlAllocationRecords(db.database);
         JpaEventLog events = new JpaEventLog(db.database);
         Instant now = T0.truncatedTo(ChronoUnit.MICROS);
         String card = prefix + "alloc-card";

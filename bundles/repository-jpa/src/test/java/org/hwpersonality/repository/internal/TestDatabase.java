@@ -52,6 +52,7 @@ public final class TestDatabase implements AutoCloseable {
 
     @Override
     public void close() {
+        database.close();
         emf.close();
         pool.close();
     }

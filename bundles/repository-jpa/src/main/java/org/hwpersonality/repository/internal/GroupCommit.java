@@ -1,0 +1,130 @@
+package org.hwpersonality.repository.internal;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * Group commit for the allocation path: one writer thread takes every change queued meanwhile and runs them in one
+ * transaction, each under its own savepoint, then commits once and answers each caller. A durable commit waits for
+ * the database's log to reach the disk; under load, many changes share that wait instead of queueing for their
+ * own. A change that fails is rolled back to its savepoint alone and its caller gets the failure; a commit that
+ * fails fails every change of the batch, none of which was acknowledged. Nothing is acknowledged before its commit.
+ */
+final class GroupCommit {
+    private static final Logger LOG = Logger.getLogger(GroupCommit.class.getName());
+
+    /** The most changes one transaction takes: bounds how long locks are held and how much a failed commit undoes. */
+    static final int MAX_BATCH = 256;
+
+    private record Change<T>(Database.SqlWork<T> work, CompletableFuture<T> done) {
+        void run(Connection c, List<Runnable> answers) throws SQLException {
+            Savepoint savepoint = c.setSavepoint();
+            try {
+                T result = work.apply(c);
+                answers.add(() -> done.complete(result));
+            } catch (SQLException | RuntimeException e) {
+                c.rollback(savepoint);
+                answers.add(() -> done.completeExceptionally(e));
+            }
+        }
+    }
+
+    private final DataSource dataSource;
+    private final Function<SQLException, RuntimeException> failure;
+    private final BlockingQueue<Change<?>> queue = new LinkedBlockingQueue<>();
+    private final Thread writer;
+    private volatile boolean open = true;
+
+    GroupCommit(DataSource dataSource, Function<SQLException, RuntimeException> failure) {
+        this.dataSource = dataSource;
+        this.failure = failure;
+        this.writer = new Thread(this::write, "hwp-group-commit");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    /** Runs {@code work} in the next batch; returns its result once the batch is committed, or throws its failure. */
+    <T> T run(Database.SqlWork<T> work) {
+        if (!open) {
+            throw new IllegalStateException("the HWP database is closing");
+        }
+        CompletableFuture<T> done = new CompletableFuture<>();
+        queue.add(new Change<>(work, done));
+        try {
+            return done.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the change was committed (its outcome is unknown)", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw failure.apply(sql);
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private void write() {
+        List<Change<?>> batch = new ArrayList<>();
+        while (open) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                break;
+            }
+            queue.drainTo(batch, MAX_BATCH - 1);
+            commit(batch);
+            batch.clear();
+        }
+        Change<?> left;
+        while ((left = queue.poll()) != null) {
+            left.done().completeExceptionally(new IllegalStateException("the HWP database closed"));
+        }
+    }
+
+    private void commit(List<Change<?>> batch) {
+        List<Runnable> answers = new ArrayList<>(batch.size());
+        try (Connection c = dataSource.getConnection()) {
+            boolean auto = c.getAutoCommit();
+            if (auto) {
+                c.setAutoCommit(false);
+            }
+            try {
+                for (Change<?> change : batch) {
+                    change.run(c, answers);
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                if (auto) {
+                    c.setAutoCommit(true);
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.log(Level.WARNING, "A batch of " + batch.size() + " changes failed to commit", e);
+            batch.forEach(change -> change.done().completeExceptionally(e));
+            return;
+        }
+        answers.forEach(Runnable::run);
+    }
+
+    void close() {
+        open = false;
+        writer.interrupt();
+    }
+}

@@ -1,0 +1,372 @@
+package org.hwpersonality.repository.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.hwpersonality.api.HwpException;
+import org.hwpersonality.api.KernelVersion;
+import org.hwpersonality.api.OsInfo;
+import org.hwpersonality.api.Sha256;
+import org.hwpersonality.api.allocation.Allocation;
+import org.hwpersonality.api.allocation.AllocationState;
+import org.hwpersonality.api.device.DeviceState;
+import org.hwpersonality.api.device.Region;
+import org.hwpersonality.api.device.RegionState;
+import org.hwpersonality.api.event.HwpEvent;
+import org.hwpersonality.api.request.PersonalityRequest;
+import org.hwpersonality.api.request.Requirements;
+import org.hwpersonality.api.store.AllocationRecords;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * Allocations in HWP_ALLOCATION, written with plain JDBC: the allocation path is the hottest in HWP, and each of
+ * its steps is a handful of known statements in one transaction. Three guards keep a region to one holder, on one
+ * node or many: the region row is moved only from the state the caller saw (compare and set), the unique
+ * HELD_REGION column, and the VM row, which a reservation updates first so that one VM's concurrent requests queue
+ * behind each other. Every ROW_VERSION written here moves, so the JPA writers of the same rows see the change.
+ */
+@Component(service = AllocationRecords.class)
+public class SqlAllocationRecords implements AllocationRecords {
+    /** The most allocations one listing returns. */
+    static final int MAX_LIMIT = 10_000;
+
+    private static final String COLUMNS = "ID, VM_ID, WORKLOAD, OS_FAMILY, OS_KERNEL, MIN_THROUGHPUT_GOPS,"
+            + " MAX_LATENCY_US, MAX_POWER_WATTS, MIN_MEMORY_MB, PERSONALITY_ID, DEVICE_ID, REGION_ID, STATE,"
+            + " DRIVER_PACKAGE_ID, PREVIOUS_ALLOCATION_ID, CREATED_AT, UPDATED_AT";
+    /**
+     * A VM's rows through its index, always. Derby compiles a statement once, with the statistics of the moment: a
+     * plan made while the table was small scans the whole table, and under load each scan waits for the row locks
+     * of every concurrent reservation. The hint is a comment to every other database.
+     */
+    private static final String BY_VM = " --DERBY-PROPERTIES index=HWP_ALLOCATION_VM\n ";
+
+    private static final String HOLDING_STATES = "('RESERVED', 'PROGRAMMING', 'ACTIVE', 'RELEASING')";
+
+    private final Database database;
+
+    @Activate
+    public SqlAllocationRecords(@Reference Database database) {
+        this.database = database;
+    }
+
+    @Override
+    public Allocation reserve(
+            Allocation allocation, Region expected, Optional<Allocation> releasedInPlace, String actor) {
+        if (allocation.state() != AllocationState.RESERVED && allocation.state() != AllocationState.ACTIVE) {
+            throw new IllegalArgumentException("a new allocation is RESERVED, or ACTIVE on a region holding its image");
+        }
+        if (releasedInPlace.isPresent() && !releasedInPlace.get().regionKey().equals(allocation.regionKey())) {
+            throw new IllegalArgumentException("a re-personalization in place keeps the region");
+        }
+        return database.inJdbcTransaction(c -> {
+            if (execute(c, "UPDATE HWP_VM SET ROW_VERSION = ROW_VERSION + 1 WHERE ID = ?", allocation.vmId()) == 0) {
+                throw HwpException.notFound("VM", allocation.vmId());
+            }
+            List<String> held = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT ID FROM HWP_ALLOCATION" + BY_VM + "WHERE VM_ID = ? AND STATE IN " + HOLDING_STATES)) {
+                s.setString(1, allocation.vmId());
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        held.add(rs.getString(1));
+                    }
+                }
+            }
+            allocation.previousAllocationId().ifPresent(held::remove);
+            if (!held.isEmpty()) {
+                throw HwpException.conflict("VM " + allocation.vmId() + " holds allocation " + held.get(0)
+                        + " already: release it, or ask for a re-personalization");
+            }
+            takesAllocations(c, allocation.deviceId());
+            if (releasedInPlace.isPresent()) {
+                Allocation old = releasedInPlace.get();
+                change(c, old, old.moveTo(AllocationState.RELEASED, allocation.createdAt()), actor);
+            }
+            moveRegion(
+                    c,
+                    allocation.deviceId(),
+                    expected,
+                    allocation.state() == AllocationState.ACTIVE
+                            ? new Region(
+                                    expected.id(),
+                                    expected.kind(),
+                                    expected.capacity(),
+                                    RegionState.ACTIVE,
+                                    Optional.of(allocation.personalityId()),
+                                    expected.loadedImage())
+                            : withState(expected, RegionState.RESERVED));
+            insert(c, allocation);
+            audit(c, allocation, actor);
+            return allocation;
+        });
+    }
+
+    @Override
+    public Allocation update(Allocation current, Allocation next, Optional<RegionChange> change, String actor) {
+        if (!current.id().equals(next.id())) {
+            throw new IllegalArgumentException("an allocation keeps its ID");
+        }
+        return database.inJdbcTransaction(c -> {
+            change(c, current, next, actor);
+            if (change.isPresent()) {
+                moveRegion(
+                        c,
+                        next.deviceId(),
+                        change.get().expected(),
+                        change.get().next());
+            }
+            return next;
+        });
+    }
+
+    private static void takesAllocations(Connection c, String deviceId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT STATE, HEALTHY FROM HWP_DEVICE WHERE ID = ?")) {
+            s.setString(1, deviceId);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    throw HwpException.notFound("device", deviceId);
+                }
+                // As Device.acceptsAllocations().
+                if (!DeviceState.ONLINE.name().equals(rs.getString(1)) || !rs.getBoolean(2)) {
+                    throw HwpException.conflict("device " + deviceId + " no longer takes allocations");
+                }
+            }
+        }
+    }
+
+    /** The allocation from {@code current}'s state to {@code next}; an audit row when the state changes. */
+    private static void change(Connection c, Allocation current, Allocation next, String actor) throws SQLException {
+        int n;
+        try (PreparedStatement s = c.prepareStatement("UPDATE HWP_ALLOCATION SET STATE = ?, DRIVER_PACKAGE_ID = ?,"
+                + " PREVIOUS_ALLOCATION_ID = ?, UPDATED_AT = ?, HELD_REGION = ?, ROW_VERSION = ROW_VERSION + 1"
+                + " WHERE ID = ? AND STATE = ?")) {
+            s.setString(1, next.state().name());
+            s.setString(2, next.driverPackageId().orElse(null));
+            s.setString(3, next.previousAllocationId().orElse(null));
+            s.setTimestamp(4, Timestamp.from(next.updatedAt()));
+            s.setString(5, next.state().holdsRegion() ? next.regionKey() : null);
+            s.setString(6, current.id());
+            s.setString(7, current.state().name());
+            n = s.executeUpdate();
+        }
+        if (n == 0) {
+            String now = stateOf(c, current.id()).orElseThrow(() -> HwpException.notFound("allocation", current.id()));
+            throw HwpException.conflict("allocation " + current.id() + " is " + now + " now, not " + current.state());
+        }
+        if (next.state() != current.state()) {
+            audit(c, next, actor);
+        }
+    }
+
+    private static Optional<String> stateOf(Connection c, String allocationId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT STATE FROM HWP_ALLOCATION WHERE ID = ?")) {
+            s.setString(1, allocationId);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * The region row from {@code expected} to {@code next}, if its state and content still are as expected (its
+     * kind and capacity change only when its back end reports new hardware, through the device records).
+     */
+    private static void moveRegion(Connection c, String deviceId, Region expected, Region next) throws SQLException {
+        String sql = "UPDATE HWP_REGION SET STATE = ?, LOADED_PERSONALITY_ID = ?, LOADED_IMAGE = ?,"
+                + " ROW_VERSION = ROW_VERSION + 1 WHERE DEVICE_ID = ? AND REGION_ID = ? AND STATE = ?"
+                + (expected.loadedPersonalityId().isPresent()
+                        ? " AND LOADED_PERSONALITY_ID = ?"
+                        : " AND LOADED_PERSONALITY_ID IS NULL")
+                + (expected.loadedImage().isPresent() ? " AND LOADED_IMAGE = ?" : " AND LOADED_IMAGE IS NULL");
+        int n;
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, next.state().name());
+            s.setString(2, next.loadedPersonalityId().orElse(null));
+            s.setString(3, next.loadedImage().map(Sha256::hex).orElse(null));
+            s.setString(4, deviceId);
+            s.setString(5, expected.id());
+            s.setString(6, expected.state().name());
+            int i = 7;
+            if (expected.loadedPersonalityId().isPresent()) {
+                s.setString(i++, expected.loadedPersonalityId().get());
+            }
+            if (expected.loadedImage().isPresent()) {
+                s.setString(i, expected.loadedImage().get().hex());
+            }
+            n = s.executeUpdate();
+        }
+        if (n == 0) {
+            String region = deviceId + "/" + expected.id();
+            try (PreparedStatement s =
+                    c.prepareStatement("SELECT STATE FROM HWP_REGION WHERE DEVICE_ID = ? AND REGION_ID = ?")) {
+                s.setString(1, deviceId);
+                s.setString(2, expected.id());
+                try (ResultSet rs = s.executeQuery()) {
+                    if (!rs.next()) {
+                        throw HwpException.notFound("region", region);
+                    }
+                    throw HwpException.conflict(
+                            "region " + region + " changed meanwhile: it is " + rs.getString(1) + " now");
+                }
+            }
+        }
+    }
+
+    private static void insert(Connection c, Allocation a) throws SQLException {
+        PersonalityRequest r = a.request();
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO HWP_ALLOCATION (" + COLUMNS
+                + ", HELD_REGION, ROW_VERSION) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)")) {
+            s.setString(1, a.id());
+            s.setString(2, a.vmId());
+            s.setString(3, r.workload());
+            s.setString(4, r.os().family());
+            s.setString(5, r.os().kernel().map(KernelVersion::text).orElse(null));
+            setDouble(s, 6, r.requirements().minThroughputGops());
+            setDouble(s, 7, r.requirements().maxLatencyUs());
+            setDouble(s, 8, r.requirements().maxPowerWatts());
+            if (r.requirements().minMemoryMb().isPresent()) {
+                s.setLong(9, r.requirements().minMemoryMb().get());
+            } else {
+                s.setNull(9, Types.BIGINT);
+            }
+            s.setString(10, a.personalityId());
+            s.setString(11, a.deviceId());
+            s.setString(12, a.regionId());
+            s.setString(13, a.state().name());
+            s.setString(14, a.driverPackageId().orElse(null));
+            s.setString(15, a.previousAllocationId().orElse(null));
+            s.setTimestamp(16, Timestamp.from(a.createdAt()));
+            s.setTimestamp(17, Timestamp.from(a.updatedAt()));
+            s.setString(18, a.state().holdsRegion() ? a.regionKey() : null);
+            s.executeUpdate();
+        }
+    }
+
+    private static void setDouble(PreparedStatement s, int i, Optional<Double> v) throws SQLException {
+        if (v.isPresent()) {
+            s.setDouble(i, v.get());
+        } else {
+            s.setNull(i, Types.DOUBLE);
+        }
+    }
+
+    private static Allocation read(ResultSet rs) throws SQLException {
+        String vmId = rs.getString(2);
+        return new Allocation(
+                rs.getString(1),
+                vmId,
+                new PersonalityRequest(
+                        vmId,
+                        OsInfo.of(rs.getString(4), rs.getString(5)),
+                        rs.getString(3),
+                        new Requirements(
+                                optionalDouble(rs, 6),
+                                optionalDouble(rs, 7),
+                                optionalDouble(rs, 8),
+                                optionalLong(rs, 9))),
+                rs.getString(10),
+                rs.getString(11),
+                rs.getString(12),
+                AllocationState.valueOf(rs.getString(13)),
+                Optional.ofNullable(rs.getString(14)),
+                Optional.ofNullable(rs.getString(15)),
+                instant(rs.getTimestamp(16)),
+                instant(rs.getTimestamp(17)));
+    }
+
+    private static Optional<Double> optionalDouble(ResultSet rs, int i) throws SQLException {
+        double v = rs.getDouble(i);
+        return rs.wasNull() ? Optional.empty() : Optional.of(v);
+    }
+
+    private static Optional<Long> optionalLong(ResultSet rs, int i) throws SQLException {
+        long v = rs.getLong(i);
+        return rs.wasNull() ? Optional.empty() : Optional.of(v);
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+
+    private static int execute(Connection c, String sql, String parameter) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, parameter);
+            return s.executeUpdate();
+        }
+    }
+
+    private static Region withState(Region r, RegionState state) {
+        return new Region(r.id(), r.kind(), r.capacity(), state, r.loadedPersonalityId(), r.loadedImage());
+    }
+
+    private static void audit(Connection c, Allocation a, String actor) throws SQLException {
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("vmId", a.vmId());
+        details.put("personalityId", a.personalityId());
+        details.put("region", a.regionKey());
+        details.put("workload", a.request().workload());
+        a.previousAllocationId().ifPresent(p -> details.put("previousAllocationId", p));
+        Audit.write(c, HwpEvent.topic("allocation", a.state().name()), a.id(), actor, details);
+    }
+
+    /** The rows {@code sql} (with one string parameter, or none) selects, at most {@code limit}. */
+    private List<Allocation> query(String sql, Optional<String> parameter, int limit) {
+        return database.jdbcRead(c -> {
+            try (PreparedStatement s = c.prepareStatement(sql)) {
+                if (parameter.isPresent()) {
+                    s.setString(1, parameter.get());
+                }
+                s.setMaxRows(limit);
+                List<Allocation> out = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(read(rs));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override
+    public Optional<Allocation> find(String allocationId) {
+        return query("SELECT " + COLUMNS + " FROM HWP_ALLOCATION WHERE ID = ?", Optional.of(allocationId), 1).stream()
+                .findFirst();
+    }
+
+    @Override
+    public List<Allocation> list(int limit) {
+        return query(
+                "SELECT " + COLUMNS + " FROM HWP_ALLOCATION ORDER BY CREATED_AT DESC, ID",
+                Optional.empty(),
+                Math.max(1, Math.min(MAX_LIMIT, limit)));
+    }
+
+    @Override
+    public List<Allocation> ofVm(String vmId) {
+        return query(
+                "SELECT " + COLUMNS + " FROM HWP_ALLOCATION" + BY_VM + "WHERE VM_ID = ? ORDER BY CREATED_AT DESC, ID",
+                Optional.of(vmId),
+                Integer.MAX_VALUE);
+    }
+
+    @Override
+    public List<Allocation> inFlight() {
+        return query(
+                "SELECT " + COLUMNS + " FROM HWP_ALLOCATION WHERE STATE IN ('RESERVED', 'PROGRAMMING', 'RELEASING')"
+                        + " ORDER BY UPDATED_AT, ID",
+                Optional.empty(),
+                Integer.MAX_VALUE);
+    }
+}

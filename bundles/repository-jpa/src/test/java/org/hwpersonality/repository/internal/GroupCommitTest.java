@@ -1,0 +1,124 @@
+package org.hwpersonality.repository.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.hwpersonality.api.ErrorCode;
+import org.hwpersonality.api.HwpException;
+import org.junit.jupiter.api.Test;
+
+/** Changes queued together share a transaction, yet each succeeds or fails alone (embedded Derby, durable). */
+class GroupCommitTest {
+    @Test
+    void eachChangeOfABatchSucceedsOrFailsAlone() throws Exception {
+        try (TestDatabase db = TestDatabase.derby()) {
+            db.database.jdbcRead(c -> execute(c, "CREATE TABLE GC_TEST (ID INT PRIMARY KEY, NOTE VARCHAR(32))"));
+            int threads = 48;
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<String>> outcomes = new ArrayList<>();
+            java.util.Set<String> threadsSeen = ConcurrentHashMap.newKeySet();
+            for (int i = 0; i < threads; i++) {
+                int n = i;
+                outcomes.add(pool.submit(() -> {
+                    go.await();
+                    try {
+                        return db.database.inJdbcTransaction(c -> {
+                            threadsSeen.add(Thread.currentThread().getName());
+                            if (n % 3 == 0) {
+                                // Every third change takes the same key: one wins, the others violate the key.
+                                return insert(c, 0, "contested-" + n) + "";
+                            }
+                            insert(c, n, "own");
+                            if (n % 3 == 1 && n % 2 == 0) {
+                                throw HwpException.conflict("change " + n + " changes its mind");
+                            }
+                            return "ok";
+                        });
+                    } catch (HwpException e) {
+                        return e.code().name();
+                    }
+                }));
+            }
+            go.countDown();
+            List<String> results = new ArrayList<>();
+            for (Future<String> f : outcomes) {
+                results.add(f.get(60, TimeUnit.SECONDS));
+            }
+            pool.shutdown();
+
+            long contested = java.util.stream.IntStream.range(0, threads)
+                    .filter(n -> n % 3 == 0)
+                    .count();
+            long changedMind = java.util.stream.IntStream.range(0, threads)
+                    .filter(n -> n % 3 == 1 && n % 2 == 0)
+                    .count();
+            assertThat(results.stream().filter("1"::equals).count())
+                    .as("exactly one contested insert won")
+                    .isEqualTo(1);
+            assertThat(results.stream()
+                            .filter(ErrorCode.CONFLICT.name()::equals)
+                            .count())
+                    .as("the other contested inserts and the changes that threw, each failed alone")
+                    .isEqualTo(contested - 1 + changedMind);
+            List<Integer> stored = db.database.jdbcRead(c -> ids(c));
+            List<Integer> expected = new ArrayList<>();
+            expected.add(0);
+            for (int n = 0; n < threads; n++) {
+                if (n % 3 != 0 && !(n % 3 == 1 && n % 2 == 0)) {
+                    expected.add(n);
+                }
+            }
+            assertThat(stored)
+                    .as("what succeeded is committed; a failed change left nothing")
+                    .containsExactlyElementsOf(expected);
+            assertThat(threadsSeen).as("one writer runs every change").containsExactly("hwp-group-commit");
+        }
+    }
+
+    @Test
+    void aClosedDatabaseRefusesChanges() {
+        TestDatabase db = TestDatabase.derby();
+        db.close();
+        assertThatThrownBy(() -> db.database.inJdbcTransaction(c -> 1))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closing");
+    }
+
+    private static int insert(Connection c, int id, String note) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO GC_TEST (ID, NOTE) VALUES (?, ?)")) {
+            s.setInt(1, id);
+            s.setString(2, note);
+            return s.executeUpdate();
+        }
+    }
+
+    private static int execute(Connection c, String sql) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            return s.executeUpdate();
+        }
+    }
+
+    private static List<Integer> ids(Connection c) throws SQLException {
+        List<Integer> out = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT ID FROM GC_TEST ORDER BY ID");
+                ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getInt(1));
+            }
+        }
+        return out;
+    }
+}
