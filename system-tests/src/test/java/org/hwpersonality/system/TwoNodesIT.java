@@ -57,6 +57,7 @@ class TwoNodesIT {
                         "pool = hikari",
                         "xa = false",
                         "hikari.maximumPoolSize = 16",
+                        "hikari.autoCommit = false",
                         ""));
         d.append("etc/org.hwpersonality.backend.sim.fleet-load.cfg", Fleet.loadFleet(0));
         return d;
