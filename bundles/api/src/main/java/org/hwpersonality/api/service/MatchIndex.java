@@ -3,6 +3,7 @@ package org.hwpersonality.api.service;
 import java.util.Collection;
 import org.hwpersonality.api.allocation.MatchResult;
 import org.hwpersonality.api.device.Device;
+import org.hwpersonality.api.device.Region;
 import org.hwpersonality.api.device.RegionRef;
 import org.hwpersonality.api.request.PersonalityRequest;
 import org.osgi.annotation.versioning.ProviderType;
@@ -26,6 +27,16 @@ public interface MatchIndex {
 
     /** Adds or replaces devices as the database has them now. */
     void putDevices(Collection<Device> devices);
+
+    /**
+     * Replaces one region of a device the index holds, as this node just wrote it: the device's other regions stay
+     * as the index has them (another request may be changing them). Ignored for a device or region it does not
+     * hold.
+     */
+    void putRegion(String deviceId, Region region);
+
+    /** The device as last put, if the index holds it. */
+    java.util.Optional<Device> device(String deviceId);
 
     /**
      * Takes a FREE region out of the index for the caller, atomically, before the caller reserves it in the

@@ -394,7 +394,7 @@ public class Management implements ManagementService {
             try {
                 Programmer.Programmed done =
                         programmer.activate(r.allocation(), r.region(), r.device(), r.profile(), actor);
-                keeper.refreshDevice(r.device().id());
+                keeper.index().putRegion(r.device().id(), done.region());
                 return new AllocationResult(
                         done.allocation(),
                         r.device().vendor(),
@@ -455,7 +455,10 @@ public class Management implements ManagementService {
         } else {
             profile = derive(candidate, request);
         }
-        Device device = devices.device(candidate.deviceId())
+        // The device as the index has it: the reservation's compare and set finds out if that is stale.
+        Device device = keeper.index()
+                .device(candidate.deviceId())
+                .or(() -> devices.device(candidate.deviceId()))
                 .orElseThrow(() -> HwpException.notFound("device", candidate.deviceId()));
         Region region = device.region(candidate.regionId())
                 .orElseThrow(() -> HwpException.notFound("region", candidate.deviceId() + "/" + candidate.regionId()));
@@ -463,7 +466,7 @@ public class Management implements ManagementService {
                 ? region.state() == RegionState.ACTIVE
                 : region.state() == RegionState.FREE && device.acceptsAllocations();
         if (!expected) {
-            keeper.index().putDevices(List.of(device));
+            keeper.refreshDevice(device.id());
             return Optional.empty();
         }
         Optional<DriverPackage> driver = drivers.resolve(profile, request.os());
@@ -502,10 +505,12 @@ public class Management implements ManagementService {
             events.allocation(previous.get().moveTo(AllocationState.RELEASED, now), actor);
         }
         events.allocation(allocation, actor);
-        // RESERVED in the index before the claim ends. Read back: the device's other regions may have changed.
-        keeper.refreshDevice(device.id());
-        Region reservedRegion =
-                Programmer.with(region, RegionState.RESERVED, region.loadedPersonalityId(), region.loadedImage());
+        // As written, into the index before the claim ends (this region only: the device's others may be changing).
+        Region reservedRegion = loaded
+                ? Programmer.with(
+                        region, RegionState.ACTIVE, Optional.of(profile.personalityId()), region.loadedImage())
+                : Programmer.with(region, RegionState.RESERVED, region.loadedPersonalityId(), region.loadedImage());
+        keeper.index().putRegion(device.id(), reservedRegion);
         return Optional.of(new Reserved(allocation, reservedRegion, device, profile, driver));
     }
 
@@ -585,11 +590,27 @@ public class Management implements ManagementService {
             throw HwpException.conflict(
                     "allocation " + allocationId + " is " + a.state() + "; only an ACTIVE allocation is released");
         }
-        Device device = devices.device(a.deviceId()).orElseThrow(() -> HwpException.notFound("device", a.deviceId()));
-        Region region = device.region(a.regionId()).orElseThrow(() -> HwpException.notFound("region", a.regionKey()));
-        Allocation released = programmer.release(a, region, actor);
-        keeper.refreshDevice(device.id());
-        return released;
+        // The region as the index has it, if that shows this allocation's personality ACTIVE there; else as stored.
+        Optional<Region> known = keeper.index()
+                .device(a.deviceId())
+                .flatMap(d -> d.region(a.regionId()))
+                .filter(r -> r.state() == RegionState.ACTIVE
+                        && r.loadedPersonalityId().equals(Optional.of(a.personalityId())));
+        for (int attempt = 0; ; attempt++) {
+            Region region = known.orElseGet(() -> keeper.refreshDevice(a.deviceId())
+                    .region(a.regionId())
+                    .orElseThrow(() -> HwpException.notFound("region", a.regionKey())));
+            try {
+                Programmer.Released released = programmer.release(a, region, actor);
+                keeper.index().putRegion(a.deviceId(), released.region());
+                return released.allocation();
+            } catch (HwpException e) {
+                if (e.code() != ErrorCode.CONFLICT || known.isEmpty() || attempt > 0) {
+                    throw e;
+                }
+                known = Optional.empty(); // the index was stale: once more with the region as stored
+            }
+        }
     }
 
     @Override

@@ -31,8 +31,11 @@ final class Programmer {
         this.events = events;
     }
 
-    /** The outcome: the ACTIVE allocation and what was done. */
-    record Programmed(Allocation allocation, Reconfiguration reconfiguration) {}
+    /** The outcome: the ACTIVE allocation, its region as written, and what was done. */
+    record Programmed(Allocation allocation, Region region, Reconfiguration reconfiguration) {}
+
+    /** A released allocation and its region as written. */
+    record Released(Allocation allocation, Region region) {}
 
     Programmed activate(Allocation reserved, Region region, Device device, PersonalityProfile p, String actor) {
         Region loaded = with(
@@ -43,7 +46,7 @@ final class Programmer {
         if (region.loadedImage().equals(Optional.of(p.fabric().bitstream()))
                 && p.lineage().isEmpty()) {
             Allocation active = move(reserved, AllocationState.ACTIVE, region, loaded, actor);
-            return new Programmed(active, Reconfiguration.NOT_NEEDED);
+            return new Programmed(active, loaded, Reconfiguration.NOT_NEEDED);
         }
         Region programmingRegion =
                 with(region, RegionState.PROGRAMMING, region.loadedPersonalityId(), region.loadedImage());
@@ -60,17 +63,13 @@ final class Programmer {
             throw e;
         }
         Allocation active = move(programming, AllocationState.ACTIVE, programmingRegion, loaded, actor);
-        return new Programmed(active, new Reconfiguration(!result.skipped(), result.durationMs()));
+        return new Programmed(active, loaded, new Reconfiguration(!result.skipped(), result.durationMs()));
     }
 
     /** ACTIVE to RELEASED; the region is FREE and keeps its image for reuse. */
-    Allocation release(Allocation active, Region region, String actor) {
-        return move(
-                active,
-                AllocationState.RELEASED,
-                region,
-                with(region, RegionState.FREE, region.loadedPersonalityId(), region.loadedImage()),
-                actor);
+    Released release(Allocation active, Region region, String actor) {
+        Region free = with(region, RegionState.FREE, region.loadedPersonalityId(), region.loadedImage());
+        return new Released(move(active, AllocationState.RELEASED, region, free, actor), free);
     }
 
     /** The allocation to {@code state} and its region from {@code expected} to {@code next}, then the event. */

@@ -104,6 +104,29 @@ final class FleetView {
         }
     }
 
+    /** One region of a held device replaced; the device's other regions as they are here. */
+    void putRegion(String deviceId, Region region) {
+        synchronized (lock) {
+            Device d = devices.get(deviceId);
+            if (d == null || d.region(region.id()).isEmpty()) {
+                return;
+            }
+            List<Region> regions = d.regions().stream()
+                    .map(r -> r.id().equals(region.id()) ? region : r)
+                    .toList();
+            put(List.of(new Device(
+                    d.id(),
+                    d.vendor(),
+                    d.model(),
+                    d.family(),
+                    d.interfaceId(),
+                    d.backend(),
+                    d.state(),
+                    d.health(),
+                    regions)));
+        }
+    }
+
     private boolean offered(Device d, Region r, RegionRef ref) {
         return d.acceptsAllocations() && r.state() == RegionState.FREE && !claimed.contains(ref);
     }

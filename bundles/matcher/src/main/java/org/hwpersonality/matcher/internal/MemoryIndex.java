@@ -15,6 +15,7 @@ import org.hwpersonality.api.allocation.MatchCandidate;
 import org.hwpersonality.api.allocation.MatchOutcome;
 import org.hwpersonality.api.allocation.MatchResult;
 import org.hwpersonality.api.device.Device;
+import org.hwpersonality.api.device.Region;
 import org.hwpersonality.api.device.RegionRef;
 import org.hwpersonality.api.profile.Compatibility;
 import org.hwpersonality.api.profile.Lineage;
@@ -104,6 +105,16 @@ final class MemoryIndex implements MatchIndex {
     @Override
     public void putDevices(Collection<Device> devices) {
         fleet.put(devices);
+    }
+
+    @Override
+    public void putRegion(String deviceId, Region region) {
+        fleet.putRegion(deviceId, region);
+    }
+
+    @Override
+    public Optional<Device> device(String deviceId) {
+        return fleet.device(deviceId);
     }
 
     @Override
