@@ -54,8 +54,9 @@ final class AllocationRoutes {
         String vmId = Fields.text(body, "vmId");
         x.caller.requireActingFor(vmId, "request a personality for a VM");
         if (!body.hasNonNull("os")) {
-            // The OS the VM was registered with.
-            VirtualMachine vm = HwpApi.present(management.vm(vmId), "VM", vmId);
+            // The OS the VM was registered with (a VM calling for itself was just read by its authentication).
+            Optional<VirtualMachine> self = x.caller.vm().filter(v -> v.id().equals(vmId));
+            VirtualMachine vm = self.isPresent() ? self.get() : HwpApi.present(management.vm(vmId), "VM", vmId);
             body.set("os", x.convertBack(vm.os()));
         }
         Fields.text(body, "workload");
