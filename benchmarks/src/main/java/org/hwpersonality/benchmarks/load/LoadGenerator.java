@@ -2,9 +2,6 @@ package org.hwpersonality.benchmarks.load;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +25,13 @@ import java.util.regex.Pattern;
  * <pre>
  * java -cp benchmarks/target/hwp-benchmarks.jar org.hwpersonality.benchmarks.load.LoadGenerator \
  *      --server http://localhost:8181/hwp/api/v1 --vms 64 --seconds 30 [--workload compression]
- *      [--repersonalize-every 0] [--admin karaf:karaf]
+ *      [--repersonalize-every 0] [--rate 0] [--admin karaf:karaf]
+ * </pre>
+ *
+ * <p>Without {@code --rate} every VM cycles as fast as the server answers (throughput); with it, the VMs together
+ * start that many cycles per second on a fixed schedule (latency at a given load).
+ *
+ * <pre>
  * </pre>
  */
 public final class LoadGenerator {
@@ -135,10 +138,6 @@ public final class LoadGenerator {
 
     private final URI base;
     private final String admin;
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
 
     public LoadGenerator(URI server, String adminUserColonPassword) {
         String s = server.toString();
@@ -150,16 +149,18 @@ public final class LoadGenerator {
     /** Registers {@code vms} VMs; returns {vmId, token} pairs. */
     public List<String[]> register(int vms, String prefix) throws IOException, InterruptedException {
         List<String[]> out = new ArrayList<>();
-        for (int i = 0; i < vms; i++) {
-            HttpResponse<String> r = send(
-                    "POST",
-                    "vms",
-                    admin,
-                    "{\"name\":\"" + prefix + i + "\",\"os\":{\"family\":\"linux\",\"kernel\":\"5.15.0\"}}");
-            if (r.statusCode() != 201) {
-                throw new IOException("registration failed: " + r.statusCode() + " " + r.body());
+        try (HttpConnection http = new HttpConnection(base)) {
+            for (int i = 0; i < vms; i++) {
+                HttpConnection.Reply r = http.send(
+                        "POST",
+                        "vms",
+                        admin,
+                        "{\"name\":\"" + prefix + i + "\",\"os\":{\"family\":\"linux\",\"kernel\":\"5.15.0\"}}");
+                if (r.statusCode() != 201) {
+                    throw new IOException("registration failed: " + r.statusCode() + " " + r.body());
+                }
+                out.add(new String[] {field(r.body(), "vmId"), field(r.body(), "token")});
             }
-            out.add(new String[] {field(r.body(), "vmId"), field(r.body(), "token")});
         }
         return out;
     }
@@ -171,6 +172,24 @@ public final class LoadGenerator {
     public Result run(
             List<String[]> vms, String workload, Duration duration, int repersonalizeEvery, AtomicBoolean stop)
             throws InterruptedException {
+        return run(vms, workload, duration, repersonalizeEvery, 0, stop);
+    }
+
+    /**
+     * As above, at a fixed rate: {@code cyclesPerSecond} request-and-release cycles per second in all (0: each VM as
+     * fast as the server answers). Each VM starts its cycles on a fixed schedule, and a request's latency counts
+     * from when it was due, not from when it was sent: a server that falls behind is not flattered by the clients
+     * waiting for it (no coordinated omission).
+     */
+    public Result run(
+            List<String[]> vms,
+            String workload,
+            Duration duration,
+            int repersonalizeEvery,
+            double cyclesPerSecond,
+            AtomicBoolean stop)
+            throws InterruptedException {
+        long intervalNanos = cyclesPerSecond <= 0 ? 0 : (long) (vms.size() * 1e9 / cyclesPerSecond);
         Latencies request = new Latencies();
         Latencies repersonalize = new Latencies();
         Latencies release = new Latencies();
@@ -187,18 +206,29 @@ public final class LoadGenerator {
         long end = start + duration.toNanos();
         CountDownLatch done = new CountDownLatch(vms.size());
         String body = "{\"workload\":\"" + workload + "\",\"requirements\":{\"minThroughputGops\":10}}";
-        for (String[] vm : vms) {
+        for (int v = 0; v < vms.size(); v++) {
+            String[] vm = vms.get(v);
+            long firstDue = start + (intervalNanos * v) / vms.size();
             Thread t = new Thread(
                     () -> {
                         String bearer = "Bearer " + vm[1];
                         int cycle = 0;
+                        HttpConnection http = new HttpConnection(base);
+                        long due = firstDue;
                         try {
                             while (System.nanoTime() < end && !stop.get()) {
                                 cycle++;
                                 long t0 = System.nanoTime();
-                                HttpResponse<String> r;
+                                if (intervalNanos > 0) {
+                                    if (due > t0) {
+                                        Thread.sleep((due - t0) / 1_000_000, (int) ((due - t0) % 1_000_000));
+                                    }
+                                    t0 = due;
+                                    due += intervalNanos;
+                                }
+                                HttpConnection.Reply r;
                                 try {
-                                    r = send("POST", "personality-requests", bearer, body);
+                                    r = http.send("POST", "personality-requests", bearer, body);
                                 } catch (IOException e) {
                                     ioErrors.incrementAndGet();
                                     continue;
@@ -209,7 +239,7 @@ public final class LoadGenerator {
                                         firstErrors.add(r.statusCode() + " " + r.body());
                                     }
                                     if (r.statusCode() == 409) {
-                                        releaseHeld(vm, bearer); // a previous run (or a crash) left it holding one
+                                        releaseHeld(http, bearer); // a previous run (or a crash) left it holding one
                                     }
                                     continue;
                                 }
@@ -221,7 +251,7 @@ public final class LoadGenerator {
                                 if (repersonalizeEvery > 0 && cycle % repersonalizeEvery == 0) {
                                     long t1 = System.nanoTime();
                                     try {
-                                        HttpResponse<String> m = send(
+                                        HttpConnection.Reply m = http.send(
                                                 "POST",
                                                 "vms/" + vm[0] + "/repersonalization",
                                                 bearer,
@@ -240,7 +270,8 @@ public final class LoadGenerator {
                                 }
                                 long t2 = System.nanoTime();
                                 try {
-                                    HttpResponse<String> d = send("DELETE", "allocations/" + allocation, bearer, null);
+                                    HttpConnection.Reply d =
+                                            http.send("DELETE", "allocations/" + allocation, bearer, null);
                                     if (d.statusCode() == 200) {
                                         release.add(System.nanoTime() - t2);
                                         releases.incrementAndGet();
@@ -254,6 +285,7 @@ public final class LoadGenerator {
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                         } finally {
+                            http.close();
                             done.countDown();
                         }
                     },
@@ -279,13 +311,13 @@ public final class LoadGenerator {
                 List.copyOf(firstErrors));
     }
 
-    private void releaseHeld(String[] vm, String bearer) throws InterruptedException {
+    private static void releaseHeld(HttpConnection http, String bearer) {
         try {
-            HttpResponse<String> list = send("GET", "allocations?limit=5", bearer, null);
+            HttpConnection.Reply list = http.send("GET", "allocations?limit=5", bearer, null);
             Matcher m = Pattern.compile("\"allocationId\":\"([^\"]+)\"[^}]*?\"status\":\"ACTIVE\"")
                     .matcher(list.body());
             while (m.find()) {
-                send("DELETE", "allocations/" + m.group(1), bearer, null);
+                http.send("DELETE", "allocations/" + m.group(1), bearer, null);
             }
         } catch (IOException e) {
             // the next cycle tries again
@@ -300,19 +332,6 @@ public final class LoadGenerator {
         } else {
             clientErrors.incrementAndGet();
         }
-    }
-
-    private HttpResponse<String> send(String method, String path, String authorization, String json)
-            throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path))
-                .timeout(Duration.ofSeconds(60))
-                .header("Authorization", authorization);
-        if (json != null) {
-            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
-        } else {
-            b.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
     private static String field(String json, String name) {
@@ -332,6 +351,7 @@ public final class LoadGenerator {
         int vms = 64;
         int seconds = 30;
         int every = 0;
+        double rate = 0;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--server" -> server = args[i + 1];
@@ -340,6 +360,7 @@ public final class LoadGenerator {
                 case "--vms" -> vms = Integer.parseInt(args[i + 1]);
                 case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
                 case "--repersonalize-every" -> every = Integer.parseInt(args[i + 1]);
+                case "--rate" -> rate = Double.parseDouble(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -351,7 +372,9 @@ public final class LoadGenerator {
                 workload,
                 Duration.ofSeconds(Math.min(10, Math.max(2, seconds / 5))),
                 every,
+                rate,
                 new AtomicBoolean());
-        System.out.println(load.run(registered, workload, Duration.ofSeconds(seconds), every, new AtomicBoolean()));
+        System.out.println(
+                load.run(registered, workload, Duration.ofSeconds(seconds), every, rate, new AtomicBoolean()));
     }
 }
