@@ -105,7 +105,8 @@ public class JpaArtifactRecords implements ArtifactRecords {
                 throw HwpException.notFound("driver package", packageId);
             }
             List<String> users = em.createQuery(
-                            "SELECT a.id FROM AllocationEntity a WHERE a.driverPackageId = :id AND a.state IN :holding",
+                            "SELECT a.id FROM AllocationEntity a WHERE a.heldRegion IS NOT NULL AND a.driverPackageId = :id"
+                                    + " AND a.state IN :holding",
                             String.class)
                     .setParameter("id", packageId)
                     .setParameter("holding", HOLDING)

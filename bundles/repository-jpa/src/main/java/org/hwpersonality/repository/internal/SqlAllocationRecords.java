@@ -47,11 +47,9 @@ public class SqlAllocationRecords implements AllocationRecords {
     /**
      * A VM's rows through its index, always. Derby compiles a statement once, with the statistics of the moment: a
      * plan made while the table was small scans the whole table, and under load each scan waits for the row locks
-     * of every concurrent reservation. The hint is a comment to every other database.
+     * of every concurrent reservation. The hints are comments to every other database.
      */
     private static final String BY_VM = " --DERBY-PROPERTIES index=HWP_ALLOCATION_VM\n ";
-
-    private static final String HOLDING_STATES = "('RESERVED', 'PROGRAMMING', 'ACTIVE', 'RELEASING')";
 
     private final Database database;
 
@@ -74,8 +72,9 @@ public class SqlAllocationRecords implements AllocationRecords {
                 throw HwpException.notFound("VM", allocation.vmId());
             }
             List<String> held = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement(
-                    "SELECT ID FROM HWP_ALLOCATION" + BY_VM + "WHERE VM_ID = ? AND STATE IN " + HOLDING_STATES)) {
+            try (PreparedStatement s =
+                    c.prepareStatement("SELECT ID FROM HWP_ALLOCATION --DERBY-PROPERTIES index=HWP_ALLOCATION_HELD_VM\n"
+                            + " WHERE HELD_VM = ?")) {
                 s.setString(1, allocation.vmId());
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
@@ -88,7 +87,6 @@ public class SqlAllocationRecords implements AllocationRecords {
                 throw HwpException.conflict("VM " + allocation.vmId() + " holds allocation " + held.get(0)
                         + " already: release it, or ask for a re-personalization");
             }
-            takesAllocations(c, allocation.deviceId());
             if (releasedInPlace.isPresent()) {
                 Allocation old = releasedInPlace.get();
                 change(c, old, old.moveTo(AllocationState.RELEASED, allocation.createdAt()), actor);
@@ -96,6 +94,7 @@ public class SqlAllocationRecords implements AllocationRecords {
             moveRegion(
                     c,
                     allocation.deviceId(),
+                    true,
                     expected,
                     allocation.state() == AllocationState.ACTIVE
                             ? new Region(
@@ -123,6 +122,7 @@ public class SqlAllocationRecords implements AllocationRecords {
                 moveRegion(
                         c,
                         next.deviceId(),
+                        false,
                         change.get().expected(),
                         change.get().next());
             }
@@ -149,15 +149,16 @@ public class SqlAllocationRecords implements AllocationRecords {
     private static void change(Connection c, Allocation current, Allocation next, String actor) throws SQLException {
         int n;
         try (PreparedStatement s = c.prepareStatement("UPDATE HWP_ALLOCATION SET STATE = ?, DRIVER_PACKAGE_ID = ?,"
-                + " PREVIOUS_ALLOCATION_ID = ?, UPDATED_AT = ?, HELD_REGION = ?, ROW_VERSION = ROW_VERSION + 1"
+                + " PREVIOUS_ALLOCATION_ID = ?, UPDATED_AT = ?, HELD_REGION = ?, HELD_VM = ?, ROW_VERSION = ROW_VERSION + 1"
                 + " WHERE ID = ? AND STATE = ?")) {
             s.setString(1, next.state().name());
             s.setString(2, next.driverPackageId().orElse(null));
             s.setString(3, next.previousAllocationId().orElse(null));
             s.setTimestamp(4, Timestamp.from(next.updatedAt()));
             s.setString(5, next.state().holdsRegion() ? next.regionKey() : null);
-            s.setString(6, current.id());
-            s.setString(7, current.state().name());
+            s.setString(6, next.state().holdsRegion() ? next.vmId() : null);
+            s.setString(7, current.id());
+            s.setString(8, current.state().name());
             n = s.executeUpdate();
         }
         if (n == 0) {
@@ -180,15 +181,21 @@ public class SqlAllocationRecords implements AllocationRecords {
 
     /**
      * The region row from {@code expected} to {@code next}, if its state and content still are as expected (its
-     * kind and capacity change only when its back end reports new hardware, through the device records).
+     * kind and capacity change only when its back end reports new hardware, through the device records) and, for
+     * a new allocation, its device takes allocations (ONLINE and healthy, as {@code Device.acceptsAllocations()}).
      */
-    private static void moveRegion(Connection c, String deviceId, Region expected, Region next) throws SQLException {
+    private static void moveRegion(Connection c, String deviceId, boolean newAllocation, Region expected, Region next)
+            throws SQLException {
         String sql = "UPDATE HWP_REGION SET STATE = ?, LOADED_PERSONALITY_ID = ?, LOADED_IMAGE = ?,"
                 + " ROW_VERSION = ROW_VERSION + 1 WHERE DEVICE_ID = ? AND REGION_ID = ? AND STATE = ?"
                 + (expected.loadedPersonalityId().isPresent()
                         ? " AND LOADED_PERSONALITY_ID = ?"
                         : " AND LOADED_PERSONALITY_ID IS NULL")
-                + (expected.loadedImage().isPresent() ? " AND LOADED_IMAGE = ?" : " AND LOADED_IMAGE IS NULL");
+                + (expected.loadedImage().isPresent() ? " AND LOADED_IMAGE = ?" : " AND LOADED_IMAGE IS NULL")
+                + (newAllocation
+                        ? " AND EXISTS (SELECT 1 FROM HWP_DEVICE D WHERE D.ID = HWP_REGION.DEVICE_ID"
+                                + " AND D.STATE = 'ONLINE' AND D.HEALTHY = TRUE)"
+                        : "");
         int n;
         try (PreparedStatement s = c.prepareStatement(sql)) {
             s.setString(1, next.state().name());
@@ -207,6 +214,9 @@ public class SqlAllocationRecords implements AllocationRecords {
             n = s.executeUpdate();
         }
         if (n == 0) {
+            if (newAllocation) {
+                takesAllocations(c, deviceId);
+            }
             String region = deviceId + "/" + expected.id();
             try (PreparedStatement s =
                     c.prepareStatement("SELECT STATE FROM HWP_REGION WHERE DEVICE_ID = ? AND REGION_ID = ?")) {
@@ -225,8 +235,9 @@ public class SqlAllocationRecords implements AllocationRecords {
 
     private static void insert(Connection c, Allocation a) throws SQLException {
         PersonalityRequest r = a.request();
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO HWP_ALLOCATION (" + COLUMNS
-                + ", HELD_REGION, ROW_VERSION) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)")) {
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT INTO HWP_ALLOCATION (" + COLUMNS
+                        + ", HELD_REGION, HELD_VM, ROW_VERSION) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)")) {
             s.setString(1, a.id());
             s.setString(2, a.vmId());
             s.setString(3, r.workload());
@@ -249,6 +260,7 @@ public class SqlAllocationRecords implements AllocationRecords {
             s.setTimestamp(16, Timestamp.from(a.createdAt()));
             s.setTimestamp(17, Timestamp.from(a.updatedAt()));
             s.setString(18, a.state().holdsRegion() ? a.regionKey() : null);
+            s.setString(19, a.state().holdsRegion() ? a.vmId() : null);
             s.executeUpdate();
         }
     }
@@ -364,7 +376,8 @@ public class SqlAllocationRecords implements AllocationRecords {
     @Override
     public List<Allocation> inFlight() {
         return query(
-                "SELECT " + COLUMNS + " FROM HWP_ALLOCATION WHERE STATE IN ('RESERVED', 'PROGRAMMING', 'RELEASING')"
+                "SELECT " + COLUMNS + " FROM HWP_ALLOCATION --DERBY-PROPERTIES constraint=HWP_ALLOCATION_HELD\n"
+                        + " WHERE HELD_REGION IS NOT NULL AND STATE IN ('RESERVED', 'PROGRAMMING', 'RELEASING')"
                         + " ORDER BY UPDATED_AT, ID",
                 Optional.empty(),
                 Integer.MAX_VALUE);

@@ -106,8 +106,8 @@ abstract class RepositoryContract {
 
     @Test
     void schemaIsMigratedAndMigrationIsIdempotent() {
-        assertThat(db.database.schemaVersion()).isEqualTo("2");
-        assertThat(SchemaMigrations.migrate(db.dataSource)).isEqualTo("2");
+        assertThat(db.database.schemaVersion()).isEqualTo("3");
+        assertThat(SchemaMigrations.migrate(db.dataSource)).isEqualTo("3");
     }
 
     @Test

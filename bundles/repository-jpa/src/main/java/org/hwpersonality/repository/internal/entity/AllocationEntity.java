@@ -52,6 +52,10 @@ public class AllocationEntity {
     @Column(name = "HELD_REGION")
     private String heldRegion;
 
+    /** VM_ID while the allocation holds its region, else null: a VM's current allocations, found by index. */
+    @Column(name = "HELD_VM")
+    private String heldVm;
+
     @Column(name = "PERSONALITY_ID")
     private String personalityId;
 
@@ -108,6 +112,7 @@ public class AllocationEntity {
         this.previousAllocationId = a.previousAllocationId().orElse(null);
         this.updatedAt = a.updatedAt();
         this.heldRegion = a.state().holdsRegion() ? a.regionKey() : null;
+        this.heldVm = a.state().holdsRegion() ? a.vmId() : null;
     }
 
     public Allocation toDomain() {
