@@ -129,6 +129,9 @@ public final class Database {
     }
 
     private static RuntimeException sqlFailure(SQLException e) {
+        if (GroupCommit.isTransactionRollback(e)) {
+            return new HwpException(ErrorCode.CONFLICT, "a concurrent change won; try again: " + rootMessage(e), e);
+        }
         if (isConstraintViolation(e)) {
             return new HwpException(ErrorCode.CONFLICT, "the change conflicts with stored data: " + rootMessage(e), e);
         }

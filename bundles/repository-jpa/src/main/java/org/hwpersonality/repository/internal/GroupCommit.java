@@ -15,11 +15,15 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * Group commit for the allocation path: one writer thread takes every change queued meanwhile and runs them in one
+ * Group commit for the allocation path: a writer thread takes every change queued meanwhile and runs them in one
  * transaction, each under its own savepoint, then commits once and answers each caller. A durable commit waits for
  * the database's log to reach the disk; under load, many changes share that wait instead of queueing for their
  * own. A change that fails is rolled back to its savepoint alone and its caller gets the failure; a commit that
  * fails fails every change of the batch, none of which was acknowledged. Nothing is acknowledged before its commit.
+ *
+ * <p>One writer: two were tried, so that one would run a batch while the other waits for the disk, but Derby's
+ * locking of the unique HELD_REGION index made their batches deadlock every few seconds. A batch that another
+ * node's batch deadlocks with (PostgreSQL) is rolled back by the database, and its changes run again one by one.
  */
 final class GroupCommit {
     private static final Logger LOG = Logger.getLogger(GroupCommit.class.getName());
@@ -33,7 +37,13 @@ final class GroupCommit {
             try {
                 T result = work.apply(c);
                 answers.add(() -> done.complete(result));
-            } catch (SQLException | RuntimeException e) {
+            } catch (SQLException e) {
+                if (isTransactionRollback(e)) {
+                    throw e; // the whole transaction is gone, not only this change
+                }
+                c.rollback(savepoint);
+                answers.add(() -> done.completeExceptionally(e));
+            } catch (RuntimeException e) {
                 c.rollback(savepoint);
                 answers.add(() -> done.completeExceptionally(e));
             }
@@ -115,12 +125,36 @@ final class GroupCommit {
                     c.setAutoCommit(true);
                 }
             }
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException e) {
+            if (batch.size() > 1 && isTransactionRollback(e)) {
+                // A deadlock with another node's batch (or a lock timeout): the database rolled the whole batch back.
+                // Each change again, alone, so that none fails for its neighbours.
+                LOG.log(
+                        Level.INFO,
+                        "A batch of " + batch.size() + " changes was rolled back; running them one by one",
+                        e);
+                batch.forEach(change -> commit(List.of(change)));
+                return;
+            }
+            LOG.log(Level.WARNING, "A batch of " + batch.size() + " changes failed to commit", e);
+            batch.forEach(change -> change.done().completeExceptionally(e));
+            return;
+        } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "A batch of " + batch.size() + " changes failed to commit", e);
             batch.forEach(change -> change.done().completeExceptionally(e));
             return;
         }
         answers.forEach(Runnable::run);
+    }
+
+    /** SQLState class 40: the database rolled the transaction back (deadlock, serialization failure, lock timeout). */
+    static boolean isTransactionRollback(SQLException e) {
+        for (SQLException x = e; x != null; x = x.getNextException()) {
+            if (x.getSQLState() != null && x.getSQLState().startsWith("40")) {
+                return true;
+            }
+        }
+        return e.getCause() instanceof SQLException cause && cause != e && isTransactionRollback(cause);
     }
 
     void close() {
