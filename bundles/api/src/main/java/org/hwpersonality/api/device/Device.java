@@ -42,6 +42,25 @@ public record Device(
         return regions.stream().filter(r -> r.id().equals(regionId)).findFirst();
     }
 
+    /** This device with {@code region} in place of its region of the same ID. */
+    public Device withRegion(Region region) {
+        if (region(region.id()).isEmpty()) {
+            throw new IllegalArgumentException("device " + id + " has no region " + region.id());
+        }
+        return new Device(
+                id,
+                vendor,
+                model,
+                family,
+                interfaceId,
+                backend,
+                state,
+                health,
+                regions.stream()
+                        .map(r -> r.id().equals(region.id()) ? region : r)
+                        .toList());
+    }
+
     /** Regions in use (not FREE). */
     public long regionsUsed() {
         return regions.stream().filter(r -> r.state() != RegionState.FREE).count();

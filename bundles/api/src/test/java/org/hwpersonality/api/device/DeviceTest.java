@@ -43,6 +43,15 @@ class DeviceTest {
         assertThat(with(device, "interfaceId", "8C2E0B3A-9D4F-4E1B-8A6C-5D7E9F0A1B2C")
                         .interfaceId())
                 .isEqualTo(Samples.INTERFACE_ID);
+        Region reserved = new Region(
+                "0", RegionKind.PARTIAL, Samples.resources(), RegionState.RESERVED, Optional.empty(), Optional.empty());
+        assertThat(device.withRegion(reserved).regions())
+                .as("one region replaced, in place")
+                .containsExactly(reserved, r1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> device.withRegion(Region.free("9", RegionKind.PARTIAL, Samples.resources())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no region 9");
     }
 
     @Test

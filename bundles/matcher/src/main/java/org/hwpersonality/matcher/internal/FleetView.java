@@ -111,19 +111,7 @@ final class FleetView {
             if (d == null || d.region(region.id()).isEmpty()) {
                 return;
             }
-            List<Region> regions = d.regions().stream()
-                    .map(r -> r.id().equals(region.id()) ? region : r)
-                    .toList();
-            put(List.of(new Device(
-                    d.id(),
-                    d.vendor(),
-                    d.model(),
-                    d.family(),
-                    d.interfaceId(),
-                    d.backend(),
-                    d.state(),
-                    d.health(),
-                    regions)));
+            put(List.of(d.withRegion(region)));
         }
     }
 

@@ -26,38 +26,19 @@ class GroupCommitTest {
         try (TestDatabase db = TestDatabase.derby()) {
             db.database.jdbcRead(c -> execute(c, "CREATE TABLE GC_TEST (ID INT PRIMARY KEY, NOTE VARCHAR(32))"));
             int threads = 48;
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<String>> outcomes = new ArrayList<>();
             java.util.Set<String> threadsSeen = ConcurrentHashMap.newKeySet();
-            for (int i = 0; i < threads; i++) {
-                int n = i;
-                outcomes.add(pool.submit(() -> {
-                    go.await();
-                    try {
-                        return db.database.inJdbcTransaction(c -> {
-                            threadsSeen.add(Thread.currentThread().getName());
-                            if (n % 3 == 0) {
-                                // Every third change takes the same key: one wins, the others violate the key.
-                                return insert(c, 0, "contested-" + n) + "";
-                            }
-                            insert(c, n, "own");
-                            if (n % 3 == 1 && n % 2 == 0) {
-                                throw HwpException.conflict("change " + n + " changes its mind");
-                            }
-                            return "ok";
-                        });
-                    } catch (HwpException e) {
-                        return e.code().name();
-                    }
-                }));
-            }
-            go.countDown();
-            List<String> results = new ArrayList<>();
-            for (Future<String> f : outcomes) {
-                results.add(f.get(60, TimeUnit.SECONDS));
-            }
-            pool.shutdown();
+            List<String> results = concurrently(db, threads, (c, n) -> {
+                threadsSeen.add(Thread.currentThread().getName());
+                if (n % 3 == 0) {
+                    // Every third change takes the same key: one wins, the others violate the key.
+                    return insert(c, 0, "contested-" + n) + "";
+                }
+                insert(c, n, "own");
+                if (n % 3 == 1 && n % 2 == 0) {
+                    throw HwpException.conflict("change " + n + " changes its mind");
+                }
+                return "ok";
+            });
 
             long contested = java.util.stream.IntStream.range(0, threads)
                     .filter(n -> n % 3 == 0)
@@ -89,12 +70,67 @@ class GroupCommitTest {
     }
 
     @Test
+    void aBatchTheDatabaseRollsBackIsRunChangeByChange() throws Exception {
+        try (TestDatabase db = TestDatabase.derby()) {
+            db.database.jdbcRead(c -> execute(c, "CREATE TABLE GC_TEST (ID INT PRIMARY KEY, NOTE VARCHAR(32))"));
+            int threads = 24;
+            List<String> results = concurrently(db, threads, (c, n) -> {
+                insert(c, n, "own");
+                if (n == 7) {
+                    // What a database reports when it chose this transaction as a deadlock's victim.
+                    throw new SQLException("deadlock found", "40001");
+                }
+                return "ok";
+            });
+            assertThat(results.get(7)).isEqualTo(ErrorCode.CONFLICT.name());
+            assertThat(results.stream().filter("ok"::equals).count())
+                    .as("its neighbours in the batch are committed")
+                    .isEqualTo(threads - 1);
+            List<Integer> committed = db.database.jdbcRead(c -> ids(c));
+            assertThat(committed).hasSize(threads - 1).doesNotContain(7);
+        }
+    }
+
+    @Test
     void aClosedDatabaseRefusesChanges() {
         TestDatabase db = TestDatabase.derby();
         db.close();
         assertThatThrownBy(() -> db.database.inJdbcTransaction(c -> 1))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("closing");
+    }
+
+    /** A change of a test, given its number. */
+    private interface NumberedChange {
+        String apply(Connection c, int n) throws SQLException;
+    }
+
+    /**
+     * Submits {@code threads} changes at once (so that they share batches) and returns each one's result, or the
+     * name of the error code it failed with.
+     */
+    private static List<String> concurrently(TestDatabase db, int threads, NumberedChange change) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<String>> outcomes = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            int n = i;
+            outcomes.add(pool.submit(() -> {
+                go.await();
+                try {
+                    return db.database.inJdbcTransaction(c -> change.apply(c, n));
+                } catch (HwpException e) {
+                    return e.code().name();
+                }
+            }));
+        }
+        go.countDown();
+        List<String> results = new ArrayList<>();
+        for (Future<String> f : outcomes) {
+            results.add(f.get(60, TimeUnit.SECONDS));
+        }
+        pool.shutdown();
+        return results;
     }
 
     private static int insert(Connection c, int id, String note) throws SQLException {
