@@ -108,6 +108,8 @@ class ReliabilityIT {
         System.out.printf(
                 "%d kill -9 cycles, %d acknowledged allocations checked; restart to UP: median %d ms, max %d ms%n",
                 cycles, acknowledged, restarts.get(restarts.size() / 2), restarts.get(restarts.size() - 1));
-        assertThat(restarts.get(restarts.size() / 2)).as("median restart, ms").isLessThanOrEqualTo(15_000L);
+        assertThat(restarts.get(restarts.size() - 1))
+                .as("every restart is back within 15 s, ms")
+                .isLessThanOrEqualTo(15_000L);
     }
 }

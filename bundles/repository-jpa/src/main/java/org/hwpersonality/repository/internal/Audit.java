@@ -37,15 +37,14 @@ final class Audit {
             throws SQLException {
         Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         new HwpEvent(0, now, topic, subjectId, actor, details);
-        try (PreparedStatement s = c.prepareStatement(
-                "INSERT INTO HWP_EVENT (OCCURRED_AT, TOPIC, SUBJECT_ID, ACTOR, DETAILS) VALUES (?, ?, ?, ?, ?)")) {
-            s.setTimestamp(1, Timestamp.from(now));
-            s.setString(2, topic);
-            s.setString(3, subjectId);
-            s.setString(4, actor);
-            s.setString(5, toJson(details));
-            s.executeUpdate();
-        }
+        PreparedStatement s = Statements.prepare(
+                c, "INSERT INTO HWP_EVENT (OCCURRED_AT, TOPIC, SUBJECT_ID, ACTOR, DETAILS) VALUES (?, ?, ?, ?, ?)");
+        s.setTimestamp(1, Timestamp.from(now));
+        s.setString(2, topic);
+        s.setString(3, subjectId);
+        s.setString(4, actor);
+        s.setString(5, toJson(details));
+        s.executeUpdate();
     }
 
     static HwpEvent toDomain(EventEntity e) {

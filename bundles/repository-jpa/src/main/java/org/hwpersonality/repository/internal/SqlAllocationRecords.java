@@ -72,9 +72,11 @@ public class SqlAllocationRecords implements AllocationRecords {
                 throw HwpException.notFound("VM", allocation.vmId());
             }
             List<String> held = new ArrayList<>();
-            try (PreparedStatement s =
-                    c.prepareStatement("SELECT ID FROM HWP_ALLOCATION --DERBY-PROPERTIES index=HWP_ALLOCATION_HELD_VM\n"
-                            + " WHERE HELD_VM = ?")) {
+            {
+                PreparedStatement s = Statements.prepare(
+                        c,
+                        "SELECT ID FROM HWP_ALLOCATION --DERBY-PROPERTIES index=HWP_ALLOCATION_HELD_VM\n"
+                                + " WHERE HELD_VM = ?");
                 s.setString(1, allocation.vmId());
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
@@ -131,7 +133,8 @@ public class SqlAllocationRecords implements AllocationRecords {
     }
 
     private static void takesAllocations(Connection c, String deviceId) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT STATE, HEALTHY FROM HWP_DEVICE WHERE ID = ?")) {
+        {
+            PreparedStatement s = Statements.prepare(c, "SELECT STATE, HEALTHY FROM HWP_DEVICE WHERE ID = ?");
             s.setString(1, deviceId);
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) {
@@ -148,9 +151,12 @@ public class SqlAllocationRecords implements AllocationRecords {
     /** The allocation from {@code current}'s state to {@code next}; an audit row when the state changes. */
     private static void change(Connection c, Allocation current, Allocation next, String actor) throws SQLException {
         int n;
-        try (PreparedStatement s = c.prepareStatement("UPDATE HWP_ALLOCATION SET STATE = ?, DRIVER_PACKAGE_ID = ?,"
-                + " PREVIOUS_ALLOCATION_ID = ?, UPDATED_AT = ?, HELD_REGION = ?, HELD_VM = ?, ROW_VERSION = ROW_VERSION + 1"
-                + " WHERE ID = ? AND STATE = ?")) {
+        {
+            PreparedStatement s = Statements.prepare(
+                    c,
+                    "UPDATE HWP_ALLOCATION SET STATE = ?, DRIVER_PACKAGE_ID = ?,"
+                            + " PREVIOUS_ALLOCATION_ID = ?, UPDATED_AT = ?, HELD_REGION = ?, HELD_VM = ?, ROW_VERSION = ROW_VERSION + 1"
+                            + " WHERE ID = ? AND STATE = ?");
             s.setString(1, next.state().name());
             s.setString(2, next.driverPackageId().orElse(null));
             s.setString(3, next.previousAllocationId().orElse(null));
@@ -171,7 +177,8 @@ public class SqlAllocationRecords implements AllocationRecords {
     }
 
     private static Optional<String> stateOf(Connection c, String allocationId) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT STATE FROM HWP_ALLOCATION WHERE ID = ?")) {
+        {
+            PreparedStatement s = Statements.prepare(c, "SELECT STATE FROM HWP_ALLOCATION WHERE ID = ?");
             s.setString(1, allocationId);
             try (ResultSet rs = s.executeQuery()) {
                 return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
@@ -197,7 +204,8 @@ public class SqlAllocationRecords implements AllocationRecords {
                                 + " AND D.STATE = 'ONLINE' AND D.HEALTHY = TRUE)"
                         : "");
         int n;
-        try (PreparedStatement s = c.prepareStatement(sql)) {
+        {
+            PreparedStatement s = Statements.prepare(c, sql);
             s.setString(1, next.state().name());
             s.setString(2, next.loadedPersonalityId().orElse(null));
             s.setString(3, next.loadedImage().map(Sha256::hex).orElse(null));
@@ -218,8 +226,9 @@ public class SqlAllocationRecords implements AllocationRecords {
                 takesAllocations(c, deviceId);
             }
             String region = deviceId + "/" + expected.id();
-            try (PreparedStatement s =
-                    c.prepareStatement("SELECT STATE FROM HWP_REGION WHERE DEVICE_ID = ? AND REGION_ID = ?")) {
+            {
+                PreparedStatement s =
+                        Statements.prepare(c, "SELECT STATE FROM HWP_REGION WHERE DEVICE_ID = ? AND REGION_ID = ?");
                 s.setString(1, deviceId);
                 s.setString(2, expected.id());
                 try (ResultSet rs = s.executeQuery()) {
@@ -235,9 +244,11 @@ public class SqlAllocationRecords implements AllocationRecords {
 
     private static void insert(Connection c, Allocation a) throws SQLException {
         PersonalityRequest r = a.request();
-        try (PreparedStatement s = c.prepareStatement(
-                "INSERT INTO HWP_ALLOCATION (" + COLUMNS
-                        + ", HELD_REGION, HELD_VM, ROW_VERSION) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)")) {
+        {
+            PreparedStatement s = Statements.prepare(
+                    c,
+                    "INSERT INTO HWP_ALLOCATION (" + COLUMNS
+                            + ", HELD_REGION, HELD_VM, ROW_VERSION) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)");
             s.setString(1, a.id());
             s.setString(2, a.vmId());
             s.setString(3, r.workload());
@@ -312,7 +323,8 @@ public class SqlAllocationRecords implements AllocationRecords {
     }
 
     private static int execute(Connection c, String sql, String parameter) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
+        {
+            PreparedStatement s = Statements.prepare(c, sql);
             s.setString(1, parameter);
             return s.executeUpdate();
         }
@@ -335,7 +347,8 @@ public class SqlAllocationRecords implements AllocationRecords {
     /** The rows {@code sql} (with one string parameter, or none) selects, at most {@code limit}. */
     private List<Allocation> query(String sql, Optional<String> parameter, int limit) {
         return database.jdbcRead(c -> {
-            try (PreparedStatement s = c.prepareStatement(sql)) {
+            {
+                PreparedStatement s = Statements.prepare(c, sql);
                 if (parameter.isPresent()) {
                     s.setString(1, parameter.get());
                 }
