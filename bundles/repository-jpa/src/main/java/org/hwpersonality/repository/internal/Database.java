@@ -129,7 +129,7 @@ public final class Database {
     }
 
     private static RuntimeException sqlFailure(SQLException e) {
-        if (GroupCommit.isTransactionRollback(e)) {
+        if (isTransactionRollback(e)) {
             return new HwpException(ErrorCode.CONFLICT, "a concurrent change won; try again: " + rootMessage(e), e);
         }
         if (isConstraintViolation(e)) {
@@ -150,11 +150,21 @@ public final class Database {
 
     /** SQLState class 23: integrity constraint violation (unique key, foreign key, not null). */
     private static boolean isConstraintViolation(Throwable e) {
+        return hasSqlStateClass(e, "23");
+    }
+
+    /** SQLState class 40: the database rolled the transaction back (deadlock, serialization failure, lock timeout). */
+    static boolean isTransactionRollback(Throwable e) {
+        return hasSqlStateClass(e, "40");
+    }
+
+    /** Whether {@code e}, a cause of it, or an exception chained to one of those has a SQLState of that class. */
+    private static boolean hasSqlStateClass(Throwable e, String sqlStateClass) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql
-                    && sql.getSQLState() != null
-                    && sql.getSQLState().startsWith("23")) {
-                return true;
+            for (SQLException x = t instanceof SQLException sql ? sql : null; x != null; x = x.getNextException()) {
+                if (x.getSQLState() != null && x.getSQLState().startsWith(sqlStateClass)) {
+                    return true;
+                }
             }
         }
         return false;

@@ -38,7 +38,7 @@ final class GroupCommit {
                 T result = work.apply(c);
                 answers.add(() -> done.complete(result));
             } catch (SQLException e) {
-                if (isTransactionRollback(e)) {
+                if (Database.isTransactionRollback(e)) {
                     throw e; // the whole transaction is gone, not only this change
                 }
                 c.rollback(savepoint);
@@ -126,7 +126,7 @@ final class GroupCommit {
                 }
             }
         } catch (SQLException e) {
-            if (batch.size() > 1 && isTransactionRollback(e)) {
+            if (batch.size() > 1 && Database.isTransactionRollback(e)) {
                 // A deadlock with another node's batch (or a lock timeout): the database rolled the whole batch back.
                 // Each change again, alone, so that none fails for its neighbours.
                 LOG.log(
@@ -145,16 +145,6 @@ final class GroupCommit {
             return;
         }
         answers.forEach(Runnable::run);
-    }
-
-    /** SQLState class 40: the database rolled the transaction back (deadlock, serialization failure, lock timeout). */
-    static boolean isTransactionRollback(SQLException e) {
-        for (SQLException x = e; x != null; x = x.getNextException()) {
-            if (x.getSQLState() != null && x.getSQLState().startsWith("40")) {
-                return true;
-            }
-        }
-        return e.getCause() instanceof SQLException cause && cause != e && isTransactionRollback(cause);
     }
 
     void close() {
