@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * <pre>
  * java -cp benchmarks/target/hwp-benchmarks.jar org.hwpersonality.benchmarks.load.LoadGenerator \
  *      --server http://localhost:8181/hwp/api/v1 --vms 64 --seconds 30 [--workload compression]
- *      [--repersonalize-every 0] [--rate 0] [--admin karaf:karaf]
+ *      [--repersonalize-every 0] [--rate 0] [--timeline false] [--admin karaf:karaf]
  * </pre>
  *
  * <p>Without {@code --rate} every VM cycles as fast as the server answers (throughput); with it, the VMs together
@@ -78,11 +78,15 @@ public final class LoadGenerator {
         }
     }
 
-    /** Latencies of one operation, in milliseconds. */
+    /** Latencies of one operation, in milliseconds, and per second of the run how many and how slow. */
     public static final class Latencies {
+        private static final long SLOW_NANOS = 20_000_000;
+
+        private final long start = System.nanoTime();
         private final List<long[]> chunks = new ArrayList<>();
         private long[] current = new long[4096];
         private int n;
+        private long[] perSecond = new long[3 * 64]; // count, slower than 20 ms, max: per second
 
         synchronized void add(long nanos) {
             if (n == current.length) {
@@ -91,6 +95,28 @@ public final class LoadGenerator {
                 n = 0;
             }
             current[n++] = nanos;
+            int second = (int) ((System.nanoTime() - start) / 1_000_000_000L);
+            if (3 * second + 2 >= perSecond.length) {
+                perSecond = Arrays.copyOf(perSecond, Math.max(2 * perSecond.length, 3 * second + 3));
+            }
+            perSecond[3 * second]++;
+            perSecond[3 * second + 1] += nanos > SLOW_NANOS ? 1 : 0;
+            perSecond[3 * second + 2] = Math.max(perSecond[3 * second + 2], nanos);
+        }
+
+        /** One line per second of the run: operations completed, how many took over 20 ms, the slowest. */
+        public synchronized String timeline() {
+            StringBuilder out = new StringBuilder();
+            for (int i = 0; 3 * i + 2 < perSecond.length && perSecond[3 * i] > 0; i++) {
+                out.append(String.format(
+                        Locale.ROOT,
+                        "  %3d s: n=%d, over 20 ms: %d, max %.1f ms%n",
+                        i,
+                        perSecond[3 * i],
+                        perSecond[3 * i + 1],
+                        perSecond[3 * i + 2] / 1e6));
+            }
+            return out.toString();
         }
 
         private synchronized long[] all() {
@@ -352,6 +378,7 @@ public final class LoadGenerator {
         int seconds = 30;
         int every = 0;
         double rate = 0;
+        boolean timeline = false;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--server" -> server = args[i + 1];
@@ -361,6 +388,7 @@ public final class LoadGenerator {
                 case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
                 case "--repersonalize-every" -> every = Integer.parseInt(args[i + 1]);
                 case "--rate" -> rate = Double.parseDouble(args[i + 1]);
+                case "--timeline" -> timeline = Boolean.parseBoolean(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -374,7 +402,10 @@ public final class LoadGenerator {
                 every,
                 rate,
                 new AtomicBoolean());
-        System.out.println(
-                load.run(registered, workload, Duration.ofSeconds(seconds), every, rate, new AtomicBoolean()));
+        Result result = load.run(registered, workload, Duration.ofSeconds(seconds), every, rate, new AtomicBoolean());
+        if (timeline) {
+            System.out.print("requests per second of the run:" + System.lineSeparator() + result.request.timeline());
+        }
+        System.out.println(result);
     }
 }

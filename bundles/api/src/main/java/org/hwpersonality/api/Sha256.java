@@ -1,15 +1,12 @@
 package org.hwpersonality.api;
 
 import java.util.HexFormat;
-import java.util.regex.Pattern;
 import org.hwpersonality.api.internal.Checks;
 
 /** A SHA-256 digest in lower-case hex: the name of every stored image and package. */
 public record Sha256(String hex) {
-    private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
-
     public Sha256 {
-        Checks.matches("", hex, HEX64, "must be 64 lower-case hexadecimal digits");
+        Checks.lowerHex("", hex, 64, "must be 64 lower-case hexadecimal digits");
     }
 
     /** Parses a digest, accepting upper-case hex. */

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hwpersonality.api.Rejections.assertRejected;
 
 import java.util.Optional;
+import java.util.Random;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+import org.hwpersonality.api.internal.Checks;
 import org.junit.jupiter.api.Test;
 
 class SharedValuesTest {
@@ -21,6 +25,42 @@ class SharedValuesTest {
         assertRejected(() -> new Sha256("g".repeat(64)), "", "64 lower-case hexadecimal");
         assertRejected(() -> new Sha256("A".repeat(64)), "", "64 lower-case hexadecimal");
         assertRejected(() -> Sha256.of(new byte[31]), "", "32 bytes");
+    }
+
+    /** The hand-written checks accept exactly what the grammars in their documentation accept. */
+    @Test
+    void idNameAndHexChecksFollowTheirGrammars() {
+        assertSameLanguage(Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}"), v -> Checks.id("f", v), 130);
+        assertSameLanguage(Pattern.compile("[a-z][a-z0-9-]{0,63}"), v -> Checks.name("f", v), 66);
+        assertSameLanguage(Pattern.compile("[0-9a-f]{64}"), v -> Checks.lowerHex("f", v, 64, "hex"), 66);
+        assertRejected(() -> Checks.id("vmId", "../etc"), "vmId", "letters, digits");
+        assertRejected(() -> Checks.id("vmId", null), "vmId", "is required");
+    }
+
+    private static void assertSameLanguage(Pattern grammar, UnaryOperator<String> check, int maxLength) {
+        String alphabet = "aAzZ09fg._:-/ \u00e9\u0000";
+        Random random = new Random(20261130);
+        int accepted = 0;
+        for (int n = 0; n < 20_000; n++) {
+            int length = random.nextInt(4) == 0 ? random.nextInt(maxLength + 1) : maxLength - random.nextInt(4);
+            StringBuilder value = new StringBuilder();
+            boolean plain = random.nextBoolean();
+            for (int i = 0; i < length; i++) {
+                value.append(
+                        plain ? "a0f".charAt(random.nextInt(3)) : alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String candidate = value.toString();
+            boolean expected = grammar.matcher(candidate).matches();
+            boolean actual;
+            try {
+                actual = check.apply(candidate).equals(candidate);
+            } catch (ValidationException e) {
+                actual = false;
+            }
+            assertThat(actual).as("'%s'", candidate).isEqualTo(expected);
+            accepted += expected ? 1 : 0;
+        }
+        assertThat(accepted).as("generated values the grammar accepts").isGreaterThan(1_000);
     }
 
     @Test

@@ -48,70 +48,106 @@ final class FleetView {
             .thenComparing(g -> g.key.capacity().memoryMb())
             .thenComparing(g -> g.key.capacity().toString());
 
-    private final Object lock = new Object();
-    private final Map<String, Device> devices = new ConcurrentHashMap<>();
+    /**
+     * One device as last put, and the lock for changes to its regions. Changes to different devices do not wait for
+     * each other: under load every request and every release changes one region, and a single lock for the fleet
+     * made them queue behind whichever thread held it when the OS took its core away.
+     */
+    private static final class Slot {
+        volatile Device device;
+    }
+
+    private final Map<String, Slot> devices = new ConcurrentHashMap<>();
+    private final Object groupsLock = new Object();
     private final Map<GroupKey, Group> groups = new ConcurrentHashMap<>();
     private final Map<RegionRef, Group> groupOf = new ConcurrentHashMap<>();
+    /** The offered regions holding each image; an image's set stays when it empties, so no add can be lost. */
     private final Map<Sha256, ConcurrentSkipListSet<RegionRef>> holding = new ConcurrentHashMap<>();
+
     private final Set<RegionRef> claimed = ConcurrentHashMap.newKeySet();
     private volatile Map<VendorFamily, Group[]> byVendorFamily = Map.of();
 
     void put(Collection<Device> changed) {
-        synchronized (lock) {
-            boolean newGroups = false;
-            for (Device d : changed) {
-                Device old = devices.put(d.id(), d);
+        for (Device d : changed) {
+            Slot slot = devices.computeIfAbsent(d.id(), k -> new Slot());
+            synchronized (slot) {
+                Device old = slot.device;
+                slot.device = d;
                 if (old != null) {
-                    for (Region r : old.regions()) {
-                        RegionRef ref = new RegionRef(old.id(), r.id());
-                        Group g = groupOf.remove(ref);
-                        if (g != null) {
-                            g.free.remove(ref);
-                        }
-                        r.loadedImage().ifPresent(image -> unhold(image, ref));
-                    }
+                    old.regions().forEach(r -> withdraw(old, r));
                 }
-                for (Region r : d.regions()) {
-                    RegionRef ref = new RegionRef(d.id(), r.id());
-                    GroupKey key = new GroupKey(d.vendor(), d.family(), d.interfaceId(), r.kind(), r.capacity());
-                    Group g = groups.get(key);
-                    if (g == null) {
-                        g = new Group(key);
-                        groups.put(key, g);
-                        newGroups = true;
-                    }
-                    groupOf.put(ref, g);
-                    if (offered(d, r, ref)) {
-                        g.free.add(ref);
-                        r.loadedImage()
-                                .ifPresent(image -> holding.computeIfAbsent(
-                                                image, k -> new ConcurrentSkipListSet<>(REGION_ORDER))
-                                        .add(ref));
-                    }
-                }
-            }
-            if (newGroups) {
-                Map<VendorFamily, List<Group>> byVf = new HashMap<>();
-                groups.values()
-                        .forEach(g -> byVf.computeIfAbsent(
-                                        vendorFamily(g.key.vendor(), g.key.family()), k -> new ArrayList<>())
-                                .add(g));
-                Map<VendorFamily, Group[]> next = new HashMap<>();
-                byVf.forEach((k, list) ->
-                        next.put(k, list.stream().sorted(GROUP_ORDER).toArray(Group[]::new)));
-                byVendorFamily = next;
+                d.regions().forEach(r -> offer(d, r));
             }
         }
     }
 
     /** One region of a held device replaced; the device's other regions as they are here. */
     void putRegion(String deviceId, Region region) {
-        synchronized (lock) {
-            Device d = devices.get(deviceId);
-            if (d == null || d.region(region.id()).isEmpty()) {
+        Slot slot = devices.get(deviceId);
+        if (slot == null) {
+            return;
+        }
+        synchronized (slot) {
+            Device old = slot.device;
+            Optional<Region> previous = old == null ? Optional.empty() : old.region(region.id());
+            if (previous.isEmpty()) {
                 return;
             }
-            put(List.of(d.withRegion(region)));
+            Device d = old.withRegion(region);
+            slot.device = d;
+            withdraw(old, previous.get());
+            offer(d, region);
+        }
+    }
+
+    /** Takes a region of a device out of view (its slot's lock held). */
+    private void withdraw(Device d, Region r) {
+        RegionRef ref = new RegionRef(d.id(), r.id());
+        Group g = groupOf.remove(ref);
+        if (g != null) {
+            g.free.remove(ref);
+        }
+        r.loadedImage().ifPresent(image -> unhold(image, ref));
+    }
+
+    /** Puts a region of a device in its group, and in view if it is offered (its slot's lock held). */
+    private void offer(Device d, Region r) {
+        RegionRef ref = new RegionRef(d.id(), r.id());
+        Group g = group(new GroupKey(d.vendor(), d.family(), d.interfaceId(), r.kind(), r.capacity()));
+        groupOf.put(ref, g);
+        if (offered(d, r, ref)) {
+            show(g, r, ref);
+        }
+    }
+
+    private void show(Group g, Region r, RegionRef ref) {
+        g.free.add(ref);
+        r.loadedImage()
+                .ifPresent(image -> holding.computeIfAbsent(image, k -> new ConcurrentSkipListSet<>(REGION_ORDER))
+                        .add(ref));
+    }
+
+    private Group group(GroupKey key) {
+        Group g = groups.get(key);
+        if (g != null) {
+            return g;
+        }
+        synchronized (groupsLock) {
+            g = groups.get(key);
+            if (g == null) {
+                g = new Group(key);
+                groups.put(key, g);
+                Map<VendorFamily, List<Group>> byVf = new HashMap<>();
+                groups.values()
+                        .forEach(each -> byVf.computeIfAbsent(
+                                        vendorFamily(each.key.vendor(), each.key.family()), k -> new ArrayList<>())
+                                .add(each));
+                Map<VendorFamily, Group[]> next = new HashMap<>();
+                byVf.forEach((k, list) ->
+                        next.put(k, list.stream().sorted(GROUP_ORDER).toArray(Group[]::new)));
+                byVendorFamily = next;
+            }
+            return g;
         }
     }
 
@@ -123,15 +159,16 @@ final class FleetView {
         ConcurrentSkipListSet<RegionRef> set = holding.get(image);
         if (set != null) {
             set.remove(ref);
-            if (set.isEmpty()) {
-                holding.remove(image, set);
-            }
         }
     }
 
     /** Takes a FREE region out of view for one request; false if it is not offered. */
     boolean claim(RegionRef ref) {
-        synchronized (lock) {
+        Slot slot = devices.get(ref.deviceId());
+        if (slot == null) {
+            return false;
+        }
+        synchronized (slot) {
             Group g = groupOf.get(ref);
             if (g == null || claimed.contains(ref) || !g.free.remove(ref)) {
                 return false;
@@ -144,31 +181,30 @@ final class FleetView {
 
     /** Ends a claim: the region is offered again if the device, as last put, says it is FREE. */
     void release(RegionRef ref) {
-        synchronized (lock) {
+        Slot slot = devices.get(ref.deviceId());
+        if (slot == null) {
+            return;
+        }
+        synchronized (slot) {
             if (!claimed.remove(ref)) {
                 return;
             }
-            Device d = devices.get(ref.deviceId());
+            Device d = slot.device;
             Optional<Region> r = region(ref);
             Group g = groupOf.get(ref);
             if (d != null && r.isPresent() && g != null && offered(d, r.get(), ref)) {
-                g.free.add(ref);
-                r.get()
-                        .loadedImage()
-                        .ifPresent(
-                                image -> holding.computeIfAbsent(image, k -> new ConcurrentSkipListSet<>(REGION_ORDER))
-                                        .add(ref));
+                show(g, r.get(), ref);
             }
         }
     }
 
     Optional<Region> region(RegionRef ref) {
-        Device d = devices.get(ref.deviceId());
-        return d == null ? Optional.empty() : d.region(ref.regionId());
+        return device(ref.deviceId()).flatMap(d -> d.region(ref.regionId()));
     }
 
     Optional<Device> device(String id) {
-        return Optional.ofNullable(devices.get(id));
+        Slot slot = devices.get(id);
+        return slot == null ? Optional.empty() : Optional.ofNullable(slot.device);
     }
 
     /** The groups of a vendor and family, in a fixed order. */

@@ -9,6 +9,13 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.hwpersonality.api.KernelRange;
 import org.hwpersonality.api.OsInfo;
 import org.hwpersonality.api.PerformanceFigures;
@@ -350,6 +357,72 @@ class DefaultMatcherTest {
         index.release(region);
         assertThat(index.match(request(null), options).outcome()).isEqualTo(MatchOutcome.NO_CAPACITY);
         assertThat(index.claim(region)).isFalse();
+    }
+
+    /**
+     * Claims, releases and region updates from many threads, as requests and releases make them: a region is never
+     * claimed by two at once, and when all is done every region is offered again, exactly once.
+     */
+    @Test
+    void concurrentClaimsAndRegionUpdatesNeverOfferARegionTwice() throws Exception {
+        MatchIndex index = matcher.newIndex();
+        index.putProfiles(List.of(zstd()));
+        List<Device> cards = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            cards.add(device(
+                    "pr-" + i,
+                    "alveo-u250",
+                    DeviceState.ONLINE,
+                    free("0", RegionKind.PARTIAL, SMALL),
+                    free("1", RegionKind.PARTIAL, SMALL)));
+        }
+        index.putDevices(cards);
+        Set<RegionRef> held = ConcurrentHashMap.newKeySet();
+        AtomicInteger claims = new AtomicInteger();
+        AtomicInteger doubleClaims = new AtomicInteger();
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        List<Future<?>> runs = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            runs.add(threads.submit(() -> {
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                for (int n = 0; n < 5_000; n++) {
+                    RegionRef ref = new RegionRef("pr-" + random.nextInt(4), String.valueOf(random.nextInt(2)));
+                    if (!index.claim(ref)) {
+                        continue;
+                    }
+                    claims.incrementAndGet();
+                    if (!held.add(ref)) {
+                        doubleClaims.incrementAndGet();
+                    }
+                    index.putRegion(
+                            ref.deviceId(),
+                            new Region(
+                                    ref.regionId(),
+                                    RegionKind.PARTIAL,
+                                    SMALL,
+                                    RegionState.RESERVED,
+                                    Optional.empty(),
+                                    Optional.empty()));
+                    index.release(ref);
+                    held.remove(ref);
+                    index.putRegion(ref.deviceId(), free(ref.regionId(), RegionKind.PARTIAL, SMALL));
+                }
+            }));
+        }
+        threads.shutdown();
+        assertThat(threads.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        for (Future<?> run : runs) {
+            run.get();
+        }
+        assertThat(doubleClaims).hasValue(0);
+        assertThat(claims.get()).isGreaterThan(1_000);
+        for (Device card : cards) {
+            for (Region r : card.regions()) {
+                RegionRef ref = new RegionRef(card.id(), r.id());
+                assertThat(index.claim(ref)).as("%s offered again", ref).isTrue();
+                assertThat(index.claim(ref)).as("%s offered once", ref).isFalse();
+            }
+        }
     }
 
     @Test
