@@ -51,6 +51,12 @@ public interface ManagementService {
     /** Releases an ACTIVE allocation; its region is freed (and keeps its image for reuse). */
     Allocation release(String allocationId, String actor);
 
+    /**
+     * Releases {@code current}, the allocation as the caller has just read it (to see whose it is): the release
+     * applies only if the allocation is still in that state, CONFLICT otherwise, so it is not read a second time.
+     */
+    Allocation release(Allocation current, String actor);
+
     Optional<Allocation> allocation(String allocationId);
 
     /** Allocations, newest first, at most {@code limit}; those of one VM if {@code vmId} is not null. */

@@ -126,6 +126,9 @@ public class DeviceInventory implements DeviceService {
 
     void unbindBackend(ReconfigurationBackend backend) {
         backends.remove(backend.vendor(), backends.get(backend.vendor()));
+        if (worker.isShutdown()) {
+            return; // this component was deactivated first (shutdown): it goes, not the back end's devices
+        }
         worker.execute(() -> {
             int offline = records.markOffline(backend.vendor(), java.util.Set.of());
             changed();

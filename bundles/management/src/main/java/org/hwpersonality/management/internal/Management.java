@@ -584,11 +584,16 @@ public class Management implements ManagementService {
 
     @Override
     public Allocation release(String allocationId, String actor) {
-        Allocation a =
-                allocations.find(allocationId).orElseThrow(() -> HwpException.notFound("allocation", allocationId));
+        return release(
+                allocations.find(allocationId).orElseThrow(() -> HwpException.notFound("allocation", allocationId)),
+                actor);
+    }
+
+    @Override
+    public Allocation release(Allocation a, String actor) {
         if (a.state() != AllocationState.ACTIVE) {
             throw HwpException.conflict(
-                    "allocation " + allocationId + " is " + a.state() + "; only an ACTIVE allocation is released");
+                    "allocation " + a.id() + " is " + a.state() + "; only an ACTIVE allocation is released");
         }
         // The region as the index has it, if that shows this allocation's personality ACTIVE there; else as stored.
         Optional<Region> known = keeper.index()

@@ -86,6 +86,10 @@ class ManagementTest {
             assertThat(released.state()).isEqualTo(AllocationState.RELEASED);
             assertThat(region(p, a.deviceId(), a.regionId()).state()).isEqualTo(RegionState.FREE);
             assertThatThrownBy(() -> p.management.release(a.id(), "karaf")).hasMessageContaining("is RELEASED");
+            assertThatThrownBy(() -> p.management.release(a, "karaf"))
+                    .as("the allocation as read before the release: stale now")
+                    .hasMessageContaining("is RELEASED now, not ACTIVE");
+            assertThat(region(p, a.deviceId(), a.regionId()).state()).isEqualTo(RegionState.FREE);
 
             AllocationResult again = p.management.request(compression(vm, needs(40.0, 200.0, null)), "karaf");
             assertThat(again.allocation().regionKey()).isEqualTo(a.regionKey());

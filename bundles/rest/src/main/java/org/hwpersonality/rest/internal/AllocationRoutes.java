@@ -131,7 +131,6 @@ final class AllocationRoutes {
     }
 
     private void release(Exchange x) throws IOException {
-        Allocation a = owned(x);
-        x.ok(Views.allocation(management.release(a.id(), x.caller.actor())));
+        x.ok(Views.allocation(management.release(owned(x), x.caller.actor())));
     }
 }
