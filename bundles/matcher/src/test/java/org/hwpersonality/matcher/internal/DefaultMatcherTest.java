@@ -103,6 +103,20 @@ class DefaultMatcherTest {
         return new Device(id, "xilinx", "card", family, SHELL, "sim", state, DeviceHealth.OK, List.of(regions));
     }
 
+    /** Online U250s pr-0, pr-1, … with two small free partial regions each. */
+    private static List<Device> twoRegionCards(int n) {
+        List<Device> cards = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            cards.add(device(
+                    "pr-" + i,
+                    "alveo-u250",
+                    DeviceState.ONLINE,
+                    free("0", RegionKind.PARTIAL, SMALL),
+                    free("1", RegionKind.PARTIAL, SMALL)));
+        }
+        return cards;
+    }
+
     private static Region free(String id, RegionKind kind, Resources capacity) {
         return Region.free(id, kind, capacity);
     }
@@ -313,15 +327,7 @@ class DefaultMatcherTest {
                         new Resources(180_000, 300_000, 320, 120, 2_048),
                         new PerformanceFigures(42, 150, 45),
                         List.of())));
-        List<Device> devices = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            devices.add(device(
-                    "pr-" + i,
-                    "alveo-u250",
-                    DeviceState.ONLINE,
-                    free("0", RegionKind.PARTIAL, SMALL),
-                    free("1", RegionKind.PARTIAL, SMALL)));
-        }
+        List<Device> devices = twoRegionCards(6);
         MatchResult first = match(Requirements.NONE, profiles, devices);
         Collections.reverse(profiles);
         Collections.shuffle(devices, new java.util.Random(7));
@@ -367,15 +373,7 @@ class DefaultMatcherTest {
     void concurrentClaimsAndRegionUpdatesNeverOfferARegionTwice() throws Exception {
         MatchIndex index = matcher.newIndex();
         index.putProfiles(List.of(zstd()));
-        List<Device> cards = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            cards.add(device(
-                    "pr-" + i,
-                    "alveo-u250",
-                    DeviceState.ONLINE,
-                    free("0", RegionKind.PARTIAL, SMALL),
-                    free("1", RegionKind.PARTIAL, SMALL)));
-        }
+        List<Device> cards = twoRegionCards(4);
         index.putDevices(cards);
         Set<RegionRef> held = ConcurrentHashMap.newKeySet();
         AtomicInteger claims = new AtomicInteger();
