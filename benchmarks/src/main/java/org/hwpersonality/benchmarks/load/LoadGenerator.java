@@ -26,13 +26,12 @@ import java.util.regex.Pattern;
  * java -cp benchmarks/target/hwp-benchmarks.jar org.hwpersonality.benchmarks.load.LoadGenerator \
  *      --server http://localhost:8181/hwp/api/v1 --vms 64 --seconds 30 [--workload compression]
  *      [--repersonalize-every 0] [--rate 0] [--timeline false] [--admin karaf:karaf]
+ *      [--warmup min(10, max(2, seconds / 5))]
  * </pre>
  *
  * <p>Without {@code --rate} every VM cycles as fast as the server answers (throughput); with it, the VMs together
- * start that many cycles per second on a fixed schedule (latency at a given load).
- *
- * <pre>
- * </pre>
+ * start that many cycles per second on a fixed schedule (latency at a given load). The measured seconds follow a
+ * warm-up under the same load, on the same connections.
  */
 public final class LoadGenerator {
     private static final Pattern ID = Pattern.compile("\"(vmId|token|allocationId)\"\\s*:\\s*\"([^\"]+)\"");
@@ -82,11 +81,16 @@ public final class LoadGenerator {
     public static final class Latencies {
         private static final long SLOW_NANOS = 20_000_000;
 
-        private final long start = System.nanoTime();
+        private final long start;
         private final List<long[]> chunks = new ArrayList<>();
         private long[] current = new long[4096];
         private int n;
         private long[] perSecond = new long[3 * 64]; // count, slower than 20 ms, max: per second
+
+        /** Seconds in the timeline count from {@code start} (a {@link System#nanoTime()}). */
+        Latencies(long start) {
+            this.start = start;
+        }
 
         synchronized void add(long nanos) {
             if (n == current.length) {
@@ -198,27 +202,34 @@ public final class LoadGenerator {
     public Result run(
             List<String[]> vms, String workload, Duration duration, int repersonalizeEvery, AtomicBoolean stop)
             throws InterruptedException {
-        return run(vms, workload, duration, repersonalizeEvery, 0, stop);
+        return run(vms, workload, Duration.ZERO, duration, repersonalizeEvery, 0, stop);
     }
 
     /**
-     * As above, at a fixed rate: {@code cyclesPerSecond} request-and-release cycles per second in all (0: each VM as
-     * fast as the server answers). Each VM starts its cycles on a fixed schedule, and a request's latency counts
-     * from when it was due, not from when it was sent: a server that falls behind is not flattered by the clients
-     * waiting for it (no coordinated omission).
+     * As above, after a {@code warmup} under the same load that is not measured (the VMs keep their connections
+     * and schedule across it, so the measurement starts in the steady state, not with 64 new connections and a
+     * client still compiling its own code), and at a fixed rate: {@code cyclesPerSecond} request-and-release cycles
+     * per second in all (0: each VM as fast as the server answers). Each VM starts its cycles on a fixed schedule,
+     * and a request's latency counts from when it was due, not from when it was sent: a server that falls behind is
+     * not flattered by the clients waiting for it (no coordinated omission). Throughput and latencies count the
+     * cycles that start after the warm-up; errors and {@link Result#acknowledged()} count the whole run.
      */
     public Result run(
             List<String[]> vms,
             String workload,
+            Duration warmup,
             Duration duration,
             int repersonalizeEvery,
             double cyclesPerSecond,
             AtomicBoolean stop)
             throws InterruptedException {
         long intervalNanos = cyclesPerSecond <= 0 ? 0 : (long) (vms.size() * 1e9 / cyclesPerSecond);
-        Latencies request = new Latencies();
-        Latencies repersonalize = new Latencies();
-        Latencies release = new Latencies();
+        long start = System.nanoTime();
+        long measureFrom = start + warmup.toNanos();
+        long end = measureFrom + duration.toNanos();
+        Latencies request = new Latencies(measureFrom);
+        Latencies repersonalize = new Latencies(measureFrom);
+        Latencies release = new Latencies(measureFrom);
         AtomicLong allocations = new AtomicLong();
         AtomicLong moves = new AtomicLong();
         AtomicLong releases = new AtomicLong();
@@ -228,8 +239,6 @@ public final class LoadGenerator {
         AtomicLong ioErrors = new AtomicLong();
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         List<String> firstErrors = java.util.Collections.synchronizedList(new ArrayList<>());
-        long start = System.nanoTime();
-        long end = start + duration.toNanos();
         CountDownLatch done = new CountDownLatch(vms.size());
         String body = "{\"workload\":\"" + workload + "\",\"requirements\":{\"minThroughputGops\":10}}";
         for (int v = 0; v < vms.size(); v++) {
@@ -252,6 +261,7 @@ public final class LoadGenerator {
                                     t0 = due;
                                     due += intervalNanos;
                                 }
+                                boolean measured = t0 >= measureFrom;
                                 HttpConnection.Reply r;
                                 try {
                                     r = http.send("POST", "personality-requests", bearer, body);
@@ -269,8 +279,10 @@ public final class LoadGenerator {
                                     }
                                     continue;
                                 }
-                                request.add(System.nanoTime() - t0);
-                                allocations.incrementAndGet();
+                                if (measured) {
+                                    request.add(System.nanoTime() - t0);
+                                    allocations.incrementAndGet();
+                                }
                                 acknowledgedSoFar.incrementAndGet();
                                 String allocation = field(r.body(), "allocationId");
                                 acknowledged.add(allocation);
@@ -283,8 +295,10 @@ public final class LoadGenerator {
                                                 bearer,
                                                 "{\"metrics\":{\"throughputGops\":1}}");
                                         if (m.statusCode() == 200 || m.statusCode() == 201) {
-                                            repersonalize.add(System.nanoTime() - t1);
-                                            moves.incrementAndGet();
+                                            if (measured) {
+                                                repersonalize.add(System.nanoTime() - t1);
+                                                moves.incrementAndGet();
+                                            }
                                             allocation = field(m.body(), "allocationId");
                                             acknowledged.add(allocation);
                                         } else {
@@ -299,8 +313,10 @@ public final class LoadGenerator {
                                     HttpConnection.Reply d =
                                             http.send("DELETE", "allocations/" + allocation, bearer, null);
                                     if (d.statusCode() == 200) {
-                                        release.add(System.nanoTime() - t2);
-                                        releases.incrementAndGet();
+                                        if (measured) {
+                                            release.add(System.nanoTime() - t2);
+                                            releases.incrementAndGet();
+                                        }
                                     } else {
                                         count(d.statusCode(), noCapacity, clientErrors, serverErrors);
                                     }
@@ -320,7 +336,7 @@ public final class LoadGenerator {
             t.start();
         }
         done.await();
-        double seconds = (System.nanoTime() - start) / 1e9;
+        double seconds = Math.max(0, System.nanoTime() - measureFrom) / 1e9;
         return new Result(
                 seconds,
                 allocations.get(),
@@ -379,6 +395,7 @@ public final class LoadGenerator {
         int every = 0;
         double rate = 0;
         boolean timeline = false;
+        int warmup = -1;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--server" -> server = args[i + 1];
@@ -389,20 +406,20 @@ public final class LoadGenerator {
                 case "--repersonalize-every" -> every = Integer.parseInt(args[i + 1]);
                 case "--rate" -> rate = Double.parseDouble(args[i + 1]);
                 case "--timeline" -> timeline = Boolean.parseBoolean(args[i + 1]);
+                case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         LoadGenerator load = new LoadGenerator(URI.create(server), adminCredentials);
         List<String[]> registered = load.register(vms, "load-" + Long.toHexString(System.nanoTime()) + "-");
-        // A short warm-up, then the measured run.
-        load.run(
+        Result result = load.run(
                 registered,
                 workload,
-                Duration.ofSeconds(Math.min(10, Math.max(2, seconds / 5))),
+                Duration.ofSeconds(warmup >= 0 ? warmup : Math.min(10, Math.max(2, seconds / 5))),
+                Duration.ofSeconds(seconds),
                 every,
                 rate,
                 new AtomicBoolean());
-        Result result = load.run(registered, workload, Duration.ofSeconds(seconds), every, rate, new AtomicBoolean());
         if (timeline) {
             System.out.print("requests per second of the run:" + System.lineSeparator() + result.request.timeline());
         }

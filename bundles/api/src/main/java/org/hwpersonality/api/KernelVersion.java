@@ -18,10 +18,11 @@ public final class KernelVersion implements Comparable<KernelVersion> {
     private final long[] numbers;
 
     public KernelVersion(String text) {
-        Checks.matches("", text, FORM, "must be a kernel version such as 5.15.0 or 5.15.0-91-generic");
+        Matcher m = text == null ? null : FORM.matcher(text);
+        if (m == null || !m.matches()) {
+            Checks.matches("", text, FORM, "must be a kernel version such as 5.15.0 or 5.15.0-91-generic"); // throws
+        }
         this.text = text;
-        Matcher m = FORM.matcher(text);
-        m.matches();
         numbers = new long[4];
         for (int i = 0; i < 4; i++) {
             numbers[i] = m.group(i + 1) == null ? 0 : Long.parseLong(m.group(i + 1));

@@ -313,10 +313,17 @@ public class Management implements ManagementService {
         }
     }
 
-    private static String newId(String prefix) {
+    /**
+     * A new ID: the prefix, the time in milliseconds (12 hex digits) and 64 random bits (16). IDs made in different
+     * milliseconds sort by creation, so the indexes on them (an allocation's key, its audit rows' subject) grow at
+     * their right end: an insert changes the few pages there, not one of thousands at random — which the database's
+     * page cache and checkpoints, and the garbage collector scanning that cache, would otherwise pay for.
+     */
+    static String newId(String prefix) {
         byte[] raw = new byte[8];
         RANDOM.nextBytes(raw);
-        return prefix + "-" + HexFormat.of().formatHex(raw);
+        HexFormat hex = HexFormat.of();
+        return prefix + "-" + hex.toHexDigits(System.currentTimeMillis()).substring(4) + hex.formatHex(raw);
     }
 
     // Requests

@@ -115,6 +115,21 @@ class ManagementTest {
     }
 
     @Test
+    void idsMadeInDifferentMillisecondsSortByCreation() throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ids.add(Management.newId("alloc"));
+            Thread.sleep(2);
+        }
+        assertThat(ids)
+                .isSorted()
+                .doesNotHaveDuplicates()
+                .allSatisfy(id -> assertThat(id).matches("alloc-[0-9a-f]{28}"));
+        long millis = Long.parseLong(ids.get(0).substring("alloc-".length(), "alloc-".length() + 12), 16);
+        assertThat(Instant.ofEpochMilli(millis)).isBetween(Instant.now().minusSeconds(60), Instant.now());
+    }
+
+    @Test
     void anAdjustedMatchIsStoredAsADerivedProfileAndMatchedExactlyNextTime() throws Exception {
         try (Platform p = new Platform(folder, Map.of(), Platform.u250("pr-", 2))) {
             String vm1 = p.management.registerVm("db-1", LINUX, "karaf").vm().id();

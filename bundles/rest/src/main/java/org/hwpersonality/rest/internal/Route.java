@@ -17,6 +17,7 @@ record Route(
         Access access,
         String summary,
         Handler handler,
+        String prefix,
         Pattern pattern,
         List<String> parameters) {
     /** What a route does with one exchange. */
@@ -42,12 +43,29 @@ record Route(
             last = m.end();
         }
         regex.append(Pattern.quote(template.substring(last)));
+        int brace = template.indexOf('{');
         return new Route(
-                method, template, access, summary, handler, Pattern.compile(regex.toString()), List.copyOf(names));
+                method,
+                template,
+                access,
+                summary,
+                handler,
+                brace < 0 ? template : template.substring(0, brace),
+                Pattern.compile(regex.toString()),
+                List.copyOf(names));
     }
 
-    /** The path parameters if {@code path} matches this route's template, else null. */
+    /**
+     * The path parameters if {@code path} matches this route's template, else null. Every request is tried against
+     * the routes in turn: the literal start of the template turns most away before a regular expression is run.
+     */
     Map<String, String> match(String path) {
+        if (!path.startsWith(prefix)) {
+            return null;
+        }
+        if (parameters.isEmpty()) {
+            return path.equals(template) ? Map.of() : null;
+        }
         Matcher m = pattern.matcher(path);
         if (!m.matches()) {
             return null;
