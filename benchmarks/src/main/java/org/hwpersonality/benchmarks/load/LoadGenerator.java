@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -82,6 +85,9 @@ public final class LoadGenerator {
         private static final long SLOW_NANOS = 20_000_000;
 
         private final long start;
+        /** {@code start} on the wall clock, to line the timeline up with the server's GC log and disk statistics. */
+        private final Instant startsAt;
+
         private final List<long[]> chunks = new ArrayList<>();
         private long[] current = new long[4096];
         private int n;
@@ -90,6 +96,7 @@ public final class LoadGenerator {
         /** Seconds in the timeline count from {@code start} (a {@link System#nanoTime()}). */
         Latencies(long start) {
             this.start = start;
+            this.startsAt = Instant.now().plusNanos(start - System.nanoTime());
         }
 
         synchronized void add(long nanos) {
@@ -114,11 +121,13 @@ public final class LoadGenerator {
             for (int i = 0; 3 * i + 2 < perSecond.length && perSecond[3 * i] > 0; i++) {
                 out.append(String.format(
                         Locale.ROOT,
-                        "  %3d s: n=%d, over 20 ms: %d, max %.1f ms%n",
+                        "  %3d s: n=%d, over 20 ms: %d, max %.1f ms (from %s)%n",
                         i,
                         perSecond[3 * i],
                         perSecond[3 * i + 1],
-                        perSecond[3 * i + 2] / 1e6));
+                        perSecond[3 * i + 2] / 1e6,
+                        DateTimeFormatter.ISO_LOCAL_TIME.format(
+                                startsAt.plusSeconds(i).atOffset(ZoneOffset.UTC))));
             }
             return out.toString();
         }
