@@ -2,11 +2,19 @@ package org.hwpersonality.itests;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PrivilegedAction;
+import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import javax.security.auth.Subject;
 import org.apache.karaf.features.BundleInfo;
 import org.apache.karaf.features.Feature;
 import org.junit.Test;
@@ -15,6 +23,11 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
 
 /** The HWP distribution boots offline with its features installed, its API active and its shell secured. */
 @RunWith(PaxExam.class)
@@ -101,6 +114,54 @@ public class HwpDistributionIT extends HwpTestSupport {
         String classifier = parts.length > 4 ? "-" + parts[4] : "";
         return parts[0].replace('.', '/') + "/" + parts[1] + "/" + parts[2] + "/" + parts[1] + "-" + parts[2]
                 + classifier + "." + type;
+    }
+
+    /** Derby as the distribution configures it for the allocation path (etc/system.properties; docs/benchmarks.md). */
+    @Test
+    public void derbyIsTunedForTheAllocationPath() {
+        assertEquals("16000", System.getProperty("derby.storage.pageCacheSize"));
+        assertEquals("false", System.getProperty("derby.storage.indexStats.auto"));
+        assertEquals("2097152", System.getProperty("derby.storage.checkpointInterval"));
+        assertEquals("4194304", System.getProperty("derby.storage.logSwitchInterval"));
+        assertEquals("1000", System.getProperty("derby.language.sequence.preallocator"));
+    }
+
+    /**
+     * Event Admin as the distribution configures it for HWP's event rate (etc/org.apache.felix.eventadmin.impl.
+     * EventAdmin.cfg): no security subject added to each event (a stack walk per event), no second thread per
+     * handler and event (the timeout).
+     */
+    @Test
+    public void eventsCarryNoSubjectAndNeedNoThreadPerHandler() throws Exception {
+        String pid = "org.apache.felix.eventadmin.impl.EventAdmin";
+        assertEquals(
+                "false",
+                executeCommand("config:property-get --pid " + pid + " org.apache.felix.eventadmin.AddSubject")
+                        .strip());
+        assertEquals(
+                "0",
+                executeCommand("config:property-get --pid " + pid + " org.apache.felix.eventadmin.Timeout")
+                        .strip());
+        BlockingQueue<Event> received = new LinkedBlockingQueue<>();
+        Hashtable<String, Object> topics =
+                new Hashtable<>(Map.of(EventConstants.EVENT_TOPIC, "org/hwpersonality/it/*"));
+        ServiceRegistration<EventHandler> handler =
+                bundleContext.registerService(EventHandler.class, received::add, topics);
+        try {
+            EventAdmin events = waitForService(EventAdmin.class, null);
+            Subject sender = new Subject();
+            Subject.doAs(sender, (PrivilegedAction<Void>) () -> {
+                events.postEvent(new Event("org/hwpersonality/it/PING", Map.of("actor", "it")));
+                return null;
+            });
+            Event event = received.poll(30, TimeUnit.SECONDS);
+            assertNotNull("the handler received the event", event);
+            assertEquals("it", event.getProperty("actor"));
+            assertNull("no subject added", event.getProperty("subject"));
+            assertNotNull("the timestamp is still added", event.getProperty("timestamp"));
+        } finally {
+            handler.unregister();
+        }
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -126,8 +127,9 @@ public final class LoadGenerator {
                         perSecond[3 * i],
                         perSecond[3 * i + 1],
                         perSecond[3 * i + 2] / 1e6,
-                        DateTimeFormatter.ISO_LOCAL_TIME.format(
-                                startsAt.plusSeconds(i).atOffset(ZoneOffset.UTC))));
+                        DateTimeFormatter.ISO_LOCAL_TIME.format(startsAt.plusSeconds(i)
+                                .truncatedTo(ChronoUnit.MILLIS)
+                                .atOffset(ZoneOffset.UTC))));
             }
             return out.toString();
         }
