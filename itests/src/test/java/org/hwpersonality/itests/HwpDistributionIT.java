@@ -121,6 +121,7 @@ public class HwpDistributionIT extends HwpTestSupport {
     public void derbyIsTunedForTheAllocationPath() {
         assertEquals("16000", System.getProperty("derby.storage.pageCacheSize"));
         assertEquals("false", System.getProperty("derby.storage.indexStats.auto"));
+        assertEquals("1", System.getProperty("derby.locks.deadlockTimeout"));
         assertEquals("2097152", System.getProperty("derby.storage.checkpointInterval"));
         assertEquals("4194304", System.getProperty("derby.storage.logSwitchInterval"));
         assertEquals("1000", System.getProperty("derby.language.sequence.preallocator"));

@@ -3,6 +3,7 @@ package org.hwpersonality.repository.internal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import javax.persistence.EntityManager;
 import javax.persistence.EntityManagerFactory;
 import javax.persistence.EntityTransaction;
@@ -117,14 +118,43 @@ public final class Database {
      * write to its log, where every commit, even of a read or of a switch of auto-commit, may wait for a log flush.
      */
     public <T> T jdbcRead(SqlWork<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            T result = work.apply(c);
-            if (!c.getAutoCommit()) {
-                c.rollback();
+        return retryingRead(() -> {
+            try (Connection c = dataSource.getConnection()) {
+                T result = work.apply(c);
+                if (!c.getAutoCommit()) {
+                    c.rollback();
+                }
+                return result;
+            } catch (SQLException e) {
+                throw sqlFailure(e);
             }
-            return result;
-        } catch (SQLException e) {
-            throw sqlFailure(e);
+        });
+    }
+
+    /** The most times a read runs when the database rolls it back each time. */
+    static final int READ_ATTEMPTS = 3;
+
+    /**
+     * Runs a read again when the database rolled it back: chosen as the victim of a deadlock with a writer (a read
+     * under READ COMMITTED holds the lock of the row it is on while it waits for the next one) or timed out waiting
+     * for a lock. A read changes nothing, so running it again is safe; after {@link #READ_ATTEMPTS} the caller
+     * gets a CONFLICT to retry, not an internal error.
+     */
+    private static <T> T retryingRead(Supplier<T> read) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return read.get();
+            } catch (RuntimeException e) {
+                if (!isTransactionRollback(e)) {
+                    throw e;
+                }
+                if (attempt == READ_ATTEMPTS) {
+                    throw e instanceof HwpException
+                            ? e
+                            : new HwpException(
+                                    ErrorCode.CONFLICT, "a concurrent change won; try again: " + rootMessage(e), e);
+                }
+            }
         }
     }
 
@@ -138,14 +168,16 @@ public final class Database {
         return new PersistenceException("HWP database: " + rootMessage(e), e);
     }
 
-    /** Runs read-only {@code work} outside a transaction. */
+    /** Runs read-only {@code work} outside a transaction; again if the database rolls it back (as {@link #jdbcRead}). */
     public <T> T read(Function<EntityManager, T> work) {
-        EntityManager em = emf.createEntityManager();
-        try {
-            return work.apply(em);
-        } finally {
-            em.close();
-        }
+        return retryingRead(() -> {
+            EntityManager em = emf.createEntityManager();
+            try {
+                return work.apply(em);
+            } finally {
+                em.close();
+            }
+        });
     }
 
     /** SQLState class 23: integrity constraint violation (unique key, foreign key, not null). */
