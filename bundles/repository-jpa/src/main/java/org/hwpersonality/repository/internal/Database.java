@@ -149,10 +149,7 @@ public final class Database {
                     throw e;
                 }
                 if (attempt == READ_ATTEMPTS) {
-                    throw e instanceof HwpException
-                            ? e
-                            : new HwpException(
-                                    ErrorCode.CONFLICT, "a concurrent change won; try again: " + rootMessage(e), e);
+                    throw e instanceof HwpException ? e : rolledBack(e);
                 }
             }
         }
@@ -160,7 +157,7 @@ public final class Database {
 
     private static RuntimeException sqlFailure(SQLException e) {
         if (isTransactionRollback(e)) {
-            return new HwpException(ErrorCode.CONFLICT, "a concurrent change won; try again: " + rootMessage(e), e);
+            return rolledBack(e);
         }
         if (isConstraintViolation(e)) {
             return new HwpException(ErrorCode.CONFLICT, "the change conflicts with stored data: " + rootMessage(e), e);
@@ -178,6 +175,11 @@ public final class Database {
                 em.close();
             }
         });
+    }
+
+    /** The database rolled {@code e}'s transaction back: a CONFLICT the caller may retry. */
+    private static HwpException rolledBack(Throwable e) {
+        return new HwpException(ErrorCode.CONFLICT, "a concurrent change won; try again: " + rootMessage(e), e);
     }
 
     /** SQLState class 23: integrity constraint violation (unique key, foreign key, not null). */
