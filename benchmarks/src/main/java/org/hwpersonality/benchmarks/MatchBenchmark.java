@@ -155,7 +155,9 @@ public class MatchBenchmark {
                     "sim",
                     DeviceState.ONLINE,
                     DeviceHealth.OK,
-                    regions));
+                    regions,
+                    "node-1",
+                    String.format("card-%05d", i)));
         }
         index.putDevices(fleet);
         fleet.clear();

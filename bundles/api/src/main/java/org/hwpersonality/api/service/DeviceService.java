@@ -20,7 +20,14 @@ public interface DeviceService {
 
     Optional<Device> device(String deviceId);
 
+    /** The back ends present on this node. */
     List<BackendInfo> backends();
+
+    /** The nodes of the installation, with their roles, leases and device counts. */
+    List<org.hwpersonality.api.node.Node> nodes();
+
+    /** This node's ID. */
+    String nodeId();
 
     /** No new allocations on the device; running ones continue. */
     Device drain(String deviceId);

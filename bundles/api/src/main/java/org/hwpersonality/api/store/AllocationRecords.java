@@ -30,6 +30,13 @@ public interface AllocationRecords {
      */
     Allocation update(Allocation current, Allocation next, Optional<RegionChange> region, String actor);
 
+    /**
+     * As {@link #update}, from RESERVED to PROGRAMMING, and in the same transaction queues the programming as a task
+     * for {@code node}, which owns the device; returns the task.
+     */
+    ProgrammingTask dispatch(
+            Allocation reserved, Allocation programming, RegionChange region, String node, String actor);
+
     Optional<Allocation> find(String allocationId);
 
     /** All allocations, newest first, at most {@code limit}. */

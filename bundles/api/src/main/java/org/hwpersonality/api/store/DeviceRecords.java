@@ -17,15 +17,17 @@ public interface DeviceRecords {
     /**
      * Records what a back end reports of a device: a new device with FREE regions, or an update of identity,
      * health and region contents that keeps region states; a device that was OFFLINE becomes ONLINE again
-     * (a DRAINING device stays DRAINING).
+     * (a DRAINING device stays DRAINING). The device belongs to {@code node}, which knows it by the descriptor's ID;
+     * its ID in the installation is {@link Device#qualifiedId(String, String)}, or the ID it had when it was
+     * recorded before devices belonged to nodes.
      */
-    Device report(String backend, String vendor, DeviceDescriptor descriptor);
+    Device report(String node, String backend, String vendor, DeviceDescriptor descriptor);
 
     /**
-     * Marks the devices of a back end OFFLINE, but those in {@code present} (the back end went away, or no longer
-     * reports them); allocations are not touched. Returns how many changed.
+     * Marks {@code node}'s devices of a back end OFFLINE, but those whose local IDs are in {@code present} (the back
+     * end went away, or no longer reports them); allocations are not touched. Returns how many changed.
      */
-    int markOffline(String backend, java.util.Set<String> present);
+    int markOffline(String node, String backend, java.util.Set<String> present);
 
     /** Sets a device's state (e.g. DRAINING); NOT_FOUND if unknown. */
     Device setState(String deviceId, DeviceState state);

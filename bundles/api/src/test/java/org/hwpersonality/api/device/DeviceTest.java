@@ -27,7 +27,9 @@ class DeviceTest {
             "sim",
             DeviceState.ONLINE,
             DeviceHealth.OK,
-            List.of(r0, r1));
+            List.of(r0, r1),
+            "node-1",
+            "sim-0");
 
     @Test
     void deviceQueries() {

@@ -1,66 +1,36 @@
 package org.hwpersonality.management.internal;
 
-import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-import org.hwpersonality.api.ErrorCode;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.hwpersonality.api.HwpException;
-import org.hwpersonality.api.PerformanceFigures;
 import org.hwpersonality.api.Sha256;
 import org.hwpersonality.api.allocation.Reconfiguration;
-import org.hwpersonality.api.artifact.Bitstream;
-import org.hwpersonality.api.backend.BackendException;
-import org.hwpersonality.api.backend.DeviceDescriptor;
-import org.hwpersonality.api.backend.ImageDescriptor;
-import org.hwpersonality.api.backend.ProgrammingRequest;
-import org.hwpersonality.api.backend.ProgrammingResult;
-import org.hwpersonality.api.backend.ReconfigurationBackend;
 import org.hwpersonality.api.device.BackendInfo;
 import org.hwpersonality.api.device.Device;
 import org.hwpersonality.api.device.DeviceState;
-import org.hwpersonality.api.device.Region;
-import org.hwpersonality.api.device.RegionState;
-import org.hwpersonality.api.profile.ClockSetting;
-import org.hwpersonality.api.profile.Compatibility;
-import org.hwpersonality.api.profile.FabricConfiguration;
-import org.hwpersonality.api.profile.MemoryMap;
-import org.hwpersonality.api.profile.Origin;
+import org.hwpersonality.api.node.Node;
+import org.hwpersonality.api.node.NodeRole;
 import org.hwpersonality.api.profile.OsSupport;
 import org.hwpersonality.api.profile.PersonalityProfile;
-import org.hwpersonality.api.profile.ProfileStatus;
-import org.hwpersonality.api.profile.WorkloadProfile;
 import org.hwpersonality.api.service.BitstreamStore;
 import org.hwpersonality.api.service.DeviceService;
 import org.hwpersonality.api.service.ProfileRepository;
 import org.hwpersonality.api.store.DeviceRecords;
-import org.osgi.framework.Bundle;
-import org.osgi.framework.FrameworkUtil;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
- * The fleet: back ends arrive and leave at runtime (a dynamic, multiple, greedy reference keyed by vendor). When
- * one arrives its devices are discovered and recorded (OFFLINE ones come back ONLINE); when it leaves its devices
- * become OFFLINE, allocations untouched. Back-end calls run on one worker thread, in arrival order, never on the
- * thread that binds.
+ * The fleet as this node serves it: every node's devices as the database has them, this node's back ends, and the
+ * jobs on this node's own devices, each in a class of its own — {@link Discovery} (a host node's back ends report
+ * its devices), {@link ManualReconfiguration} and {@link Characterization}, all programming through the one {@link
+ * RegionProgramming} state machine.
  */
 @Component(
         service = {DeviceService.class, DeviceInventory.class},
@@ -68,35 +38,6 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
         configurationPid = "org.hwpersonality.devices")
 @Designate(ocd = DeviceInventory.Config.class)
 public class DeviceInventory implements DeviceService {
-    private static final Logger LOG = Logger.getLogger(DeviceInventory.class.getName());
-
-    /** A bound back end and the bundle that provides it. */
-    private record Bound(ReconfigurationBackend backend, String bundle, String version) {}
-
-    private final DeviceRecords records;
-    private final ProfileRepository profiles;
-    private final BitstreamStore bitstreams;
-    private final Map<String, Bound> backends = new ConcurrentHashMap<>();
-    private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "hwp-device-inventory");
-        t.setDaemon(true);
-        return t;
-    });
-
-    @Activate
-    public DeviceInventory(
-            @Reference DeviceRecords records,
-            @Reference ProfileRepository profiles,
-            @Reference BitstreamStore bitstreams,
-            Config config) {
-        this.records = records;
-        this.profiles = profiles;
-        this.bitstreams = bitstreams;
-        long seconds = Math.max(1, config.rescanSeconds());
-        scheduler.scheduleWithFixedDelay(() -> worker.execute(this::discoverAll), seconds, seconds, TimeUnit.SECONDS);
-    }
-
     /** How often the back ends are asked for their devices again. */
     @ObjectClassDefinition(name = "HWP Device inventory", description = "How the fleet is kept up to date.")
     public @interface Config {
@@ -106,154 +47,34 @@ public class DeviceInventory implements DeviceService {
         long rescanSeconds() default 30;
     }
 
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "hwp-device-rescan");
-        t.setDaemon(true);
-        return t;
-    });
+    private final DeviceRecords records;
+    private final BackendRegistry backends;
+    private final NodeIdentity node;
+    private final RegionProgramming programming;
+    private final Optional<Discovery> discovery;
+    private final ManualReconfiguration manual;
+    private final Characterization characterization;
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
-    @Reference(
-            cardinality = ReferenceCardinality.MULTIPLE,
-            policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void bindBackend(ReconfigurationBackend backend) {
-        Bundle bundle = FrameworkUtil.getBundle(backend.getClass());
-        String name = bundle == null ? backend.getClass().getName() : bundle.getSymbolicName();
-        String version = bundle == null ? "-" : bundle.getVersion().toString();
-        backends.put(backend.vendor(), new Bound(backend, name, version));
-        worker.execute(() -> discover(backend));
-    }
-
-    void unbindBackend(ReconfigurationBackend backend) {
-        backends.remove(backend.vendor(), backends.get(backend.vendor()));
-        if (worker.isShutdown()) {
-            return; // this component was deactivated first (shutdown): it goes, not the back end's devices
-        }
-        worker.execute(() -> {
-            int offline = records.markOffline(backend.vendor(), java.util.Set.of());
-            changed();
-            LOG.info("Back end '" + backend.vendor() + "' left: " + offline + " devices OFFLINE");
-        });
-    }
-
-    private void discover(ReconfigurationBackend backend) {
-        try {
-            List<DeviceDescriptor> found = backend.discover();
-            String vendor = backend.vendor();
-            for (DeviceDescriptor d : found) {
-                records.report(vendor, d.vendor(), d);
-            }
-            records.markOffline(
-                    vendor, found.stream().map(DeviceDescriptor::id).collect(java.util.stream.Collectors.toSet()));
-            changed();
-            LOG.info("Back end '" + vendor + "': " + found.size() + " devices");
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Back end '" + backend.vendor() + "' could not list its devices", e);
-        }
-    }
-
-    private void discoverAll() {
-        backends.values().forEach(b -> discover(b.backend()));
-    }
-
-    @Override
-    public void rescan() {
-        try {
-            worker.submit(this::discoverAll).get(60, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new HwpException(ErrorCode.CONFLICT, "rescan did not complete: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HwpException(ErrorCode.CONFLICT, "rescan interrupted", e);
-        }
-    }
-
-    @Override
-    public Reconfiguration reconfigure(String deviceId, String regionId, String personalityId) {
-        Device device = onlineDevice(deviceId);
-        Region region = freeRegion(device, regionId);
-        PersonalityProfile profile =
-                profiles.find(personalityId).orElseThrow(() -> HwpException.notFound("profile", personalityId));
-        FitCheck.require(profile, device, region);
-        Path image = bitstreams.path(profile.fabric().bitstream());
-        try {
-            return reconfigureRegion(device, region, profile, image);
-        } finally {
-            changed();
-        }
-    }
-
-    private Reconfiguration reconfigureRegion(Device device, Region region, PersonalityProfile profile, Path image) {
-        String deviceId = device.id();
-        String regionId = region.id();
-        String personalityId = profile.personalityId();
-        return program(
-                device,
-                region,
-                backends.get(device.backend()).backend().inspect(image),
-                new ProgrammingRequest(
-                        deviceId,
-                        regionId,
-                        image,
-                        profile.fabric().bitstream(),
-                        personalityId,
-                        profile.fabric().clocks(),
-                        profile.memoryMap(),
-                        profile.peripherals()));
-    }
-
-    @Override
-    public PersonalityProfile characterize(String deviceId, Sha256 image, String workload, String name, OsSupport os) {
-        Device device = onlineDevice(deviceId);
-        Bitstream bitstream = bitstreams.find(image).orElseThrow(() -> HwpException.notFound("bitstream", image.hex()));
-        Region region = device.regions().stream()
-                .filter(r -> r.state() == RegionState.FREE)
-                .findFirst()
-                .orElseThrow(() -> HwpException.conflict("device " + deviceId + " has no FREE region"));
-        String personalityId = name + "-v1";
-        if (profiles.find(personalityId).isPresent()) {
-            throw HwpException.conflict("profile " + personalityId + " exists already; choose another --name");
-        }
-        ReconfigurationBackend backend = backends.get(device.backend()).backend();
-        ImageDescriptor descriptor = backend.inspect(bitstreams.path(image));
-        program(
-                device,
-                region,
-                descriptor,
-                new ProgrammingRequest(
-                        deviceId,
-                        region.id(),
-                        bitstreams.path(image),
-                        image,
-                        personalityId,
-                        List.of(),
-                        null,
-                        List.of()));
-        PerformanceFigures measured = backend.measure(deviceId, region.id(), workload)
-                .orElseThrow(() -> new HwpException(
-                        ErrorCode.CONFLICT,
-                        "back end '" + device.backend() + "' cannot measure " + workload + " on " + bitstream.name()));
-        List<ClockSetting> clocks = descriptor.clocksMhz().entrySet().stream()
-                .sorted(Map.Entry.comparingByKey())
-                .map(e -> new ClockSetting(e.getKey(), e.getValue()))
-                .toList();
-        // What the image needs of the region is not known from outside: the profile claims the whole region.
-        return profiles.store(new PersonalityProfile(
-                personalityId,
-                name,
-                1,
-                "Characterized from " + bitstream.name() + " on " + deviceId + "/" + region.id(),
-                new Compatibility(device.vendor(), device.family(), Set.of(device.interfaceId())),
-                List.of(new WorkloadProfile(workload, measured)),
-                List.of(os),
-                new FabricConfiguration(image, region.kind(), region.capacity(), clocks),
-                MemoryMap.EMPTY,
-                List.of(),
-                List.of(),
-                Origin.CHARACTERIZED,
-                Optional.empty(),
-                ProfileStatus.ACTIVE,
-                Instant.now()));
+    @Activate
+    public DeviceInventory(
+            @Reference DeviceRecords records,
+            @Reference ProfileRepository profiles,
+            @Reference BitstreamStore bitstreams,
+            @Reference BackendRegistry backends,
+            @Reference NodeIdentity node,
+            Config config) {
+        this.records = records;
+        this.backends = backends;
+        this.node = node;
+        this.programming = new RegionProgramming(backends, bitstreams);
+        this.manual = new ManualReconfiguration(records, profiles, programming, this::ownDevice);
+        this.characterization =
+                new Characterization(records, profiles, bitstreams, backends, programming, this::ownDevice);
+        this.discovery = node.has(NodeRole.HOST)
+                ? Optional.of(new Discovery(node.id(), records, backends, this::changed, config.rescanSeconds()))
+                : Optional.empty();
+        node.onLeaseExpiry(this::changed);
     }
 
     /** Runs {@code listener} after each change of the recorded fleet (discovery, OFFLINE, drain, programming). */
@@ -261,119 +82,57 @@ public class DeviceInventory implements DeviceService {
         listeners.add(listener);
     }
 
-    private void changed() {
+    void changed() {
         listeners.forEach(Runnable::run);
     }
 
-    /** Whether the back end of this name is present. */
-    boolean present(String backend) {
-        return backends.containsKey(backend);
+    RegionProgramming programming() {
+        return programming;
     }
 
-    /**
-     * Has the device's back end program a region with a profile's image and settings (no database writes: the
-     * caller records the states around it). BackendException when the back end fails; CONFLICT when it is absent.
-     */
-    ProgrammingResult programOnBackend(Device device, String regionId, PersonalityProfile profile) {
-        Bound bound = backends.get(device.backend());
-        if (bound == null) {
-            throw HwpException.conflict(
-                    "device " + device.id() + " is OFFLINE: its back end '" + device.backend() + "' is not present");
-        }
-        Path image = bitstreams.path(profile.fabric().bitstream());
-        ImageDescriptor descriptor = bound.backend().inspect(image);
-        bound.backend().validate(descriptor, device.id());
-        return bound.backend()
-                .program(new ProgrammingRequest(
-                        device.id(),
-                        regionId,
-                        image,
-                        profile.fabric().bitstream(),
-                        profile.personalityId(),
-                        profile.fabric().clocks(),
-                        profile.memoryMap(),
-                        profile.peripherals()));
+    BackendRegistry registry() {
+        return backends;
     }
 
-    /**
-     * What the back end reports loaded in a region now: empty if the back end is absent or no longer lists the
-     * region; else the image, if any.
-     */
-    Optional<Optional<Sha256>> reportedImage(Device device, String regionId) {
-        Bound bound = backends.get(device.backend());
-        if (bound == null) {
-            return Optional.empty();
-        }
-        return bound.backend().discover().stream()
-                .filter(d -> d.id().equals(device.id()))
-                .flatMap(d -> d.regions().stream())
-                .filter(r -> r.id().equals(regionId))
-                .findFirst()
-                .map(r -> r.loadedImage());
+    /** Whether {@code device} is this node's own: this node runs its back end. */
+    boolean ours(Device device) {
+        return device.node().equals(node.id()) && node.has(NodeRole.HOST);
     }
 
-    private Device onlineDevice(String deviceId) {
+    /** One of this node's devices whose back end is present, for a job on the hardware; CONFLICT otherwise. */
+    private Device ownDevice(String deviceId) {
         Device device = records.device(deviceId).orElseThrow(() -> HwpException.notFound("device", deviceId));
-        if (!backends.containsKey(device.backend()) || device.state() == DeviceState.OFFLINE) {
+        if (!ours(device)) {
+            throw HwpException.conflict("device " + deviceId + " belongs to node " + device.node()
+                    + "; only that node programs it by hand (this is node " + node.id() + ")");
+        }
+        if (!backends.present(device.backend()) || device.state() == DeviceState.OFFLINE) {
             throw HwpException.conflict(
                     "device " + deviceId + " is OFFLINE: its back end '" + device.backend() + "' is not present");
         }
         return device;
     }
 
-    private static Region freeRegion(Device device, String regionId) {
-        Region region = device.region(regionId)
-                .orElseThrow(() -> HwpException.notFound("region", device.id() + "/" + regionId));
-        if (region.state() != RegionState.FREE) {
-            throw HwpException.conflict(
-                    "region " + device.id() + "/" + regionId + " is " + region.state() + ", not FREE");
-        }
-        return region;
+    @Override
+    public void rescan() {
+        discovery.ifPresent(Discovery::rescan);
     }
 
-    /**
-     * Programs a region with an image its back end has read ({@code image}): PROGRAMMING is recorded first; afterwards the region is FREE holding the image, or as it
-     * was if programming failed, or FAILED (content unknown) after a timeout.
-     */
-    private Reconfiguration program(Device device, Region region, ImageDescriptor image, ProgrammingRequest request) {
-        ReconfigurationBackend backend = backends.get(device.backend()).backend();
-        Region programming = new Region(
-                region.id(),
-                region.kind(),
-                region.capacity(),
-                RegionState.PROGRAMMING,
-                region.loadedPersonalityId(),
-                region.loadedImage());
-        records.changeRegion(device.id(), region, programming);
+    @Override
+    public Reconfiguration reconfigure(String deviceId, String regionId, String personalityId) {
         try {
-            backend.validate(image, device.id());
-            ProgrammingResult result = backend.program(request);
-            records.changeRegion(
-                    device.id(),
-                    programming,
-                    new Region(
-                            region.id(),
-                            region.kind(),
-                            region.capacity(),
-                            RegionState.FREE,
-                            Optional.of(request.personalityId()),
-                            Optional.of(request.imageSha256())));
-            return new Reconfiguration(!result.skipped(), result.durationMs());
-        } catch (BackendException e) {
-            Region after = e.kind() == BackendException.Kind.TIMEOUT
-                    ? new Region(
-                            region.id(),
-                            region.kind(),
-                            region.capacity(),
-                            RegionState.FAILED,
-                            Optional.empty(),
-                            Optional.empty())
-                    : region;
-            records.changeRegion(device.id(), programming, after);
-            throw e;
-        } catch (RuntimeException e) {
-            records.changeRegion(device.id(), programming, region);
-            throw e;
+            return manual.reconfigure(deviceId, regionId, personalityId);
+        } finally {
+            changed();
+        }
+    }
+
+    @Override
+    public PersonalityProfile characterize(String deviceId, Sha256 image, String workload, String name, OsSupport os) {
+        try {
+            return characterization.characterize(deviceId, image, workload, name, os);
+        } finally {
+            changed();
         }
     }
 
@@ -390,13 +149,24 @@ public class DeviceInventory implements DeviceService {
     @Override
     public List<BackendInfo> backends() {
         List<Device> devices = records.devices();
-        return backends.entrySet().stream()
+        return backends.all().entrySet().stream()
                 .sorted(Map.Entry.comparingByKey())
                 .map(e -> new BackendInfo(
                         e.getKey(), e.getValue().bundle(), e.getValue().version(), (int) devices.stream()
-                                .filter(d -> d.backend().equals(e.getKey()) && d.state() != DeviceState.OFFLINE)
+                                .filter(d ->
+                                        ours(d) && d.backend().equals(e.getKey()) && d.state() != DeviceState.OFFLINE)
                                 .count()))
                 .toList();
+    }
+
+    @Override
+    public List<Node> nodes() {
+        return node.nodes();
+    }
+
+    @Override
+    public String nodeId() {
+        return node.id();
     }
 
     @Override
@@ -409,8 +179,8 @@ public class DeviceInventory implements DeviceService {
 
     @Deactivate
     void stop() throws InterruptedException {
-        scheduler.shutdownNow();
-        worker.shutdown();
-        worker.awaitTermination(10, TimeUnit.SECONDS);
+        if (discovery.isPresent()) {
+            discovery.get().close();
+        }
     }
 }

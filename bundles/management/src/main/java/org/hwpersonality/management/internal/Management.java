@@ -36,6 +36,7 @@ import org.hwpersonality.api.device.Region;
 import org.hwpersonality.api.device.RegionRef;
 import org.hwpersonality.api.device.RegionState;
 import org.hwpersonality.api.event.HwpEvent;
+import org.hwpersonality.api.node.NodeRole;
 import org.hwpersonality.api.profile.ClockSetting;
 import org.hwpersonality.api.profile.FabricConfiguration;
 import org.hwpersonality.api.profile.Lineage;
@@ -55,6 +56,8 @@ import org.hwpersonality.api.service.PersonalityMatcher;
 import org.hwpersonality.api.service.ProfileRepository;
 import org.hwpersonality.api.store.AllocationRecords;
 import org.hwpersonality.api.store.DeviceRecords;
+import org.hwpersonality.api.store.Signals;
+import org.hwpersonality.api.store.TaskRecords;
 import org.hwpersonality.api.store.VmRecords;
 import org.hwpersonality.api.vm.VirtualMachine;
 import org.hwpersonality.api.vm.VmRegistration;
@@ -105,6 +108,22 @@ public class Management implements ManagementService {
 
         @AttributeDefinition(name = "Reconcile interval (s)", description = "How often abandoned steps are looked for.")
         long reconcileEverySeconds() default 30;
+
+        @AttributeDefinition(
+                name = "Programming wait (ms)",
+                description = "How long a request waits for another node to program its region; after that the"
+                        + " answer is 202 with the allocation PROGRAMMING and a Location to poll.")
+        long programmingWaitMillis() default 30_000;
+
+        @AttributeDefinition(
+                name = "Task runners",
+                description = "Programming tasks a host node runs at once (for devices of other nodes' requests).")
+        int taskRunners() default 8;
+
+        @AttributeDefinition(
+                name = "Task poll (ms)",
+                description = "How often a host node looks for tasks when no signal woke it (LISTEN/NOTIFY lost).")
+        long taskPollMillis() default 1_000;
     }
 
     /** A reservation on its way to programming. */
@@ -121,6 +140,9 @@ public class Management implements ManagementService {
     private final VmRecords vms;
     private final DeviceRecords devices;
     private final IndexKeeper keeper;
+    private final NodeIdentity node;
+    private final AllocationWaiter waiter;
+    private final Optional<TaskWorker> worker;
     private final DriverCache drivers;
     private final Events events = new Events();
     private final Programmer programmer;
@@ -142,23 +164,53 @@ public class Management implements ManagementService {
             @Reference VmRecords vms,
             @Reference DeviceRecords devices,
             @Reference DeviceInventory inventory,
+            @Reference NodeIdentity node,
+            @Reference TaskRecords tasks,
+            @Reference Signals signals,
             Config config) {
         this.profiles = profiles;
         this.driverRepository = driverRepository;
         this.allocations = allocations;
         this.vms = vms;
         this.devices = devices;
+        this.node = node;
         this.keeper = new IndexKeeper(matcher.newIndex(), profiles, devices);
         this.drivers = new DriverCache(driverRepository);
-        this.programmer = new Programmer(allocations, inventory, events);
+        this.waiter = new AllocationWaiter(allocations, signals);
+        this.programmer = new Programmer(
+                allocations,
+                inventory.programming(),
+                events,
+                node,
+                tasks,
+                signals,
+                waiter,
+                java.time.Duration.ofMillis(Math.max(0, config.programmingWaitMillis())));
         this.reconciler = new Reconciler(
                 allocations,
                 devices,
                 profiles,
-                inventory,
+                inventory.registry(),
+                inventory.programming(),
                 events,
-                java.time.Duration.ofSeconds(config.reconcileAfterSeconds()));
+                java.time.Duration.ofSeconds(config.reconcileAfterSeconds()),
+                inventory::ours);
         this.attempts = Math.max(1, config.attempts());
+        this.worker = node.has(NodeRole.HOST)
+                ? Optional.of(new TaskWorker(
+                        node,
+                        tasks,
+                        allocations,
+                        devices,
+                        profiles,
+                        programmer,
+                        reconciler,
+                        signals,
+                        inventory::changed,
+                        a -> releaseReplaced(a, TaskWorker.ACTOR),
+                        config.taskRunners(),
+                        config.taskPollMillis()))
+                : Optional.empty();
         scheduler.execute(this::start);
         inventory.onChange(() -> scheduler.execute(() -> quietly("device refresh", keeper::refreshDevices)));
         scheduler.scheduleWithFixedDelay(
@@ -216,13 +268,29 @@ public class Management implements ManagementService {
     }
 
     @Deactivate
-    void stop() {
+    void stop() throws Exception {
         scheduler.shutdownNow();
+        if (worker.isPresent()) {
+            worker.get().close();
+        }
+        waiter.close();
+    }
+
+    /** Reads the whole fleet into the index now (tests; the index refreshes itself every deviceRefreshSeconds). */
+    void refreshFleet() {
+        keeper.refreshDevices();
     }
 
     @Override
     public boolean isReady() {
         return ready.getCount() == 0;
+    }
+
+    /** Matching is the {@code api} role's: a host-only node sends requests to an api node. */
+    private void requireApiRole() {
+        if (!node.has(NodeRole.API)) {
+            throw HwpException.conflict("node " + node.id() + " has no api role: send requests to an api node");
+        }
     }
 
     private void awaitReady() {
@@ -330,6 +398,7 @@ public class Management implements ManagementService {
 
     @Override
     public AllocationResult request(PersonalityRequest request, String actor) {
+        requireApiRole();
         awaitReady();
         // The VM's existence and "one allocation per VM" are checked in the reservation's own transaction.
         return allocate(request, MatchOptions.of(drivers.current()), Optional.empty(), false, actor);
@@ -625,8 +694,29 @@ public class Management implements ManagementService {
         }
     }
 
+    /**
+     * Make-before-break, second half: the allocation a re-personalization replaced is released once its successor
+     * is ACTIVE (here, or by the task worker of the node that programmed it; whoever is second finds it released).
+     */
+    void releaseReplaced(Allocation successor, String actor) {
+        Optional<Allocation> replaced = successor
+                .previousAllocationId()
+                .flatMap(allocations::find)
+                .filter(p -> p.state() == AllocationState.ACTIVE && p.vmId().equals(successor.vmId()));
+        if (replaced.isPresent()) {
+            try {
+                release(replaced.get(), actor);
+            } catch (HwpException e) {
+                if (e.code() != ErrorCode.CONFLICT) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     @Override
     public AllocationResult repersonalize(RepersonalizationRequest rr, String actor) {
+        requireApiRole();
         awaitReady();
         vms.find(rr.vmId()).orElseThrow(() -> HwpException.notFound("VM", rr.vmId()));
         Allocation current = allocations.ofVm(rr.vmId()).stream()
@@ -669,7 +759,9 @@ public class Management implements ManagementService {
         }
         try {
             AllocationResult moved = allocate(next, options, Optional.of(current), false, actor);
-            release(current.id(), actor); // make-before-break: the old region goes only once the new one is ACTIVE
+            if (moved.allocation().state() == AllocationState.ACTIVE) {
+                releaseReplaced(moved.allocation(), actor);
+            } // else another node still programs it: its task worker releases the old one once the new one is ACTIVE
             return moved;
         } catch (HwpException e) {
             if (e.code() != ErrorCode.NO_CAPACITY && e.code() != ErrorCode.NO_MATCHING_PROFILE) {

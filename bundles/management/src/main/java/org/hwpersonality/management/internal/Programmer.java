@@ -1,44 +1,77 @@
 package org.hwpersonality.management.internal;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import org.hwpersonality.api.ErrorCode;
+import org.hwpersonality.api.HwpException;
 import org.hwpersonality.api.allocation.Allocation;
 import org.hwpersonality.api.allocation.AllocationState;
 import org.hwpersonality.api.allocation.Reconfiguration;
-import org.hwpersonality.api.backend.BackendException;
-import org.hwpersonality.api.backend.ProgrammingResult;
 import org.hwpersonality.api.device.Device;
 import org.hwpersonality.api.device.Region;
 import org.hwpersonality.api.device.RegionState;
+import org.hwpersonality.api.node.NodeRole;
 import org.hwpersonality.api.profile.PersonalityProfile;
 import org.hwpersonality.api.store.AllocationRecords;
 import org.hwpersonality.api.store.AllocationRecords.RegionChange;
+import org.hwpersonality.api.store.ProgrammingTask;
+import org.hwpersonality.api.store.Signals;
+import org.hwpersonality.api.store.TaskRecords;
 
 /**
- * Takes a RESERVED allocation to ACTIVE. A region that already holds the image goes straight to ACTIVE. Otherwise
- * PROGRAMMING is written first (allocation and region in one transaction), then the back end programs, then ACTIVE
- * is written. If programming fails the allocation is FAILED and the region goes back to FREE with what it held, or
- * to FAILED (content unknown) after a timeout.
+ * Takes a RESERVED allocation to ACTIVE. A region that already holds the image goes straight to ACTIVE. A region
+ * of this node's device is programmed here: PROGRAMMING is written first (allocation and region in one transaction),
+ * then the back end programs, then ACTIVE (or FAILED, the region as it was or FAILED after a timeout) — {@link
+ * RegionProgramming}'s steps, written with the allocation's state. A region of another node's device is dispatched:
+ * PROGRAMMING and a task for its node in one transaction; that node's {@link TaskWorker} runs the same steps, and
+ * this one waits for the outcome up to the configured wait, after which the allocation is answered PROGRAMMING.
  */
 final class Programmer {
     private final AllocationRecords allocations;
-    private final DeviceInventory inventory;
+    private final RegionProgramming programming;
     private final Events events;
+    private final NodeIdentity node;
+    private final TaskRecords tasks;
+    private final Signals signals;
+    private final AllocationWaiter waiter;
+    private final Duration wait;
 
-    Programmer(AllocationRecords allocations, DeviceInventory inventory, Events events) {
+    Programmer(
+            AllocationRecords allocations,
+            RegionProgramming programming,
+            Events events,
+            NodeIdentity node,
+            TaskRecords tasks,
+            Signals signals,
+            AllocationWaiter waiter,
+            Duration wait) {
         this.allocations = allocations;
-        this.inventory = inventory;
+        this.programming = programming;
         this.events = events;
+        this.node = node;
+        this.tasks = tasks;
+        this.signals = signals;
+        this.waiter = waiter;
+        this.wait = wait;
     }
 
-    /** The outcome: the ACTIVE allocation, its region as written, and what was done. */
+    /**
+     * The outcome: the allocation (ACTIVE, or PROGRAMMING when another node still programs it after the wait), its
+     * region as written, and what was done.
+     */
     record Programmed(Allocation allocation, Region region, Reconfiguration reconfiguration) {}
 
     /** A released allocation and its region as written. */
     record Released(Allocation allocation, Region region) {}
 
+    /** Whether this node programs {@code device} itself. */
+    boolean programsHere(Device device) {
+        return device.node().equals(node.id()) && node.has(NodeRole.HOST);
+    }
+
     Programmed activate(Allocation reserved, Region region, Device device, PersonalityProfile p, String actor) {
-        Region loaded = with(
+        Region loaded = RegionProgramming.with(
                 region,
                 RegionState.ACTIVE,
                 Optional.of(p.personalityId()),
@@ -48,28 +81,85 @@ final class Programmer {
             Allocation active = move(reserved, AllocationState.ACTIVE, region, loaded, actor);
             return new Programmed(active, loaded, Reconfiguration.NOT_NEEDED);
         }
-        Region programmingRegion =
-                with(region, RegionState.PROGRAMMING, region.loadedPersonalityId(), region.loadedImage());
-        Allocation programming = move(reserved, AllocationState.PROGRAMMING, region, programmingRegion, actor);
-        ProgrammingResult result;
-        try {
-            result = inventory.programOnBackend(device, region.id(), p);
-        } catch (RuntimeException e) {
-            boolean unknown = e instanceof BackendException b && b.kind() == BackendException.Kind.TIMEOUT;
-            Region after = unknown
-                    ? with(region, RegionState.FAILED, Optional.empty(), Optional.empty())
-                    : with(region, RegionState.FREE, region.loadedPersonalityId(), region.loadedImage());
-            move(programming, AllocationState.FAILED, programmingRegion, after, actor);
-            throw e;
+        if (programsHere(device)) {
+            AllocationSteps steps = new AllocationSteps(reserved, actor);
+            Reconfiguration done = programming.run(device, region, load(p), RegionState.ACTIVE, true, steps);
+            return new Programmed(steps.current, loaded, done);
         }
-        Allocation active = move(programming, AllocationState.ACTIVE, programmingRegion, loaded, actor);
-        return new Programmed(active, loaded, new Reconfiguration(!result.skipped(), result.durationMs()));
+        return dispatch(reserved, region, device, loaded, actor);
+    }
+
+    /** Queues the programming for the device's node and waits for its outcome, at most {@link #wait}. */
+    private Programmed dispatch(Allocation reserved, Region region, Device device, Region loaded, String actor) {
+        Region programmingRegion = RegionProgramming.programming(region);
+        Allocation queued = reserved.moveTo(AllocationState.PROGRAMMING, Instant.now());
+        allocations.dispatch(reserved, queued, new RegionChange(region, programmingRegion), device.node(), actor);
+        events.allocation(queued, actor);
+        signals.publish(Signals.TASK_QUEUED, device.node());
+        Allocation after = waiter.await(queued.id(), wait);
+        Optional<ProgrammingTask> task = tasks.ofAllocation(queued.id());
+        return switch (after.state()) {
+            case ACTIVE ->
+                new Programmed(
+                        after,
+                        loaded,
+                        new Reconfiguration(
+                                true, task.flatMap(ProgrammingTask::durationMs).orElse(0.0)));
+            case PROGRAMMING -> new Programmed(after, programmingRegion, new Reconfiguration(true, 0));
+            default ->
+                throw new HwpException(
+                        ErrorCode.CONFLICT,
+                        "node " + device.node() + " could not program " + after.regionKey() + ": "
+                                + task.flatMap(ProgrammingTask::outcome).orElse("the allocation is " + after.state()));
+        };
+    }
+
+    /**
+     * Runs a task of this node: the allocation is PROGRAMMING (written by the node that matched), {@code region} as
+     * stored. Returns what was done; rethrows a failed programming after recording it.
+     */
+    Reconfiguration runTask(Allocation queued, Region region, Device device, PersonalityProfile p, String actor) {
+        Region before =
+                RegionProgramming.with(region, RegionState.FREE, region.loadedPersonalityId(), region.loadedImage());
+        return programming.run(device, before, load(p), RegionState.ACTIVE, false, new AllocationSteps(queued, actor));
+    }
+
+    static RegionProgramming.Load load(PersonalityProfile p) {
+        return new RegionProgramming.Load(
+                p.fabric().bitstream(), p.personalityId(), p.fabric().clocks(), p.memoryMap(), p.peripherals());
     }
 
     /** ACTIVE to RELEASED; the region is FREE and keeps its image for reuse. */
     Released release(Allocation active, Region region, String actor) {
-        Region free = with(region, RegionState.FREE, region.loadedPersonalityId(), region.loadedImage());
+        Region free =
+                RegionProgramming.with(region, RegionState.FREE, region.loadedPersonalityId(), region.loadedImage());
         return new Released(move(active, AllocationState.RELEASED, region, free, actor), free);
+    }
+
+    /** The programming steps written with the allocation's state: PROGRAMMING, then ACTIVE or FAILED. */
+    private final class AllocationSteps implements RegionProgramming.Steps {
+        private Allocation current;
+        private final String actor;
+
+        AllocationSteps(Allocation current, String actor) {
+            this.current = current;
+            this.actor = actor;
+        }
+
+        @Override
+        public void programming(Region before, Region programming) {
+            current = move(current, AllocationState.PROGRAMMING, before, programming, actor);
+        }
+
+        @Override
+        public void succeeded(Region programming, Region loaded) {
+            current = move(current, AllocationState.ACTIVE, programming, loaded, actor);
+        }
+
+        @Override
+        public void failed(Region programming, Region after, RuntimeException why) {
+            current = move(current, AllocationState.FAILED, programming, after, actor);
+        }
     }
 
     /** The allocation to {@code state} and its region from {@code expected} to {@code next}, then the event. */
@@ -82,6 +172,6 @@ final class Programmer {
 
     static Region with(
             Region r, RegionState state, Optional<String> personality, Optional<org.hwpersonality.api.Sha256> image) {
-        return new Region(r.id(), r.kind(), r.capacity(), state, personality, image);
+        return RegionProgramming.with(r, state, personality, image);
     }
 }

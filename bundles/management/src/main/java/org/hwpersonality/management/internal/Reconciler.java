@@ -32,7 +32,8 @@ import org.hwpersonality.api.store.DeviceRecords;
  * </ul>
  *
  * At start, regions left RESERVED, PROGRAMMING or CLEARING by no allocation (a manual reconfiguration) are set
- * FREE with what the back end reports. Devices whose back end is absent wait until it is back.
+ * FREE with what the back end reports. Devices whose back end is absent wait until it is back. A node reconciles
+ * only its own devices (it alone can ask their back ends).
  */
 final class Reconciler {
     private static final Logger LOG = Logger.getLogger(Reconciler.class.getName());
@@ -41,23 +42,34 @@ final class Reconciler {
     private final AllocationRecords allocations;
     private final DeviceRecords devices;
     private final ProfileRepository profiles;
-    private final DeviceInventory inventory;
+    private final BackendRegistry backends;
+    private final RegionProgramming programming;
     private final Events events;
     private final Duration staleAfter;
+    private final java.util.function.Predicate<Device> ours;
 
     Reconciler(
             AllocationRecords allocations,
             DeviceRecords devices,
             ProfileRepository profiles,
-            DeviceInventory inventory,
+            BackendRegistry backends,
+            RegionProgramming programming,
             Events events,
-            Duration staleAfter) {
+            Duration staleAfter,
+            java.util.function.Predicate<Device> ours) {
         this.allocations = allocations;
         this.devices = devices;
         this.profiles = profiles;
-        this.inventory = inventory;
+        this.backends = backends;
+        this.programming = programming;
         this.events = events;
         this.staleAfter = staleAfter;
+        this.ours = ours;
+    }
+
+    /** Reconciles one allocation now, whatever its age (its process is known to be gone); true if it was. */
+    synchronized boolean reconcileNow(Allocation a) {
+        return reconcile(a);
     }
 
     /** Reconciles abandoned allocations (and, at start, orphaned regions); returns how many were. */
@@ -81,6 +93,9 @@ final class Reconciler {
         }
         if (atStart) {
             for (Device d : devices.devices()) {
+                if (!ours.test(d)) {
+                    continue;
+                }
                 for (Region r : d.regions()) {
                     boolean midStep = r.state() == RegionState.RESERVED
                             || r.state() == RegionState.PROGRAMMING
@@ -99,7 +114,9 @@ final class Reconciler {
 
     private boolean reconcile(Allocation a) {
         Optional<Device> device = devices.device(a.deviceId());
-        if (device.isEmpty() || !inventory.present(device.get().backend())) {
+        if (device.isEmpty()
+                || !ours.test(device.get())
+                || !backends.present(device.get().backend())) {
             return false;
         }
         Optional<Region> region = device.get().region(a.regionId());
@@ -116,7 +133,7 @@ final class Reconciler {
                 after = Programmer.with(r, RegionState.FREE, r.loadedPersonalityId(), r.loadedImage());
             }
             case PROGRAMMING -> {
-                Optional<Optional<Sha256>> reported = inventory.reportedImage(device.get(), r.id());
+                Optional<Optional<Sha256>> reported = programming.reportedImage(device.get(), r.id());
                 if (reported.isEmpty()) {
                     return false;
                 }
@@ -145,10 +162,10 @@ final class Reconciler {
     }
 
     private boolean orphan(Device d, Region r) {
-        if (!inventory.present(d.backend())) {
+        if (!backends.present(d.backend())) {
             return false;
         }
-        Optional<Optional<Sha256>> reported = inventory.reportedImage(d, r.id());
+        Optional<Optional<Sha256>> reported = programming.reportedImage(d, r.id());
         if (reported.isEmpty()) {
             return false;
         }

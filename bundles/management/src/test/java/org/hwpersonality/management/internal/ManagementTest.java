@@ -196,20 +196,20 @@ class ManagementTest {
         Map<String, Object> faulty = new HashMap<>(Platform.u250("bad-", 1));
         faulty.put("failureProbability", 1.0);
         try (Platform p = new Platform(folder, Map.of(), faulty, Platform.u250("pr-", 1))) {
-            List<Region> before = p.devices.device("bad-0").orElseThrow().regions();
+            List<Region> before = p.devices.device("node-1:bad-0").orElseThrow().regions();
             String vm = p.management.registerVm("web", LINUX, "karaf").vm().id();
             AllocationResult r = p.management.request(compression(vm, null), "karaf");
             assertThat(r.allocation().deviceId())
                     .as("bad-0 sorts first, fails, and is left")
-                    .isEqualTo("pr-0");
-            assertThat(p.devices.device("bad-0").orElseThrow().regions())
+                    .isEqualTo("node-1:pr-0");
+            assertThat(p.devices.device("node-1:bad-0").orElseThrow().regions())
                     .as("the faulty card's regions are as they were")
                     .isEqualTo(before);
             List<Allocation> all = p.management.allocations(vm, 10);
             assertThat(all)
                     .filteredOn(a -> a.state() == AllocationState.FAILED)
                     .extracting(Allocation::deviceId)
-                    .containsOnly("bad-0")
+                    .containsOnly("node-1:bad-0")
                     .hasSize(2);
             assertThat(all).filteredOn(a -> a.state() == AllocationState.ACTIVE).hasSize(1);
         }
@@ -287,14 +287,14 @@ class ManagementTest {
     void aCrashMidProgrammingIsReconciledWithWhatTheBackEndReports() throws Exception {
         try (Platform p = new Platform(folder, Map.of(), Platform.u250("pr-", 1))) {
             String vm = p.management.registerVm("web", LINUX, "karaf").vm().id();
-            Region free = region(p, "pr-0", "0");
+            Region free = region(p, "node-1:pr-0", "0");
             Instant old = Instant.now().minusSeconds(600);
             Allocation reserved = new Allocation(
                     "alloc-crashed",
                     vm,
                     compression(vm, null),
                     ZSTD,
-                    "pr-0",
+                    "node-1:pr-0",
                     "0",
                     AllocationState.RESERVED,
                     Optional.empty(),
@@ -302,7 +302,7 @@ class ManagementTest {
                     old,
                     old);
             p.allocations.reserve(reserved, free, Optional.empty(), "karaf");
-            Region reservedRegion = region(p, "pr-0", "0");
+            Region reservedRegion = region(p, "node-1:pr-0", "0");
             Region programming = Programmer.with(
                     reservedRegion,
                     RegionState.PROGRAMMING,
@@ -315,11 +315,18 @@ class ManagementTest {
                     "karaf");
             // The process died here: nothing was programmed.
             Reconciler reconciler = new Reconciler(
-                    p.allocations, p.devices, p.profiles, p.inventory, new Events(), java.time.Duration.ofSeconds(60));
+                    p.allocations,
+                    p.devices,
+                    p.profiles,
+                    p.registry,
+                    p.inventory.programming(),
+                    new Events(),
+                    java.time.Duration.ofSeconds(60),
+                    p.inventory::ours);
             assertThat(reconciler.run(true)).isEqualTo(1);
             assertThat(p.management.allocation("alloc-crashed").orElseThrow().state())
                     .isEqualTo(AllocationState.FAILED);
-            Region after = region(p, "pr-0", "0");
+            Region after = region(p, "node-1:pr-0", "0");
             assertThat(after.state()).isEqualTo(RegionState.FREE);
             assertThat(after.loadedImage()).as("as the simulator reports it").isEqualTo(free.loadedImage());
             assertThat(reconciler.run(true)).as("nothing left").isZero();

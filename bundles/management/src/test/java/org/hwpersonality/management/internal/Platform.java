@@ -58,12 +58,30 @@ final class Platform implements AutoCloseable {
     final JpaEventLog events;
     final SignedDriverRepository drivers;
     final SimBackend sim = new SimBackend();
+    final org.hwpersonality.repository.internal.DatabaseSignals signals;
+    final BackendRegistry registry = new BackendRegistry();
+    final NodeIdentity node;
     final DeviceInventory inventory;
     final Management management;
 
     @SafeVarargs
     Platform(Path folder, Map<String, Object> management, Map<String, Object>... fleets) {
-        db = TestDatabase.derby();
+        this(TestDatabase.derby(), folder, "node-1", "api,host", management, fleets);
+    }
+
+    /**
+     * A node on {@code db}, which other Platforms may share (PostgreSQL): the first one stores the sample catalogue;
+     * each has its own blob folder, back-end registry and simulator with the given fleets.
+     */
+    @SafeVarargs
+    Platform(
+            TestDatabase db,
+            Path folder,
+            String nodeId,
+            String roles,
+            Map<String, Object> management,
+            Map<String, Object>... fleets) {
+        this.db = db;
         profiles = new JpaProfileRepository(db.database);
         devices = new JpaDeviceRecords(db.database);
         allocations = new SqlAllocationRecords(db.database);
@@ -82,10 +100,23 @@ final class Platform implements AutoCloseable {
         for (Map<String, Object> fleet : fleets) {
             sim.bindFleet(new SimFleet(config(SimFleet.Config.class, fleet)));
         }
+        node = new NodeIdentity(
+                new org.hwpersonality.repository.internal.SqlNodeRecords(db.database),
+                config(NodeIdentity.Config.class, Map.of("id", nodeId, "roles", roles)),
+                Map.of(),
+                null);
+        registry.bindBackend(sim);
         inventory = new DeviceInventory(
-                devices, profiles, bitstreams, config(DeviceInventory.Config.class, Map.of("rescanSeconds", 3600L)));
-        inventory.bindBackend(sim);
+                devices,
+                profiles,
+                bitstreams,
+                registry,
+                node,
+                config(DeviceInventory.Config.class, Map.of("rescanSeconds", 3600L)));
         inventory.rescan();
+        org.hwpersonality.repository.internal.DatabaseSignals signals =
+                new org.hwpersonality.repository.internal.DatabaseSignals(db.database);
+        this.signals = signals;
         this.management = new Management(
                 new DefaultMatcher(),
                 profiles,
@@ -94,6 +125,9 @@ final class Platform implements AutoCloseable {
                 vms,
                 devices,
                 inventory,
+                node,
+                new org.hwpersonality.repository.internal.SqlTaskRecords(db.database),
+                signals,
                 config(Management.Config.class, withDefaults(management)));
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (!this.management.isReady() && System.nanoTime() < deadline) {
@@ -135,6 +169,8 @@ final class Platform implements AutoCloseable {
     public void close() throws Exception {
         management.stop();
         inventory.stop();
+        signals.stop();
+        node.stop();
         db.close();
     }
 }

@@ -100,7 +100,8 @@ class DefaultMatcherTest {
     }
 
     private static Device device(String id, String family, DeviceState state, Region... regions) {
-        return new Device(id, "xilinx", "card", family, SHELL, "sim", state, DeviceHealth.OK, List.of(regions));
+        return new Device(
+                id, "xilinx", "card", family, SHELL, "sim", state, DeviceHealth.OK, List.of(regions), "node-1", id);
     }
 
     /** Online U250s pr-0, pr-1, … with two small free partial regions each. */

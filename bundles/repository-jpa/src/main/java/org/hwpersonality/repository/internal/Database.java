@@ -49,6 +49,7 @@ public final class Database {
     private final GroupCommit groupCommit;
     private final EntityManagerFactory emf;
     private final String schemaVersion;
+    private final boolean postgres;
 
     /** Work on a JDBC connection inside a transaction. */
     @FunctionalInterface
@@ -62,6 +63,7 @@ public final class Database {
             @Reference(name = "dataSource", target = "(osgi.jndi.service.name=hwp)") DataSource dataSource,
             @Reference(name = "entityManagerFactory", target = "(osgi.unit.name=hwp)") EntityManagerFactory emf) {
         this.schemaVersion = SchemaMigrations.migrate(dataSource);
+        this.postgres = SchemaMigrations.isPostgres(dataSource);
         this.dataSource = dataSource;
         this.emf = emf;
         this.groupCommit = new GroupCommit(dataSource, Database::sqlFailure);
@@ -75,6 +77,16 @@ public final class Database {
     /** The schema version the database is at. */
     public String schemaVersion() {
         return schemaVersion;
+    }
+
+    /** Whether the database is PostgreSQL (else embedded Derby, one node). */
+    public boolean postgres() {
+        return postgres;
+    }
+
+    /** A connection of the pool for the caller alone, until it closes it (a LISTEN session). */
+    Connection dedicatedConnection() throws SQLException {
+        return dataSource.getConnection();
     }
 
     /** Runs {@code work} in one transaction and commits it. */

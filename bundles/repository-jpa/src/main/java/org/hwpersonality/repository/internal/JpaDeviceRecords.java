@@ -33,16 +33,24 @@ public class JpaDeviceRecords implements DeviceRecords {
     }
 
     @Override
-    public Device report(String backend, String vendor, DeviceDescriptor d) {
+    public Device report(String node, String backend, String vendor, DeviceDescriptor d) {
         return database.inTransaction(em -> {
-            DeviceEntity existing = em.find(DeviceEntity.class, d.id());
+            DeviceEntity existing = em.createQuery(
+                            "SELECT d FROM DeviceEntity d WHERE d.nodeId = :node AND d.localId = :local",
+                            DeviceEntity.class)
+                    .setParameter("node", node)
+                    .setParameter("local", d.id())
+                    .getResultStream()
+                    .findFirst()
+                    .orElse(null);
+            String id = existing != null ? existing.id() : Device.qualifiedId(node, d.id());
             // Reported by its back end: back from OFFLINE; an operator's DRAINING stays.
             DeviceState state = existing != null && existing.state() == DeviceState.DRAINING
                     ? DeviceState.DRAINING
                     : DeviceState.ONLINE;
             Map<String, Region> regions = new LinkedHashMap<>();
             for (RegionDescriptor r : d.regions()) {
-                RegionEntity stored = em.find(RegionEntity.class, new RegionKey(d.id(), r.id()));
+                RegionEntity stored = em.find(RegionEntity.class, new RegionKey(id, r.id()));
                 RegionState regionState =
                         stored == null ? RegionState.FREE : stored.toDomain().state();
                 Optional<String> personality =
@@ -55,7 +63,7 @@ public class JpaDeviceRecords implements DeviceRecords {
                         r.id(), new Region(r.id(), r.kind(), r.capacity(), regionState, personality, r.loadedImage()));
             }
             Device device = new Device(
-                    d.id(),
+                    id,
                     vendor,
                     d.model(),
                     d.family(),
@@ -63,16 +71,18 @@ public class JpaDeviceRecords implements DeviceRecords {
                     backend,
                     state,
                     d.health(),
-                    new ArrayList<>(regions.values()));
+                    new ArrayList<>(regions.values()),
+                    node,
+                    d.id());
             if (existing == null) {
                 em.persist(new DeviceEntity(device));
             } else {
                 existing.update(device);
             }
             for (Region r : device.regions()) {
-                RegionEntity stored = em.find(RegionEntity.class, new RegionKey(d.id(), r.id()));
+                RegionEntity stored = em.find(RegionEntity.class, new RegionKey(id, r.id()));
                 if (stored == null) {
-                    em.persist(new RegionEntity(d.id(), r));
+                    em.persist(new RegionEntity(id, r));
                 } else {
                     stored.update(r);
                 }
@@ -82,17 +92,19 @@ public class JpaDeviceRecords implements DeviceRecords {
     }
 
     @Override
-    public int markOffline(String backend, java.util.Set<String> present) {
+    public int markOffline(String node, String backend, java.util.Set<String> present) {
         return database.inTransaction(em -> {
             List<DeviceEntity> gone = em.createQuery(
-                            "SELECT d FROM DeviceEntity d WHERE d.backend = :backend AND d.state <> :offline",
+                            "SELECT d FROM DeviceEntity d WHERE d.nodeId = :node AND d.backend = :backend"
+                                    + " AND d.state <> :offline",
                             DeviceEntity.class)
+                    .setParameter("node", node)
                     .setParameter("backend", backend)
                     .setParameter("offline", DeviceState.OFFLINE)
                     .getResultList();
             List<DeviceEntity> changed =
-                    gone.stream().filter(e -> !present.contains(e.id())).toList();
-            changed.forEach(e -> e.update(withState(toDomain(em, e), DeviceState.OFFLINE)));
+                    gone.stream().filter(e -> !present.contains(e.localId())).toList();
+            changed.forEach(e -> e.update(toDomain(em, e).withState(DeviceState.OFFLINE)));
             return changed.size();
         });
     }
@@ -105,7 +117,7 @@ public class JpaDeviceRecords implements DeviceRecords {
                 throw HwpException.notFound("device", deviceId);
             }
             Device before = toDomain(em, e);
-            Device changed = withState(before, state);
+            Device changed = before.withState(state);
             e.update(changed);
             if (before.state() != state) {
                 Audit.write(
@@ -161,19 +173,6 @@ public class JpaDeviceRecords implements DeviceRecords {
                     .map(d -> d.toDomain(regions.get(d.id())))
                     .toList();
         });
-    }
-
-    private static Device withState(Device d, DeviceState state) {
-        return new Device(
-                d.id(),
-                d.vendor(),
-                d.model(),
-                d.family(),
-                d.interfaceId(),
-                d.backend(),
-                state,
-                d.health(),
-                d.regions());
     }
 
     private static Device toDomain(EntityManager em, DeviceEntity e) {

@@ -28,6 +28,18 @@ public final class SchemaMigrations {
                 : flyway.info().current().getVersion().getVersion();
     }
 
+    /** Whether {@code dataSource} is a PostgreSQL database. */
+    static boolean isPostgres(DataSource dataSource) {
+        try (Connection c = dataSource.getConnection()) {
+            return c.getMetaData()
+                    .getDatabaseProductName()
+                    .toLowerCase(java.util.Locale.ROOT)
+                    .contains("postgres");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot reach the HWP database: " + e.getMessage(), e);
+        }
+    }
+
     /** The unbounded text type of the database: CLOB on Derby, TEXT elsewhere (PostgreSQL). */
     private static String textType(DataSource dataSource) {
         try (Connection c = dataSource.getConnection()) {

@@ -25,6 +25,7 @@ import org.hwpersonality.api.event.HwpEvent;
 import org.hwpersonality.api.request.PersonalityRequest;
 import org.hwpersonality.api.request.Requirements;
 import org.hwpersonality.api.store.AllocationRecords;
+import org.hwpersonality.api.store.ProgrammingTask;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -129,6 +130,32 @@ public class SqlAllocationRecords implements AllocationRecords {
                         change.get().next());
             }
             return next;
+        });
+    }
+
+    @Override
+    public ProgrammingTask dispatch(
+            Allocation reserved, Allocation programming, RegionChange region, String node, String actor) {
+        if (programming.state() != AllocationState.PROGRAMMING) {
+            throw new IllegalArgumentException("a task is dispatched for an allocation that is PROGRAMMING");
+        }
+        Instant now = Instant.now();
+        ProgrammingTask task = new ProgrammingTask(
+                "task-" + programming.id(),
+                node,
+                programming.id(),
+                programming.deviceId(),
+                programming.regionId(),
+                ProgrammingTask.State.QUEUED,
+                Optional.empty(),
+                now,
+                Optional.empty(),
+                Optional.empty());
+        return database.inJdbcTransaction(c -> {
+            change(c, reserved, programming, actor);
+            moveRegion(c, programming.deviceId(), false, region.expected(), region.next());
+            SqlTaskRecords.insert(c, task, now);
+            return task;
         });
     }
 

@@ -39,6 +39,7 @@ import org.hwpersonality.api.request.PersonalityRequest;
 import org.hwpersonality.api.request.Requirements;
 import org.hwpersonality.api.service.ProfileQuery;
 import org.hwpersonality.api.store.AllocationRecords;
+import org.hwpersonality.api.store.ProgrammingTask;
 import org.hwpersonality.api.vm.VirtualMachine;
 import org.hwpersonality.repository.internal.entity.AllocationEntity;
 import org.hwpersonality.repository.internal.entity.BitstreamEntity;
@@ -106,8 +107,8 @@ abstract class RepositoryContract {
 
     @Test
     void schemaIsMigratedAndMigrationIsIdempotent() {
-        assertThat(db.database.schemaVersion()).isEqualTo("3");
-        assertThat(SchemaMigrations.migrate(db.dataSource)).isEqualTo("3");
+        assertThat(db.database.schemaVersion()).isEqualTo("4");
+        assertThat(SchemaMigrations.migrate(db.dataSource)).isEqualTo("4");
     }
 
     @Test
@@ -300,7 +301,9 @@ abstract class RepositoryContract {
                 "sim",
                 DeviceState.ONLINE,
                 new DeviceHealth(true, "ok", Optional.of(48.5)),
-                List.of(r0, r1));
+                List.of(r0, r1),
+                "node-1",
+                prefix + "dev");
         db.database.inTransaction(em -> {
             em.persist(new DeviceEntity(device));
             device.regions().forEach(r -> em.persist(new RegionEntity(device.id(), r)));
@@ -327,7 +330,9 @@ abstract class RepositoryContract {
                 "sim",
                 DeviceState.ONLINE,
                 DeviceHealth.OK,
-                List.of(free));
+                List.of(free),
+                "node-1",
+                prefix + "race");
         db.database.inTransaction(em -> {
             em.persist(new DeviceEntity(device));
             em.persist(new RegionEntity(device.id(), free));
@@ -437,13 +442,15 @@ abstract class RepositoryContract {
         SqlAllocationRecords allocations = new SqlAllocationRecords(db.database);
         JpaEventLog events = new JpaEventLog(db.database);
         Instant now = T0.truncatedTo(ChronoUnit.MICROS);
-        String card = prefix + "alloc-card";
+        String local = prefix + "alloc-card";
+        String card = Device.qualifiedId("node-1", local);
         Resources capacity = new Resources(400_000, 800_000, 600, 2_000, 4_096);
         Device device = devices.report(
+                "node-1",
                 prefix + "sim",
                 "xilinx",
                 new org.hwpersonality.api.backend.DeviceDescriptor(
-                        card,
+                        local,
                         "xilinx",
                         "Simulated U250",
                         "alveo-u250",
@@ -668,13 +675,168 @@ abstract class RepositoryContract {
     }
 
     @Test
+    void nodesTakeRenewAndLoseTheirLeases() {
+        SqlNodeRecords nodes = new SqlNodeRecords(db.database);
+        JpaDeviceRecords devices = new JpaDeviceRecords(db.database);
+        String id = prefix + "node";
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        org.hwpersonality.api.node.Node node = new org.hwpersonality.api.node.Node(
+                id,
+                java.util.Set.of(org.hwpersonality.api.node.NodeRole.HOST),
+                "machine-1",
+                now,
+                now,
+                now.plusSeconds(10),
+                0);
+        assertThat(nodes.take(node, "a".repeat(32), 42, Optional.empty())).isTrue();
+        assertThat(nodes.take(node, "b".repeat(32), 43, Optional.empty()))
+                .as("a new row only once")
+                .isFalse();
+        assertThat(nodes.holder(id).orElseThrow())
+                .satisfies(h -> assertThat(h.session()).isEqualTo("a".repeat(32)))
+                .satisfies(h -> assertThat(h.pid()).isEqualTo(42));
+        assertThat(nodes.renew(id, "b".repeat(32), now, now.plusSeconds(10)))
+                .as("only the holder renews")
+                .isFalse();
+        assertThat(nodes.take(node, "b".repeat(32), 43, Optional.of("c".repeat(32))))
+                .as("taking over names the session seen")
+                .isFalse();
+        devices.report(id, prefix + "sim", "xilinx", descriptor(prefix + "card"));
+        assertThat(nodes.nodes())
+                .filteredOn(n -> n.id().equals(id))
+                .singleElement()
+                .satisfies(n -> {
+                    assertThat(n.devices()).isEqualTo(1);
+                    assertThat(n.roles()).containsExactly(org.hwpersonality.api.node.NodeRole.HOST);
+                    assertThat(n.hostName()).isEqualTo("machine-1");
+                });
+        assertThat(nodes.expireLeases(now.plusSeconds(5), "test")).doesNotContain(id);
+        assertThat(nodes.renew(id, "a".repeat(32), now, now.plusSeconds(1))).isTrue();
+        assertThat(nodes.expireLeases(now.plusSeconds(5), "test")).contains(id);
+        assertThat(devices.device(Device.qualifiedId(id, prefix + "card"))
+                        .orElseThrow()
+                        .state())
+                .isEqualTo(DeviceState.OFFLINE);
+        assertThat(nodes.expireLeases(now.plusSeconds(5), "test")).as("once").doesNotContain(id);
+        assertThat(nodes.take(node, "b".repeat(32), 43, Optional.of("a".repeat(32))))
+                .as("taken over from the session seen")
+                .isTrue();
+        assertThat(nodes.renew(id, "a".repeat(32), now, now.plusSeconds(10))).isFalse();
+    }
+
+    @Test
+    void unassignedDevicesOfAnUpgradedDatabaseAreAdoptedWithTheirIds() {
+        SqlNodeRecords nodes = new SqlNodeRecords(db.database);
+        JpaDeviceRecords devices = new JpaDeviceRecords(db.database);
+        String legacy = prefix + "legacy-card";
+        // As V4 leaves a device of V3: its own ID as ID and local ID, node 'unassigned'.
+        db.database.inJdbcTransaction(c -> {
+            try (java.sql.PreparedStatement s = c.prepareStatement("INSERT INTO HWP_DEVICE (ID, VENDOR, MODEL, FAMILY,"
+                    + " INTERFACE_ID, BACKEND, STATE, HEALTHY, HEALTH_MESSAGE, ROW_VERSION, NODE_ID, LOCAL_ID)"
+                    + " VALUES (?, 'xilinx', 'Simulated U250', 'alveo-u250', '8c2e0b3a9d4f4e1b8a6c5d7e9f0a1b2c', ?,"
+                    + " 'ONLINE', TRUE, 'ok', 1, 'unassigned', ?)")) {
+                s.setString(1, legacy);
+                s.setString(2, prefix + "sim");
+                s.setString(3, legacy);
+                s.executeUpdate();
+            }
+            try (java.sql.PreparedStatement s = c.prepareStatement("INSERT INTO HWP_REGION (DEVICE_ID, REGION_ID, KIND,"
+                    + " LUTS, REGISTERS, BRAM_BLOCKS, DSPS, MEMORY_MB, STATE, ROW_VERSION)"
+                    + " VALUES (?, '0', 'PARTIAL', 400000, 800000, 600, 2000, 4096, 'FREE', 1)")) {
+                s.setString(1, legacy);
+                s.executeUpdate();
+            }
+            return null;
+        });
+        assertThat(nodes.adoptUnassignedDevices(prefix + "new")).isPositive();
+        Device again = devices.report(prefix + "new", prefix + "sim", "xilinx", descriptor(legacy));
+        assertThat(again.id()).as("the ID it had").isEqualTo(legacy);
+        assertThat(again.node()).isEqualTo(prefix + "new");
+    }
+
+    @Test
+    void tasksAreClaimedOnceEvenByConcurrentClaimers() throws Exception {
+        SqlTaskRecords tasks = new SqlTaskRecords(db.database);
+        String node = prefix + "host";
+        Instant now = Instant.now();
+        for (int i = 0; i < 40; i++) {
+            ProgrammingTask t = new ProgrammingTask(
+                    prefix + "task-" + i,
+                    node,
+                    prefix + "alloc-" + i,
+                    node + ":card",
+                    "0",
+                    ProgrammingTask.State.QUEUED,
+                    Optional.empty(),
+                    now.plusMillis(i),
+                    Optional.empty(),
+                    Optional.empty());
+            db.database.inJdbcTransaction(c -> {
+                SqlTaskRecords.insert(c, t, now);
+                return null;
+            });
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        List<java.util.concurrent.Future<List<ProgrammingTask>>> claims = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            String session = String.valueOf(w).repeat(32);
+            claims.add(pool.submit(() -> {
+                List<ProgrammingTask> mine = new ArrayList<>();
+                for (List<ProgrammingTask> got = tasks.claim(node, session, 3);
+                        !got.isEmpty();
+                        got = tasks.claim(node, session, 3)) {
+                    mine.addAll(got);
+                }
+                return mine;
+            }));
+        }
+        List<String> claimed = new ArrayList<>();
+        List<String> byOthers = new ArrayList<>();
+        for (var f : claims) {
+            f.get().forEach(t -> {
+                assertThat(t.state()).isEqualTo(ProgrammingTask.State.CLAIMED);
+                claimed.add(t.id());
+                if (!t.claimedBy().orElseThrow().equals("0".repeat(32)) && !t.id().equals(prefix + "task-0")) {
+                    byOthers.add(t.id());
+                }
+            });
+        }
+        pool.shutdown();
+        assertThat(claimed).as("each task claimed exactly once").hasSize(40).doesNotHaveDuplicates();
+        assertThat(tasks.claim(node, "9".repeat(32), 10)).isEmpty();
+        tasks.finish(prefix + "task-0", true, "programmed", Optional.of(12.5));
+        assertThat(tasks.ofAllocation(prefix + "alloc-0").orElseThrow())
+                .satisfies(t -> assertThat(t.state()).isEqualTo(ProgrammingTask.State.DONE))
+                .satisfies(t -> assertThat(t.durationMs()).contains(12.5))
+                .satisfies(t -> assertThat(t.outcome()).contains("programmed"));
+        assertThat(tasks.abandoned(node, "0".repeat(32)))
+                .as("claimed by other sessions of the node, not finished")
+                .extracting(ProgrammingTask::id)
+                .containsExactlyInAnyOrderElementsOf(byOthers);
+    }
+
+    private static org.hwpersonality.api.backend.DeviceDescriptor descriptor(String localId) {
+        Resources capacity = new Resources(400_000, 800_000, 600, 2_000, 4_096);
+        return new org.hwpersonality.api.backend.DeviceDescriptor(
+                localId,
+                "xilinx",
+                "Simulated U250",
+                "alveo-u250",
+                "8c2e0b3a9d4f4e1b8a6c5d7e9f0a1b2c",
+                List.of(new org.hwpersonality.api.backend.RegionDescriptor(
+                        "0", RegionKind.PARTIAL, capacity, Optional.empty(), Optional.empty())),
+                DeviceHealth.OK);
+    }
+
+    @Test
     void devicesAreRecordedAsTheirBackEndsReportThem() {
         JpaDeviceRecords records = new JpaDeviceRecords(db.database);
         String backend = prefix + "sim"; // devices of other tests have back end "sim"
         Resources capacity = new Resources(400_000, 800_000, 600, 2_000, 4_096);
-        String id = prefix + "card";
+        String local = prefix + "card";
+        String id = Device.qualifiedId("node-1", local);
         org.hwpersonality.api.backend.DeviceDescriptor reported = new org.hwpersonality.api.backend.DeviceDescriptor(
-                id,
+                local,
                 "xilinx",
                 "Simulated U250",
                 "alveo-u250",
@@ -689,7 +851,7 @@ abstract class RepositoryContract {
                                 Optional.of(Sha256.of("c".repeat(64))),
                                 Optional.empty())),
                 DeviceHealth.OK);
-        Device first = records.report(backend, "xilinx", reported);
+        Device first = records.report("node-1", backend, "xilinx", reported);
         assertThat(first.state()).isEqualTo(DeviceState.ONLINE);
         assertThat(first.backend()).isEqualTo(backend);
         assertThat(first.regions()).extracting(Region::state).containsOnly(RegionState.FREE);
@@ -697,11 +859,11 @@ abstract class RepositoryContract {
         assertThat(records.device(id)).contains(first);
 
         assertThat(records.setState(id, DeviceState.DRAINING).state()).isEqualTo(DeviceState.DRAINING);
-        assertThat(records.report(backend, "xilinx", reported).state())
+        assertThat(records.report("node-1", backend, "xilinx", reported).state())
                 .as("an operator's drain stays")
                 .isEqualTo(DeviceState.DRAINING);
         records.setState(id, DeviceState.ONLINE);
-        assertThat(records.markOffline(backend, java.util.Set.of(id)))
+        assertThat(records.markOffline("node-1", backend, java.util.Set.of(local)))
                 .as("still reported")
                 .isZero();
         Instant now = T0.truncatedTo(ChronoUnit.MICROS);
@@ -721,18 +883,25 @@ abstract class RepositoryContract {
             em.persist(new AllocationEntity(running));
             return null;
         });
-        assertThat(records.markOffline(backend, java.util.Set.of())).isPositive();
+        assertThat(records.markOffline("node-1", backend, java.util.Set.of())).isPositive();
         Allocation kept = db.database.read(
                 em -> em.find(AllocationEntity.class, running.id()).toDomain());
         assertThat(kept).as("allocations on an OFFLINE device are kept").isEqualTo(running);
         assertThat(records.device(id).orElseThrow().state()).isEqualTo(DeviceState.OFFLINE);
-        assertThat(records.markOffline(backend, java.util.Set.of()))
+        assertThat(records.markOffline("node-1", backend, java.util.Set.of()))
                 .as("already offline")
                 .isZero();
-        assertThat(records.report(backend, "xilinx", reported).state())
+        assertThat(records.report("node-1", backend, "xilinx", reported).state())
                 .as("back with its back end")
                 .isEqualTo(DeviceState.ONLINE);
         assertThat(records.devices()).extracting(Device::id).contains(id);
+        assertThat(records.device(id).orElseThrow())
+                .as("the node qualifies the back end's ID")
+                .extracting(Device::node, Device::localId)
+                .containsExactly("node-1", local);
+        assertThat(records.markOffline("node-2", backend, java.util.Set.of()))
+                .as("another node's back end of the same name leaves this node's devices alone")
+                .isZero();
         assertThatThrownBy(() -> records.setState(prefix + "nope", DeviceState.DRAINING))
                 .isInstanceOf(HwpException.class)
                 .extracting(e -> ((HwpException) e).code())

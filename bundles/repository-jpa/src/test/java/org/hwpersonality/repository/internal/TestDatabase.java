@@ -19,8 +19,10 @@ public final class TestDatabase implements AutoCloseable {
     public final EntityManagerFactory emf;
     public final Database database;
     private final HikariDataSource pool;
+    private final DataSource unpooled;
 
     private TestDatabase(DataSource unpooled) {
+        this.unpooled = unpooled;
         HikariConfig config = new HikariConfig();
         config.setDataSource(unpooled);
         config.setMaximumPoolSize(16);
@@ -48,6 +50,14 @@ public final class TestDatabase implements AutoCloseable {
     /** A new database on the test PostgreSQL server. */
     public static TestDatabase postgres() {
         return new TestDatabase(PostgresServer.get().newDatabase());
+    }
+
+    /**
+     * Another connection pool and persistence unit on the same database as {@code other} (PostgreSQL): what a second
+     * node sharing the database has.
+     */
+    public static TestDatabase sameDatabaseAs(TestDatabase other) {
+        return new TestDatabase(other.unpooled);
     }
 
     @Override

@@ -50,6 +50,12 @@ public class DeviceEntity {
     @Column(name = "TEMPERATURE_C")
     private Double temperatureCelsius;
 
+    @Column(name = "NODE_ID")
+    private String nodeId;
+
+    @Column(name = "LOCAL_ID")
+    private String localId;
+
     @Version
     @Column(name = "ROW_VERSION")
     private long rowVersion;
@@ -72,10 +78,16 @@ public class DeviceEntity {
         this.healthy = d.health().healthy();
         this.healthMessage = d.health().message();
         this.temperatureCelsius = d.health().temperatureCelsius().orElse(null);
+        this.nodeId = d.node();
+        this.localId = d.localId();
     }
 
     public String id() {
         return id;
+    }
+
+    public String localId() {
+        return localId == null ? id : localId;
     }
 
     /** Whether new allocations may go to this device: ONLINE and healthy. */
@@ -97,6 +109,8 @@ public class DeviceEntity {
                 backend,
                 state,
                 new DeviceHealth(healthy, healthMessage, Optional.ofNullable(temperatureCelsius)),
-                regions);
+                regions,
+                nodeId,
+                localId == null ? id : localId);
     }
 }

@@ -1,0 +1,24 @@
+package org.hwpersonality.api.store;
+
+import java.util.function.Consumer;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Wake-ups between nodes through the database: PostgreSQL's {@code LISTEN/NOTIFY}, or within this process on a
+ * database that has none (embedded Derby serves one node). A signal may be lost or doubled, so whoever waits for one
+ * also polls; it only saves the waiting.
+ */
+@ProviderType
+public interface Signals {
+    /** A programming task was queued for a node (payload: the node's ID). */
+    String TASK_QUEUED = "hwp_task";
+
+    /** An allocation left PROGRAMMING (payload: its ID). */
+    String ALLOCATION_CHANGED = "hwp_allocation";
+
+    /** Sends {@code payload} to every subscriber of {@code channel} on every node. */
+    void publish(String channel, String payload);
+
+    /** Calls {@code listener} with each payload sent on {@code channel} until the returned handle is closed. */
+    AutoCloseable subscribe(String channel, Consumer<String> listener);
+}

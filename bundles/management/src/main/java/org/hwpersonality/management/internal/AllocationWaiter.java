@@ -1,0 +1,81 @@
+package org.hwpersonality.management.internal;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.hwpersonality.api.HwpException;
+import org.hwpersonality.api.allocation.Allocation;
+import org.hwpersonality.api.allocation.AllocationState;
+import org.hwpersonality.api.store.AllocationRecords;
+import org.hwpersonality.api.store.Signals;
+
+/**
+ * Waits for an allocation that another node programs to leave PROGRAMMING: woken by that node's signal, and reading
+ * the allocation again every {@link #POLL} in case a signal was lost.
+ */
+final class AllocationWaiter implements AutoCloseable {
+    static final Duration POLL = Duration.ofMillis(250);
+
+    private final AllocationRecords allocations;
+    private final Map<String, Flag> waiting = new ConcurrentHashMap<>();
+
+    /** A wake-up that is kept until the waiter looks, so that none is lost between a read and the wait. */
+    private static final class Flag {
+        private boolean raised;
+
+        synchronized void raise() {
+            raised = true;
+            notifyAll();
+        }
+
+        synchronized void await(long millis) throws InterruptedException {
+            if (!raised) {
+                wait(millis);
+            }
+            raised = false;
+        }
+    }
+
+    private final AutoCloseable subscription;
+
+    AllocationWaiter(AllocationRecords allocations, Signals signals) {
+        this.allocations = allocations;
+        this.subscription = signals.subscribe(Signals.ALLOCATION_CHANGED, this::wake);
+    }
+
+    private void wake(String allocationId) {
+        Flag flag = waiting.get(allocationId);
+        if (flag != null) {
+            flag.raise();
+        }
+    }
+
+    /** The allocation once it is no longer PROGRAMMING, or as it is after {@code timeout}. */
+    Allocation await(String allocationId, Duration timeout) {
+        Flag flag = new Flag();
+        waiting.put(allocationId, flag);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            while (true) {
+                Allocation a = allocations
+                        .find(allocationId)
+                        .orElseThrow(() -> HwpException.notFound("allocation", allocationId));
+                long left = deadline - System.nanoTime();
+                if (a.state() != AllocationState.PROGRAMMING || left <= 0) {
+                    return a;
+                }
+                flag.await(Math.max(1, Math.min(POLL.toMillis(), left / 1_000_000)));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return allocations.find(allocationId).orElseThrow();
+        } finally {
+            waiting.remove(allocationId);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        subscription.close();
+    }
+}

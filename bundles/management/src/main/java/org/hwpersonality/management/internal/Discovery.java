@@ -1,0 +1,107 @@
+package org.hwpersonality.management.internal;
+
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+import org.hwpersonality.api.ErrorCode;
+import org.hwpersonality.api.HwpException;
+import org.hwpersonality.api.backend.DeviceDescriptor;
+import org.hwpersonality.api.backend.ReconfigurationBackend;
+import org.hwpersonality.api.store.DeviceRecords;
+
+/**
+ * Keeps this node's devices in the database as its back ends report them: when a back end arrives its devices are
+ * discovered and recorded (OFFLINE ones come back ONLINE), when it leaves they become OFFLINE (allocations untouched),
+ * and every back end is asked again every {@code rescanSeconds}. Back-end calls run on one worker thread, in arrival
+ * order, never on the thread that binds. A node without the {@code host} role records no devices.
+ */
+final class Discovery implements BackendRegistry.Listener, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Discovery.class.getName());
+
+    private final String node;
+    private final DeviceRecords records;
+    private final BackendRegistry backends;
+    private final Runnable changed;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "hwp-device-discovery");
+        t.setDaemon(true);
+        return t;
+    });
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "hwp-device-rescan");
+        t.setDaemon(true);
+        return t;
+    });
+
+    Discovery(String node, DeviceRecords records, BackendRegistry backends, Runnable changed, long rescanSeconds) {
+        this.node = node;
+        this.records = records;
+        this.backends = backends;
+        this.changed = changed;
+        long seconds = Math.max(1, rescanSeconds);
+        scheduler.scheduleWithFixedDelay(() -> worker.execute(this::discoverAll), seconds, seconds, TimeUnit.SECONDS);
+        backends.listen(this);
+    }
+
+    @Override
+    public void arrived(ReconfigurationBackend backend) {
+        worker.execute(() -> discover(backend));
+    }
+
+    @Override
+    public void left(ReconfigurationBackend backend) {
+        if (worker.isShutdown()) {
+            return; // this node is stopping: it goes, not the back end's devices
+        }
+        worker.execute(() -> {
+            int offline = records.markOffline(node, backend.vendor(), java.util.Set.of());
+            changed.run();
+            LOG.info("Back end '" + backend.vendor() + "' left: " + offline + " devices OFFLINE");
+        });
+    }
+
+    private void discover(ReconfigurationBackend backend) {
+        try {
+            List<DeviceDescriptor> found = backend.discover();
+            String vendor = backend.vendor();
+            for (DeviceDescriptor d : found) {
+                records.report(node, vendor, d.vendor(), d);
+            }
+            records.markOffline(
+                    node, vendor, found.stream().map(DeviceDescriptor::id).collect(Collectors.toSet()));
+            changed.run();
+            LOG.info("Back end '" + vendor + "': " + found.size() + " devices");
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Back end '" + backend.vendor() + "' could not list its devices", e);
+        }
+    }
+
+    private void discoverAll() {
+        backends.all().values().forEach(b -> discover(b.backend()));
+    }
+
+    /** Asks every back end again and returns once that is recorded. */
+    void rescan() {
+        try {
+            worker.submit(this::discoverAll).get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new HwpException(ErrorCode.CONFLICT, "rescan did not complete: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HwpException(ErrorCode.CONFLICT, "rescan interrupted", e);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        backends.unlisten(this);
+        scheduler.shutdownNow();
+        worker.shutdown();
+        worker.awaitTermination(10, TimeUnit.SECONDS);
+    }
+}

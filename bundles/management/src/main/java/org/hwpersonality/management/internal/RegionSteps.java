@@ -1,0 +1,22 @@
+package org.hwpersonality.management.internal;
+
+import org.hwpersonality.api.device.Region;
+import org.hwpersonality.api.store.DeviceRecords;
+
+/** Programming steps written to the region alone (an operator's reconfiguration, characterization). */
+record RegionSteps(DeviceRecords records, String deviceId) implements RegionProgramming.Steps {
+    @Override
+    public void programming(Region before, Region programming) {
+        records.changeRegion(deviceId, before, programming);
+    }
+
+    @Override
+    public void succeeded(Region programming, Region loaded) {
+        records.changeRegion(deviceId, programming, loaded);
+    }
+
+    @Override
+    public void failed(Region programming, Region after, RuntimeException why) {
+        records.changeRegion(deviceId, programming, after);
+    }
+}

@@ -1,0 +1,210 @@
+package org.hwpersonality.management.internal;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.hwpersonality.api.allocation.Allocation;
+import org.hwpersonality.api.allocation.AllocationState;
+import org.hwpersonality.api.allocation.Reconfiguration;
+import org.hwpersonality.api.device.Device;
+import org.hwpersonality.api.device.Region;
+import org.hwpersonality.api.profile.PersonalityProfile;
+import org.hwpersonality.api.service.ProfileRepository;
+import org.hwpersonality.api.store.AllocationRecords;
+import org.hwpersonality.api.store.DeviceRecords;
+import org.hwpersonality.api.store.ProgrammingTask;
+import org.hwpersonality.api.store.Signals;
+import org.hwpersonality.api.store.TaskRecords;
+
+/**
+ * A host node's side of dispatch: claims the programming tasks queued for this node (woken by a signal, and every
+ * {@code pollMillis} in case one was lost), runs each with {@link Programmer#runTask} — the same steps as a local
+ * programming — records the outcome and signals the node that waits. A task left CLAIMED by an earlier process of
+ * this node (it died mid-programming) is not run again: its allocation is reconciled with what the back end reports.
+ */
+final class TaskWorker implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(TaskWorker.class.getName());
+    static final String ACTOR = "hwp-task-worker";
+
+    private final NodeIdentity node;
+    private final TaskRecords tasks;
+    private final AllocationRecords allocations;
+    private final DeviceRecords devices;
+    private final ProfileRepository profiles;
+    private final Programmer programmer;
+    private final Reconciler reconciler;
+    private final Signals signals;
+    private final Runnable regionsChanged;
+    private final java.util.function.Consumer<Allocation> activated;
+    private final long pollMillis;
+    private final int parallel;
+    private final Semaphore slots;
+    private final Object wake = new Object();
+    private boolean woken;
+    private volatile boolean running = true;
+    private final ExecutorService runners;
+    private final Thread claimer;
+    private final AutoCloseable subscription;
+
+    TaskWorker(
+            NodeIdentity node,
+            TaskRecords tasks,
+            AllocationRecords allocations,
+            DeviceRecords devices,
+            ProfileRepository profiles,
+            Programmer programmer,
+            Reconciler reconciler,
+            Signals signals,
+            Runnable regionsChanged,
+            java.util.function.Consumer<Allocation> activated,
+            int parallel,
+            long pollMillis) {
+        this.node = node;
+        this.tasks = tasks;
+        this.allocations = allocations;
+        this.devices = devices;
+        this.profiles = profiles;
+        this.programmer = programmer;
+        this.reconciler = reconciler;
+        this.signals = signals;
+        this.regionsChanged = regionsChanged;
+        this.activated = activated;
+        this.parallel = Math.max(1, parallel);
+        this.pollMillis = Math.max(10, pollMillis);
+        this.slots = new Semaphore(this.parallel);
+        this.runners = Executors.newFixedThreadPool(this.parallel, r -> {
+            Thread t = new Thread(r, "hwp-task-runner");
+            t.setDaemon(true);
+            return t;
+        });
+        this.subscription = signals.subscribe(Signals.TASK_QUEUED, payload -> {
+            if (payload.equals(node.id())) {
+                wake();
+            }
+        });
+        this.claimer = new Thread(this::loop, "hwp-task-claimer");
+        claimer.setDaemon(true);
+        claimer.start();
+    }
+
+    private void wake() {
+        synchronized (wake) {
+            woken = true;
+            wake.notifyAll();
+        }
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                recoverAbandoned();
+                int free = slots.availablePermits();
+                List<ProgrammingTask> claimed = free == 0 ? List.of() : tasks.claim(node.id(), node.session(), free);
+                for (ProgrammingTask t : claimed) {
+                    slots.acquireUninterruptibly();
+                    runners.execute(() -> {
+                        try {
+                            run(t);
+                        } finally {
+                            slots.release();
+                            wake();
+                        }
+                    });
+                }
+                if (claimed.isEmpty() || slots.availablePermits() == 0) {
+                    synchronized (wake) {
+                        if (!woken) {
+                            wake.wait(pollMillis);
+                        }
+                        woken = false;
+                    }
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Claiming programming tasks failed; trying again", e);
+                try {
+                    Thread.sleep(pollMillis);
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Tasks an earlier process of this node claimed and never finished: their regions are reconciled. */
+    private void recoverAbandoned() {
+        for (ProgrammingTask t : tasks.abandoned(node.id(), node.session())) {
+            Optional<Allocation> a = allocations.find(t.allocationId());
+            if (a.isEmpty() || a.get().state() != AllocationState.PROGRAMMING) {
+                tasks.finish(
+                        t.id(),
+                        false,
+                        "abandoned by an earlier process of node " + node.id() + "; the allocation is "
+                                + a.map(x -> x.state().name()).orElse("gone"),
+                        Optional.empty());
+                continue;
+            }
+            if (reconciler.reconcileNow(a.get())) {
+                tasks.finish(
+                        t.id(),
+                        false,
+                        "node " + node.id() + " stopped while programming; the region was reconciled with its"
+                                + " back end",
+                        Optional.empty());
+                signals.publish(Signals.ALLOCATION_CHANGED, t.allocationId());
+                regionsChanged.run();
+            }
+        }
+    }
+
+    private void run(ProgrammingTask t) {
+        String outcome;
+        boolean succeeded = false;
+        Optional<Double> duration = Optional.empty();
+        try {
+            Allocation a = allocations.find(t.allocationId()).orElseThrow();
+            if (a.state() != AllocationState.PROGRAMMING) {
+                outcome = "the allocation is " + a.state() + ", nothing to program";
+            } else {
+                Device device = devices.device(t.deviceId()).orElseThrow();
+                Region region = device.region(t.regionId()).orElseThrow();
+                PersonalityProfile profile = profiles.find(a.personalityId()).orElseThrow();
+                Reconfiguration done = programmer.runTask(a, region, device, profile, ACTOR);
+                succeeded = true;
+                duration = Optional.of(done.durationMs());
+                outcome = "programmed " + t.deviceId() + "/" + t.regionId() + " with " + a.personalityId() + " on node "
+                        + node.id();
+                LOG.info(outcome + " for allocation " + a.id() + " in " + done.durationMs() + " ms");
+                allocations
+                        .find(a.id())
+                        .filter(x -> x.state() == AllocationState.ACTIVE)
+                        .ifPresent(activated);
+            }
+        } catch (RuntimeException e) {
+            outcome = e.getMessage() == null ? e.toString() : e.getMessage();
+            LOG.log(Level.WARNING, "Task " + t.id() + " failed on node " + node.id(), e);
+        }
+        try {
+            tasks.finish(t.id(), succeeded, outcome, duration);
+        } finally {
+            signals.publish(Signals.ALLOCATION_CHANGED, t.allocationId());
+            regionsChanged.run();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        running = false;
+        subscription.close();
+        claimer.interrupt();
+        claimer.join(2_000);
+        runners.shutdown();
+        runners.awaitTermination(10, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,210 @@
+package org.hwpersonality.management.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.hwpersonality.api.HwpException;
+import org.hwpersonality.api.OsInfo;
+import org.hwpersonality.api.allocation.Allocation;
+import org.hwpersonality.api.allocation.AllocationResult;
+import org.hwpersonality.api.allocation.AllocationState;
+import org.hwpersonality.api.device.Device;
+import org.hwpersonality.api.device.DeviceState;
+import org.hwpersonality.api.device.Region;
+import org.hwpersonality.api.device.RegionState;
+import org.hwpersonality.api.node.Node;
+import org.hwpersonality.api.node.NodeRole;
+import org.hwpersonality.api.request.PersonalityRequest;
+import org.hwpersonality.api.request.Requirements;
+import org.hwpersonality.api.store.ProgrammingTask;
+import org.hwpersonality.repository.internal.SqlTaskRecords;
+import org.hwpersonality.repository.internal.TestDatabase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three nodes on one PostgreSQL database, each with its own connection pool, persistence unit, back-end registry and
+ * simulator: an {@code api} node that matches, and two {@code host} nodes whose fleets have the same local device IDs.
+ * The api node reserves; each host programs its own cards through tasks.
+ */
+class MultiNodeTest {
+    private static final OsInfo LINUX = OsInfo.of("linux", "5.15.0");
+
+    @TempDir
+    Path folder;
+
+    private static PersonalityRequest compression(String vm) {
+        return new PersonalityRequest(
+                vm,
+                LINUX,
+                "compression",
+                new Requirements(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()));
+    }
+
+    @SafeVarargs
+    private Platform start(
+            TestDatabase first,
+            String id,
+            String roles,
+            Map<String, Object> management,
+            Map<String, Object>... fleets) {
+        Platform p = new Platform(TestDatabase.sameDatabaseAs(first), folder, id, roles, management, fleets);
+        return p;
+    }
+
+    @Test
+    void theApiNodeMatchesAndEachHostProgramsItsOwnCards() throws Exception {
+        try (TestDatabase db = TestDatabase.postgres();
+                Platform hostA = start(db, "host-a", "host", Map.of(), Platform.u250("pr-", 2));
+                Platform hostB = start(db, "host-b", "host", Map.of(), Platform.u250("pr-", 2));
+                Platform api = start(db, "api-1", "api", Map.of("deviceRefreshSeconds", 1L))) {
+            hostA.inventory.rescan();
+            hostB.inventory.rescan();
+            List<Device> fleet = api.devices.devices();
+            assertThat(fleet)
+                    .extracting(Device::id)
+                    .as("the same local IDs on two hosts, qualified by the node")
+                    .contains("host-a:pr-0", "host-a:pr-1", "host-b:pr-0", "host-b:pr-1");
+            assertThat(fleet)
+                    .filteredOn(d -> d.localId().equals("pr-0"))
+                    .extracting(Device::node)
+                    .containsExactlyInAnyOrder("host-a", "host-b");
+            assertThat(api.inventory.nodes()).extracting(Node::id).containsExactly("api-1", "host-a", "host-b");
+            assertThat(api.inventory.nodes())
+                    .filteredOn(n -> n.id().equals("api-1"))
+                    .singleElement()
+                    .satisfies(n -> assertThat(n.roles()).containsExactly(NodeRole.API));
+            awaitIndexed(api, 8);
+
+            assertThatThrownBy(() -> hostA.management.request(compression("vm-x"), "karaf"))
+                    .as("a host-only node does not match")
+                    .isInstanceOf(HwpException.class)
+                    .hasMessageContaining("no api role");
+
+            // Eight VMs at once: every free region of both hosts, programmed where the card is.
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            List<Future<AllocationResult>> results = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String vm = api.management
+                        .registerVm("vm-" + i, LINUX, "karaf")
+                        .vm()
+                        .id();
+                results.add(pool.submit(() -> api.management.request(compression(vm), "karaf")));
+            }
+            SqlTaskRecords tasks = new SqlTaskRecords(api.db.database);
+            List<String> regions = new ArrayList<>();
+            for (Future<AllocationResult> f : results) {
+                Allocation a = f.get().allocation();
+                assertThat(a.state()).isEqualTo(AllocationState.ACTIVE);
+                regions.add(a.regionKey());
+                String owner = a.deviceId().substring(0, a.deviceId().indexOf(':'));
+                ProgrammingTask task = tasks.ofAllocation(a.id()).orElseThrow();
+                assertThat(task.node()).isEqualTo(owner);
+                assertThat(task.state()).isEqualTo(ProgrammingTask.State.DONE);
+                assertThat(task.outcome().orElseThrow()).endsWith("on node " + owner);
+                Platform host = owner.equals("host-a") ? hostA : hostB;
+                assertThat(host.sim.discover())
+                        .as("the owner's simulator holds the image")
+                        .filteredOn(d -> d.id().equals(a.deviceId().substring(owner.length() + 1)))
+                        .singleElement()
+                        .satisfies(d -> assertThat(d.regions())
+                                .filteredOn(r -> r.id().equals(a.regionId()))
+                                .singleElement()
+                                .satisfies(r -> assertThat(r.loadedImage()).isPresent()));
+            }
+            pool.shutdown();
+            assertThat(regions)
+                    .as("no region held twice")
+                    .doesNotHaveDuplicates()
+                    .hasSize(8);
+        }
+    }
+
+    @Test
+    void anAnswerIsPendingWhenProgrammingOutlastsTheWaitAndTheHostFinishesIt() throws Exception {
+        Map<String, Object> slow = new HashMap<>(Platform.u250("slow-", 1));
+        slow.put("setupMs", 1_500L);
+        try (TestDatabase db = TestDatabase.postgres();
+                Platform host = start(db, "host-a", "host", Map.of(), slow);
+                Platform api = start(db, "api-1", "api", Map.of("programmingWaitMillis", 100L))) {
+            host.inventory.rescan();
+            awaitIndexed(api, 2);
+            String vm = api.management.registerVm("vm", LINUX, "karaf").vm().id();
+            AllocationResult pending = api.management.request(compression(vm), "karaf");
+            assertThat(pending.allocation().state()).isEqualTo(AllocationState.PROGRAMMING);
+            Allocation done = awaitState(api, pending.allocation().id(), AllocationState.ACTIVE);
+            Region region = api.devices
+                    .device(done.deviceId())
+                    .orElseThrow()
+                    .region(done.regionId())
+                    .orElseThrow();
+            assertThat(region.state()).isEqualTo(RegionState.ACTIVE);
+            assertThat(region.loadedPersonalityId()).contains(done.personalityId());
+        }
+    }
+
+    @Test
+    void aNodeWhoseLeaseRunsOutHasItsDevicesOfflineUntilItReturns() throws Exception {
+        try (TestDatabase db = TestDatabase.postgres();
+                Platform api = start(db, "api-1", "api,host", Map.of(), Platform.u250("pr-", 1))) {
+            Platform hostB = start(db, "host-b", "host", Map.of(), Platform.u250("pr-", 1));
+            hostB.inventory.rescan();
+            assertThat(api.devices.device("host-b:pr-0").orElseThrow().state()).isEqualTo(DeviceState.ONLINE);
+            hostB.close(); // its heartbeat stops; its lease (10 s) runs out
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (api.devices.device("host-b:pr-0").orElseThrow().state() != DeviceState.OFFLINE
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertThat(api.devices.device("host-b:pr-0").orElseThrow().state()).isEqualTo(DeviceState.OFFLINE);
+            assertThat(api.devices.device("api-1:pr-0").orElseThrow().state())
+                    .as("a live node's devices stay")
+                    .isEqualTo(DeviceState.ONLINE);
+            try (Platform back = start(db, "host-b", "host", Map.of(), Platform.u250("pr-", 1))) {
+                back.inventory.rescan();
+                assertThat(api.devices.device("host-b:pr-0").orElseThrow().state())
+                        .as("back with its node")
+                        .isEqualTo(DeviceState.ONLINE);
+            }
+        }
+    }
+
+    @Test
+    void aSecondProcessWithALiveNodeIdIsRefused() throws Exception {
+        try (TestDatabase db = TestDatabase.postgres();
+                Platform api = start(db, "node-x", "api", Map.of())) {
+            assertThatThrownBy(() -> start(db, "node-x", "api", Map.of()))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("node ID 'node-x' is in use by a running process");
+        }
+    }
+
+    private static void awaitIndexed(Platform api, int devices) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (api.management.isReady() && api.devices.devices().size() < devices && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        api.management.refreshFleet();
+    }
+
+    private static Allocation awaitState(Platform p, String id, AllocationState state) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        Allocation a = p.management.allocation(id).orElseThrow();
+        while (a.state() != state && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            a = p.management.allocation(id).orElseThrow();
+        }
+        assertThat(a.state()).isEqualTo(state);
+        return a;
+    }
+}
