@@ -57,6 +57,9 @@ import org.osgi.util.tracker.ServiceTracker;
  * condition, find a bundle, copy a file into {@code deploy/}.
  */
 public abstract class HwpTestSupport {
+    /** The node ID of the distribution under test. */
+    protected static final String NODE = "itest";
+
     protected static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     @Inject
@@ -93,6 +96,9 @@ public abstract class HwpTestSupport {
                 editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", freePort()),
                 editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", freePort()),
                 editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", freePort()),
+                // Device IDs are NODE:LOCAL-ID; a fixed node ID keeps them the same on every machine.
+                editConfigurationFilePut("etc/org.hwpersonality.node.cfg", "id", NODE),
+                editConfigurationFilePut("etc/org.hwpersonality.node.cfg", "roles", "api,host"),
                 // The probe and Pax Exam's own bundles come from the build's local repository; no remote one is
                 // configured.
                 editConfigurationFilePut(

@@ -356,17 +356,17 @@ public class RepositoryIT extends HwpTestSupport {
     @Test
     public void theFleetIsRecordedAndCanBeDrained() {
         java.util.List<String> fleet = java.util.List.of(
-                "sim-u250-0",
-                "sim-u250-1",
-                "sim-u250pr-0",
-                "sim-u250pr-1",
-                "sim-u55c-0",
-                "sim-u55cpr-0",
-                "sim-u30-0",
-                "sim-u30-1",
-                "sim-agilex-0",
-                "sim-agilex-1",
-                "sim-paca10-0");
+                "itest:sim-u250-0",
+                "itest:sim-u250-1",
+                "itest:sim-u250pr-0",
+                "itest:sim-u250pr-1",
+                "itest:sim-u55c-0",
+                "itest:sim-u55cpr-0",
+                "itest:sim-u30-0",
+                "itest:sim-u30-1",
+                "itest:sim-agilex-0",
+                "itest:sim-agilex-1",
+                "itest:sim-paca10-0");
         waitUntil("the 11 simulated cards are recorded", TIMEOUT, () -> {
             String now = executeCommand("device:list --no-format");
             return fleet.stream()
@@ -376,11 +376,13 @@ public class RepositoryIT extends HwpTestSupport {
         assertTrue(
                 listed,
                 listed.lines()
-                        .anyMatch(l -> l.startsWith("sim-u250pr-0") && l.contains("xilinx") && l.contains("0/2")));
+                        .anyMatch(
+                                l -> l.startsWith("itest:sim-u250pr-0") && l.contains("xilinx") && l.contains("0/2")));
         assertTrue(
                 listed,
                 listed.lines()
-                        .anyMatch(l -> l.startsWith("sim-paca10-0") && l.contains("intel") && l.contains("pac-a10")));
+                        .anyMatch(l ->
+                                l.startsWith("itest:sim-paca10-0") && l.contains("intel") && l.contains("pac-a10")));
         String backends = executeCommand("device:backends --no-format");
         assertTrue(
                 backends,
@@ -396,15 +398,15 @@ public class RepositoryIT extends HwpTestSupport {
         assertTrue(executeCommand("device:drain sim-u30-1").contains("Draining sim-u30-1"));
         assertTrue(executeCommand("device:list --no-format")
                 .lines()
-                .anyMatch(l -> l.startsWith("sim-u30-1") && l.contains("DRAINING")));
+                .anyMatch(l -> l.startsWith("itest:sim-u30-1") && l.contains("DRAINING")));
     }
 
     @Test
     public void regionsAreReconfiguredByHandWithChecksAndRollback() throws Exception {
         waitUntil(
-                "sim-u250-0 is recorded",
+                "itest:sim-u250-0 is recorded",
                 TIMEOUT,
-                () -> executeCommand("device:list --no-format").contains("sim-u250-0"));
+                () -> executeCommand("device:list --no-format").contains("itest:sim-u250-0"));
         String done = executeCommand("device:reconfigure sim-u250-0 0 resnet50-int8-u250-v1");
         assertTrue(done, done.startsWith("Programmed sim-u250-0/0 with resnet50-int8-u250-v1 in "));
         String shown = executeCommand("device:show sim-u250-0");
@@ -444,7 +446,7 @@ public class RepositoryIT extends HwpTestSupport {
                 "the faulty card is recorded",
                 TIMEOUT,
                 () -> executeCommand("device:rescan").isEmpty()
-                        || executeCommand("device:list --no-format").contains("sim-faulty-0"));
+                        || executeCommand("device:list --no-format").contains("itest:sim-faulty-0"));
         try {
             executeCommand("device:reconfigure sim-faulty-0 0 hevc-transcode-u250-v1");
             fail("the injected failure did not surface");
@@ -460,7 +462,7 @@ public class RepositoryIT extends HwpTestSupport {
                 () -> executeCommand("device:rescan").isEmpty()
                         || executeCommand("device:list --no-format")
                                 .lines()
-                                .anyMatch(l -> l.startsWith("sim-faulty-0") && l.contains("OFFLINE")));
+                                .anyMatch(l -> l.startsWith("itest:sim-faulty-0") && l.contains("OFFLINE")));
     }
 
     /**
@@ -516,11 +518,11 @@ public class RepositoryIT extends HwpTestSupport {
                     "the faulty card is recorded",
                     TIMEOUT,
                     () -> executeCommand("device:rescan").isEmpty()
-                            || executeCommand("device:list --no-format").contains("sim-a-faulty-0"));
+                            || executeCommand("device:list --no-format").contains("itest:sim-a-faulty-0"));
             String vm2 = registerVm("it-db-2");
             String served = executeCommand(String.format(request, vm2));
             assertTrue(served, served.contains("State          ACTIVE"));
-            assertFalse(served, field(served, "Device").startsWith("sim-a-faulty-0"));
+            assertFalse(served, field(served, "Device").startsWith("itest:sim-a-faulty-0"));
             String faultyCard = executeCommand("device:show sim-a-faulty-0");
             assertFalse(faultyCard, faultyCard.contains("sql-filter"));
             assertFalse(faultyCard, faultyCard.contains("PROGRAMMING"));
@@ -529,7 +531,7 @@ public class RepositoryIT extends HwpTestSupport {
                     history,
                     2,
                     history.lines()
-                            .filter(l -> l.contains("sim-a-faulty-0/") && l.contains("FAILED"))
+                            .filter(l -> l.contains("itest:sim-a-faulty-0/") && l.contains("FAILED"))
                             .count());
             executeCommand("allocation:release " + field(served, "Allocation"));
         } finally {
@@ -683,7 +685,7 @@ public class RepositoryIT extends HwpTestSupport {
                 "the simulated fleet is untouched",
                 executeCommand("device:list --no-format")
                         .lines()
-                        .anyMatch(l -> l.startsWith("sim-u250-0") && !l.contains("OFFLINE")));
+                        .anyMatch(l -> l.startsWith("itest:sim-u250-0") && !l.contains("OFFLINE")));
 
         copyToDeploy(jar);
         secondsUntil(
@@ -707,9 +709,9 @@ public class RepositoryIT extends HwpTestSupport {
     @Test
     public void characterizationStoresWhatWasMeasured() {
         waitUntil(
-                "sim-u30-0 is recorded",
+                "itest:sim-u30-0 is recorded",
                 TIMEOUT,
-                () -> executeCommand("device:list --no-format").contains("sim-u30-0"));
+                () -> executeCommand("device:list --no-format").contains("itest:sim-u30-0"));
         String shown = executeCommand("personality:show h264-transcode-u30-v1");
         String image =
                 shown.lines().filter(l -> l.startsWith("Fabric")).findFirst().orElseThrow();

@@ -46,6 +46,8 @@ final class Distribution implements AutoCloseable {
         d.setProperty("etc/org.apache.karaf.shell.cfg", "sshPort", String.valueOf(freePort()));
         d.setProperty("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", String.valueOf(freePort()));
         d.setProperty("etc/org.apache.karaf.management.cfg", "rmiServerPort", String.valueOf(freePort()));
+        // Every distribution of a test runs on this machine: each is a node of its own name.
+        d.setProperty("etc/org.hwpersonality.node.cfg", "id", name);
         return d;
     }
 

@@ -27,6 +27,9 @@ public interface NodeRecords {
     /** Renews the lease of the session that holds the row; false when another session holds it now. */
     boolean renew(String nodeId, String session, Instant heartbeatAt, Instant leaseUntil);
 
+    /** Ends the lease of the session that holds the row now (a process that stops); false if another holds it. */
+    boolean release(String nodeId, String session);
+
     /** Every node with the number of devices it owns, by ID. */
     List<Node> nodes();
 

@@ -27,7 +27,9 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -47,7 +49,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * takes over only if nobody renewed it meanwhile. A live holder makes this process refuse to start: it says why and
  * stops the framework. Every heartbeat renews the lease and turns OFFLINE the devices of nodes whose lease ran out.
  */
-@Component(service = NodeIdentity.class, immediate = true, configurationPid = NodeIdentity.PID)
+@Component(
+        service = NodeIdentity.class,
+        immediate = true,
+        configurationPid = NodeIdentity.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = NodeIdentity.Config.class)
 public class NodeIdentity {
     static final String PID = "org.hwpersonality.node";
@@ -282,9 +288,21 @@ public class NodeIdentity {
         expiryListeners.add(listener);
     }
 
+    /** A node's ID and roles hold for the life of its process; a change applies at the next start. */
+    @Modified
+    void modified(Config config) {
+        LOG.info("Node " + id + ": configuration changed; a new ID or roles apply at the next start");
+    }
+
+    /** Stops renewing and gives the lease up, so that the next process of this node takes over at once. */
     @Deactivate
     void stop() {
         heartbeat.shutdownNow();
+        try {
+            records.release(id, session);
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "could not give the lease of node " + id + " up; it runs out by itself", e);
+        }
     }
 
     public String id() {

@@ -106,6 +106,18 @@ public class SqlNodeRecords implements NodeRecords {
     }
 
     @Override
+    public boolean release(String nodeId, String session) {
+        return database.inJdbcTransaction(c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "UPDATE HWP_NODE SET LEASE_UNTIL = HEARTBEAT_AT WHERE ID = ? AND SESSION_ID = ?")) {
+                s.setString(1, nodeId);
+                s.setString(2, session);
+                return s.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
     public List<Node> nodes() {
         return database.jdbcRead(c -> {
             List<Node> out = new ArrayList<>();

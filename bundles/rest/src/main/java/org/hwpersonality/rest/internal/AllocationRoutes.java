@@ -62,7 +62,21 @@ final class AllocationRoutes {
         Fields.text(body, "workload");
         PersonalityRequest request = x.convert(body, PersonalityRequest.class);
         AllocationResult result = management.request(request, x.caller.actor());
-        x.created(HwpApi.BASE + "/allocations/" + result.allocation().id(), Views.result(result));
+        if (!pending(x, result)) {
+            x.created(HwpApi.BASE + "/allocations/" + result.allocation().id(), Views.result(result));
+        }
+    }
+
+    /**
+     * Another node still programs the region after the configured wait: 202 with the allocation PROGRAMMING and its
+     * Location to poll (it turns ACTIVE, or FAILED). True if that was the answer.
+     */
+    private static boolean pending(Exchange x, AllocationResult result) throws IOException {
+        if (result.allocation().state() != org.hwpersonality.api.allocation.AllocationState.PROGRAMMING) {
+            return false;
+        }
+        x.accepted(HwpApi.BASE + "/allocations/" + result.allocation().id(), Views.result(result));
+        return true;
     }
 
     private void repersonalize(Exchange x) throws IOException {
@@ -101,7 +115,9 @@ final class AllocationRoutes {
         }
         AllocationResult result = management.repersonalize(
                 new RepersonalizationRequest(vmId, metrics, workload, requirements), x.caller.actor());
-        x.send(result.changed() ? 201 : 200, Views.result(result));
+        if (!pending(x, result)) {
+            x.send(result.changed() ? 201 : 200, Views.result(result));
+        }
     }
 
     private void list(Exchange x) throws IOException {

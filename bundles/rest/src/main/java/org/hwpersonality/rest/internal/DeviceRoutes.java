@@ -17,7 +17,13 @@ final class DeviceRoutes {
                 Route.of("GET", "/devices", Access.ADMIN, "devices and their regions", x -> x.ok(devices.devices())),
                 Route.of("GET", "/devices/{deviceId}", Access.ADMIN, "one device", this::one),
                 Route.of("POST", "/devices/{deviceId}/drain", Access.ADMIN, "no new allocations on it", this::drain),
-                Route.of("GET", "/backends", Access.ADMIN, "back ends present", x -> x.ok(devices.backends())));
+                Route.of("GET", "/backends", Access.ADMIN, "back ends present", x -> x.ok(devices.backends())),
+                Route.of("GET", "/nodes", Access.ADMIN, "the nodes of the installation", this::nodes));
+    }
+
+    private void nodes(Exchange x) throws IOException {
+        java.time.Instant now = java.time.Instant.now();
+        x.ok(devices.nodes().stream().map(n -> Views.node(n, now)).toList());
     }
 
     private void one(Exchange x) throws IOException {

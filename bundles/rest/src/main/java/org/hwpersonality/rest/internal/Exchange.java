@@ -197,6 +197,13 @@ final class Exchange {
         send(HttpServletResponse.SC_CREATED, body);
     }
 
+    /** 202: accepted, not done; {@code location} tells where to look again, one second from now. */
+    void accepted(String location, Object body) throws IOException {
+        response.setHeader("Location", location);
+        response.setHeader("Retry-After", "1");
+        send(HttpServletResponse.SC_ACCEPTED, body);
+    }
+
     /** A 400 whose status is 413: the body is too large. */
     static final class PayloadTooLarge extends ValidationException {
         private static final long serialVersionUID = 1L;

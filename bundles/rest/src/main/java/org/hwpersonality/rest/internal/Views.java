@@ -56,6 +56,25 @@ final class Views {
         return out;
     }
 
+    /** A node: ID, roles as configured ({@code api}, {@code host}), its lease and whether it still holds. */
+    static Map<String, Object> node(org.hwpersonality.api.node.Node n, java.time.Instant now) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", n.id());
+        out.put(
+                "roles",
+                n.roles().stream()
+                        .sorted()
+                        .map(org.hwpersonality.api.node.NodeRole::label)
+                        .toList());
+        out.put("hostName", n.hostName());
+        out.put("live", n.live(now));
+        out.put("startedAt", n.startedAt().toString());
+        out.put("heartbeatAt", n.heartbeatAt().toString());
+        out.put("leaseUntil", n.leaseUntil().toString());
+        out.put("devices", n.devices());
+        return out;
+    }
+
     /** How a VM fetches and checks its driver. */
     static Map<String, Object> driver(DriverPackage d) {
         Map<String, Object> out = new LinkedHashMap<>();

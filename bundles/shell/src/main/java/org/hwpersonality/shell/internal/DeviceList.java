@@ -23,6 +23,7 @@ public class DeviceList implements Action {
     public Object execute() {
         ShellTable table = new ShellTable();
         table.column("ID");
+        table.column("Node");
         table.column("Vendor");
         table.column("Model");
         table.column("Family");
@@ -33,6 +34,7 @@ public class DeviceList implements Action {
             table.addRow()
                     .addContent(
                             d.id(),
+                            d.node(),
                             d.vendor(),
                             d.model(),
                             d.family(),

@@ -28,6 +28,7 @@ public class DeviceShow implements Action {
     public Object execute() {
         Device d = devices.device(id).orElseThrow(() -> HwpException.notFound("device", id));
         System.out.println("Device    : " + d.id() + " (" + d.vendor() + " " + d.model() + ")");
+        System.out.println("Node      : " + d.node() + ", which knows it as " + d.localId());
         System.out.println("Family    : " + d.family() + ", shell interface " + d.interfaceId());
         System.out.println("Back end  : " + d.backend() + ", state " + d.state());
         System.out.println("Health    : " + (d.health().healthy() ? "healthy" : "UNHEALTHY") + " "

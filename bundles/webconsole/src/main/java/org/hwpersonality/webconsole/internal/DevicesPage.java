@@ -45,6 +45,7 @@ public class DevicesPage extends Page {
             String regions = d.regions().stream().map(DevicesPage::region).collect(Collectors.joining("<br>"));
             rows.add(List.of(
                     "<span class=\"hwp-device\">" + esc(d.id()) + "</span>",
+                    "<span class=\"hwp-node\">" + esc(d.node()) + "</span>",
                     esc(d.vendor() + " " + d.model()),
                     esc(d.family()),
                     esc(d.backend()),
@@ -55,7 +56,7 @@ public class DevicesPage extends Page {
         }
         html.table(
                 "hwp-devices",
-                List.of("Device", "Model", "Family", "Back end", "State", "Health", "Regions", ""),
+                List.of("Device", "Node", "Model", "Family", "Back end", "State", "Health", "Regions", ""),
                 rows);
         List<List<String>> backends = new ArrayList<>();
         for (BackendInfo b : devices.backends()) {
