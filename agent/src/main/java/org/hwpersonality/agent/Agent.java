@@ -20,6 +20,7 @@ final class Agent {
     static final int REFUSED = 3;
 
     private final ApiClient api;
+    private final ProgrammingWait programming;
     private final DriverInstaller installer;
     private final MetricsCommand metrics;
     private final Decider decider;
@@ -39,6 +40,7 @@ final class Agent {
 
     Agent(
             ApiClient api,
+            ProgrammingWait programming,
             DriverInstaller installer,
             MetricsCommand metrics,
             Decider decider,
@@ -49,6 +51,7 @@ final class Agent {
             boolean once,
             boolean releaseOnExit) {
         this.api = api;
+        this.programming = programming;
         this.installer = installer;
         this.metrics = metrics;
         this.decider = decider;
@@ -91,12 +94,15 @@ final class Agent {
         }
     }
 
-    /** The Personality Request, tried again with backoff while the server is unreachable or busy. */
+    /**
+     * The Personality Request, tried again with backoff while the server is unreachable or busy or the programming it
+     * accepted failed; null when it was refused or programming outlasted {@code --programming-wait}.
+     */
     private JsonNode acquire() {
         int failures = 0;
         while (!stopped) {
             try {
-                JsonNode answer = api.requestPersonality(request);
+                JsonNode answer = programming.settle(api.requestPersonality(request));
                 Log.info(
                         "decision=REQUESTED allocation=%s personality=%s device=%s/%s derived=%s reconfigured=%s",
                         answer.path("allocationId").asText(),
@@ -107,6 +113,9 @@ final class Agent {
                         answer.path("reconfiguration").path("performed").asBoolean());
                 return answer;
             } catch (ApiException e) {
+                if (e.code.equals(ProgrammingWait.TIMED_OUT)) {
+                    return null; // the wait logged why
+                }
                 if (e.status == 409) {
                     JsonNode held = held();
                     if (held != null) {
@@ -136,12 +145,7 @@ final class Agent {
                     com.fasterxml.jackson.databind.node.ObjectNode answer = a.deepCopy();
                     String packageId = a.path("driverPackageId").asText("");
                     if (!packageId.isEmpty()) {
-                        JsonNode p = api.get("drivers/" + packageId);
-                        answer.putObject("driver")
-                                .put("packageId", packageId)
-                                .put("sha256", p.path("archiveSha256").asText())
-                                .put("signature", p.path("signature").asText())
-                                .put("url", "/hwp/api/v1/drivers/" + packageId + "/content");
+                        answer.set("driver", api.driverReference(packageId));
                     }
                     JsonNode min = a.path("request").path("requirements").path("minThroughputGops");
                     if (min.isNumber()) {
@@ -227,7 +231,7 @@ final class Agent {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("metrics", sample.toJson());
         try {
-            JsonNode answer = api.repersonalize(vmId, body);
+            JsonNode answer = programming.settle(api.repersonalize(vmId, body));
             decider.onAnswered(clock.instant());
             if (!answer.path("changed").asBoolean(true)) {
                 Log.info(
@@ -244,7 +248,12 @@ final class Agent {
                     answer.path("allocationId").asText());
             adopt(answer, "re-personalized");
         } catch (ApiException e) {
-            if (e.transientFailure()) {
+            if (e.code.equals(ProgrammingWait.TIMED_OUT)) {
+                Duration wait = decider.onFailure(clock.instant());
+                Log.warn(
+                        "decision=BACKOFF keeping %s; no new re-personalization for %d ms",
+                        current == null ? "no driver" : "driver " + current.packageId(), wait.toMillis());
+            } else if (e.transientFailure()) {
                 Duration wait = decider.onFailure(clock.instant());
                 if (e.retryAfter.isPresent() && e.retryAfter.get().compareTo(wait) > 0) {
                     wait = e.retryAfter.get();
