@@ -1,11 +1,13 @@
 package org.hwpersonality.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
@@ -112,15 +114,20 @@ final class Agent {
                         answer.path("derived").asBoolean(),
                         answer.path("reconfiguration").path("performed").asBoolean());
                 return answer;
-            } catch (ApiException e) {
+            } catch (ApiException refused) {
+                ApiException e = refused;
+                if (e.status == 409) {
+                    try {
+                        JsonNode held = held();
+                        if (held != null) {
+                            return held;
+                        }
+                    } catch (ApiException programmingFailed) {
+                        e = programmingFailed;
+                    }
+                }
                 if (e.code.equals(ProgrammingWait.TIMED_OUT)) {
                     return null; // the wait logged why
-                }
-                if (e.status == 409) {
-                    JsonNode held = held();
-                    if (held != null) {
-                        return held;
-                    }
                 }
                 if (!e.transientFailure()) {
                     Log.error("decision=GIVE_UP the personality request was refused: %s", e);
@@ -135,32 +142,60 @@ final class Agent {
     }
 
     /**
-     * The ACTIVE allocation the VM holds already (the agent was restarted), shaped like a request's answer; null if
-     * there is none.
+     * The allocation the VM holds already (the agent was restarted), shaped like a request's answer: the ACTIVE one,
+     * else one still RESERVED or PROGRAMMING, followed until it is ACTIVE like a 202 answer (its failure or the end of
+     * {@code --programming-wait} is thrown); null if there is none.
      */
-    private JsonNode held() {
+    private JsonNode held() throws ApiException {
+        JsonNode mine;
         try {
-            for (JsonNode a : api.get("allocations?limit=20")) {
-                if (a.path("status").asText().equals("ACTIVE")) {
-                    com.fasterxml.jackson.databind.node.ObjectNode answer = a.deepCopy();
-                    String packageId = a.path("driverPackageId").asText("");
-                    if (!packageId.isEmpty()) {
-                        answer.set("driver", api.driverReference(packageId));
-                    }
-                    JsonNode min = a.path("request").path("requirements").path("minThroughputGops");
-                    if (min.isNumber()) {
-                        answer.putObject("match").putObject("expected").put("throughputGops", min.asDouble());
-                    }
-                    Log.info(
-                            "decision=ADOPTED the VM holds allocation %s already",
-                            a.path("allocationId").asText());
-                    return answer;
-                }
-            }
+            mine = api.get("allocations?limit=20");
         } catch (ApiException e) {
             Log.warn("cannot read the VM's allocations: %s", e);
+            return null;
         }
-        return null;
+        JsonNode inProgress = null;
+        for (JsonNode a : mine) {
+            String status = a.path("status").asText();
+            if (status.equals("ACTIVE")) {
+                ObjectNode answer = a.deepCopy();
+                String packageId = a.path("driverPackageId").asText("");
+                if (!packageId.isEmpty()) {
+                    try {
+                        answer.set("driver", api.driverReference(packageId));
+                    } catch (ApiException e) {
+                        Log.warn("cannot read the VM's driver package %s: %s", packageId, e);
+                        return null;
+                    }
+                }
+                Log.info(
+                        "decision=ADOPTED the VM holds allocation %s already",
+                        a.path("allocationId").asText());
+                return withExpectedFigures(answer);
+            }
+            if (inProgress == null && (status.equals("RESERVED") || status.equals("PROGRAMMING"))) {
+                inProgress = a;
+            }
+        }
+        if (inProgress == null) {
+            return null;
+        }
+        Log.info(
+                "decision=ADOPTED the VM holds allocation %s already, still %s",
+                inProgress.path("allocationId").asText(),
+                inProgress.path("status").asText());
+        return withExpectedFigures(programming
+                .settle(new ApiClient.Answer(202, inProgress, Optional.empty()))
+                .deepCopy());
+    }
+
+    /** An allocation read back has no match: the request's throughput floor stands for the promised figures. */
+    private static ObjectNode withExpectedFigures(ObjectNode answer) {
+        JsonNode min = answer.path("request").path("requirements").path("minThroughputGops");
+        if (answer.path("match").path("expected").isMissingNode() && min.isNumber()) {
+            answer.putObject("match").putObject("expected").put("throughputGops", min.asDouble());
+        }
+        return answer;
     }
 
     /** Takes an allocation answer as current: install and load its driver, unload the old one. */

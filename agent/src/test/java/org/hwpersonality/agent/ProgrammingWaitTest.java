@@ -2,7 +2,9 @@ package org.hwpersonality.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -102,6 +104,10 @@ class ProgrammingWaitTest {
                 x.getResponseHeaders().add("Location", r.location());
             }
             send(x, r.status(), r.body());
+        } else if (path.equals("/allocations")) {
+            ArrayNode list = JSON.createArrayNode();
+            statuses.forEach((id, s) -> list.add(allocationView(id, s.peek())));
+            send(x, 200, list);
         } else if (path.startsWith("/allocations/")) {
             String id = path.substring("/allocations/".length());
             Deque<String> s = statuses.get(id);
@@ -111,6 +117,16 @@ class ProgrammingWaitTest {
             }
             String status = s.size() > 1 ? s.poll() : s.peek();
             send(x, 200, allocationView(id, status));
+        } else if (path.matches("/drivers/[^/]+") && drivers.containsKey(path.split("/")[2])) {
+            // GET /drivers/{id}: the package record, as the repository serializes it.
+            ObjectNode d = drivers.get(path.split("/")[2]);
+            send(
+                    x,
+                    200,
+                    JSON.createObjectNode()
+                            .put("id", d.get("packageId").asText())
+                            .put("archiveSha256", d.get("sha256").asText())
+                            .put("signature", d.get("signature").asText()));
         } else if (path.matches("/drivers/[^/]+/content")) {
             byte[] body = archives.get(path.split("/")[2]);
             x.sendResponseHeaders(200, body.length);
@@ -122,7 +138,7 @@ class ProgrammingWaitTest {
         }
     }
 
-    private static void send(HttpExchange x, int status, ObjectNode body) throws IOException {
+    private static void send(HttpExchange x, int status, JsonNode body) throws IOException {
         byte[] bytes = JSON.writeValueAsBytes(body);
         x.getResponseHeaders().add("Content-Type", "application/json");
         x.sendResponseHeaders(status, bytes.length);
@@ -347,6 +363,38 @@ class ProgrammingWaitTest {
                 "decision=REPERSONALIZED",
                 "decision=UNLOADED driver acme-drv-alloc-1",
                 "decision=LOADED re-personalized: driver acme-drv-alloc-2");
+    }
+
+    @Test
+    void anAgentRestartedWhileItsAllocationIsProgrammedFollowsThatAllocation() throws Exception {
+        answer("alloc-1", "PROGRAMMING"); // publishes the package the allocation names
+        statuses.put("alloc-1", new ArrayDeque<>(List.of("PROGRAMMING", "PROGRAMMING", "ACTIVE")));
+        posts.add(new Reply(
+                409,
+                JSON.createObjectNode()
+                        .put("error", "CONFLICT")
+                        .put("message", "VM " + VM + " holds allocation alloc-1 already"),
+                null));
+
+        int exit =
+                agent(Duration.ofSeconds(30), "echo hwp_throughput_gops 40", 3).run();
+
+        assertThat(exit).isEqualTo(Agent.OK);
+        assertThat(calls)
+                .containsSubsequence(
+                        "POST /personality-requests",
+                        "GET /allocations",
+                        "GET /allocations/alloc-1",
+                        "GET /allocations/alloc-1",
+                        "GET /drivers/acme-drv-alloc-1",
+                        "GET /drivers/acme-drv-alloc-1/content");
+        assertThat(loadLog()).isEqualTo("load acme-drv-alloc-1\n");
+        assertInOrder(
+                decisions(),
+                "decision=ADOPTED the VM holds allocation alloc-1 already, still PROGRAMMING",
+                "decision=ACCEPTED allocation=alloc-1 status=PROGRAMMING",
+                "decision=PROGRAMMED allocation=alloc-1 status=ACTIVE",
+                "decision=LOADED first personality: driver acme-drv-alloc-1");
     }
 
     /** Each prefix begins a line after the line the previous prefix began. */
