@@ -397,6 +397,19 @@ class ProgrammingWaitTest {
                 "decision=LOADED first personality: driver acme-drv-alloc-1");
     }
 
+    @Test
+    void onlyALocationUnderTheApiIsPolledSoTheTokenGoesNowhereElse() {
+        String base = "http://127.0.0.1:" + server.getAddress().getPort() + API;
+        ApiClient api = new ApiClient(URI.create(base), "hwp_test");
+        assertThat(api.withinApi(API + "/allocations/alloc-1")).contains("allocations/alloc-1");
+        assertThat(api.withinApi(base + "/allocations/alloc-1")).contains("allocations/alloc-1");
+        assertThat(api.withinApi("http://elsewhere.example" + API + "/allocations/alloc-1"))
+                .isEmpty();
+        assertThat(api.withinApi(API + "/../../admin")).isEmpty();
+        assertThat(api.withinApi("/other/allocations/alloc-1")).isEmpty();
+        assertThat(api.withinApi(API + "/")).isEmpty();
+    }
+
     /** Each prefix begins a line after the line the previous prefix began. */
     private static void assertInOrder(List<String> lines, String... prefixes) {
         int at = 0;
