@@ -1,11 +1,13 @@
 package org.hwpersonality.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
@@ -20,6 +22,7 @@ final class Agent {
     static final int REFUSED = 3;
 
     private final ApiClient api;
+    private final ProgrammingWait programming;
     private final DriverInstaller installer;
     private final MetricsCommand metrics;
     private final Decider decider;
@@ -39,6 +42,7 @@ final class Agent {
 
     Agent(
             ApiClient api,
+            ProgrammingWait programming,
             DriverInstaller installer,
             MetricsCommand metrics,
             Decider decider,
@@ -49,6 +53,7 @@ final class Agent {
             boolean once,
             boolean releaseOnExit) {
         this.api = api;
+        this.programming = programming;
         this.installer = installer;
         this.metrics = metrics;
         this.decider = decider;
@@ -91,12 +96,15 @@ final class Agent {
         }
     }
 
-    /** The Personality Request, tried again with backoff while the server is unreachable or busy. */
+    /**
+     * The Personality Request, tried again with backoff while the server is unreachable or busy or the programming it
+     * accepted failed; null when it was refused or programming outlasted {@code --programming-wait}.
+     */
     private JsonNode acquire() {
         int failures = 0;
         while (!stopped) {
             try {
-                JsonNode answer = api.requestPersonality(request);
+                JsonNode answer = programming.settle(api.requestPersonality(request));
                 Log.info(
                         "decision=REQUESTED allocation=%s personality=%s device=%s/%s derived=%s reconfigured=%s",
                         answer.path("allocationId").asText(),
@@ -106,12 +114,20 @@ final class Agent {
                         answer.path("derived").asBoolean(),
                         answer.path("reconfiguration").path("performed").asBoolean());
                 return answer;
-            } catch (ApiException e) {
+            } catch (ApiException refused) {
+                ApiException e = refused;
                 if (e.status == 409) {
-                    JsonNode held = held();
-                    if (held != null) {
-                        return held;
+                    try {
+                        JsonNode held = held();
+                        if (held != null) {
+                            return held;
+                        }
+                    } catch (ApiException programmingFailed) {
+                        e = programmingFailed;
                     }
+                }
+                if (e.code.equals(ProgrammingWait.TIMED_OUT)) {
+                    return null; // the wait logged why
                 }
                 if (!e.transientFailure()) {
                     Log.error("decision=GIVE_UP the personality request was refused: %s", e);
@@ -126,37 +142,60 @@ final class Agent {
     }
 
     /**
-     * The ACTIVE allocation the VM holds already (the agent was restarted), shaped like a request's answer; null if
-     * there is none.
+     * The allocation the VM holds already (the agent was restarted), shaped like a request's answer: the ACTIVE one,
+     * else one still RESERVED or PROGRAMMING, followed until it is ACTIVE like a 202 answer (its failure or the end of
+     * {@code --programming-wait} is thrown); null if there is none.
      */
-    private JsonNode held() {
+    private JsonNode held() throws ApiException {
+        JsonNode mine;
         try {
-            for (JsonNode a : api.get("allocations?limit=20")) {
-                if (a.path("status").asText().equals("ACTIVE")) {
-                    com.fasterxml.jackson.databind.node.ObjectNode answer = a.deepCopy();
-                    String packageId = a.path("driverPackageId").asText("");
-                    if (!packageId.isEmpty()) {
-                        JsonNode p = api.get("drivers/" + packageId);
-                        answer.putObject("driver")
-                                .put("packageId", packageId)
-                                .put("sha256", p.path("archiveSha256").asText())
-                                .put("signature", p.path("signature").asText())
-                                .put("url", "/hwp/api/v1/drivers/" + packageId + "/content");
-                    }
-                    JsonNode min = a.path("request").path("requirements").path("minThroughputGops");
-                    if (min.isNumber()) {
-                        answer.putObject("match").putObject("expected").put("throughputGops", min.asDouble());
-                    }
-                    Log.info(
-                            "decision=ADOPTED the VM holds allocation %s already",
-                            a.path("allocationId").asText());
-                    return answer;
-                }
-            }
+            mine = api.get("allocations?limit=20");
         } catch (ApiException e) {
             Log.warn("cannot read the VM's allocations: %s", e);
+            return null;
         }
-        return null;
+        JsonNode inProgress = null;
+        for (JsonNode a : mine) {
+            String status = a.path("status").asText();
+            if (status.equals("ACTIVE")) {
+                ObjectNode answer = a.deepCopy();
+                String packageId = a.path("driverPackageId").asText("");
+                if (!packageId.isEmpty()) {
+                    try {
+                        answer.set("driver", api.driverReference(packageId));
+                    } catch (ApiException e) {
+                        Log.warn("cannot read the VM's driver package %s: %s", packageId, e);
+                        return null;
+                    }
+                }
+                Log.info(
+                        "decision=ADOPTED the VM holds allocation %s already",
+                        a.path("allocationId").asText());
+                return withExpectedFigures(answer);
+            }
+            if (inProgress == null && (status.equals("RESERVED") || status.equals("PROGRAMMING"))) {
+                inProgress = a;
+            }
+        }
+        if (inProgress == null) {
+            return null;
+        }
+        Log.info(
+                "decision=ADOPTED the VM holds allocation %s already, still %s",
+                inProgress.path("allocationId").asText(),
+                inProgress.path("status").asText());
+        return withExpectedFigures(programming
+                .settle(new ApiClient.Answer(202, inProgress, Optional.empty()))
+                .deepCopy());
+    }
+
+    /** An allocation read back has no match: the request's throughput floor stands for the promised figures. */
+    private static ObjectNode withExpectedFigures(ObjectNode answer) {
+        JsonNode min = answer.path("request").path("requirements").path("minThroughputGops");
+        if (answer.path("match").path("expected").isMissingNode() && min.isNumber()) {
+            answer.putObject("match").putObject("expected").put("throughputGops", min.asDouble());
+        }
+        return answer;
     }
 
     /** Takes an allocation answer as current: install and load its driver, unload the old one. */
@@ -227,7 +266,7 @@ final class Agent {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("metrics", sample.toJson());
         try {
-            JsonNode answer = api.repersonalize(vmId, body);
+            JsonNode answer = programming.settle(api.repersonalize(vmId, body));
             decider.onAnswered(clock.instant());
             if (!answer.path("changed").asBoolean(true)) {
                 Log.info(
@@ -244,7 +283,12 @@ final class Agent {
                     answer.path("allocationId").asText());
             adopt(answer, "re-personalized");
         } catch (ApiException e) {
-            if (e.transientFailure()) {
+            if (e.code.equals(ProgrammingWait.TIMED_OUT)) {
+                Duration wait = decider.onFailure(clock.instant());
+                Log.warn(
+                        "decision=BACKOFF keeping %s; no new re-personalization for %d ms",
+                        current == null ? "no driver" : "driver " + current.packageId(), wait.toMillis());
+            } else if (e.transientFailure()) {
                 Duration wait = decider.onFailure(clock.instant());
                 if (e.retryAfter.isPresent() && e.retryAfter.get().compareTo(wait) > 0) {
                     wait = e.retryAfter.get();

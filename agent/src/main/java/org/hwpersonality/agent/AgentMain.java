@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
                 + " verifies its SHA-256 and signature, unpacks it into --driver-dir and runs --load-command; then"
                 + " samples --metrics-command every --interval and, when performance stays below --threshold of what"
                 + " the personality promises (--hysteresis samples in a row, never within --cooldown of the last"
-                + " change, backing off after errors), asks for re-personalization and swaps drivers."
+                + " change, backing off after errors), asks for re-personalization and swaps drivers. A request the server"
+                + " accepts (202) while it programs the region is followed for up to --programming-wait."
                 + " SIGTERM stops it.%n")
 public final class AgentMain implements Callable<Integer> {
     @Option(names = "--server", required = true, description = "the API base, e.g. http://hwp:8181/hwp/api/v1")
@@ -88,6 +89,12 @@ public final class AgentMain implements Callable<Integer> {
     @Option(names = "--backoff-max", description = "longest wait after failures (default: ${DEFAULT-VALUE})")
     String backoffMax = "5m";
 
+    @Option(
+            names = "--programming-wait",
+            description = "how long to follow a request the server accepted (202) while its region is programmed,"
+                    + " before giving up (default: ${DEFAULT-VALUE})")
+    String programmingWait = "10m";
+
     @Option(names = "--metrics-command", required = true, description = "prints JSON or Prometheus text metrics")
     String metricsCommand;
 
@@ -140,8 +147,19 @@ public final class AgentMain implements Callable<Integer> {
                 Optional.of(loadCommand),
                 Optional.ofNullable(unloadCommand),
                 Duration.ofMinutes(5));
+        ProgrammingWait programming;
+        try {
+            programming = new ProgrammingWait(
+                    api,
+                    duration("--programming-wait", programmingWait),
+                    ProgrammingWait.FIRST_POLL,
+                    ProgrammingWait.LONGEST_POLL);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+        }
         Agent agent = new Agent(
                 api,
+                programming,
                 installer,
                 new MetricsCommand(metricsCommand, Duration.ofSeconds(30)),
                 decider,

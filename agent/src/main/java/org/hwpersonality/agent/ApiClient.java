@@ -40,14 +40,48 @@ final class ApiClient {
                 .build();
     }
 
+    /** A successful answer: its status (201, or 202 while the allocation is still being programmed), body, Location. */
+    record Answer(int status, JsonNode body, Optional<String> location) {}
+
     /** {@code POST /personality-requests}. */
-    JsonNode requestPersonality(Map<String, Object> body) throws ApiException {
-        return send("POST", "personality-requests", body);
+    Answer requestPersonality(Map<String, Object> body) throws ApiException {
+        return exchange("POST", "personality-requests", body);
     }
 
     /** {@code POST /vms/{vmId}/repersonalization}. */
-    JsonNode repersonalize(String vmId, Map<String, Object> body) throws ApiException {
-        return send("POST", "vms/" + vmId + "/repersonalization", body);
+    Answer repersonalize(String vmId, Map<String, Object> body) throws ApiException {
+        return exchange("POST", "vms/" + vmId + "/repersonalization", body);
+    }
+
+    /**
+     * {@code location} (an absolute path or URL from a {@code Location} header) as a path relative to the API, if it
+     * lies under the API's base: the token is never sent anywhere else.
+     */
+    Optional<String> withinApi(String location) {
+        URI resolved;
+        try {
+            resolved = base.resolve(location.trim());
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        String s = resolved.normalize().toString();
+        String prefix = base.toString();
+        return s.startsWith(prefix) && s.length() > prefix.length()
+                ? Optional.of(s.substring(prefix.length()))
+                : Optional.empty();
+    }
+
+    /**
+     * How a VM fetches and checks a driver package, as a request's answer gives it ({@code packageId},
+     * {@code sha256}, {@code signature}, {@code url}), from {@code GET /drivers/{packageId}}.
+     */
+    JsonNode driverReference(String packageId) throws ApiException {
+        JsonNode p = get("drivers/" + packageId);
+        return JSON.createObjectNode()
+                .put("packageId", packageId)
+                .put("sha256", p.path("archiveSha256").asText())
+                .put("signature", p.path("signature").asText())
+                .put("url", "/hwp/api/v1/drivers/" + packageId + "/content");
     }
 
     /** {@code GET} of a JSON resource, relative to the API. */
@@ -106,6 +140,10 @@ final class ApiClient {
     }
 
     private JsonNode send(String method, String path, Object body) throws ApiException {
+        return exchange(method, path, body).body();
+    }
+
+    private Answer exchange(String method, String path, Object body) throws ApiException {
         HttpRequest.Builder b = builder(path).header("Accept", "application/json");
         if (body != null) {
             try {
@@ -119,7 +157,8 @@ final class ApiClient {
         }
         HttpResponse<String> r = call(b, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         try {
-            return JSON.readTree(r.body());
+            return new Answer(
+                    r.statusCode(), JSON.readTree(r.body()), r.headers().firstValue("Location"));
         } catch (IOException e) {
             throw new ApiException(r.statusCode(), "BAD_ANSWER", "the answer is not JSON", Optional.empty());
         }

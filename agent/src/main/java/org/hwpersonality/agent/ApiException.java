@@ -10,17 +10,32 @@ final class ApiException extends Exception {
     final int status;
     final String code;
     final transient Optional<Duration> retryAfter;
+    private final boolean transientFailure;
 
     ApiException(int status, String code, String message, Optional<Duration> retryAfter) {
+        this(status, code, message, retryAfter, status == 0 || status == 429 || status >= 500);
+    }
+
+    /** A failure the agent found in an accepted answer (status 2xx), worth trying again or not. */
+    ApiException(int status, String code, String message, boolean transientFailure) {
+        this(status, code, message, Optional.empty(), transientFailure);
+    }
+
+    private ApiException(
+            int status, String code, String message, Optional<Duration> retryAfter, boolean transientFailure) {
         super(message);
         this.status = status;
         this.code = code;
         this.retryAfter = retryAfter;
+        this.transientFailure = transientFailure;
     }
 
-    /** Worth trying again later: the server was unreachable, busy (503, 429) or failed (5xx). */
+    /**
+     * Worth trying again later: the server was unreachable, busy (503, 429) or failed (5xx), or an accepted request
+     * ended badly (its programming failed).
+     */
     boolean transientFailure() {
-        return status == 0 || status == 429 || status >= 500;
+        return transientFailure;
     }
 
     @Override

@@ -9,6 +9,11 @@ final class Log {
 
     private Log() {}
 
+    /** Where the lines go (tests read them). */
+    static void to(PrintStream stream) {
+        out = stream;
+    }
+
     static void info(String format, Object... args) {
         write("INFO ", format, args);
     }

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.output.MigrateResult;
 
 /**
@@ -16,12 +17,7 @@ public final class SchemaMigrations {
 
     /** Migrates and returns the schema version now in place. */
     public static String migrate(DataSource dataSource) {
-        Flyway flyway = Flyway.configure(SchemaMigrations.class.getClassLoader())
-                .dataSource(dataSource)
-                .locations("classpath:db/migration")
-                .table("HWP_SCHEMA_HISTORY")
-                .placeholders(Map.of("text_type", textType(dataSource)))
-                .load();
+        Flyway flyway = configuration(dataSource).load();
         MigrateResult result = flyway.migrate();
         return result.targetSchemaVersion != null
                 ? result.targetSchemaVersion
@@ -38,6 +34,18 @@ public final class SchemaMigrations {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot reach the HWP database: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * How HWP runs Flyway on {@code dataSource}: its migrations, history table and placeholders. The upgrade test
+     * builds a database of an earlier release from it, with a target version.
+     */
+    static FluentConfiguration configuration(DataSource dataSource) {
+        return Flyway.configure(SchemaMigrations.class.getClassLoader())
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .table("HWP_SCHEMA_HISTORY")
+                .placeholders(Map.of("text_type", textType(dataSource)));
     }
 
     /** The unbounded text type of the database: CLOB on Derby, TEXT elsewhere (PostgreSQL). */

@@ -47,6 +47,11 @@ public final class TestDatabase implements AutoCloseable {
         return new TestDatabase(ds);
     }
 
+    /** The database behind {@code unpooled}, as HWP opens it at start: migrated to the latest schema version. */
+    public static TestDatabase on(DataSource unpooled) {
+        return new TestDatabase(unpooled);
+    }
+
     /** A new database on the test PostgreSQL server. */
     public static TestDatabase postgres() {
         return new TestDatabase(PostgresServer.get().newDatabase());
