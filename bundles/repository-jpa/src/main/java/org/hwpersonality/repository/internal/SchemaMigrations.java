@@ -16,11 +16,14 @@ public final class SchemaMigrations {
 
     /** Migrates and returns the schema version now in place. */
     public static String migrate(DataSource dataSource) {
+        boolean derby = isDerby(dataSource);
         Flyway flyway = Flyway.configure(SchemaMigrations.class.getClassLoader())
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
                 .table("HWP_SCHEMA_HISTORY")
-                .placeholders(Map.of("text_type", textType(dataSource)))
+                .placeholders(Map.of(
+                        "text_type", derby ? "CLOB" : "TEXT",
+                        "binary_type", derby ? "BLOB" : "BYTEA"))
                 .load();
         MigrateResult result = flyway.migrate();
         return result.targetSchemaVersion != null
@@ -28,11 +31,14 @@ public final class SchemaMigrations {
                 : flyway.info().current().getVersion().getVersion();
     }
 
-    /** The unbounded text type of the database: CLOB on Derby, TEXT elsewhere (PostgreSQL). */
-    private static String textType(DataSource dataSource) {
+    /**
+     * Whether the database is Derby, whose unbounded types are CLOB and BLOB; elsewhere (PostgreSQL) they are TEXT
+     * and BYTEA.
+     */
+    private static boolean isDerby(DataSource dataSource) {
         try (Connection c = dataSource.getConnection()) {
             String product = c.getMetaData().getDatabaseProductName();
-            return product.toLowerCase(java.util.Locale.ROOT).contains("derby") ? "CLOB" : "TEXT";
+            return product.toLowerCase(java.util.Locale.ROOT).contains("derby");
         } catch (SQLException e) {
             throw new IllegalStateException("cannot reach the HWP database: " + e.getMessage(), e);
         }
