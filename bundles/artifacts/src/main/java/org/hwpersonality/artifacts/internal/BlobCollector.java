@@ -1,13 +1,11 @@
 package org.hwpersonality.artifacts.internal;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.hwpersonality.api.Sha256;
 import org.hwpersonality.api.store.ArtifactRecords;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -16,7 +14,9 @@ import org.osgi.service.component.annotations.Reference;
 
 /**
  * Deletes blobs that no record refers to any more (a removed driver package, an upload whose record was
- * refused), an hour after they were written, on a schedule from the artifacts configuration.
+ * refused), an hour after they were written, from this node's cache and from the database, on a schedule from the
+ * artifacts configuration. Every node runs it; a blob one node deleted from the database is simply not found by the
+ * next.
  */
 @Component(
         immediate = true,
@@ -45,10 +45,11 @@ public class BlobCollector {
     }
 
     /** One collection: returns what was deleted. */
-    public List<Sha256> collect() {
-        List<Sha256> deleted = storage.blobs().collectGarbage(records.referencedBlobs(), GRACE);
-        if (!deleted.isEmpty()) {
-            LOG.info("Deleted " + deleted.size() + " unreferenced blobs");
+    public SharedBlobs.Collected collect() {
+        SharedBlobs.Collected deleted = storage.blobs().collectGarbage(records.referencedBlobs(), GRACE);
+        if (!deleted.cached().isEmpty() || !deleted.shared().isEmpty()) {
+            LOG.info("Deleted " + deleted.cached().size() + " unreferenced blobs from this node's cache and "
+                    + deleted.shared().size() + " from the database");
         }
         return deleted;
     }
