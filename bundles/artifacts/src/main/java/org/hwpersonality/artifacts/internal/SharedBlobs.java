@@ -95,6 +95,27 @@ public final class SharedBlobs {
         }
     }
 
+    /**
+     * Stores in the database every blob of {@code referenced} that only this node's cache holds: what a node stored
+     * before blobs were kept in the database, so that, after an upgrade, every node can serve it. Returns those
+     * stored now.
+     */
+    public List<Sha256> shareCached(Set<Sha256> referenced) {
+        List<Sha256> shared = new ArrayList<>();
+        for (Sha256 sha : referenced) {
+            if (cache.exists(sha) && !records.exists(sha)) {
+                try (InputStream in = cache.open(sha)) {
+                    if (records.put(sha, in)) {
+                        shared.add(sha);
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+        return shared;
+    }
+
     /** Removes the blob from this node's cache; the database's copy is left to {@link #collectGarbage}. */
     public void deleteCached(Sha256 sha) {
         cache.delete(sha);

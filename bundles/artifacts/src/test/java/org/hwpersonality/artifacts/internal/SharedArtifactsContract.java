@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -274,5 +275,32 @@ abstract class SharedArtifactsContract {
         assertThat(blobs.exists(kept.sha256())).isTrue();
         assertThat(second.storage.blobs().cache().exists(kept.sha256())).isTrue();
         assertThatThrownBy(() -> second.drivers.open(p.id())).isInstanceOf(HwpException.class);
+    }
+
+    @Test
+    void blobsANodeKeptAloneBeforeTheUpgradeAreSharedAtStart() throws IOException {
+        // What an earlier version left: the image in one node's blob folder only, its record in the database.
+        Node old = new Node("old");
+        byte[] image = image(SqlBlobRecords.CHUNK_BYTES + 7);
+        BlobStore.Stored cached = old.storage.blobs().cache().put(new ByteArrayInputStream(image), 1 << 30, c -> {});
+        records.saveBitstream(new Bitstream(
+                cached.sha256(),
+                "old.xclbin",
+                "xilinx",
+                ImageFormat.XCLBIN,
+                image.length,
+                Optional.empty(),
+                Instant.now()));
+        Node other = new Node("other");
+        assertThatThrownBy(() -> other.bitstreams.path(cached.sha256()))
+                .isInstanceOf(HwpException.class)
+                .extracting(e -> ((HwpException) e).code())
+                .isEqualTo(ErrorCode.NOT_FOUND);
+
+        assertThat(old.storage.blobs().shareCached(records.referencedBlobs())).containsExactly(cached.sha256());
+        assertThat(Files.readAllBytes(other.bitstreams.path(cached.sha256()))).isEqualTo(image);
+        assertThat(old.storage.blobs().shareCached(records.referencedBlobs()))
+                .as("once")
+                .isEmpty();
     }
 }
