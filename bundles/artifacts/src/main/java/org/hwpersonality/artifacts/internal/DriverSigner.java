@@ -71,6 +71,11 @@ public final class DriverSigner {
         return new DriverSigner(pair);
     }
 
+    /** A signer with a new key pair of its own, in memory, outside any installation: for tests and tools. */
+    public static DriverSigner withNewKey() {
+        return new DriverSigner(generate());
+    }
+
     /** The key pair a node kept in {@code folder} before keys lived in the database, if there is one. */
     static Optional<KeyPair> readLocal(Path folder) {
         Path privateFile = folder.resolve(PRIVATE_FILE);
