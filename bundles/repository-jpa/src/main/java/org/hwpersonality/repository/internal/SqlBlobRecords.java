@@ -7,10 +7,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.hwpersonality.api.ErrorCode;
 import org.hwpersonality.api.HwpException;
@@ -67,7 +67,7 @@ public class SqlBlobRecords implements BlobRecords {
                         digest.update(buffer, 0, n);
                         s.setString(1, sha256.hex());
                         s.setInt(2, chunks);
-                        s.setBytes(3, n == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, n));
+                        s.setBytes(3, n == buffer.length ? buffer : Arrays.copyOf(buffer, n));
                         s.executeUpdate();
                         size += n;
                         chunks++;
@@ -92,7 +92,7 @@ public class SqlBlobRecords implements BlobRecords {
             });
         } catch (HwpException e) {
             // Another node stored the same blob at the same moment: its header row won the key.
-            if (e.code() == ErrorCode.CONFLICT && !(e instanceof ValidationException) && exists(sha256)) {
+            if (e.code() == ErrorCode.CONFLICT && exists(sha256)) {
                 return false;
             }
             throw e;
@@ -110,7 +110,7 @@ public class SqlBlobRecords implements BlobRecords {
         });
     }
 
-    private static int readChunk(InputStream in, byte[] buffer) throws SQLException {
+    private static int readChunk(InputStream in, byte[] buffer) {
         try {
             return in.readNBytes(buffer, 0, buffer.length);
         } catch (IOException e) {
