@@ -69,8 +69,8 @@ class DriverInstallerTest {
             }
         });
         server.start();
-        signer = DriverSigner.open(tmp.resolve("keys"));
-        stranger = DriverSigner.open(tmp.resolve("other-keys"));
+        signer = DriverSigner.withNewKey();
+        stranger = DriverSigner.withNewKey();
         drivers = tmp.resolve("drivers");
         loaded = tmp.resolve("loaded.log");
         ApiClient api = new ApiClient(

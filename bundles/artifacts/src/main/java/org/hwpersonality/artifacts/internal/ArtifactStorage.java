@@ -1,15 +1,18 @@
 package org.hwpersonality.artifacts.internal;
 
 import java.nio.file.Path;
+import org.hwpersonality.api.store.BlobRecords;
+import org.hwpersonality.api.store.SigningKeys;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
- * Where artifacts live and how large they may be: the one blob store and signing key of this node, shared by
- * the bitstream store and the driver repository.
+ * Where artifacts live and how large they may be, shared by the bitstream store and the driver repository: the
+ * installation's blobs (in the database, with this node's blob folder as their cache) and its signing key.
  */
 @Component(service = ArtifactStorage.class, configurationPid = ArtifactStorage.PID)
 @Designate(ocd = ArtifactStorage.Config.class)
@@ -24,12 +27,15 @@ public class ArtifactStorage {
     public @interface Config {
         @AttributeDefinition(
                 name = "Blob folder",
-                description = "Content-addressed blobs; empty means ${karaf.data}/hwp/blobs.")
+                description = "This node's cache of the installation's blobs (the database holds them all);"
+                        + " empty means ${karaf.data}/hwp/blobs.")
         String blobFolder() default "";
 
         @AttributeDefinition(
                 name = "Key folder",
-                description = "The Ed25519 signing key pair; empty means ${karaf.data}/hwp/keys.")
+                description =
+                        "Where a node kept its Ed25519 signing key pair before the installation's key lived in the"
+                                + " database: adopted when the database has none; empty means ${karaf.data}/hwp/keys.")
         String keyFolder() default "";
 
         @AttributeDefinition(name = "Largest bitstream (MiB)")
@@ -50,14 +56,14 @@ public class ArtifactStorage {
         long gcIntervalMinutes() default 1440;
     }
 
-    private final BlobStore blobs;
+    private final SharedBlobs blobs;
     private final DriverSigner signer;
     private final long maxBitstreamBytes;
     private final long maxPackageBytes;
     private final DriverArchive.Limits packageLimits;
 
     @Activate
-    public ArtifactStorage(Config config) {
+    public ArtifactStorage(Config config, @Reference BlobRecords blobRecords, @Reference SigningKeys signingKeys) {
         this(
                 folder(config.blobFolder(), "blobs"),
                 folder(config.keyFolder(), "keys"),
@@ -66,7 +72,9 @@ public class ArtifactStorage {
                 new DriverArchive.Limits(
                         config.maxPackageEntries(),
                         config.maxPackageContentMb() * MB,
-                        config.maxPackageContentMb() * MB));
+                        config.maxPackageContentMb() * MB),
+                blobRecords,
+                signingKeys);
     }
 
     public ArtifactStorage(
@@ -74,9 +82,11 @@ public class ArtifactStorage {
             Path keyFolder,
             long maxBitstreamBytes,
             long maxPackageBytes,
-            DriverArchive.Limits limits) {
-        this.blobs = new BlobStore(blobFolder);
-        this.signer = DriverSigner.open(keyFolder);
+            DriverArchive.Limits limits,
+            BlobRecords blobRecords,
+            SigningKeys signingKeys) {
+        this.blobs = new SharedBlobs(new BlobStore(blobFolder), blobRecords);
+        this.signer = DriverSigner.open(signingKeys, keyFolder);
         this.maxBitstreamBytes = maxBitstreamBytes;
         this.maxPackageBytes = maxPackageBytes;
         this.packageLimits = limits;
@@ -89,7 +99,7 @@ public class ArtifactStorage {
         return Path.of(System.getProperty("karaf.data", "data"), "hwp", name);
     }
 
-    public BlobStore blobs() {
+    public SharedBlobs blobs() {
         return blobs;
     }
 

@@ -16,7 +16,10 @@ import org.osgi.service.component.annotations.Reference;
 
 /**
  * Deletes blobs that no record refers to any more (a removed driver package, an upload whose record was
- * refused), an hour after they were written, on a schedule from the artifacts configuration.
+ * refused), an hour after they were written, from this node's cache and from the database, on a schedule from the
+ * artifacts configuration; and once at start, stores in the database what only this node's cache holds (an upgrade
+ * from the time each node kept its own blobs). Every node runs it; a blob one node deleted from the database is simply not found by the
+ * next.
  */
 @Component(
         immediate = true,
@@ -41,14 +44,39 @@ public class BlobCollector {
             return t;
         });
         long minutes = Math.max(1, config.gcIntervalMinutes());
+        scheduler.execute(this::shareQuietly);
         scheduler.scheduleWithFixedDelay(this::collectQuietly, minutes, minutes, TimeUnit.MINUTES);
     }
 
+    /**
+     * Once at start: stores in the database the referenced blobs only this node's cache holds (stored before the
+     * database kept blobs), in the background, so a large cache does not hold up the start.
+     */
+    public List<Sha256> share() {
+        List<Sha256> shared = storage.blobs().shareCached(records.referencedBlobs());
+        if (!shared.isEmpty()) {
+            LOG.info("Stored " + shared.size() + " blobs that only this node's cache held in the database");
+        }
+        return shared;
+    }
+
+    private void shareQuietly() {
+        try {
+            share();
+        } catch (RuntimeException e) {
+            LOG.log(
+                    Level.WARNING,
+                    "Storing this node's cached blobs in the database failed; it is tried at the next start",
+                    e);
+        }
+    }
+
     /** One collection: returns what was deleted. */
-    public List<Sha256> collect() {
-        List<Sha256> deleted = storage.blobs().collectGarbage(records.referencedBlobs(), GRACE);
-        if (!deleted.isEmpty()) {
-            LOG.info("Deleted " + deleted.size() + " unreferenced blobs");
+    public SharedBlobs.Collected collect() {
+        SharedBlobs.Collected deleted = storage.blobs().collectGarbage(records.referencedBlobs(), GRACE);
+        if (!deleted.cached().isEmpty() || !deleted.shared().isEmpty()) {
+            LOG.info("Deleted " + deleted.cached().size() + " unreferenced blobs from this node's cache and "
+                    + deleted.shared().size() + " from the database");
         }
         return deleted;
     }

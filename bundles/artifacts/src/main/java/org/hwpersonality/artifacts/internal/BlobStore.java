@@ -76,6 +76,22 @@ public final class BlobStore {
      * Refused content (too large, or by the check) leaves nothing behind.
      */
     public Stored put(InputStream content, long maxBytes, Check check) {
+        return put(content, maxBytes, check, null);
+    }
+
+    /**
+     * Stores a copy of the blob {@code expected} read from elsewhere (the database): refused, leaving nothing behind,
+     * unless the SHA-256 of what was read is {@code expected}.
+     *
+     * @throws BlobDigestException if the content is not that blob's
+     */
+    public Stored putCopy(InputStream content, Sha256 expected, String source) {
+        return put(content, Long.MAX_VALUE, c -> {}, new Expected(expected, source));
+    }
+
+    private record Expected(Sha256 sha256, String source) {}
+
+    private Stored put(InputStream content, long maxBytes, Check check, Expected expected) {
         Path part = tmp.resolve(UUID.randomUUID() + ".part");
         try {
             MessageDigest digest = sha256();
@@ -89,8 +105,11 @@ public final class BlobStore {
                 throw new ValidationException("content", "is empty");
             }
             fsync(part);
-            check.accept(part);
             Sha256 sha = Sha256.of(digest.digest());
+            if (expected != null && !sha.equals(expected.sha256())) {
+                throw new BlobDigestException(expected.sha256(), sha, expected.source());
+            }
+            check.accept(part);
             Path target = path(sha);
             Files.createDirectories(target.getParent());
             if (Files.exists(target)) {

@@ -5,8 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -16,17 +14,27 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.Optional;
+import java.util.logging.Logger;
 import org.hwpersonality.api.Sha256;
+import org.hwpersonality.api.store.SigningKeys;
 
 /**
- * The driver repository's Ed25519 key pair and its signatures. The key pair is created on first use in a
- * folder of its own, the private key readable by its owner only. What is signed for a package is
- * {@link #payload}: its ID, the SHA-256 of its archive and the SHA-256 of its manifest file, so a guest that
- * holds the public key can check a downloaded package without trusting the transport.
+ * The installation's Ed25519 driver-signing key pair and its signatures. The key pair is kept in the database
+ * ({@link SigningKeys}, purpose {@value #PURPOSE}), so every node signs with the same key and a guest needs one public
+ * key. The first node to start stores it: the key pair a node kept in its key folder before the database held one
+ * (so signatures made before stay valid), or a new one. What is signed for a package is {@link #payload}: its ID,
+ * the SHA-256 of its archive and the SHA-256 of its manifest file, so a guest that holds the public key can check a
+ * downloaded package without trusting the transport.
  */
 public final class DriverSigner {
     static final String ALGORITHM = "Ed25519";
+    static final String PURPOSE = "driver-signing";
+    static final String PRIVATE_FILE = "driver-signing-ed25519.key";
+    static final String PUBLIC_FILE = "driver-signing-ed25519.pub";
+    private static final Logger LOG = Logger.getLogger(DriverSigner.class.getName());
 
     private final PrivateKey privateKey;
     private final PublicKey publicKey;
@@ -36,39 +44,74 @@ public final class DriverSigner {
         this.publicKey = keys.getPublic();
     }
 
-    /** Loads the key pair from {@code folder}, creating it (owner-only) on first use. */
-    public static DriverSigner open(Path folder) {
-        Path privateFile = folder.resolve("driver-signing-ed25519.key");
-        Path publicFile = folder.resolve("driver-signing-ed25519.pub");
+    /**
+     * The installation's key pair from {@code keys}; if there is none yet, stores this node's former key pair from
+     * {@code localFolder} when it has one, else a new one (another node starting at the same moment may win: its
+     * key pair is then the one used).
+     */
+    public static DriverSigner open(SigningKeys keys, Path localFolder) {
+        Optional<KeyPair> local = readLocal(localFolder);
+        SigningKeys.KeyPairRecord stored = keys.find(PURPOSE).orElseGet(() -> {
+            KeyPair proposed = local.orElseGet(DriverSigner::generate);
+            return keys.storeIfAbsent(
+                    PURPOSE,
+                    new SigningKeys.KeyPairRecord(
+                            ALGORITHM,
+                            proposed.getPublic().getEncoded(),
+                            proposed.getPrivate().getEncoded()));
+        });
+        KeyPair pair = decode(stored);
+        if (local.isPresent()
+                && !Arrays.equals(
+                        local.get().getPublic().getEncoded(), pair.getPublic().getEncoded())) {
+            LOG.warning("The driver-signing key in " + localFolder + " is not the installation's (another node's key"
+                    + " was stored first); packages signed with it before do not verify with the installation's key"
+                    + " and must be added again");
+        }
+        return new DriverSigner(pair);
+    }
+
+    /** A signer with a new key pair of its own, in memory, outside any installation: for tests and tools. */
+    public static DriverSigner withNewKey() {
+        return new DriverSigner(generate());
+    }
+
+    /** The key pair a node kept in {@code folder} before keys lived in the database, if there is one. */
+    static Optional<KeyPair> readLocal(Path folder) {
+        Path privateFile = folder.resolve(PRIVATE_FILE);
+        Path publicFile = folder.resolve(PUBLIC_FILE);
+        if (!Files.exists(privateFile)) {
+            return Optional.empty();
+        }
         try {
-            if (!Files.exists(privateFile)) {
-                Files.createDirectories(folder);
-                Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwx------"));
-                KeyPair pair = KeyPairGenerator.getInstance(ALGORITHM).generateKeyPair();
-                write(publicFile, pair.getPublic().getEncoded(), "rw-r--r--");
-                write(privateFile, pair.getPrivate().getEncoded(), "rw-------");
-                return new DriverSigner(pair);
-            }
             KeyFactory factory = KeyFactory.getInstance(ALGORITHM);
             PrivateKey privateKey = factory.generatePrivate(new PKCS8EncodedKeySpec(Files.readAllBytes(privateFile)));
             PublicKey publicKey = factory.generatePublic(new X509EncodedKeySpec(Files.readAllBytes(publicFile)));
-            return new DriverSigner(new KeyPair(publicKey, privateKey));
+            return Optional.of(new KeyPair(publicKey, privateKey));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or create the signing key in " + folder, e);
+            throw new UncheckedIOException("cannot read the signing key in " + folder, e);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the signing key in " + folder + " is unusable", e);
         }
     }
 
-    /** Writes with the final permissions from the start, then renames into place. */
-    private static void write(Path file, byte[] bytes, String permissions) throws IOException {
-        Path temp = Files.createTempFile(
-                file.getParent(),
-                ".key-",
-                ".part",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions)));
-        Files.write(temp, bytes);
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+    private static KeyPair generate() {
+        try {
+            return KeyPairGenerator.getInstance(ALGORITHM).generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK has no " + ALGORITHM, e);
+        }
+    }
+
+    private static KeyPair decode(SigningKeys.KeyPairRecord stored) {
+        try {
+            KeyFactory factory = KeyFactory.getInstance(stored.algorithm());
+            return new KeyPair(
+                    factory.generatePublic(new X509EncodedKeySpec(stored.publicKey())),
+                    factory.generatePrivate(new PKCS8EncodedKeySpec(stored.privateKey())));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the installation's signing key in the database is unusable", e);
+        }
     }
 
     /** The bytes signed for a package. */

@@ -26,7 +26,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 /**
  * The store of programming images. An upload is stored by SHA-256; when the back end that reads its format is
  * present (the vendor's, or the simulator for SIM images) it reads the image's header first (a corrupt image is refused and nothing is stored) and the interface ID it
- * finds is recorded.
+ * finds is recorded. An image stored on any node can be programmed on every node: {@link #path} copies it from the
+ * database into this node's cache when the cache lacks it.
  */
 @Component(service = BitstreamStore.class)
 public class FileBitstreamStore implements BitstreamStore {
@@ -112,7 +113,7 @@ public class FileBitstreamStore implements BitstreamStore {
 
     @Override
     public Path path(Sha256 sha256) {
-        if (records.bitstream(sha256).isEmpty() || !storage.blobs().exists(sha256)) {
+        if (records.bitstream(sha256).isEmpty()) {
             throw HwpException.notFound("bitstream", sha256.hex());
         }
         return storage.blobs().path(sha256);

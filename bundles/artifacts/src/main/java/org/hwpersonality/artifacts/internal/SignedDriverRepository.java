@@ -63,7 +63,7 @@ public class SignedDriverRepository implements DriverRepository {
             return records.saveDriverPackage(described);
         } catch (RuntimeException e) {
             if (stored.created() && !records.referencedBlobs().contains(stored.sha256())) {
-                storage.blobs().delete(stored.sha256());
+                storage.blobs().deleteCached(stored.sha256());
             }
             throw e;
         }
@@ -152,7 +152,7 @@ public class SignedDriverRepository implements DriverRepository {
                 records.driverPackage(packageId).orElseThrow(() -> HwpException.notFound("driver package", packageId));
         records.deleteDriverPackage(packageId);
         if (!records.referencedBlobs().contains(p.archiveSha256())) {
-            storage.blobs().delete(p.archiveSha256());
+            storage.blobs().deleteCached(p.archiveSha256());
         }
     }
 

@@ -31,6 +31,8 @@ import org.hwpersonality.api.artifact.ImageFormat;
 import org.hwpersonality.repository.internal.JpaArtifactRecords;
 import org.hwpersonality.repository.internal.JpaProfileRepository;
 import org.hwpersonality.repository.internal.SampleCatalogue;
+import org.hwpersonality.repository.internal.SqlBlobRecords;
+import org.hwpersonality.repository.internal.SqlSigningKeys;
 import org.hwpersonality.repository.internal.TestDatabase;
 import org.hwpersonality.repository.internal.entity.AllocationEntity;
 import org.junit.jupiter.api.AfterEach;
@@ -58,7 +60,9 @@ class DriverRepositoryTest {
                 folder.resolve("keys"),
                 1 << 20,
                 1 << 20,
-                new DriverArchive.Limits(100, 1 << 20, 4 << 20));
+                new DriverArchive.Limits(100, 1 << 20, 4 << 20),
+                new SqlBlobRecords(db.database),
+                new SqlSigningKeys(db.database));
         records = new JpaArtifactRecords(db.database);
         drivers = new SignedDriverRepository(storage, records, profiles);
     }
@@ -236,7 +240,7 @@ class DriverRepositoryTest {
             return null;
         });
         assertThatThrownBy(() -> drivers.remove(p.id())).hasMessageContaining("is used by allocation(s) [a-1]");
-        assertThat(storage.blobs().exists(p.archiveSha256())).isTrue();
+        assertThat(storage.blobs().cache().exists(p.archiveSha256())).isTrue();
         db.database.inTransaction(em -> {
             em.find(AllocationEntity.class, "a-1").update(active.moveTo(AllocationState.RELEASED, now.plusSeconds(1)));
             return null;
@@ -244,8 +248,8 @@ class DriverRepositoryTest {
         drivers.remove(p.id());
         assertThat(drivers.find(p.id())).isEmpty();
         assertThat(records.referencedBlobs()).doesNotContain(p.archiveSha256());
-        assertThat(storage.blobs().exists(p.archiveSha256()))
-                .as("its archive is deleted with it")
+        assertThat(storage.blobs().cache().exists(p.archiveSha256()))
+                .as("its archive is deleted from the cache with it (from the database by the collector)")
                 .isFalse();
     }
 

@@ -2,11 +2,12 @@ package org.hwpersonality.artifacts.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import org.hwpersonality.api.Sha256;
+import org.hwpersonality.repository.internal.SqlSigningKeys;
+import org.hwpersonality.repository.internal.TestDatabase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,22 +15,29 @@ class DriverSignerTest {
     @TempDir
     Path folder;
 
+    private TestDatabase db;
+
+    @BeforeEach
+    void open() {
+        db = TestDatabase.derby();
+    }
+
+    @AfterEach
+    void close() {
+        db.close();
+    }
+
     @Test
-    void keyPairIsCreatedOnceWithOwnerOnlyPrivateKey() throws IOException {
-        Path keys = folder.resolve("keys");
-        DriverSigner first = DriverSigner.open(keys);
-        assertThat(PosixFilePermissions.toString(
-                        Files.getPosixFilePermissions(keys.resolve("driver-signing-ed25519.key"))))
-                .isEqualTo("rw-------");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keys)))
-                .isEqualTo("rwx------");
-        DriverSigner again = DriverSigner.open(keys);
+    void theKeyPairIsMadeOnceAndKeptInTheDatabaseNotInTheKeyFolder() {
+        DriverSigner first = DriverSigner.open(new SqlSigningKeys(db.database), folder.resolve("keys"));
+        assertThat(folder.resolve("keys")).doesNotExist();
+        DriverSigner again = DriverSigner.open(new SqlSigningKeys(db.database), folder.resolve("keys"));
         assertThat(again.publicKey()).isEqualTo(first.publicKey());
     }
 
     @Test
     void signatureVerifiesAndFailsForAChangedByte() {
-        DriverSigner signer = DriverSigner.open(folder.resolve("keys"));
+        DriverSigner signer = DriverSigner.open(new SqlSigningKeys(db.database), folder.resolve("keys"));
         byte[] payload = DriverSigner.payload(
                 "xrt-zstd-2.16.204-linux-x86_64", Sha256.of("a".repeat(64)), Sha256.of("b".repeat(64)));
         String signature = signer.sign(payload);
@@ -41,10 +49,12 @@ class DriverSignerTest {
                     .as("byte %d changed", i)
                     .isFalse();
         }
-        DriverSigner other = DriverSigner.open(folder.resolve("other"));
-        assertThat(DriverSigner.verify(other.publicKey(), payload, signature))
-                .as("another key")
-                .isFalse();
+        try (TestDatabase otherInstallation = TestDatabase.derby()) {
+            DriverSigner other = DriverSigner.open(new SqlSigningKeys(otherInstallation.database), folder.resolve("o"));
+            assertThat(DriverSigner.verify(other.publicKey(), payload, signature))
+                    .as("another installation's key")
+                    .isFalse();
+        }
         assertThat(DriverSigner.verify(signer.publicKey(), payload, "not base64!"))
                 .isFalse();
     }

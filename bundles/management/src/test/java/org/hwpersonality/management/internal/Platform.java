@@ -18,6 +18,8 @@ import org.hwpersonality.repository.internal.JpaProfileRepository;
 import org.hwpersonality.repository.internal.JpaVmRecords;
 import org.hwpersonality.repository.internal.SampleCatalogue;
 import org.hwpersonality.repository.internal.SqlAllocationRecords;
+import org.hwpersonality.repository.internal.SqlBlobRecords;
+import org.hwpersonality.repository.internal.SqlSigningKeys;
 import org.hwpersonality.repository.internal.TestDatabase;
 
 /**
@@ -88,11 +90,14 @@ final class Platform implements AutoCloseable {
         vms = new JpaVmRecords(db.database);
         events = new JpaEventLog(db.database);
         JpaArtifactRecords artifacts = new JpaArtifactRecords(db.database);
-        ArtifactStorage storage = new ArtifactStorage(config(
-                ArtifactStorage.Config.class,
-                Map.of(
-                        "blobFolder", folder.resolve("blobs").toString(),
-                        "keyFolder", folder.resolve("keys").toString())));
+        ArtifactStorage storage = new ArtifactStorage(
+                config(
+                        ArtifactStorage.Config.class,
+                        Map.of(
+                                "blobFolder", folder.resolve("blobs").toString(),
+                                "keyFolder", folder.resolve("keys").toString())),
+                new SqlBlobRecords(db.database),
+                new SqlSigningKeys(db.database));
         FileBitstreamStore bitstreams = new FileBitstreamStore(storage, artifacts);
         bitstreams.bindBackend(sim);
         drivers = new SignedDriverRepository(storage, artifacts, profiles);

@@ -143,6 +143,33 @@ public final class Database {
         });
     }
 
+    /**
+     * Runs {@code work} on a connection of its own in one transaction and commits it: for writes too large to share a
+     * group commit, such as a blob's chunks. Errors map as in {@link #inTransaction}; nothing is retried.
+     */
+    public <T> T inOwnJdbcTransaction(SqlWork<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            boolean auto = c.getAutoCommit();
+            if (auto) {
+                c.setAutoCommit(false);
+            }
+            try {
+                T result = work.apply(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                if (auto) {
+                    c.setAutoCommit(true);
+                }
+            }
+        } catch (SQLException e) {
+            throw sqlFailure(e);
+        }
+    }
+
     /** The most times a read runs when the database rolls it back each time. */
     static final int READ_ATTEMPTS = 3;
 

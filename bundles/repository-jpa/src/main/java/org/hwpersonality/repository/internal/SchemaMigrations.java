@@ -26,33 +26,27 @@ public final class SchemaMigrations {
 
     /** Whether {@code dataSource} is a PostgreSQL database. */
     static boolean isPostgres(DataSource dataSource) {
-        try (Connection c = dataSource.getConnection()) {
-            return c.getMetaData()
-                    .getDatabaseProductName()
-                    .toLowerCase(java.util.Locale.ROOT)
-                    .contains("postgres");
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot reach the HWP database: " + e.getMessage(), e);
-        }
+        return product(dataSource).contains("postgres");
     }
 
     /**
-     * How HWP runs Flyway on {@code dataSource}: its migrations, history table and placeholders. The upgrade test
-     * builds a database of an earlier release from it, with a target version.
+     * How HWP runs Flyway on {@code dataSource}: its migrations, history table and placeholders (the unbounded
+     * types: CLOB and BLOB on Derby, TEXT and BYTEA elsewhere, i.e. PostgreSQL). The upgrade test builds a database
+     * of an earlier release from it, with a target version.
      */
     static FluentConfiguration configuration(DataSource dataSource) {
+        boolean derby = product(dataSource).contains("derby");
         return Flyway.configure(SchemaMigrations.class.getClassLoader())
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
                 .table("HWP_SCHEMA_HISTORY")
-                .placeholders(Map.of("text_type", textType(dataSource)));
+                .placeholders(Map.of("text_type", derby ? "CLOB" : "TEXT", "binary_type", derby ? "BLOB" : "BYTEA"));
     }
 
-    /** The unbounded text type of the database: CLOB on Derby, TEXT elsewhere (PostgreSQL). */
-    private static String textType(DataSource dataSource) {
+    /** The database product's name, lower case. */
+    private static String product(DataSource dataSource) {
         try (Connection c = dataSource.getConnection()) {
-            String product = c.getMetaData().getDatabaseProductName();
-            return product.toLowerCase(java.util.Locale.ROOT).contains("derby") ? "CLOB" : "TEXT";
+            return c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot reach the HWP database: " + e.getMessage(), e);
         }

@@ -107,8 +107,8 @@ abstract class RepositoryContract {
 
     @Test
     void schemaIsMigratedAndMigrationIsIdempotent() {
-        assertThat(db.database.schemaVersion()).isEqualTo("4");
-        assertThat(SchemaMigrations.migrate(db.dataSource)).isEqualTo("4");
+        assertThat(db.database.schemaVersion()).isEqualTo("5");
+        assertThat(SchemaMigrations.migrate(db.dataSource)).isEqualTo("5");
     }
 
     @Test
@@ -926,5 +926,174 @@ abstract class RepositoryContract {
         assertThat(samples).allSatisfy(p -> assertThat(p.origin()).isEqualTo(Origin.IMPORTED));
         assertThat(samples.stream().map(PersonalityProfile::compatibility).map(Compatibility::interfaceIds))
                 .allMatch(Set::isEmpty);
+    }
+
+    /** {@code size} bytes that differ from one call to the next, and their SHA-256. */
+    private static byte[] randomBytes(int size) {
+        byte[] bytes = new byte[size];
+        java.util.concurrent.ThreadLocalRandom.current().nextBytes(bytes);
+        return bytes;
+    }
+
+    private static Sha256 sha256(byte[] bytes) {
+        try {
+            return Sha256.of(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private int chunkRows(Sha256 sha) {
+        return db.database.jdbcRead(c -> {
+            try (var s = c.prepareStatement("SELECT COUNT(*) FROM HWP_BLOB_CHUNK WHERE SHA256 = ?")) {
+                s.setString(1, sha.hex());
+                try (var rs = s.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        });
+    }
+
+    @Test
+    void blobsAreStoredInChunksOnceAndReadBackByteForByte() throws Exception {
+        SqlBlobRecords blobs = new SqlBlobRecords(db.database);
+        byte[] content = randomBytes(2 * SqlBlobRecords.CHUNK_BYTES + 12345);
+        Sha256 sha = sha256(content);
+        assertThat(blobs.exists(sha)).isFalse();
+        assertThat(blobs.size(sha)).isEqualTo(-1);
+        assertThatThrownBy(() -> blobs.open(sha))
+                .isInstanceOf(HwpException.class)
+                .extracting(e -> ((HwpException) e).code())
+                .isEqualTo(ErrorCode.NOT_FOUND);
+
+        assertThat(blobs.put(sha, new java.io.ByteArrayInputStream(content))).isTrue();
+        assertThat(blobs.exists(sha)).isTrue();
+        assertThat(blobs.size(sha)).isEqualTo(content.length);
+        assertThat(chunkRows(sha)).isEqualTo(3);
+        try (var in = blobs.open(sha)) {
+            assertThat(in.readAllBytes()).isEqualTo(content);
+        }
+        java.io.InputStream unread = new java.io.InputStream() {
+            @Override
+            public int read() {
+                throw new AssertionError("a stored blob's content is not read again");
+            }
+        };
+        assertThat(blobs.put(sha, unread)).as("stored once").isFalse();
+        assertThat(chunkRows(sha)).isEqualTo(3);
+    }
+
+    @Test
+    void aBlobWhoseContentIsNotItsNameIsRefusedAndNothingIsStored() {
+        SqlBlobRecords blobs = new SqlBlobRecords(db.database);
+        byte[] content = randomBytes(SqlBlobRecords.CHUNK_BYTES + 1);
+        Sha256 claimed = sha256(randomBytes(16));
+        assertThatThrownBy(() -> blobs.put(claimed, new java.io.ByteArrayInputStream(content)))
+                .isInstanceOf(org.hwpersonality.api.ValidationException.class)
+                .hasMessage("content: has the SHA-256 " + sha256(content).hex() + ", not " + claimed.hex());
+        assertThat(blobs.exists(claimed)).isFalse();
+        assertThat(chunkRows(claimed)).isZero();
+        Sha256 empty = sha256(new byte[0]);
+        assertThatThrownBy(() -> blobs.put(empty, new java.io.ByteArrayInputStream(new byte[0])))
+                .hasMessage("content: is empty");
+        assertThat(blobs.exists(empty)).isFalse();
+    }
+
+    @Test
+    void nodesStoringTheSameBlobAtOnceStoreItOnce() throws Exception {
+        SqlBlobRecords blobs = new SqlBlobRecords(db.database);
+        byte[] content = randomBytes(3 * SqlBlobRecords.CHUNK_BYTES);
+        Sha256 sha = sha256(content);
+        int nodes = 4;
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(nodes);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(nodes);
+        try {
+            List<java.util.concurrent.Future<Boolean>> results = new ArrayList<>();
+            for (int i = 0; i < nodes; i++) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return blobs.put(sha, new java.io.ByteArrayInputStream(content));
+                }));
+            }
+            int created = 0;
+            for (var r : results) {
+                created += r.get() ? 1 : 0;
+            }
+            assertThat(created).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(chunkRows(sha)).isEqualTo(3);
+        try (var in = blobs.open(sha)) {
+            assertThat(in.readAllBytes()).isEqualTo(content);
+        }
+    }
+
+    @Test
+    void onlyBlobsStoredBeforeTheCutoffAreCollected() throws Exception {
+        SqlBlobRecords blobs = new SqlBlobRecords(db.database);
+        byte[] old = randomBytes(100);
+        byte[] young = randomBytes(100);
+        blobs.put(sha256(old), new java.io.ByteArrayInputStream(old));
+        blobs.put(sha256(young), new java.io.ByteArrayInputStream(young));
+        Instant hourAgo = Instant.now().minus(java.time.Duration.ofHours(1));
+        db.database.inOwnJdbcTransaction(c -> {
+            try (var s = c.prepareStatement("UPDATE HWP_BLOB SET STORED_AT = ? WHERE SHA256 = ?")) {
+                s.setTimestamp(1, java.sql.Timestamp.from(hourAgo));
+                s.setString(2, sha256(old).hex());
+                return s.executeUpdate();
+            }
+        });
+        Instant cutoff = Instant.now().minus(java.time.Duration.ofMinutes(10));
+        assertThat(blobs.storedBefore(cutoff)).contains(sha256(old)).doesNotContain(sha256(young));
+        assertThat(blobs.delete(sha256(young), cutoff)).as("too young").isFalse();
+        assertThat(blobs.exists(sha256(young))).isTrue();
+
+        blobs.put(sha256(old), new java.io.ByteArrayInputStream(old));
+        assertThat(blobs.delete(sha256(old), cutoff))
+                .as("stored again just now: kept for another grace period")
+                .isFalse();
+        db.database.inOwnJdbcTransaction(c -> {
+            try (var s = c.prepareStatement("UPDATE HWP_BLOB SET STORED_AT = ? WHERE SHA256 = ?")) {
+                s.setTimestamp(1, java.sql.Timestamp.from(hourAgo));
+                s.setString(2, sha256(old).hex());
+                return s.executeUpdate();
+            }
+        });
+        assertThat(blobs.delete(sha256(old), cutoff)).isTrue();
+        assertThat(blobs.exists(sha256(old))).isFalse();
+        assertThat(chunkRows(sha256(old))).isZero();
+        assertThat(blobs.delete(sha256(old), cutoff)).as("already gone").isFalse();
+    }
+
+    @Test
+    void nodesStartingAtOnceGetTheSameSigningKey() throws Exception {
+        SqlSigningKeys keys = new SqlSigningKeys(db.database);
+        String purpose = prefix + "signing";
+        assertThat(keys.find(purpose)).isEmpty();
+        int nodes = 8;
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(nodes);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(nodes);
+        List<org.hwpersonality.api.store.SigningKeys.KeyPairRecord> got = new ArrayList<>();
+        try {
+            List<java.util.concurrent.Future<org.hwpersonality.api.store.SigningKeys.KeyPairRecord>> results =
+                    new ArrayList<>();
+            for (int i = 0; i < nodes; i++) {
+                byte[] own = randomBytes(32);
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return keys.storeIfAbsent(
+                            purpose, new org.hwpersonality.api.store.SigningKeys.KeyPairRecord("Ed25519", own, own));
+                }));
+            }
+            for (var r : results) {
+                got.add(r.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(got).hasSize(nodes).allSatisfy(k -> assertThat(k).isEqualTo(got.get(0)));
+        assertThat(keys.find(purpose)).contains(got.get(0));
     }
 }
