@@ -72,7 +72,7 @@ class ProgrammingWaitTest {
     @BeforeEach
     void start() throws IOException {
         Log.to(new PrintStream(logBytes, true, StandardCharsets.UTF_8));
-        signer = DriverSigner.open(tmp.resolve("keys"));
+        signer = DriverSigner.withNewKey();
         loaded = tmp.resolve("loaded.log");
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext(API + "/", this::handle);

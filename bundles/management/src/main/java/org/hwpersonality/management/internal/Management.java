@@ -206,7 +206,7 @@ public class Management implements ManagementService {
                         programmer,
                         reconciler,
                         signals,
-                        inventory::changed,
+                        deviceId -> quietly("device refresh", () -> keeper.refreshDevice(deviceId)),
                         a -> releaseReplaced(a, TaskWorker.ACTOR),
                         config.taskRunners(),
                         config.taskPollMillis()))

@@ -39,7 +39,7 @@ final class TaskWorker implements AutoCloseable {
     private final Programmer programmer;
     private final Reconciler reconciler;
     private final Signals signals;
-    private final Runnable regionsChanged;
+    private final java.util.function.Consumer<String> deviceChanged;
     private final java.util.function.Consumer<Allocation> activated;
     private final long pollMillis;
     private final int parallel;
@@ -60,7 +60,7 @@ final class TaskWorker implements AutoCloseable {
             Programmer programmer,
             Reconciler reconciler,
             Signals signals,
-            Runnable regionsChanged,
+            java.util.function.Consumer<String> deviceChanged,
             java.util.function.Consumer<Allocation> activated,
             int parallel,
             long pollMillis) {
@@ -72,7 +72,7 @@ final class TaskWorker implements AutoCloseable {
         this.programmer = programmer;
         this.reconciler = reconciler;
         this.signals = signals;
-        this.regionsChanged = regionsChanged;
+        this.deviceChanged = deviceChanged;
         this.activated = activated;
         this.parallel = Math.max(1, parallel);
         this.pollMillis = Math.max(10, pollMillis);
@@ -158,7 +158,7 @@ final class TaskWorker implements AutoCloseable {
                                 + " back end",
                         Optional.empty());
                 signals.publish(Signals.ALLOCATION_CHANGED, t.allocationId());
-                regionsChanged.run();
+                deviceChanged.accept(t.deviceId());
             }
         }
     }
@@ -194,7 +194,7 @@ final class TaskWorker implements AutoCloseable {
             tasks.finish(t.id(), succeeded, outcome, duration);
         } finally {
             signals.publish(Signals.ALLOCATION_CHANGED, t.allocationId());
-            regionsChanged.run();
+            deviceChanged.accept(t.deviceId());
         }
     }
 

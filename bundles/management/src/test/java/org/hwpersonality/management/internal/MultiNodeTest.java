@@ -33,8 +33,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three nodes on one PostgreSQL database, each with its own connection pool, persistence unit, back-end registry and
- * simulator: an {@code api} node that matches, and two {@code host} nodes whose fleets have the same local device IDs.
+ * Three nodes on one PostgreSQL database, each with its own connection pool, persistence unit, blob cache, back-end
+ * registry and simulator (the images the first node stored reach the others through the database): an {@code api} node that matches, and two {@code host} nodes whose fleets have the same local device IDs.
  * The api node reserves; each host programs its own cards through tasks.
  */
 class MultiNodeTest {
@@ -58,7 +58,8 @@ class MultiNodeTest {
             String roles,
             Map<String, Object> management,
             Map<String, Object>... fleets) {
-        Platform p = new Platform(TestDatabase.sameDatabaseAs(first), folder, id, roles, management, fleets);
+        Platform p =
+                new Platform(TestDatabase.sameDatabaseAs(first), folder.resolve(id), id, roles, management, fleets);
         return p;
     }
 

@@ -1,0 +1,106 @@
+package org.hwpersonality.benchmarks.load;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The time to ACTIVE of requests that each program a region: one VM, one free partial region, and requests that
+ * alternate between two workloads served by different images on that region (compression, database acceleration on
+ * a U250 DFX region), so every request reprograms it; each is released before the next. Run against a node that
+ * programs its own card (a local call) and against an api node whose card belongs to a host node (a task through the
+ * database): the difference of the medians is what dispatch adds. Prints the request latency percentiles and the
+ * programming time the answers report.
+ *
+ * <pre>
+ * java -cp benchmarks/target/hwp-benchmarks.jar org.hwpersonality.benchmarks.load.DispatchLatency \
+ *      --server http://localhost:8181/hwp/api/v1 [--admin karaf:karaf] [--requests 400] [--warmup 100]
+ * </pre>
+ */
+public final class DispatchLatency {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String[] WORKLOADS = {"compression", "database-acceleration"};
+
+    public static void main(String[] args) throws Exception {
+        String server = "http://localhost:8181/hwp/api/v1";
+        String admin = "karaf:karaf";
+        int requests = 400;
+        int warmup = 100;
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--server" -> server = args[i + 1];
+                case "--admin" -> admin = args[i + 1];
+                case "--requests" -> requests = Integer.parseInt(args[i + 1]);
+                case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        URI base = URI.create(server.endsWith("/") ? server : server + "/");
+        String basic = "Basic " + Base64.getEncoder().encodeToString(admin.getBytes(StandardCharsets.UTF_8));
+        try (HttpConnection http = new HttpConnection(base)) {
+            HttpConnection.Reply vm = http.send(
+                    "POST",
+                    "vms",
+                    basic,
+                    "{\"name\":\"dispatch-bench\",\"os\":{\"family\":\"linux\",\"kernel\":\"5.15.0\"}}");
+            if (vm.statusCode() != 201) {
+                throw new IllegalStateException("registering the VM: " + vm.statusCode() + " " + vm.body());
+            }
+            JsonNode registered = JSON.readTree(vm.body());
+            String vmId = registered.path("vmId").asText();
+            String bearer = "Bearer " + registered.path("token").asText();
+            List<Double> latencies = new ArrayList<>();
+            List<Double> programming = new ArrayList<>();
+            int reprogrammed = 0;
+            for (int i = 0; i < warmup + requests; i++) {
+                String body = "{\"vmId\":\"" + vmId + "\",\"workload\":\"" + WORKLOADS[i % 2] + "\"}";
+                long t0 = System.nanoTime();
+                HttpConnection.Reply r = http.send("POST", "personality-requests", bearer, body);
+                double ms = (System.nanoTime() - t0) / 1e6;
+                if (r.statusCode() != 201) {
+                    throw new IllegalStateException("request " + i + ": " + r.statusCode() + " " + r.body());
+                }
+                JsonNode answer = JSON.readTree(r.body());
+                if (i >= warmup) {
+                    latencies.add(ms);
+                    programming.add(
+                            answer.path("reconfiguration").path("durationMs").asDouble());
+                    if (answer.path("reconfiguration").path("performed").asBoolean()) {
+                        reprogrammed++;
+                    }
+                }
+                HttpConnection.Reply released = http.send(
+                        "DELETE", "allocations/" + answer.path("allocationId").asText(), bearer, null);
+                if (released.statusCode() != 200) {
+                    throw new IllegalStateException(
+                            "release " + i + ": " + released.statusCode() + " " + released.body());
+                }
+            }
+            System.out.printf(
+                    "requests %d (after %d warm-up), reprogrammed %d%n"
+                            + "time to ACTIVE ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f%n"
+                            + "programming as reported ms: p50 %.2f  p99 %.2f%n",
+                    requests,
+                    warmup,
+                    reprogrammed,
+                    percentile(latencies, 50),
+                    percentile(latencies, 90),
+                    percentile(latencies, 99),
+                    percentile(latencies, 100),
+                    percentile(programming, 50),
+                    percentile(programming, 99));
+        }
+    }
+
+    private static double percentile(List<Double> values, double p) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int i = (int) Math.ceil(p / 100 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+    }
+}
