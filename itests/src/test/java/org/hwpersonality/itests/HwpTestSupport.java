@@ -1,6 +1,7 @@
 package org.hwpersonality.itests;
 
 import static org.ops4j.pax.exam.CoreOptions.maven;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 import static org.ops4j.pax.exam.CoreOptions.systemTimeout;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
@@ -92,6 +93,9 @@ public abstract class HwpTestSupport {
                 configureConsole().ignoreLocalConsole().ignoreRemoteShell(),
                 logLevel(LogLevel.INFO),
                 systemTimeout(TIMEOUT.toMillis() * 3),
+                // How long an injected service (BootFinished) is waited for: a first boot stores the sample images
+                // in the database, longer than Pax Exam's 10 s default on a busy machine.
+                systemProperty("pax.exam.service.timeout").value(String.valueOf(TIMEOUT.toMillis() * 3)),
                 editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", freePort()),
                 editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", freePort()),
                 editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", freePort()),

@@ -387,7 +387,7 @@ public class RepositoryIT extends HwpTestSupport {
         assertTrue(
                 backends,
                 backends.lines().anyMatch(l -> l.startsWith("sim") && l.contains("org.hwpersonality.backend.sim")));
-        String shown = executeCommand("device:show sim-u55cpr-0");
+        String shown = executeCommand("device:show itest:sim-u55cpr-0");
         assertTrue(
                 shown,
                 shown.contains("alveo-u55c")
@@ -395,7 +395,7 @@ public class RepositoryIT extends HwpTestSupport {
                                         .filter(l -> l.contains("PARTIAL") && l.contains("FREE"))
                                         .count()
                                 == 2);
-        assertTrue(executeCommand("device:drain sim-u30-1").contains("Draining sim-u30-1"));
+        assertTrue(executeCommand("device:drain itest:sim-u30-1").contains("Draining itest:sim-u30-1"));
         assertTrue(executeCommand("device:list --no-format")
                 .lines()
                 .anyMatch(l -> l.startsWith("itest:sim-u30-1") && l.contains("DRAINING")));
@@ -407,29 +407,29 @@ public class RepositoryIT extends HwpTestSupport {
                 "itest:sim-u250-0 is recorded",
                 TIMEOUT,
                 () -> executeCommand("device:list --no-format").contains("itest:sim-u250-0"));
-        String done = executeCommand("device:reconfigure sim-u250-0 0 resnet50-int8-u250-v1");
-        assertTrue(done, done.startsWith("Programmed sim-u250-0/0 with resnet50-int8-u250-v1 in "));
-        String shown = executeCommand("device:show sim-u250-0");
+        String done = executeCommand("device:reconfigure itest:sim-u250-0 0 resnet50-int8-u250-v1");
+        assertTrue(done, done.startsWith("Programmed itest:sim-u250-0/0 with resnet50-int8-u250-v1 in "));
+        String shown = executeCommand("device:show itest:sim-u250-0");
         assertTrue(shown, shown.lines().anyMatch(l -> l.contains("resnet50-int8-u250-v1") && l.contains("FREE")));
-        assertTrue(executeCommand("device:reconfigure sim-u250-0 0 resnet50-int8-u250-v1")
+        assertTrue(executeCommand("device:reconfigure itest:sim-u250-0 0 resnet50-int8-u250-v1")
                 .contains("already holds"));
 
         try {
-            executeCommand("device:reconfigure sim-u55c-0 0 resnet50-int8-u250-v1");
+            executeCommand("device:reconfigure itest:sim-u55c-0 0 resnet50-int8-u250-v1");
             fail("a U250 personality went onto a U55C");
         } catch (CommandFailed expected) {
             assertTrue(
                     expected.getMessage(),
                     expected.getMessage().contains("is for xilinx alveo-u250")
-                            && expected.getMessage().contains("device sim-u55c-0 is xilinx alveo-u55c"));
+                            && expected.getMessage().contains("device itest:sim-u55c-0 is xilinx alveo-u55c"));
         }
         try {
-            executeCommand("device:reconfigure sim-u250pr-0 0 resnet50-int8-u250-v1");
+            executeCommand("device:reconfigure itest:sim-u250pr-0 0 resnet50-int8-u250-v1");
             fail("a FULL image went into a partial region");
         } catch (CommandFailed expected) {
             assertTrue(expected.getMessage(), expected.getMessage().contains("needs a FULL region"));
         }
-        assertFalse(executeCommand("device:show sim-u55c-0").contains("resnet50"));
+        assertFalse(executeCommand("device:show itest:sim-u55c-0").contains("resnet50"));
 
         // A fleet whose every programming fails: the region keeps what it held.
         org.osgi.service.cm.ConfigurationAdmin admin =
@@ -448,12 +448,12 @@ public class RepositoryIT extends HwpTestSupport {
                 () -> executeCommand("device:rescan").isEmpty()
                         || executeCommand("device:list --no-format").contains("itest:sim-faulty-0"));
         try {
-            executeCommand("device:reconfigure sim-faulty-0 0 hevc-transcode-u250-v1");
+            executeCommand("device:reconfigure itest:sim-faulty-0 0 hevc-transcode-u250-v1");
             fail("the injected failure did not surface");
         } catch (CommandFailed expected) {
             assertTrue(expected.getMessage(), expected.getMessage().contains("injected fault"));
         }
-        String after = executeCommand("device:show sim-faulty-0");
+        String after = executeCommand("device:show itest:sim-faulty-0");
         assertTrue(after, after.contains("FREE") && !after.contains("hevc"));
         faulty.delete();
         waitUntil(
@@ -523,7 +523,7 @@ public class RepositoryIT extends HwpTestSupport {
             String served = executeCommand(String.format(request, vm2));
             assertTrue(served, served.contains("State          ACTIVE"));
             assertFalse(served, field(served, "Device").startsWith("itest:sim-a-faulty-0"));
-            String faultyCard = executeCommand("device:show sim-a-faulty-0");
+            String faultyCard = executeCommand("device:show itest:sim-a-faulty-0");
             assertFalse(faultyCard, faultyCard.contains("sql-filter"));
             assertFalse(faultyCard, faultyCard.contains("PROGRAMMING"));
             String history = executeCommand("allocation:list --vm " + vm2 + " --no-format");
@@ -643,11 +643,12 @@ public class RepositoryIT extends HwpTestSupport {
                 "the OPAE cards appear",
                 () -> executeCommand("device:list --no-format")
                         .lines()
-                        .anyMatch(l -> l.startsWith("0000:5e:00.0") && l.contains("intel") && l.contains("ONLINE")));
+                        .anyMatch(l ->
+                                l.startsWith("itest:0000:5e:00.0") && l.contains("intel") && l.contains("ONLINE")));
         System.out.println("OPAE cards listed " + arrived + " ms after the jar was copied into deploy/");
         assertTrue("listed within 2 s (took " + arrived + " ms)", arrived <= 2000);
 
-        String card = executeCommand("device:show 0000:5e:00.0");
+        String card = executeCommand("device:show itest:0000:5e:00.0");
         String family = card.lines()
                 .filter(l -> l.startsWith("Family"))
                 .findFirst()
@@ -667,8 +668,8 @@ public class RepositoryIT extends HwpTestSupport {
                         + "fabric: {bitstream: \"" + sha + "\", regionKind: PARTIAL,"
                         + " resources: {luts: 100000, registers: 200000, bramBlocks: 100, dsps: 10, memoryMb: 1024}}\n");
         String id = executeCommand("personality:import " + profile).strip();
-        String programmed = executeCommand("device:reconfigure 0000:5e:00.0 0 " + id);
-        assertTrue(programmed, programmed.startsWith("Programmed 0000:5e:00.0/0 with " + id));
+        String programmed = executeCommand("device:reconfigure itest:0000:5e:00.0 0 " + id);
+        assertTrue(programmed, programmed.startsWith("Programmed itest:0000:5e:00.0/0 with " + id));
         assertTrue(
                 "fpgaconf ran for the card",
                 Files.readString(tools.resolve("fpgaconf.log")).contains("-B 0x5e"));
@@ -678,7 +679,7 @@ public class RepositoryIT extends HwpTestSupport {
                 "the OPAE cards go OFFLINE",
                 () -> executeCommand("device:list --no-format")
                         .lines()
-                        .anyMatch(l -> l.startsWith("0000:5e:00.0") && l.contains("OFFLINE")));
+                        .anyMatch(l -> l.startsWith("itest:0000:5e:00.0") && l.contains("OFFLINE")));
         System.out.println("OPAE cards OFFLINE " + left + " ms after the jar was deleted from deploy/");
         assertTrue("OFFLINE within 2 s (took " + left + " ms)", left <= 2000);
         assertTrue(
@@ -692,8 +693,9 @@ public class RepositoryIT extends HwpTestSupport {
                 "the OPAE cards are back",
                 () -> executeCommand("device:list --no-format")
                         .lines()
-                        .anyMatch(l -> l.startsWith("0000:5e:00.0") && l.contains("ONLINE")));
-        assertTrue(executeCommand("device:reconfigure 0000:5e:00.0 0 " + id).contains(id));
+                        .anyMatch(l -> l.startsWith("itest:0000:5e:00.0") && l.contains("ONLINE")));
+        assertTrue(
+                executeCommand("device:reconfigure itest:0000:5e:00.0 0 " + id).contains(id));
 
         bundleContext.removeBundleListener(listener);
         assertEquals("no other bundle stopped (none was refreshed)", List.of(), stopped);
@@ -717,12 +719,12 @@ public class RepositoryIT extends HwpTestSupport {
                 shown.lines().filter(l -> l.startsWith("Fabric")).findFirst().orElseThrow();
         String sha = image.substring(image.lastIndexOf(' ') + 1);
         String out = executeCommand(
-                "personality:characterize sim-u30-0 " + sha + " --workload video-transcode --name h264-measured");
+                "personality:characterize itest:sim-u30-0 " + sha + " --workload video-transcode --name h264-measured");
         List<String> lines = out.strip().lines().toList();
         assertTrue(
-                out, lines.get(0).startsWith("Characterizing ") && lines.get(0).contains("on sim-u30-0"));
+                out, lines.get(0).startsWith("Characterizing ") && lines.get(0).contains("on itest:sim-u30-0"));
         assertEquals(out, "h264-measured-v1", lines.get(1));
-        assertTrue(out, out.contains("Measured video-transcode on sim-u30-0"));
+        assertTrue(out, out.contains("Measured video-transcode on itest:sim-u30-0"));
         String profile = executeCommand("personality:show h264-measured-v1");
         assertTrue(
                 profile,
@@ -735,7 +737,8 @@ public class RepositoryIT extends HwpTestSupport {
                 .split("\\s+")[1]);
         assertTrue("measured near the image's 920 GOPS (2 % noise): " + gops, gops > 800 && gops < 1040);
         try {
-            executeCommand("personality:characterize sim-u30-0 " + sha + " --workload ml-inference --name h264-other");
+            executeCommand(
+                    "personality:characterize itest:sim-u30-0 " + sha + " --workload ml-inference --name h264-other");
             fail("an image that does not serve the workload was characterized");
         } catch (CommandFailed expected) {
             assertTrue(expected.getMessage(), expected.getMessage().contains("cannot measure ml-inference"));
