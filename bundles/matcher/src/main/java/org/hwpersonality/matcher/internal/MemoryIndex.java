@@ -4,10 +4,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.hwpersonality.api.OsInfo;
 import org.hwpersonality.api.PerformanceFigures;
 import org.hwpersonality.api.Resources;
@@ -63,13 +61,7 @@ final class MemoryIndex implements MatchIndex {
     private final ProfileCatalog catalog = new ProfileCatalog();
     private final FleetView fleet = new FleetView();
 
-    /**
-     * One instance per distinct guest OS (a fleet has few), so the per-profile OS and driver answers compare it by
-     * identity instead of walking its fields.
-     */
-    private final Map<OsInfo, OsInfo> guests = new ConcurrentHashMap<>();
-
-    private static final int MAX_GUESTS = 4096;
+    private final Guests guests = new Guests();
 
     /** A profile (or variant) on a region, scored. */
     private record Placed(
@@ -81,21 +73,6 @@ final class MemoryIndex implements MatchIndex {
             Resources capacity,
             boolean reuse,
             double score) {}
-
-    /** The request's limits, unpacked once. */
-    private record Limits(double minThroughput, double maxLatency, double maxPower, long minMemory) {
-        static Limits of(Requirements r) {
-            return new Limits(
-                    r.minThroughputGops().orElse(Double.NEGATIVE_INFINITY),
-                    r.maxLatencyUs().orElse(Double.POSITIVE_INFINITY),
-                    r.maxPowerWatts().orElse(Double.POSITIVE_INFINITY),
-                    r.minMemoryMb().orElse(0L));
-        }
-
-        boolean met(double throughput, double latency, double power, long memory) {
-            return throughput >= minThroughput && latency <= maxLatency && power <= maxPower && memory >= minMemory;
-        }
-    }
 
     @Override
     public void putProfiles(Collection<PersonalityProfile> profiles) {
@@ -152,7 +129,7 @@ final class MemoryIndex implements MatchIndex {
         }
         Requirements requirements = request.requirements();
         Limits limits = Limits.of(requirements);
-        OsInfo os = canonical(request.os());
+        Guests.Guest guest = guests.of(request.os());
         List<String> refusals = new ArrayList<>();
         List<String> capacity = new ArrayList<>();
         List<Placed> placed = new ArrayList<>();
@@ -169,7 +146,7 @@ final class MemoryIndex implements MatchIndex {
                 refuse(refusals, e, () -> String.join(", ", requirements.unmetBy(e.figures, e.memoryMb)));
                 continue;
             }
-            if (!eligible(e, os, options, refusals)) {
+            if (!eligible(e, guest, options, refusals)) {
                 continue;
             }
             feasible = true;
@@ -198,12 +175,12 @@ final class MemoryIndex implements MatchIndex {
                 continue; // meets the request as stored: the first walk placed it or found no region
             }
             if (e.profile.tunables().isEmpty()) {
-                if (i < floor && refusals.size() < MAX_REFUSALS && eligible(e, os, options, null)) {
+                if (i < floor && refusals.size() < MAX_REFUSALS && eligible(e, guest, options, null)) {
                     refuse(refusals, e, () -> String.join(", ", requirements.unmetBy(e.figures, e.memoryMb)));
                 }
                 continue;
             }
-            if (!eligible(e, os, options, i < floor ? refusals : null)) {
+            if (!eligible(e, guest, options, i < floor ? refusals : null)) {
                 continue;
             }
             searched++;
@@ -240,25 +217,14 @@ final class MemoryIndex implements MatchIndex {
         return MatchResult.refused(MatchOutcome.NO_MATCHING_PROFILE, nearest(refusals));
     }
 
-    private OsInfo canonical(OsInfo os) {
-        OsInfo known = guests.get(os);
-        if (known != null) {
-            return known;
-        }
-        if (guests.size() >= MAX_GUESTS) {
-            return os;
-        }
-        known = guests.putIfAbsent(os, os);
-        return known == null ? os : known;
-    }
-
     /** Not excluded, supports the guest, has a driver; else a refusal (into {@code refusals} unless null). */
-    private static boolean eligible(Entry e, OsInfo os, MatchOptions options, List<String> refusals) {
+    private static boolean eligible(Entry e, Guests.Guest guest, MatchOptions options, List<String> refusals) {
         if (options.excludedProfiles().contains(e.id)) {
             refuse(refusals, e, () -> "left out (it under-delivered, or was tried)");
             return false;
         }
-        ProfileCatalog.Verdict v = e.verdict(os, options.drivers());
+        ProfileCatalog.Verdict v = e.verdict(guest, options.drivers());
+        OsInfo os = guest.os();
         if (!v.supported()) {
             refuse(
                     refusals,

@@ -43,25 +43,68 @@ final class ProfileCatalog {
         }
 
         /**
-         * Whether the profile supports the guest and has a driver for it. The last verdict is kept, for the same
-         * guest instance and the same driver snapshot ({@link DriverCheck}): a fleet's guests are mostly alike.
+         * Whether the profile supports the guest and has a driver for it. The answers of one driver snapshot
+         * ({@link DriverCheck}) are kept, two bits per guest slot: a fleet's guests are a few kernels of a few
+         * systems, and asking the snapshot (a map lookup keyed by profile and guest) was most of a match's time.
+         * Answers are replaced whole, never changed in place, so a reader sees those of one snapshot; an answer lost
+         * to a concurrent writer is asked again.
          */
-        Verdict verdict(OsInfo os, DriverCheck drivers) {
-            Verdict last = this.last;
-            if (last != null && last.os == os && last.drivers == drivers) {
-                return last;
+        Verdict verdict(Guests.Guest guest, DriverCheck drivers) {
+            int slot = guest.slot();
+            if (slot < 0) {
+                return Verdict.of(profile, guest.os(), drivers);
             }
-            boolean supported = profile.supports(os);
-            Verdict v = new Verdict(os, drivers, supported, supported && drivers.hasDriver(profile, os));
-            this.last = v;
+            Answers a = this.answers;
+            int shift = 2 * slot;
+            if (a != null && a.drivers == drivers) {
+                int known = (int) (a.bits >>> shift) & 3;
+                if (known != 0) {
+                    return Verdict.BY_CODE[known];
+                }
+            } else {
+                a = null;
+            }
+            Verdict v = Verdict.of(profile, guest.os(), drivers);
+            long bits = a == null ? 0L : a.bits;
+            this.answers = new Answers(drivers, bits | ((long) v.code << shift));
             return v;
         }
 
-        private volatile Verdict last;
+        private volatile Answers answers;
     }
 
+    /** One snapshot's answers for a profile, two bits per guest slot (0: not asked yet, else a verdict's code). */
+    private record Answers(DriverCheck drivers, long bits) {}
+
     /** A profile's answer for one guest and one driver snapshot. */
-    record Verdict(OsInfo os, DriverCheck drivers, boolean supported, boolean hasDriver) {}
+    enum Verdict {
+        UNSUPPORTED(1),
+        NO_DRIVER(2),
+        ELIGIBLE(3);
+
+        static final Verdict[] BY_CODE = {null, UNSUPPORTED, NO_DRIVER, ELIGIBLE};
+
+        final int code;
+
+        Verdict(int code) {
+            this.code = code;
+        }
+
+        static Verdict of(PersonalityProfile profile, OsInfo os, DriverCheck drivers) {
+            if (!profile.supports(os)) {
+                return UNSUPPORTED;
+            }
+            return drivers.hasDriver(profile, os) ? ELIGIBLE : NO_DRIVER;
+        }
+
+        boolean supported() {
+            return this != UNSUPPORTED;
+        }
+
+        boolean hasDriver() {
+            return this == ELIGIBLE;
+        }
+    }
 
     static final Comparator<Entry> ORDER =
             Comparator.<Entry>comparingDouble(e -> e.throughput).thenComparing(e -> e.id);
@@ -69,6 +112,7 @@ final class ProfileCatalog {
     private static final Entry[] NONE = new Entry[0];
 
     private final Map<String, PersonalityProfile> byId = new java.util.concurrent.ConcurrentHashMap<>();
+    private final SharedParts parts = new SharedParts();
     private volatile Map<String, Entry[]> byWorkload = Map.of();
 
     /** Adds or replaces profiles; those not ACTIVE are taken out. */
@@ -76,7 +120,8 @@ final class ProfileCatalog {
         Map<String, List<Entry>> added = new HashMap<>();
         Set<String> replaced = new HashSet<>();
         Set<String> touched = new HashSet<>();
-        for (PersonalityProfile p : profiles) {
+        for (PersonalityProfile given : profiles) {
+            PersonalityProfile p = given.status() == ProfileStatus.ACTIVE ? parts.share(given) : given;
             PersonalityProfile old = byId.remove(p.personalityId());
             if (old != null) {
                 replaced.add(old.personalityId());
