@@ -121,8 +121,8 @@ final class MemoryIndex implements MatchIndex {
 
     @Override
     public MatchResult match(PersonalityRequest request, MatchOptions options) {
-        Entry[] entries = catalog.of(request.workload());
-        if (entries.length == 0) {
+        WorkloadProfiles entries = catalog.of(request.workload());
+        if (entries.size() == 0) {
             return MatchResult.refused(
                     MatchOutcome.NO_MATCHING_PROFILE,
                     List.of("no active profile serves workload " + request.workload()));
@@ -134,18 +134,22 @@ final class MemoryIndex implements MatchIndex {
         List<String> capacity = new ArrayList<>();
         List<Placed> placed = new ArrayList<>();
         boolean feasible = false;
-        int floor = ProfileCatalog.lowerBound(entries, limits.minThroughput());
+        int floor = entries.lowerBound(limits.minThroughput());
 
         int profilesPlaced = 0;
         for (int i = floor, scanned = 0;
-                i < entries.length && profilesPlaced < ENOUGH_PROFILES && scanned < SCAN_LIMIT;
+                i < entries.size() && profilesPlaced < ENOUGH_PROFILES && scanned < SCAN_LIMIT;
                 i++, scanned++) {
-            Entry e = entries[i];
             // The numeric limits first: they are the cheapest test and reject the most.
-            if (!limits.met(e.throughput, e.latency, e.power, e.memoryMb)) {
+            if (!entries.meets(i, limits)) {
+                if (refusals.size() >= MAX_REFUSALS) {
+                    continue;
+                }
+                Entry e = entries.get(i);
                 refuse(refusals, e, () -> String.join(", ", requirements.unmetBy(e.figures, e.memoryMb)));
                 continue;
             }
+            Entry e = entries.get(i);
             if (!eligible(e, guest, options, refusals)) {
                 continue;
             }
@@ -163,23 +167,26 @@ final class MemoryIndex implements MatchIndex {
         int searched = 0;
         int variantsPlaced = 0;
         for (int k = 0, scanned = 0;
-                k < entries.length
+                k < entries.size()
                         && searched < ADJUST_LIMIT
                         && variantsPlaced < ENOUGH_VARIANTS
                         && scanned < SCAN_LIMIT;
                 k++, scanned++) {
             // Nearest below the floor first (they fall short on throughput), then those above it (over a ceiling).
             int i = k < floor ? floor - 1 - k : k;
-            Entry e = entries[i];
-            if (i >= floor && limits.met(e.throughput, e.latency, e.power, e.memoryMb)) {
+            if (i >= floor && entries.meets(i, limits)) {
                 continue; // meets the request as stored: the first walk placed it or found no region
             }
-            if (e.profile.tunables().isEmpty()) {
-                if (i < floor && refusals.size() < MAX_REFUSALS && eligible(e, guest, options, null)) {
-                    refuse(refusals, e, () -> String.join(", ", requirements.unmetBy(e.figures, e.memoryMb)));
+            if (!entries.tunable(i)) {
+                if (i < floor && refusals.size() < MAX_REFUSALS) {
+                    Entry e = entries.get(i);
+                    if (eligible(e, guest, options, null)) {
+                        refuse(refusals, e, () -> String.join(", ", requirements.unmetBy(e.figures, e.memoryMb)));
+                    }
                 }
                 continue;
             }
+            Entry e = entries.get(i);
             if (!eligible(e, guest, options, i < floor ? refusals : null)) {
                 continue;
             }

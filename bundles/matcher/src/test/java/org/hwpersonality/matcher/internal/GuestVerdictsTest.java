@@ -102,4 +102,17 @@ class GuestVerdictsTest {
         assertThat(entry.verdict(last, drivers)).isEqualTo(ProfileCatalog.Verdict.ELIGIBLE);
         assertThat(drivers.asked).hasValue(Guests.SLOTS + 5 + 1);
     }
+
+    @Test
+    void guestSupportAnswersAsTheProfileDoesAndKeepsTheAnswer() {
+        GuestSupport support = new GuestSupport(PROFILE.osSupport());
+        for (String kernel : List.of("3.10.0", "5.4.0", "5.15.0", "6.8.9", "6.9.0", "7.1.0")) {
+            OsInfo os = OsInfo.of("linux", kernel);
+            Guests.Guest g = guests.of(os);
+            assertThat(support.covers(g)).as(kernel).isEqualTo(PROFILE.supports(os));
+            assertThat(support.covers(g)).as(kernel + ", kept").isEqualTo(PROFILE.supports(os));
+        }
+        assertThat(support.covers(guests.of(OsInfo.of("windows", null)))).isTrue();
+        assertThat(support.covers(guests.of(OsInfo.of("freebsd", "14.0")))).isFalse();
+    }
 }
