@@ -200,7 +200,10 @@ public final class MillionMatch {
             warmups += 1024;
         }
         long[] latencies = new long[Math.max(1_000_000, measureSeconds * 400_000)];
+        byte[] outcomeOf = new byte[latencies.length];
         int n = 0;
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long cpuStart = threads.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         long end = start + measureSeconds * 1_000_000_000L;
         long now = start;
@@ -209,12 +212,30 @@ public final class MillionMatch {
             MatchOptions options = MatchOptions.of(drivers.current());
             MatchResult r = index.match(request, options);
             long after = System.nanoTime();
+            outcomeOf[n] = (byte) r.outcome().ordinal();
             latencies[n++] = after - now;
             now = after;
             sink += r.candidates().size();
             outcomes.merge(r.outcome(), 1, Integer::sum);
         }
         double seconds = (now - start) / 1e9;
+        double cpuSeconds = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
+        for (MatchOutcome o : MatchOutcome.values()) {
+            long[] of = new long[n];
+            int m = 0;
+            for (int k = 0; k < n; k++) {
+                if (outcomeOf[k] == o.ordinal()) {
+                    of[m++] = latencies[k];
+                }
+            }
+            if (m > 0) {
+                of = Arrays.copyOf(of, m);
+                Arrays.sort(of);
+                System.out.printf(
+                        "  %-20s %5.1f %% of requests, mean %.1f us, p50 %.1f us, p99 %.1f us%n",
+                        o, 100.0 * m / n, Arrays.stream(of).average().orElse(0) / 1e3, pct(of, 0.50), pct(of, 0.99));
+            }
+        }
         long[] sorted = Arrays.copyOf(latencies, n);
         latencies = null;
         Arrays.sort(sorted);
@@ -225,10 +246,11 @@ public final class MillionMatch {
         mix = null;
         long without = usedHeap();
         System.out.printf(
-                "warm-up: %d s, %,d matches; measured: %.1f s, %,d matches%n", warmupSeconds, warmups, seconds, n);
+                "warm-up: %d s, %,d matches; measured: %.1f s (the thread on a core %.1f s of it), %,d matches%n",
+                warmupSeconds, warmups, seconds, cpuSeconds, n);
         System.out.printf("outcomes: %s (candidates seen %d)%n", outcomes, sink);
         System.out.printf(
-                "RESULT throughput %,.0f matches/s; latency p50 %.1f us, p90 %.1f us, p99 %.1f us, p99.9 %.1f us,"
+                "RESULT throughput %,.0f matches/s (%,.0f per second of CPU); latency p50 %.1f us, p90 %.1f us, p99 %.1f us, p99.9 %.1f us,"
                         + " max %.1f us; index heap %.0f MiB (after build %.0f MiB); build %.1f s%n",
                 n / seconds,
                 pct(sorted, 0.50),
