@@ -253,6 +253,7 @@ public final class MillionMatch {
                 "RESULT throughput %,.0f matches/s (%,.0f per second of CPU); latency p50 %.1f us, p90 %.1f us, p99 %.1f us, p99.9 %.1f us,"
                         + " max %.1f us; index heap %.0f MiB (after build %.0f MiB); build %.1f s%n",
                 n / seconds,
+                n / cpuSeconds,
                 pct(sorted, 0.50),
                 pct(sorted, 0.90),
                 pct(sorted, 0.99),
