@@ -3,6 +3,7 @@ package org.hwpersonality.benchmarks.scale;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.lang.management.ManagementFactory;
+import java.lang.ref.Reference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -240,11 +241,15 @@ public final class MillionMatch {
         latencies = null;
         Arrays.sort(sorted);
         long withIndex = usedHeap();
-        requests = requests.clone();
+        // Keeps them reachable until here: compiled code may otherwise let them go after their last use.
+        Reference.reachabilityFence(index);
+        Reference.reachabilityFence(drivers);
+        Reference.reachabilityFence(mix);
         index = null;
         drivers = null;
         mix = null;
         long without = usedHeap();
+        Reference.reachabilityFence(requests);
         System.out.printf(
                 "warm-up: %d s, %,d matches; measured: %.1f s (the thread on a core %.1f s of it), %,d matches%n",
                 warmupSeconds, warmups, seconds, cpuSeconds, n);
