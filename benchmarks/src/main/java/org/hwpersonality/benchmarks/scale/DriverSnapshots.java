@@ -14,11 +14,17 @@ import org.hwpersonality.api.service.DriverCheck;
 final class DriverSnapshots {
     static final long TTL_NANOS = 2_000_000_000L;
 
+    /**
+     * With {@code -Dhwp.bench.stableDrivers=true}, one snapshot for the whole run: what {@code DriverCache} would
+     * hand out if it kept its snapshot while the package list it re-reads is unchanged (not the case today).
+     */
+    private static final boolean STABLE = Boolean.getBoolean("hwp.bench.stableDrivers");
+
     private Snapshot current = new Snapshot(System.nanoTime());
 
     DriverCheck current() {
         Snapshot s = current;
-        if (System.nanoTime() - s.loadedAt > TTL_NANOS) {
+        if (!STABLE && System.nanoTime() - s.loadedAt > TTL_NANOS) {
             s = new Snapshot(System.nanoTime());
             current = s;
         }
