@@ -41,25 +41,27 @@ final class Adjustment {
         if (combinations > MAX_VARIANTS) {
             return Optional.empty();
         }
+        Limits limits = Limits.of(requirements);
         int[] index = new int[tunables.size()];
-        Variant best = null;
+        int[] bestIndex = null;
+        PerformanceFigures bestFigures = null;
+        Resources bestResources = null;
         for (long n = 0; n < combinations; n++) {
             PerformanceFigures figures = nominal;
             double resourceFactor = 1;
-            Map<String, Double> values = new LinkedHashMap<>();
             for (int i = 0; i < tunables.size(); i++) {
                 Tunable t = tunables.get(i);
-                double value = t.value(index[i]);
-                double ratio = value / t.nominal();
+                double ratio = t.value(index[i]) / t.nominal();
                 figures = t.effect().apply(figures, ratio);
                 resourceFactor *= t.effect().resourceFactor(ratio);
-                values.put(t.name(), value);
             }
             Resources resources = p.fabric().resources().scaled(resourceFactor);
-            if (requirements.isMetBy(figures, resources.memoryMb())
+            if (limits.met(figures, resources.memoryMb())
                     && fits.test(resources)
-                    && (best == null || cheaper(figures, resources, best))) {
-                best = new Variant(values, figures, resources);
+                    && (bestIndex == null || cheaper(figures, resources, bestFigures, bestResources))) {
+                bestIndex = index.clone();
+                bestFigures = figures;
+                bestResources = resources;
             }
             for (int i = tunables.size() - 1;
                     i >= 0 && ++index[i] == tunables.get(i).valueCount();
@@ -67,14 +69,23 @@ final class Adjustment {
                 index[i] = 0;
             }
         }
-        return Optional.ofNullable(best);
+        if (bestIndex == null) {
+            return Optional.empty();
+        }
+        // The values only for the one returned: building them for every combination was most of the search's time.
+        Map<String, Double> values = new LinkedHashMap<>();
+        for (int i = 0; i < tunables.size(); i++) {
+            values.put(tunables.get(i).name(), tunables.get(i).value(bestIndex[i]));
+        }
+        return Optional.of(new Variant(values, bestFigures, bestResources));
     }
 
-    private static boolean cheaper(PerformanceFigures figures, Resources resources, Variant than) {
-        if (figures.powerWatts() != than.figures().powerWatts()) {
-            return figures.powerWatts() < than.figures().powerWatts();
+    private static boolean cheaper(
+            PerformanceFigures figures, Resources resources, PerformanceFigures thanFigures, Resources thanResources) {
+        if (figures.powerWatts() != thanFigures.powerWatts()) {
+            return figures.powerWatts() < thanFigures.powerWatts();
         }
-        return resources.luts() < than.resources().luts();
+        return resources.luts() < thanResources.luts();
     }
 
     static Lineage lineage(PersonalityProfile parent, Variant v, Requirements requirements) {

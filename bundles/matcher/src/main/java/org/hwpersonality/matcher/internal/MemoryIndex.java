@@ -4,10 +4,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.hwpersonality.api.OsInfo;
 import org.hwpersonality.api.PerformanceFigures;
 import org.hwpersonality.api.Resources;
@@ -63,13 +61,7 @@ final class MemoryIndex implements MatchIndex {
     private final ProfileCatalog catalog = new ProfileCatalog();
     private final FleetView fleet = new FleetView();
 
-    /**
-     * One instance per distinct guest OS (a fleet has few), so the per-profile OS and driver answers compare it by
-     * identity instead of walking its fields.
-     */
-    private final Map<OsInfo, OsInfo> guests = new ConcurrentHashMap<>();
-
-    private static final int MAX_GUESTS = 4096;
+    private final Guests guests = new Guests();
 
     /** A profile (or variant) on a region, scored. */
     private record Placed(
@@ -81,21 +73,6 @@ final class MemoryIndex implements MatchIndex {
             Resources capacity,
             boolean reuse,
             double score) {}
-
-    /** The request's limits, unpacked once. */
-    private record Limits(double minThroughput, double maxLatency, double maxPower, long minMemory) {
-        static Limits of(Requirements r) {
-            return new Limits(
-                    r.minThroughputGops().orElse(Double.NEGATIVE_INFINITY),
-                    r.maxLatencyUs().orElse(Double.POSITIVE_INFINITY),
-                    r.maxPowerWatts().orElse(Double.POSITIVE_INFINITY),
-                    r.minMemoryMb().orElse(0L));
-        }
-
-        boolean met(double throughput, double latency, double power, long memory) {
-            return throughput >= minThroughput && latency <= maxLatency && power <= maxPower && memory >= minMemory;
-        }
-    }
 
     @Override
     public void putProfiles(Collection<PersonalityProfile> profiles) {
@@ -144,32 +121,36 @@ final class MemoryIndex implements MatchIndex {
 
     @Override
     public MatchResult match(PersonalityRequest request, MatchOptions options) {
-        Entry[] entries = catalog.of(request.workload());
-        if (entries.length == 0) {
+        WorkloadProfiles entries = catalog.of(request.workload());
+        if (entries.size() == 0) {
             return MatchResult.refused(
                     MatchOutcome.NO_MATCHING_PROFILE,
                     List.of("no active profile serves workload " + request.workload()));
         }
         Requirements requirements = request.requirements();
         Limits limits = Limits.of(requirements);
-        OsInfo os = canonical(request.os());
+        Guests.Guest guest = guests.of(request.os());
         List<String> refusals = new ArrayList<>();
         List<String> capacity = new ArrayList<>();
         List<Placed> placed = new ArrayList<>();
         boolean feasible = false;
-        int floor = ProfileCatalog.lowerBound(entries, limits.minThroughput());
+        int floor = entries.lowerBound(limits.minThroughput());
 
         int profilesPlaced = 0;
         for (int i = floor, scanned = 0;
-                i < entries.length && profilesPlaced < ENOUGH_PROFILES && scanned < SCAN_LIMIT;
+                i < entries.size() && profilesPlaced < ENOUGH_PROFILES && scanned < SCAN_LIMIT;
                 i++, scanned++) {
-            Entry e = entries[i];
             // The numeric limits first: they are the cheapest test and reject the most.
-            if (!limits.met(e.throughput, e.latency, e.power, e.memoryMb)) {
+            if (!entries.meets(i, limits)) {
+                if (refusals.size() >= MAX_REFUSALS) {
+                    continue;
+                }
+                Entry e = entries.get(i);
                 refuse(refusals, e, () -> String.join(", ", requirements.unmetBy(e.figures, e.memoryMb)));
                 continue;
             }
-            if (!eligible(e, os, options, refusals)) {
+            Entry e = entries.get(i);
+            if (!eligible(e, guest, options, refusals)) {
                 continue;
             }
             feasible = true;
@@ -186,24 +167,27 @@ final class MemoryIndex implements MatchIndex {
         int searched = 0;
         int variantsPlaced = 0;
         for (int k = 0, scanned = 0;
-                k < entries.length
+                k < entries.size()
                         && searched < ADJUST_LIMIT
                         && variantsPlaced < ENOUGH_VARIANTS
                         && scanned < SCAN_LIMIT;
                 k++, scanned++) {
             // Nearest below the floor first (they fall short on throughput), then those above it (over a ceiling).
             int i = k < floor ? floor - 1 - k : k;
-            Entry e = entries[i];
-            if (i >= floor && limits.met(e.throughput, e.latency, e.power, e.memoryMb)) {
+            if (i >= floor && entries.meets(i, limits)) {
                 continue; // meets the request as stored: the first walk placed it or found no region
             }
-            if (e.profile.tunables().isEmpty()) {
-                if (i < floor && refusals.size() < MAX_REFUSALS && eligible(e, os, options, null)) {
-                    refuse(refusals, e, () -> String.join(", ", requirements.unmetBy(e.figures, e.memoryMb)));
+            if (!entries.tunable(i)) {
+                if (i < floor && refusals.size() < MAX_REFUSALS) {
+                    Entry e = entries.get(i);
+                    if (eligible(e, guest, options, null)) {
+                        refuse(refusals, e, () -> String.join(", ", requirements.unmetBy(e.figures, e.memoryMb)));
+                    }
                 }
                 continue;
             }
-            if (!eligible(e, os, options, i < floor ? refusals : null)) {
+            Entry e = entries.get(i);
+            if (!eligible(e, guest, options, i < floor ? refusals : null)) {
                 continue;
             }
             searched++;
@@ -240,25 +224,14 @@ final class MemoryIndex implements MatchIndex {
         return MatchResult.refused(MatchOutcome.NO_MATCHING_PROFILE, nearest(refusals));
     }
 
-    private OsInfo canonical(OsInfo os) {
-        OsInfo known = guests.get(os);
-        if (known != null) {
-            return known;
-        }
-        if (guests.size() >= MAX_GUESTS) {
-            return os;
-        }
-        known = guests.putIfAbsent(os, os);
-        return known == null ? os : known;
-    }
-
     /** Not excluded, supports the guest, has a driver; else a refusal (into {@code refusals} unless null). */
-    private static boolean eligible(Entry e, OsInfo os, MatchOptions options, List<String> refusals) {
+    private static boolean eligible(Entry e, Guests.Guest guest, MatchOptions options, List<String> refusals) {
         if (options.excludedProfiles().contains(e.id)) {
             refuse(refusals, e, () -> "left out (it under-delivered, or was tried)");
             return false;
         }
-        ProfileCatalog.Verdict v = e.verdict(os, options.drivers());
+        ProfileCatalog.Verdict v = e.verdict(guest, options.drivers());
+        OsInfo os = guest.os();
         if (!v.supported()) {
             refuse(
                     refusals,

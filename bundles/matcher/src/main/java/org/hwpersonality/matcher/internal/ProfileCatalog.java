@@ -9,8 +9,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.hwpersonality.api.OsInfo;
 import org.hwpersonality.api.PerformanceFigures;
+import org.hwpersonality.api.profile.OsSupport;
 import org.hwpersonality.api.profile.PersonalityProfile;
 import org.hwpersonality.api.profile.ProfileStatus;
 import org.hwpersonality.api.profile.WorkloadProfile;
@@ -31,9 +31,19 @@ final class ProfileCatalog {
         final double latency;
         final double power;
         final long memoryMb;
+        final boolean tunable;
+        final GuestSupport support;
 
+        /** An entry with its own {@link GuestSupport}. */
         Entry(PersonalityProfile profile, WorkloadProfile workload) {
+            this(profile, workload, new GuestSupport(profile.osSupport()));
+        }
+
+        /** {@code support}: shared by the profiles with an equal OS-support list. */
+        Entry(PersonalityProfile profile, WorkloadProfile workload, GuestSupport support) {
             this.profile = profile;
+            this.support = support;
+            this.tunable = !profile.tunables().isEmpty();
             this.id = profile.personalityId();
             this.figures = workload.performance();
             this.throughput = figures.throughputGops();
@@ -43,40 +53,80 @@ final class ProfileCatalog {
         }
 
         /**
-         * Whether the profile supports the guest and has a driver for it. The last verdict is kept, for the same
-         * guest instance and the same driver snapshot ({@link DriverCheck}): a fleet's guests are mostly alike.
+         * Whether the profile supports the guest ({@link GuestSupport}) and has a driver for it. The answers of one driver snapshot
+         * ({@link DriverCheck}) are kept, two bits per guest slot: a fleet's guests are a few kernels of a few
+         * systems, and asking the snapshot (a map lookup keyed by profile and guest) was most of a match's time.
+         * Answers are replaced whole, never changed in place, so a reader sees those of one snapshot; an answer lost
+         * to a concurrent writer is asked again.
          */
-        Verdict verdict(OsInfo os, DriverCheck drivers) {
-            Verdict last = this.last;
-            if (last != null && last.os == os && last.drivers == drivers) {
-                return last;
+        Verdict verdict(Guests.Guest guest, DriverCheck drivers) {
+            if (!support.covers(guest)) {
+                return Verdict.UNSUPPORTED;
             }
-            boolean supported = profile.supports(os);
-            Verdict v = new Verdict(os, drivers, supported, supported && drivers.hasDriver(profile, os));
-            this.last = v;
+            int slot = guest.slot();
+            if (slot < 0) {
+                return drivers.hasDriver(profile, guest.os()) ? Verdict.ELIGIBLE : Verdict.NO_DRIVER;
+            }
+            Answers a = this.answers;
+            int shift = 2 * slot;
+            if (a != null && a.drivers == drivers) {
+                int known = (int) (a.bits >>> shift) & 3;
+                if (known != 0) {
+                    return Verdict.BY_CODE[known];
+                }
+            } else {
+                a = null;
+            }
+            Verdict v = drivers.hasDriver(profile, guest.os()) ? Verdict.ELIGIBLE : Verdict.NO_DRIVER;
+            long bits = a == null ? 0L : a.bits;
+            this.answers = new Answers(drivers, bits | ((long) v.code << shift));
             return v;
         }
 
-        private volatile Verdict last;
+        private volatile Answers answers;
     }
 
+    /** One snapshot's answers for a profile, two bits per guest slot (0: not asked yet, else a verdict's code). */
+    private record Answers(DriverCheck drivers, long bits) {}
+
     /** A profile's answer for one guest and one driver snapshot. */
-    record Verdict(OsInfo os, DriverCheck drivers, boolean supported, boolean hasDriver) {}
+    enum Verdict {
+        UNSUPPORTED(1),
+        NO_DRIVER(2),
+        ELIGIBLE(3);
+
+        static final Verdict[] BY_CODE = {null, UNSUPPORTED, NO_DRIVER, ELIGIBLE};
+
+        final int code;
+
+        Verdict(int code) {
+            this.code = code;
+        }
+
+        boolean supported() {
+            return this != UNSUPPORTED;
+        }
+
+        boolean hasDriver() {
+            return this == ELIGIBLE;
+        }
+    }
 
     static final Comparator<Entry> ORDER =
             Comparator.<Entry>comparingDouble(e -> e.throughput).thenComparing(e -> e.id);
 
-    private static final Entry[] NONE = new Entry[0];
-
     private final Map<String, PersonalityProfile> byId = new java.util.concurrent.ConcurrentHashMap<>();
-    private volatile Map<String, Entry[]> byWorkload = Map.of();
+    private final SharedParts parts = new SharedParts();
+    private final Map<List<OsSupport>, GuestSupport> supports = new HashMap<>();
+    private volatile Map<String, WorkloadProfiles> byWorkload = Map.of();
 
     /** Adds or replaces profiles; those not ACTIVE are taken out. */
     synchronized void put(Collection<PersonalityProfile> profiles) {
         Map<String, List<Entry>> added = new HashMap<>();
         Set<String> replaced = new HashSet<>();
         Set<String> touched = new HashSet<>();
-        for (PersonalityProfile p : profiles) {
+        for (PersonalityProfile given : profiles) {
+            PersonalityProfile p = given.status() == ProfileStatus.ACTIVE ? parts.share(given) : given;
             PersonalityProfile old = byId.remove(p.personalityId());
             if (old != null) {
                 replaced.add(old.personalityId());
@@ -85,14 +135,15 @@ final class ProfileCatalog {
             if (p.status() == ProfileStatus.ACTIVE) {
                 byId.put(p.personalityId(), p);
                 for (WorkloadProfile w : p.workloads()) {
-                    added.computeIfAbsent(w.workload(), k -> new ArrayList<>()).add(new Entry(p, w));
+                    added.computeIfAbsent(w.workload(), k -> new ArrayList<>()).add(new Entry(p, w, supportOf(p)));
                     touched.add(w.workload());
                 }
             }
         }
-        Map<String, Entry[]> next = new HashMap<>(byWorkload);
+        Map<String, WorkloadProfiles> next = new HashMap<>(byWorkload);
         for (String workload : touched) {
-            Entry[] kept = Arrays.stream(next.getOrDefault(workload, NONE))
+            Entry[] kept = Arrays.stream(
+                            next.getOrDefault(workload, WorkloadProfiles.NONE).entries())
                     .filter(e -> !replaced.contains(e.id))
                     .toArray(Entry[]::new);
             Entry[] fresh = added.getOrDefault(workload, List.of()).toArray(Entry[]::new);
@@ -101,10 +152,23 @@ final class ProfileCatalog {
             if (merged.length == 0) {
                 next.remove(workload);
             } else {
-                next.put(workload, merged);
+                next.put(workload, new WorkloadProfiles(merged));
             }
         }
         byWorkload = next;
+    }
+
+    /** The support answers of an OS-support list; equal lists share them (at most {@value SharedParts#LIMIT}). */
+    private GuestSupport supportOf(PersonalityProfile p) {
+        GuestSupport known = supports.get(p.osSupport());
+        if (known == null) {
+            if (supports.size() >= SharedParts.LIMIT) {
+                supports.clear();
+            }
+            known = new GuestSupport(p.osSupport());
+            supports.put(p.osSupport(), known);
+        }
+        return known;
     }
 
     private static Entry[] merge(Entry[] a, Entry[] b) {
@@ -125,23 +189,8 @@ final class ProfileCatalog {
     }
 
     /** The profiles serving a workload, by throughput; empty if none. */
-    Entry[] of(String workload) {
-        return byWorkload.getOrDefault(workload, NONE);
-    }
-
-    /** The first index whose throughput is at least {@code floor}. */
-    static int lowerBound(Entry[] entries, double floor) {
-        int lo = 0;
-        int hi = entries.length;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (entries[mid].throughput < floor) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
+    WorkloadProfiles of(String workload) {
+        return byWorkload.getOrDefault(workload, WorkloadProfiles.NONE);
     }
 
     java.util.Optional<PersonalityProfile> find(String personalityId) {
