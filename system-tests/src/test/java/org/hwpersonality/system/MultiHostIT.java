@@ -89,6 +89,8 @@ class MultiHostIT {
         api.withoutShippedFleets();
         // Answer 202 after 3 s instead of 30 when a host still programs (or is gone).
         api.setProperty("etc/org.hwpersonality.management.cfg", "programmingWaitMillis", "3000");
+        // It reads the fleet the hosts record every 2 s instead of 10 (the load runs 8 s).
+        api.setProperty("etc/org.hwpersonality.management.cfg", "deviceRefreshSeconds", "2");
         for (Distribution host : List.of(hostA, hostB)) {
             host.withoutShippedFleets();
             host.append("etc/org.hwpersonality.backend.sim.fleet-mh.cfg", partialU250Fleet());
@@ -343,6 +345,9 @@ class MultiHostIT {
             assertThat(status).as("a 202 answer, later").isIn("ACTIVE", "FAILED", "RELEASED");
         }
         System.out.println("202 answers, after host A returned: " + pendingOutcome);
+        assertThat(log(hostA))
+                .as("the returning host's reconciler left the tasks queued for it to its task worker")
+                .doesNotContain("is ACTIVE now, not PROGRAMMING");
         assertThat(regionsHeldTwice()).isEmpty();
         try (Connection c = database.getConnection();
                 PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM HWP_ALLOCATION a JOIN HWP_DEVICE d"
