@@ -87,6 +87,21 @@ final class Distribution implements AutoCloseable {
         Files.writeString(f, out);
     }
 
+    /**
+     * No cards from the simulated fleets the distribution ships ({@code etc/org.hwpersonality.backend.sim.fleet-*.cfg}
+     * set to {@code devices = 0}): deleted, their files would be written again from the feature on the first start.
+     * Fleets a test appends afterwards are kept.
+     */
+    void withoutShippedFleets() throws IOException {
+        try (var files = Files.list(home.resolve("etc"))) {
+            for (Path f : files.filter(
+                            p -> p.getFileName().toString().startsWith("org.hwpersonality.backend.sim.fleet-"))
+                    .toList()) {
+                setProperty("etc/" + f.getFileName(), "devices", "0");
+            }
+        }
+    }
+
     void append(String file, String text) throws IOException {
         Files.writeString(home.resolve(file), text, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }

@@ -20,9 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * Two distributions sharing one PostgreSQL database (a throw-away server started by the test), each with its own
- * simulator of the same fleet, hammered at once: no region is ever held by two allocations, both nodes agree, and
- * the throughput of two nodes is reported against one.
+ * Two distributions sharing one PostgreSQL database (a throw-away server started by the test), each a node with the
+ * api and host roles and its own simulated fleet (the same local device IDs, told apart by the node), hammered at
+ * once: every request may land on either node's cards (programmed by the card's node), no region is ever held by two
+ * allocations, both nodes agree, and the throughput of two nodes is reported against one.
  */
 class TwoNodesIT {
     private static DataSource database;
@@ -40,7 +41,9 @@ class TwoNodesIT {
         new Fleet(a.api()).awaitSamplesAndCards(75);
         b.start();
         b.awaitHealthy(Duration.ofSeconds(180));
-        new Fleet(b.api()).awaitSamplesAndCards(75);
+        // Each node records its own 75 cards: both see the 150.
+        new Fleet(b.api()).awaitSamplesAndCards(150);
+        new Fleet(a.api()).awaitSamplesAndCards(150);
     }
 
     private static Distribution node(String name, String url) throws Exception {
@@ -65,10 +68,14 @@ class TwoNodesIT {
 
     @AfterAll
     static void stop() throws Exception {
-        for (Distribution d : new Distribution[] {a, b}) {
-            if (d != null) {
-                d.stop();
+        try {
+            for (Distribution d : new Distribution[] {a, b}) {
+                if (d != null) {
+                    d.stop();
+                }
             }
+        } finally {
+            PostgresServer.stopNow();
         }
     }
 
@@ -86,7 +93,7 @@ class TwoNodesIT {
         LoadGenerator.Result alone = onA.run(all, "compression", time, 4, new AtomicBoolean());
         System.out.println("one node, 64 VMs: " + alone);
 
-        // Both nodes at once, 32 VMs each, on the same regions.
+        // Both nodes at once, 32 VMs each, on the same regions (either node's cards).
         CompletableFuture<LoadGenerator.Result> first = CompletableFuture.supplyAsync(() -> run(onA, vmsA, time));
         LoadGenerator.Result second = run(onB, vmsB, time);
         LoadGenerator.Result firstResult = first.get();

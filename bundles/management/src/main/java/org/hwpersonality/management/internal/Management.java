@@ -194,7 +194,8 @@ public class Management implements ManagementService {
                 inventory.programming(),
                 events,
                 java.time.Duration.ofSeconds(config.reconcileAfterSeconds()),
-                inventory::ours);
+                inventory::ours,
+                tasks);
         this.attempts = Math.max(1, config.attempts());
         this.worker = node.has(NodeRole.HOST)
                 ? Optional.of(new TaskWorker(

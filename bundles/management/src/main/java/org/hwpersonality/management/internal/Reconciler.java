@@ -19,6 +19,8 @@ import org.hwpersonality.api.service.ProfileRepository;
 import org.hwpersonality.api.store.AllocationRecords;
 import org.hwpersonality.api.store.AllocationRecords.RegionChange;
 import org.hwpersonality.api.store.DeviceRecords;
+import org.hwpersonality.api.store.ProgrammingTask;
+import org.hwpersonality.api.store.TaskRecords;
 
 /**
  * Finishes what a crash interrupted. Every step's state is written before the step, so an allocation found
@@ -34,6 +36,12 @@ import org.hwpersonality.api.store.DeviceRecords;
  * At start, regions left RESERVED, PROGRAMMING or CLEARING by no allocation (a manual reconfiguration) are set
  * FREE with what the back end reports. Devices whose back end is absent wait until it is back. A node reconciles
  * only its own devices (it alone can ask their back ends).
+ *
+ * <p>A PROGRAMMING allocation whose programming task is still QUEUED or CLAIMED is the {@link TaskWorker}'s, however
+ * old: a host that was away longer than {@code staleAfter} finds the tasks queued for it meanwhile and programs them;
+ * a task an earlier process claimed is reconciled by the worker ({@link #reconcileNow}). Reconciling it here as well
+ * would race with its programming: the allocation FAILED and the region FREE with the old image, while the card is
+ * being programmed with the new one.
  */
 final class Reconciler {
     private static final Logger LOG = Logger.getLogger(Reconciler.class.getName());
@@ -47,6 +55,7 @@ final class Reconciler {
     private final Events events;
     private final Duration staleAfter;
     private final java.util.function.Predicate<Device> ours;
+    private final TaskRecords tasks;
 
     Reconciler(
             AllocationRecords allocations,
@@ -56,7 +65,8 @@ final class Reconciler {
             RegionProgramming programming,
             Events events,
             Duration staleAfter,
-            java.util.function.Predicate<Device> ours) {
+            java.util.function.Predicate<Device> ours,
+            TaskRecords tasks) {
         this.allocations = allocations;
         this.devices = devices;
         this.profiles = profiles;
@@ -65,6 +75,7 @@ final class Reconciler {
         this.events = events;
         this.staleAfter = staleAfter;
         this.ours = ours;
+        this.tasks = tasks;
     }
 
     /** Reconciles one allocation now, whatever its age (its process is known to be gone); true if it was. */
@@ -84,6 +95,9 @@ final class Reconciler {
                 continue;
             }
             try {
+                if (leftToTaskWorker(a)) {
+                    continue;
+                }
                 if (reconcile(a)) {
                     done++;
                 }
@@ -110,6 +124,16 @@ final class Reconciler {
             LOG.info("Reconciled " + done + " interrupted allocations or regions");
         }
         return done;
+    }
+
+    /** A PROGRAMMING allocation whose task is QUEUED or CLAIMED: its node's task worker programs or reconciles it. */
+    private boolean leftToTaskWorker(Allocation a) {
+        if (a.state() != AllocationState.PROGRAMMING) {
+            return false;
+        }
+        return tasks.ofAllocation(a.id())
+                .map(t -> t.state() == ProgrammingTask.State.QUEUED || t.state() == ProgrammingTask.State.CLAIMED)
+                .orElse(false);
     }
 
     private boolean reconcile(Allocation a) {

@@ -32,6 +32,8 @@ import org.hwpersonality.api.request.PersonalityRequest;
 import org.hwpersonality.api.request.RepersonalizationRequest;
 import org.hwpersonality.api.request.Requirements;
 import org.hwpersonality.api.store.AllocationRecords.RegionChange;
+import org.hwpersonality.api.store.Signals;
+import org.hwpersonality.repository.internal.SqlTaskRecords;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -322,7 +324,8 @@ class ManagementTest {
                     p.inventory.programming(),
                     new Events(),
                     java.time.Duration.ofSeconds(60),
-                    p.inventory::ours);
+                    p.inventory::ours,
+                    new SqlTaskRecords(p.db.database));
             assertThat(reconciler.run(true)).isEqualTo(1);
             assertThat(p.management.allocation("alloc-crashed").orElseThrow().state())
                     .isEqualTo(AllocationState.FAILED);
@@ -335,6 +338,67 @@ class ManagementTest {
                             .allocation()
                             .state())
                     .isEqualTo(AllocationState.ACTIVE);
+        }
+    }
+
+    /**
+     * A host that was away longer than {@code reconcileAfterSeconds} finds a programming task queued for it meanwhile:
+     * the reconciler leaves that PROGRAMMING allocation to the task worker (it used to fail it, racing with the
+     * worker's programming of the same region), and the worker programs it.
+     */
+    @Test
+    void anOldAllocationWhoseTaskIsQueuedIsLeftToTheTaskWorker() throws Exception {
+        // The worker looks for tasks only when woken (or in 10 minutes).
+        try (Platform p = new Platform(folder, Map.of("taskPollMillis", 600_000L), Platform.u250("pr-", 1))) {
+            String vm = p.management.registerVm("web", LINUX, "karaf").vm().id();
+            Region free = region(p, "node-1:pr-0", "0");
+            Instant old = Instant.now().minusSeconds(600);
+            Allocation reserved = new Allocation(
+                    "alloc-queued",
+                    vm,
+                    compression(vm, null),
+                    ZSTD,
+                    "node-1:pr-0",
+                    "0",
+                    AllocationState.RESERVED,
+                    Optional.empty(),
+                    Optional.empty(),
+                    old,
+                    old);
+            p.allocations.reserve(reserved, free, Optional.empty(), "karaf");
+            Region reservedRegion = region(p, "node-1:pr-0", "0");
+            p.allocations.dispatch(
+                    reserved,
+                    reserved.moveTo(AllocationState.PROGRAMMING, old),
+                    new RegionChange(reservedRegion, RegionProgramming.programming(reservedRegion)),
+                    "node-1",
+                    "karaf");
+            Reconciler reconciler = new Reconciler(
+                    p.allocations,
+                    p.devices,
+                    p.profiles,
+                    p.registry,
+                    p.inventory.programming(),
+                    new Events(),
+                    java.time.Duration.ofSeconds(60),
+                    p.inventory::ours,
+                    new SqlTaskRecords(p.db.database));
+            assertThat(reconciler.run(true)).as("nothing reconciled").isZero();
+            assertThat(p.management.allocation("alloc-queued").orElseThrow().state())
+                    .as("left to the task worker")
+                    .isNotEqualTo(AllocationState.FAILED);
+
+            p.signals.publish(Signals.TASK_QUEUED, "node-1");
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (p.management.allocation("alloc-queued").orElseThrow().state() != AllocationState.ACTIVE
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(p.management.allocation("alloc-queued").orElseThrow().state())
+                    .isEqualTo(AllocationState.ACTIVE);
+            Region after = region(p, "node-1:pr-0", "0");
+            assertThat(after.state()).isEqualTo(RegionState.ACTIVE);
+            assertThat(after.loadedPersonalityId()).contains(ZSTD);
         }
     }
 

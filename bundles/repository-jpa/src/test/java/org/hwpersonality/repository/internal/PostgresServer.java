@@ -31,13 +31,25 @@ public final class PostgresServer {
     private final int port;
     private final boolean root;
     private final AtomicInteger databases = new AtomicInteger();
+    private boolean stopped;
 
-    /** The JVM's server, started on first use. */
+    /** The JVM's server, started on first use (again after {@link #stopNow()}). */
     public static synchronized PostgresServer get() {
         if (instance == null) {
             instance = new PostgresServer();
         }
         return instance;
+    }
+
+    /**
+     * Stops the JVM's server now, if one runs, and deletes its files (a test class that must leave nothing running
+     * behind it, even when it failed); the next {@link #get()} starts a new one.
+     */
+    public static synchronized void stopNow() {
+        if (instance != null) {
+            instance.stop();
+            instance = null;
+        }
     }
 
     private PostgresServer() {
@@ -95,7 +107,11 @@ public final class PostgresServer {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
     }
 
-    private void stop() {
+    private synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
         try {
             run(asServerUser(
                     bin.resolve("pg_ctl").toString(),
