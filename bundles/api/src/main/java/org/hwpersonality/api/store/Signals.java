@@ -16,6 +16,9 @@ public interface Signals {
     /** An allocation left PROGRAMMING (payload: its ID). */
     String ALLOCATION_CHANGED = "hwp_allocation";
 
+    /** A node's back ends reported a change of its devices (payload: the node's ID). */
+    String DEVICES_CHANGED = "hwp_devices";
+
     /** Sends {@code payload} to every subscriber of {@code channel} on every node. */
     void publish(String channel, String payload);
 

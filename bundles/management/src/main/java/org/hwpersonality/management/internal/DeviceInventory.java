@@ -18,6 +18,7 @@ import org.hwpersonality.api.service.BitstreamStore;
 import org.hwpersonality.api.service.DeviceService;
 import org.hwpersonality.api.service.ProfileRepository;
 import org.hwpersonality.api.store.DeviceRecords;
+import org.hwpersonality.api.store.Signals;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -50,6 +51,7 @@ public class DeviceInventory implements DeviceService {
     private final DeviceRecords records;
     private final BackendRegistry backends;
     private final NodeIdentity node;
+    private final Signals signals;
     private final RegionProgramming programming;
     private final Optional<Discovery> discovery;
     private final ManualReconfiguration manual;
@@ -63,8 +65,10 @@ public class DeviceInventory implements DeviceService {
             @Reference BitstreamStore bitstreams,
             @Reference BackendRegistry backends,
             @Reference NodeIdentity node,
+            @Reference Signals signals,
             Config config) {
         this.records = records;
+        this.signals = signals;
         this.backends = backends;
         this.node = node;
         this.programming = new RegionProgramming(backends, bitstreams);
@@ -72,7 +76,7 @@ public class DeviceInventory implements DeviceService {
         this.characterization =
                 new Characterization(records, profiles, bitstreams, backends, programming, this::ownDevice);
         this.discovery = node.has(NodeRole.HOST)
-                ? Optional.of(new Discovery(node.id(), records, backends, this::changed, config.rescanSeconds()))
+                ? Optional.of(new Discovery(node.id(), records, backends, this::discovered, config.rescanSeconds()))
                 : Optional.empty();
         node.onLeaseExpiry(this::changed);
     }
@@ -84,6 +88,16 @@ public class DeviceInventory implements DeviceService {
 
     void changed() {
         listeners.forEach(Runnable::run);
+    }
+
+    /** This node's back ends reported its devices: this node's listeners hear it, and the other nodes. */
+    private void discovered() {
+        changed();
+        try {
+            signals.publish(Signals.DEVICES_CHANGED, node.id());
+        } catch (RuntimeException e) {
+            // the others read the whole fleet every deviceRefreshSeconds anyway
+        }
     }
 
     RegionProgramming programming() {

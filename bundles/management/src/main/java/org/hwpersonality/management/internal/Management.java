@@ -143,6 +143,9 @@ public class Management implements ManagementService {
     private final NodeIdentity node;
     private final AllocationWaiter waiter;
     private final Optional<TaskWorker> worker;
+    private final AutoCloseable devicesChanged;
+    private final java.util.concurrent.atomic.AtomicBoolean deviceRefreshQueued =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private final DriverCache drivers;
     private final Events events = new Events();
     private final Programmer programmer;
@@ -213,7 +216,12 @@ public class Management implements ManagementService {
                         config.taskPollMillis()))
                 : Optional.empty();
         scheduler.execute(this::start);
-        inventory.onChange(() -> scheduler.execute(() -> quietly("device refresh", keeper::refreshDevices)));
+        inventory.onChange(this::refreshDevicesSoon);
+        this.devicesChanged = signals.subscribe(Signals.DEVICES_CHANGED, from -> {
+            if (!from.equals(node.id())) {
+                refreshDevicesSoon(); // another node's back ends reported: new cards are matched at once
+            }
+        });
         scheduler.scheduleWithFixedDelay(
                 () -> quietly("profile refresh", keeper::refreshProfiles),
                 config.profileRefreshMillis(),
@@ -270,11 +278,22 @@ public class Management implements ManagementService {
 
     @Deactivate
     void stop() throws Exception {
+        devicesChanged.close();
         scheduler.shutdownNow();
         if (worker.isPresent()) {
             worker.get().close();
         }
         waiter.close();
+    }
+
+    /** Reads the fleet again on the management thread; requests that arrive while one is queued share it. */
+    private void refreshDevicesSoon() {
+        if (deviceRefreshQueued.compareAndSet(false, true)) {
+            scheduler.execute(() -> {
+                deviceRefreshQueued.set(false);
+                quietly("device refresh", keeper::refreshDevices);
+            });
+        }
     }
 
     /** Reads the whole fleet into the index now (tests; the index refreshes itself every deviceRefreshSeconds). */

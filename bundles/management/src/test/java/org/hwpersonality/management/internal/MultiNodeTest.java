@@ -181,6 +181,29 @@ class MultiNodeTest {
     }
 
     @Test
+    void cardsAHostReportsAreMatchedAtOnceNotAtTheNextFleetRefresh() throws Exception {
+        try (TestDatabase db = TestDatabase.postgres();
+                Platform api = start(db, "api-1", "api", Map.of("deviceRefreshSeconds", 3600L));
+                Platform host = start(db, "host-a", "host", Map.of(), Platform.u250("pr-", 1))) {
+            host.inventory.rescan(); // the host's back end reports its card: a signal tells the api node
+            String vm = api.management.registerVm("vm", LINUX, "karaf").vm().id();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            AllocationResult r = null;
+            while (r == null && System.nanoTime() < deadline) {
+                try {
+                    r = api.management.request(compression(vm), "karaf");
+                } catch (HwpException e) {
+                    Thread.sleep(100); // NO_CAPACITY until the signal's refresh has run
+                }
+            }
+            assertThat(r)
+                    .as("matched within 10 s, the fleet refresh being an hour away")
+                    .isNotNull();
+            assertThat(r.allocation().deviceId()).startsWith("host-a:");
+        }
+    }
+
+    @Test
     void aSecondProcessWithALiveNodeIdIsRefused() throws Exception {
         try (TestDatabase db = TestDatabase.postgres();
                 Platform api = start(db, "node-x", "api", Map.of())) {

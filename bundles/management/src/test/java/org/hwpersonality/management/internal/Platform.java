@@ -111,17 +111,18 @@ final class Platform implements AutoCloseable {
                 Map.of(),
                 null);
         registry.bindBackend(sim);
+        org.hwpersonality.repository.internal.DatabaseSignals signals =
+                new org.hwpersonality.repository.internal.DatabaseSignals(db.database);
+        this.signals = signals;
         inventory = new DeviceInventory(
                 devices,
                 profiles,
                 bitstreams,
                 registry,
                 node,
+                signals,
                 config(DeviceInventory.Config.class, Map.of("rescanSeconds", 3600L)));
         inventory.rescan();
-        org.hwpersonality.repository.internal.DatabaseSignals signals =
-                new org.hwpersonality.repository.internal.DatabaseSignals(db.database);
-        this.signals = signals;
         this.management = new Management(
                 new DefaultMatcher(),
                 profiles,
