@@ -10,12 +10,11 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * The time to ACTIVE of requests that each program a region: one VM, one free partial region, and requests that
- * alternate between two that different images serve on that region (compression at 30 GOPS, database acceleration on
- * a U250 DFX region), so every request reprograms it; each is released before the next. Run against a node that
- * programs its own card (a local call) and against an api node whose card belongs to a host node (a task through the
- * database): the difference of the medians is what dispatch adds. Prints the request latency percentiles and the
- * programming time the answers report.
+ * The time to ACTIVE of requests that program a region: one VM sends requests one after another that no single image
+ * serves (compression at 30 GOPS or more, database acceleration), each released before the next, so nearly every
+ * request reprograms a U250 DFX region; the answers that say so are counted and their latencies kept. Run against a
+ * node that programs its own cards (a local call) and against an api node whose cards belong to a host node (a task
+ * through the database): the difference of the medians is what dispatch adds ({@code benchmarks/dispatch.sh}).
  *
  * <pre>
  * java -cp benchmarks/target/hwp-benchmarks.jar org.hwpersonality.benchmarks.load.DispatchLatency \
