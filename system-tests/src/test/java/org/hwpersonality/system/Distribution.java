@@ -102,6 +102,24 @@ final class Distribution implements AutoCloseable {
         }
     }
 
+    /** Points the distribution at a PostgreSQL database (user {@code hwp}, no password), as the README shows. */
+    void onPostgres(String url) throws IOException {
+        Files.writeString(
+                home.resolve("etc/org.ops4j.datasource-hwp.cfg"),
+                String.join(
+                        "\n",
+                        "osgi.jdbc.driver.name = PostgreSQL JDBC Driver",
+                        "url = " + url,
+                        "user = hwp",
+                        "password = ",
+                        "dataSourceName = hwp",
+                        "pool = hikari",
+                        "xa = false",
+                        "hikari.maximumPoolSize = 16",
+                        "hikari.autoCommit = false",
+                        ""));
+    }
+
     void append(String file, String text) throws IOException {
         Files.writeString(home.resolve(file), text, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }

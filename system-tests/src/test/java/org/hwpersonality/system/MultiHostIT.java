@@ -117,20 +117,7 @@ class MultiHostIT {
 
     private static Distribution node(String name, String url, String roles) throws Exception {
         Distribution d = Distribution.copy(name);
-        Files.writeString(
-                d.home().resolve("etc/org.ops4j.datasource-hwp.cfg"),
-                String.join(
-                        "\n",
-                        "osgi.jdbc.driver.name = PostgreSQL JDBC Driver",
-                        "url = " + url,
-                        "user = hwp",
-                        "password = ",
-                        "dataSourceName = hwp",
-                        "pool = hikari",
-                        "xa = false",
-                        "hikari.maximumPoolSize = 16",
-                        "hikari.autoCommit = false",
-                        ""));
+        d.onPostgres(url);
         d.setProperty("etc/org.hwpersonality.node.cfg", "roles", roles);
         return d;
     }

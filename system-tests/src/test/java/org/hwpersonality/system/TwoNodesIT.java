@@ -48,20 +48,7 @@ class TwoNodesIT {
 
     private static Distribution node(String name, String url) throws Exception {
         Distribution d = Distribution.copy(name);
-        java.nio.file.Files.writeString(
-                d.home().resolve("etc/org.ops4j.datasource-hwp.cfg"),
-                String.join(
-                        "\n",
-                        "osgi.jdbc.driver.name = PostgreSQL JDBC Driver",
-                        "url = " + url,
-                        "user = hwp",
-                        "password = ",
-                        "dataSourceName = hwp",
-                        "pool = hikari",
-                        "xa = false",
-                        "hikari.maximumPoolSize = 16",
-                        "hikari.autoCommit = false",
-                        ""));
+        d.onPostgres(url);
         d.append("etc/org.hwpersonality.backend.sim.fleet-load.cfg", Fleet.loadFleet(0));
         return d;
     }
