@@ -32,10 +32,26 @@ public interface AllocationRecords {
 
     /**
      * As {@link #update}, from RESERVED to PROGRAMMING, and in the same transaction queues the programming as a task
-     * for {@code node}, which owns the device; returns the task.
+     * for {@code node}, which owns the device, and signals it ({@link Signals#TASK_QUEUED}); returns the task.
      */
     ProgrammingTask dispatch(
             Allocation reserved, Allocation programming, RegionChange region, String node, String actor);
+
+    /**
+     * The node that owns the device ends a {@link #dispatch dispatched} programming: the allocation from {@code
+     * current} (PROGRAMMING) to {@code next} (ACTIVE or FAILED) and its region as {@link #update} moves them, the
+     * task's outcome as {@link TaskRecords#finish} records it, and the signal to the node that waits ({@link
+     * Signals#ALLOCATION_CHANGED}), all with one commit.
+     */
+    Allocation finishTask(
+            String taskId,
+            Allocation current,
+            Allocation next,
+            RegionChange region,
+            boolean succeeded,
+            String outcome,
+            Optional<Double> durationMs,
+            String actor);
 
     Optional<Allocation> find(String allocationId);
 

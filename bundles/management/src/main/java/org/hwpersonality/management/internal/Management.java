@@ -186,7 +186,6 @@ public class Management implements ManagementService {
                 events,
                 node,
                 tasks,
-                signals,
                 waiter,
                 java.time.Duration.ofMillis(Math.max(0, config.programmingWaitMillis())));
         this.reconciler = new Reconciler(

@@ -16,7 +16,6 @@ import org.hwpersonality.api.profile.PersonalityProfile;
 import org.hwpersonality.api.store.AllocationRecords;
 import org.hwpersonality.api.store.AllocationRecords.RegionChange;
 import org.hwpersonality.api.store.ProgrammingTask;
-import org.hwpersonality.api.store.Signals;
 import org.hwpersonality.api.store.TaskRecords;
 
 /**
@@ -33,7 +32,6 @@ final class Programmer {
     private final Events events;
     private final NodeIdentity node;
     private final TaskRecords tasks;
-    private final Signals signals;
     private final AllocationWaiter waiter;
     private final Duration wait;
 
@@ -43,7 +41,6 @@ final class Programmer {
             Events events,
             NodeIdentity node,
             TaskRecords tasks,
-            Signals signals,
             AllocationWaiter waiter,
             Duration wait) {
         this.allocations = allocations;
@@ -51,7 +48,6 @@ final class Programmer {
         this.events = events;
         this.node = node;
         this.tasks = tasks;
-        this.signals = signals;
         this.waiter = waiter;
         this.wait = wait;
     }
@@ -95,7 +91,6 @@ final class Programmer {
         Allocation queued = reserved.moveTo(AllocationState.PROGRAMMING, Instant.now());
         allocations.dispatch(reserved, queued, new RegionChange(region, programmingRegion), device.node(), actor);
         events.allocation(queued, actor);
-        signals.publish(Signals.TASK_QUEUED, device.node());
         Allocation after = waiter.await(queued.id(), wait);
         Optional<ProgrammingTask> task = tasks.ofAllocation(queued.id());
         return switch (after.state()) {
@@ -115,13 +110,17 @@ final class Programmer {
     }
 
     /**
-     * Runs a task of this node: the allocation is PROGRAMMING (written by the node that matched), {@code region} as
-     * stored. Returns what was done; rethrows a failed programming after recording it.
+     * Runs {@code task} of this node: the allocation is PROGRAMMING (written by the node that matched), {@code region}
+     * as stored. The outcome is written with the task's (one commit, which wakes the node that waits). Returns the
+     * allocation ACTIVE; rethrows a failed programming after recording it.
      */
-    Reconfiguration runTask(Allocation queued, Region region, Device device, PersonalityProfile p, String actor) {
+    Allocation runTask(
+            ProgrammingTask task, Allocation queued, Region region, Device device, PersonalityProfile p, String actor) {
         Region before =
                 RegionProgramming.with(region, RegionState.FREE, region.loadedPersonalityId(), region.loadedImage());
-        return programming.run(device, before, load(p), RegionState.ACTIVE, false, new AllocationSteps(queued, actor));
+        TaskSteps steps = new TaskSteps(task, queued, actor);
+        programming.run(device, before, load(p), RegionState.ACTIVE, false, steps);
+        return steps.current;
     }
 
     static RegionProgramming.Load load(PersonalityProfile p) {
@@ -152,13 +151,63 @@ final class Programmer {
         }
 
         @Override
-        public void succeeded(Region programming, Region loaded) {
+        public void succeeded(Region programming, Region loaded, Reconfiguration done) {
             current = move(current, AllocationState.ACTIVE, programming, loaded, actor);
         }
 
         @Override
         public void failed(Region programming, Region after, RuntimeException why) {
             current = move(current, AllocationState.FAILED, programming, after, actor);
+        }
+    }
+
+    /** A task's steps: its allocation's end written with the task's outcome (PROGRAMMING was written on dispatch). */
+    private final class TaskSteps implements RegionProgramming.Steps {
+        private final ProgrammingTask task;
+        private Allocation current;
+        private final String actor;
+
+        TaskSteps(ProgrammingTask task, Allocation current, String actor) {
+            this.task = task;
+            this.current = current;
+            this.actor = actor;
+        }
+
+        @Override
+        public void programming(Region before, Region programming) {
+            throw new IllegalStateException("a task's PROGRAMMING state is written when it is dispatched");
+        }
+
+        @Override
+        public void succeeded(Region programming, Region loaded, Reconfiguration done) {
+            String outcome = "programmed " + task.deviceId() + "/" + task.regionId() + " with "
+                    + current.personalityId() + " on node " + node.id();
+            finish(AllocationState.ACTIVE, programming, loaded, true, outcome, Optional.of(done.durationMs()));
+        }
+
+        @Override
+        public void failed(Region programming, Region after, RuntimeException why) {
+            String outcome = why.getMessage() == null ? why.toString() : why.getMessage();
+            finish(AllocationState.FAILED, programming, after, false, outcome, Optional.empty());
+        }
+
+        private void finish(
+                AllocationState state,
+                Region expected,
+                Region next,
+                boolean succeeded,
+                String outcome,
+                Optional<Double> durationMs) {
+            current = allocations.finishTask(
+                    task.id(),
+                    current,
+                    current.moveTo(state, Instant.now()),
+                    new RegionChange(expected, next),
+                    succeeded,
+                    outcome,
+                    durationMs,
+                    actor);
+            events.allocation(current, actor);
         }
     }
 

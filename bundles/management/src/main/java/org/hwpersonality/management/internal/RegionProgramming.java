@@ -32,8 +32,8 @@ final class RegionProgramming {
         /** The region from {@code before} to {@code programming} (skipped when already written, e.g. by another node). */
         void programming(Region before, Region programming);
 
-        /** Programming worked: the region from {@code programming} to {@code loaded}. */
-        void succeeded(Region programming, Region loaded);
+        /** Programming worked ({@code done}): the region from {@code programming} to {@code loaded}. */
+        void succeeded(Region programming, Region loaded, Reconfiguration done);
 
         /** Programming failed: the region from {@code programming} to {@code after}. */
         void failed(Region programming, Region after, RuntimeException why);
@@ -96,9 +96,12 @@ final class RegionProgramming {
             steps.failed(programming, after, e);
             throw e;
         }
+        Reconfiguration done = new Reconfiguration(!result.skipped(), result.durationMs());
         steps.succeeded(
-                programming, with(before, stateAfter, Optional.of(load.personalityId()), Optional.of(load.image())));
-        return new Reconfiguration(!result.skipped(), result.durationMs());
+                programming,
+                with(before, stateAfter, Optional.of(load.personalityId()), Optional.of(load.image())),
+                done);
+        return done;
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.hwpersonality.management.internal;
 
+import org.hwpersonality.api.allocation.Reconfiguration;
 import org.hwpersonality.api.device.Region;
 import org.hwpersonality.api.store.DeviceRecords;
 
@@ -11,7 +12,7 @@ record RegionSteps(DeviceRecords records, String deviceId) implements RegionProg
     }
 
     @Override
-    public void succeeded(Region programming, Region loaded) {
+    public void succeeded(Region programming, Region loaded, Reconfiguration done) {
         records.changeRegion(deviceId, programming, loaded);
     }
 

@@ -10,7 +10,6 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.hwpersonality.api.allocation.Allocation;
 import org.hwpersonality.api.allocation.AllocationState;
-import org.hwpersonality.api.allocation.Reconfiguration;
 import org.hwpersonality.api.device.Device;
 import org.hwpersonality.api.device.Region;
 import org.hwpersonality.api.profile.PersonalityProfile;
@@ -100,9 +99,12 @@ final class TaskWorker implements AutoCloseable {
     }
 
     private void loop() {
+        boolean abandoned = true;
         while (running) {
             try {
-                recoverAbandoned();
+                if (abandoned) {
+                    abandoned = recoverAbandoned();
+                }
                 int free = slots.availablePermits();
                 List<ProgrammingTask> claimed = free == 0 ? List.of() : tasks.claim(node.id(), node.session(), free);
                 for (ProgrammingTask t : claimed) {
@@ -137,8 +139,13 @@ final class TaskWorker implements AutoCloseable {
         }
     }
 
-    /** Tasks an earlier process of this node claimed and never finished: their regions are reconciled. */
-    private void recoverAbandoned() {
+    /**
+     * Tasks an earlier process of this node claimed and never finished: their regions are reconciled. Returns whether
+     * some are left (a region that cannot be reconciled yet); once none are, none can appear (only an earlier
+     * process leaves them), and the worker stops looking.
+     */
+    private boolean recoverAbandoned() {
+        boolean left = false;
         for (ProgrammingTask t : tasks.abandoned(node.id(), node.session())) {
             Optional<Allocation> a = allocations.find(t.allocationId());
             if (a.isEmpty() || a.get().state() != AllocationState.PROGRAMMING) {
@@ -159,42 +166,41 @@ final class TaskWorker implements AutoCloseable {
                         Optional.empty());
                 signals.publish(Signals.ALLOCATION_CHANGED, t.allocationId());
                 deviceChanged.accept(t.deviceId());
+            } else {
+                left = true;
             }
         }
+        return left;
     }
 
     private void run(ProgrammingTask t) {
-        String outcome;
-        boolean succeeded = false;
-        Optional<Double> duration = Optional.empty();
         try {
             Allocation a = allocations.find(t.allocationId()).orElseThrow();
             if (a.state() != AllocationState.PROGRAMMING) {
-                outcome = "the allocation is " + a.state() + ", nothing to program";
+                finish(t, false, "the allocation is " + a.state() + ", nothing to program");
             } else {
                 Device device = devices.device(t.deviceId()).orElseThrow();
                 Region region = device.region(t.regionId()).orElseThrow();
                 PersonalityProfile profile = profiles.find(a.personalityId()).orElseThrow();
-                Reconfiguration done = programmer.runTask(a, region, device, profile, ACTOR);
-                succeeded = true;
-                duration = Optional.of(done.durationMs());
-                outcome = "programmed " + t.deviceId() + "/" + t.regionId() + " with " + a.personalityId() + " on node "
-                        + node.id();
-                LOG.info(outcome + " for allocation " + a.id() + " in " + done.durationMs() + " ms");
-                allocations
-                        .find(a.id())
-                        .filter(x -> x.state() == AllocationState.ACTIVE)
-                        .ifPresent(activated);
+                Allocation active = programmer.runTask(t, a, region, device, profile, ACTOR);
+                LOG.fine(() -> "Task " + t.id() + ": allocation " + a.id() + " is " + active.state());
+                activated.accept(active);
             }
         } catch (RuntimeException e) {
-            outcome = e.getMessage() == null ? e.toString() : e.getMessage();
             LOG.log(Level.WARNING, "Task " + t.id() + " failed on node " + node.id(), e);
+            // A failed programming has recorded its outcome already; then this changes nothing.
+            finish(t, false, e.getMessage() == null ? e.toString() : e.getMessage());
+        } finally {
+            deviceChanged.accept(t.deviceId());
         }
+    }
+
+    /** Records the outcome of a task that did not get to program, and wakes the node that waits. */
+    private void finish(ProgrammingTask t, boolean succeeded, String outcome) {
         try {
-            tasks.finish(t.id(), succeeded, outcome, duration);
+            tasks.finish(t.id(), succeeded, outcome, Optional.empty());
         } finally {
             signals.publish(Signals.ALLOCATION_CHANGED, t.allocationId());
-            deviceChanged.accept(t.deviceId());
         }
     }
 

@@ -348,7 +348,7 @@ class ManagementTest {
      */
     @Test
     void anOldAllocationWhoseTaskIsQueuedIsLeftToTheTaskWorker() throws Exception {
-        // The worker looks for tasks only when woken (or in 10 minutes).
+        // The worker looks for tasks only when woken (the dispatch's own signal, or in 10 minutes).
         try (Platform p = new Platform(folder, Map.of("taskPollMillis", 600_000L), Platform.u250("pr-", 1))) {
             String vm = p.management.registerVm("web", LINUX, "karaf").vm().id();
             Region free = region(p, "node-1:pr-0", "0");

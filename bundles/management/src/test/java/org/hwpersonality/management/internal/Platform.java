@@ -86,7 +86,10 @@ final class Platform implements AutoCloseable {
         this.db = db;
         profiles = new JpaProfileRepository(db.database);
         devices = new JpaDeviceRecords(db.database);
-        allocations = new SqlAllocationRecords(db.database);
+        org.hwpersonality.repository.internal.DatabaseSignals signals =
+                new org.hwpersonality.repository.internal.DatabaseSignals(db.database);
+        this.signals = signals;
+        allocations = new SqlAllocationRecords(db.database, signals);
         vms = new JpaVmRecords(db.database);
         events = new JpaEventLog(db.database);
         JpaArtifactRecords artifacts = new JpaArtifactRecords(db.database);
@@ -111,9 +114,6 @@ final class Platform implements AutoCloseable {
                 Map.of(),
                 null);
         registry.bindBackend(sim);
-        org.hwpersonality.repository.internal.DatabaseSignals signals =
-                new org.hwpersonality.repository.internal.DatabaseSignals(db.database);
-        this.signals = signals;
         inventory = new DeviceInventory(
                 devices,
                 profiles,

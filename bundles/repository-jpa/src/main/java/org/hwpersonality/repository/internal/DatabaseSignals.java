@@ -26,7 +26,7 @@ import org.postgresql.PGNotification;
  * is sent with {@code pg_notify}. On embedded Derby, which serves one node, signals go to this process's subscribers
  * directly.
  */
-@Component(service = Signals.class)
+@Component(service = {Signals.class, DatabaseSignals.class})
 public class DatabaseSignals implements Signals {
     private static final Logger LOG = Logger.getLogger(DatabaseSignals.class.getName());
     private static final List<String> CHANNELS = List.of(TASK_QUEUED, ALLOCATION_CHANGED, DEVICES_CHANGED);
@@ -65,14 +65,32 @@ public class DatabaseSignals implements Signals {
             return;
         }
         database.inJdbcTransaction(c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT pg_notify(?, ?)")) {
-                s.setString(1, channel);
-                s.setString(2, payload);
-                try (ResultSet rs = s.executeQuery()) {
-                    return rs.next();
-                }
-            }
+            send(c, channel, payload);
+            return null;
         });
+    }
+
+    /**
+     * Sends a signal with the change that {@code c}'s transaction commits, so that it costs no transaction of its own
+     * and nobody is woken before the change is visible: PostgreSQL delivers a notification at commit, and drops it
+     * with a rollback. On Derby it does nothing here: the caller calls {@link #committed} once the commit is done.
+     */
+    void send(Connection c, String channel, String payload) throws SQLException {
+        if (database.postgres()) {
+            PreparedStatement s = Statements.prepare(c, "SELECT pg_notify(?, ?)");
+            s.setString(1, channel);
+            s.setString(2, payload);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+            }
+        }
+    }
+
+    /** After the commit of a transaction that {@link #send sent} a signal: delivers it in this process on Derby. */
+    void committed(String channel, String payload) {
+        if (!database.postgres()) {
+            deliver(channel, payload);
+        }
     }
 
     @Override

@@ -26,6 +26,7 @@ import org.hwpersonality.api.request.PersonalityRequest;
 import org.hwpersonality.api.request.Requirements;
 import org.hwpersonality.api.store.AllocationRecords;
 import org.hwpersonality.api.store.ProgrammingTask;
+import org.hwpersonality.api.store.Signals;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -53,10 +54,12 @@ public class SqlAllocationRecords implements AllocationRecords {
     private static final String BY_VM = " --DERBY-PROPERTIES index=HWP_ALLOCATION_VM\n ";
 
     private final Database database;
+    private final DatabaseSignals signals;
 
     @Activate
-    public SqlAllocationRecords(@Reference Database database) {
+    public SqlAllocationRecords(@Reference Database database, @Reference DatabaseSignals signals) {
         this.database = database;
+        this.signals = signals;
     }
 
     @Override
@@ -151,12 +154,39 @@ public class SqlAllocationRecords implements AllocationRecords {
                 now,
                 Optional.empty(),
                 Optional.empty());
-        return database.inJdbcTransaction(c -> {
+        database.inJdbcTransaction(c -> {
             change(c, reserved, programming, actor);
             moveRegion(c, programming.deviceId(), false, region.expected(), region.next());
             SqlTaskRecords.insert(c, task, now);
+            signals.send(c, Signals.TASK_QUEUED, node);
             return task;
         });
+        signals.committed(Signals.TASK_QUEUED, node);
+        return task;
+    }
+
+    @Override
+    public Allocation finishTask(
+            String taskId,
+            Allocation current,
+            Allocation next,
+            RegionChange region,
+            boolean succeeded,
+            String outcome,
+            Optional<Double> durationMs,
+            String actor) {
+        if (!current.id().equals(next.id())) {
+            throw new IllegalArgumentException("an allocation keeps its ID");
+        }
+        database.inJdbcTransaction(c -> {
+            change(c, current, next, actor);
+            moveRegion(c, next.deviceId(), false, region.expected(), region.next());
+            SqlTaskRecords.finish(c, taskId, succeeded, outcome, durationMs);
+            signals.send(c, Signals.ALLOCATION_CHANGED, next.id());
+            return next;
+        });
+        signals.committed(Signals.ALLOCATION_CHANGED, next.id());
+        return next;
     }
 
     private static void takesAllocations(Connection c, String deviceId) throws SQLException {

@@ -95,21 +95,26 @@ public class SqlTaskRecords implements TaskRecords {
 
     @Override
     public void finish(String taskId, boolean succeeded, String outcome, Optional<Double> durationMs) {
-        database.inJdbcTransaction(c -> {
-            try (PreparedStatement s = c.prepareStatement("UPDATE HWP_TASK SET STATE = ?, OUTCOME = ?, DURATION_MS = ?,"
-                    + " UPDATED_AT = ? WHERE ID = ? AND STATE = 'CLAIMED'")) {
-                s.setString(1, succeeded ? "DONE" : "FAILED");
-                s.setString(2, outcome.length() > 4000 ? outcome.substring(0, 4000) : outcome);
-                if (durationMs.isPresent()) {
-                    s.setDouble(3, durationMs.get());
-                } else {
-                    s.setNull(3, Types.DOUBLE);
-                }
-                s.setTimestamp(4, Timestamp.from(Instant.now()));
-                s.setString(5, taskId);
-                return s.executeUpdate();
-            }
-        });
+        database.inJdbcTransaction(c -> finish(c, taskId, succeeded, outcome, durationMs));
+    }
+
+    /** Records a CLAIMED task's outcome (inside the caller's transaction); the rows changed. */
+    static int finish(Connection c, String taskId, boolean succeeded, String outcome, Optional<Double> durationMs)
+            throws SQLException {
+        PreparedStatement s = Statements.prepare(
+                c,
+                "UPDATE HWP_TASK SET STATE = ?, OUTCOME = ?, DURATION_MS = ?, UPDATED_AT = ? WHERE ID = ? AND STATE ="
+                        + " 'CLAIMED'");
+        s.setString(1, succeeded ? "DONE" : "FAILED");
+        s.setString(2, outcome.length() > 4000 ? outcome.substring(0, 4000) : outcome);
+        if (durationMs.isPresent()) {
+            s.setDouble(3, durationMs.get());
+        } else {
+            s.setNull(3, Types.DOUBLE);
+        }
+        s.setTimestamp(4, Timestamp.from(Instant.now()));
+        s.setString(5, taskId);
+        return s.executeUpdate();
     }
 
     @Override

@@ -301,7 +301,7 @@ class ReleaseUpgradeTest {
             }
         }
 
-        SqlAllocationRecords allocations = new SqlAllocationRecords(database);
+        SqlAllocationRecords allocations = new SqlAllocationRecords(database, new DatabaseSignals(database));
         for (Map<String, Object> row : release.get("HWP_ALLOCATION")) {
             String id = (String) row.get("ID");
             Allocation a = allocations.find(id).orElseThrow(() -> new AssertionError("allocation " + id));

@@ -40,6 +40,7 @@ import org.hwpersonality.api.request.Requirements;
 import org.hwpersonality.api.service.ProfileQuery;
 import org.hwpersonality.api.store.AllocationRecords;
 import org.hwpersonality.api.store.ProgrammingTask;
+import org.hwpersonality.api.store.Signals;
 import org.hwpersonality.api.vm.VirtualMachine;
 import org.hwpersonality.repository.internal.entity.AllocationEntity;
 import org.hwpersonality.repository.internal.entity.BitstreamEntity;
@@ -439,7 +440,7 @@ abstract class RepositoryContract {
     void allocationsHoldARegionAloneAndWriteAuditRows() {
         JpaDeviceRecords devices = new JpaDeviceRecords(db.database);
         JpaVmRecords vms = new JpaVmRecords(db.database);
-        SqlAllocationRecords allocations = new SqlAllocationRecords(db.database);
+        SqlAllocationRecords allocations = new SqlAllocationRecords(db.database, new DatabaseSignals(db.database));
         JpaEventLog events = new JpaEventLog(db.database);
         Instant now = T0.truncatedTo(ChronoUnit.MICROS);
         String local = prefix + "alloc-card";
@@ -813,6 +814,107 @@ abstract class RepositoryContract {
                 .as("claimed by other sessions of the node, not finished")
                 .extracting(ProgrammingTask::id)
                 .containsExactlyInAnyOrderElementsOf(byOthers);
+    }
+
+    /**
+     * A dispatched programming from end to end in the records: PROGRAMMING with the task and its signal to the host
+     * node in one commit; the host's claim; ACTIVE, the region loaded, the task DONE and the signal back in another.
+     * Each signal arrives only once its change is committed (on PostgreSQL through LISTEN, on Derby in-process).
+     */
+    @Test
+    void aDispatchedProgrammingIsQueuedAndFinishedEachWithItsSignal() throws Exception {
+        DatabaseSignals signals = new DatabaseSignals(db.database);
+        try {
+            JpaDeviceRecords devices = new JpaDeviceRecords(db.database);
+            JpaVmRecords vms = new JpaVmRecords(db.database);
+            SqlAllocationRecords allocations = new SqlAllocationRecords(db.database, signals);
+            SqlTaskRecords tasks = new SqlTaskRecords(db.database);
+            String host = prefix + "host";
+            Device device = devices.report(host, prefix + "sim", "xilinx", descriptor(prefix + "task-card"));
+            Instant now = T0.truncatedTo(ChronoUnit.MICROS);
+            VirtualMachine vm = vms.register(
+                    new VirtualMachine(prefix + "vm-t", "web-t", OsInfo.of("linux", "5.15.0"), false, now),
+                    Sha256.of(("7" + prefix.replace("-", "0").replace("t", "a"))
+                            .repeat(64)
+                            .substring(0, 64)),
+                    "karaf");
+            java.util.concurrent.BlockingQueue<String> queued = new java.util.concurrent.LinkedBlockingQueue<>();
+            java.util.concurrent.BlockingQueue<String> changed = new java.util.concurrent.LinkedBlockingQueue<>();
+            signals.subscribe(Signals.TASK_QUEUED, queued::add);
+            signals.subscribe(Signals.ALLOCATION_CHANGED, changed::add);
+            if (db.database.postgres()) {
+                Thread.sleep(1_000); // the listener's LISTEN is in place
+            }
+
+            Allocation reserved = newAllocation(prefix + "at", vm.id(), device.id(), "0", now);
+            allocations.reserve(reserved, device.region("0").orElseThrow(), Optional.empty(), "karaf");
+            Region held = devices.device(device.id()).orElseThrow().region("0").orElseThrow();
+            Region programming = new Region(
+                    held.id(),
+                    held.kind(),
+                    held.capacity(),
+                    RegionState.PROGRAMMING,
+                    Optional.empty(),
+                    Optional.empty());
+            Allocation queuedAllocation = reserved.moveTo(AllocationState.PROGRAMMING, now.plusSeconds(1));
+            ProgrammingTask task = allocations.dispatch(
+                    reserved, queuedAllocation, new AllocationRecords.RegionChange(held, programming), host, "karaf");
+            assertThat(queued.poll(10, java.util.concurrent.TimeUnit.SECONDS))
+                    .as("the host is signalled with the commit")
+                    .isEqualTo(host);
+            assertThat(tasks.ofAllocation(reserved.id()).orElseThrow().state()).isEqualTo(ProgrammingTask.State.QUEUED);
+
+            assertThat(tasks.claim(host, "s".repeat(32), 4))
+                    .extracting(ProgrammingTask::id)
+                    .containsExactly(task.id());
+            Sha256 image = Sha256.of("ab".repeat(32));
+            Region loaded = new Region(
+                    held.id(),
+                    held.kind(),
+                    held.capacity(),
+                    RegionState.ACTIVE,
+                    Optional.of(reserved.personalityId()),
+                    Optional.of(image));
+            Allocation active = allocations.finishTask(
+                    task.id(),
+                    queuedAllocation,
+                    queuedAllocation.moveTo(AllocationState.ACTIVE, now.plusSeconds(2)),
+                    new AllocationRecords.RegionChange(programming, loaded),
+                    true,
+                    "programmed",
+                    Optional.of(3.5),
+                    "hwp-task-worker");
+            assertThat(changed.poll(10, java.util.concurrent.TimeUnit.SECONDS))
+                    .as("the waiting node is signalled with the commit")
+                    .isEqualTo(reserved.id());
+            assertThat(allocations.find(reserved.id()).orElseThrow().state())
+                    .isEqualTo(active.state())
+                    .isEqualTo(AllocationState.ACTIVE);
+            assertThat(devices.device(device.id()).orElseThrow().region("0").orElseThrow())
+                    .isEqualTo(loaded);
+            assertThat(tasks.ofAllocation(reserved.id()).orElseThrow())
+                    .satisfies(t -> assertThat(t.state()).isEqualTo(ProgrammingTask.State.DONE))
+                    .satisfies(t -> assertThat(t.durationMs()).contains(3.5));
+
+            Allocation failed = queuedAllocation.moveTo(AllocationState.FAILED, now.plusSeconds(3));
+            assertThatThrownBy(() -> allocations.finishTask(
+                            task.id(),
+                            queuedAllocation,
+                            failed,
+                            new AllocationRecords.RegionChange(programming, loaded),
+                            false,
+                            "again",
+                            Optional.empty(),
+                            "hwp-task-worker"))
+                    .as("a task finishes once: the allocation is no longer PROGRAMMING")
+                    .isInstanceOf(HwpException.class);
+            assertThat(allocations.find(reserved.id()).orElseThrow().state()).isEqualTo(AllocationState.ACTIVE);
+            assertThat(changed.poll(500, java.util.concurrent.TimeUnit.MILLISECONDS))
+                    .as("no signal for a change that was not committed")
+                    .isNull();
+        } finally {
+            signals.stop();
+        }
     }
 
     private static org.hwpersonality.api.backend.DeviceDescriptor descriptor(String localId) {
