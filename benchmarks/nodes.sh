@@ -11,7 +11,8 @@ start_pg() {
 }
 stop_pg() { as_pg "$pgbin/pg_ctl" -D "$work/pg/data" -m fast -w stop >/dev/null || true; }
 
-# node NAME ROLES HTTP-PORT OFFSET [FLEET-CFG]: a distribution copied into $work, on the database, started
+# node NAME ROLES HTTP-PORT OFFSET [FLEET-CFG [only]]: a distribution copied into $work, on the database, started;
+# with "only", the shipped sample fleets are removed and FLEET-CFG is the node's only fleet
 node() {
     local d="$work/$1"
     cp -r karaf-assembly/target/assembly "$d"
@@ -31,6 +32,7 @@ CFG
     grep -q '^org.osgi.service.http.port' "$d/etc/org.ops4j.pax.web.cfg" || echo "org.osgi.service.http.port = $3" >> "$d/etc/org.ops4j.pax.web.cfg"
     sed -i "s/^sshPort *=.*/sshPort = $((8101 + $4))/" "$d/etc/org.apache.karaf.shell.cfg"
     sed -i "s/^rmiRegistryPort *=.*/rmiRegistryPort = $((1099 + $4))/; s/^rmiServerPort *=.*/rmiServerPort = $((44444 + $4))/" "$d/etc/org.apache.karaf.management.cfg"
+    if [ "${6:-}" = only ]; then rm -f "$d"/etc/org.hwpersonality.backend.sim.fleet-*.cfg; fi
     if [ -n "${5:-}" ]; then cp "$5" "$d/etc/org.hwpersonality.backend.sim.fleet-bench.cfg"; fi
     "$d/bin/start"
 }

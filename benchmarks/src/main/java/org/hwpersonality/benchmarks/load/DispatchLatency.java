@@ -63,6 +63,7 @@ public final class DispatchLatency {
             List<Double> latencies = new ArrayList<>();
             List<Double> programming = new ArrayList<>();
             int reprogrammed = 0;
+            List<String> notReprogrammed = new ArrayList<>();
             for (int i = 0; i < warmup + requests; i++) {
                 String body = "{\"vmId\":\"" + vmId + "\"," + REQUESTS[i % 2] + "}";
                 long t0 = System.nanoTime();
@@ -78,6 +79,11 @@ public final class DispatchLatency {
                             answer.path("reconfiguration").path("durationMs").asDouble());
                     if (answer.path("reconfiguration").path("performed").asBoolean()) {
                         reprogrammed++;
+                    } else if (notReprogrammed.size() < 5) {
+                        notReprogrammed.add("request " + i + ": "
+                                + answer.path("personalityId").asText() + " on "
+                                + answer.path("device").path("id").asText() + "/"
+                                + answer.path("device").path("region").asText());
                     }
                 }
                 HttpConnection.Reply released = http.send(
@@ -89,7 +95,8 @@ public final class DispatchLatency {
             }
             if (reprogrammed < requests * 9 / 10) {
                 throw new IllegalStateException("only " + reprogrammed + " of " + requests
-                        + " requests reprogrammed the region: this measures programming requests only");
+                        + " requests reprogrammed the region: this measures programming requests only; the first that"
+                        + " did not: " + notReprogrammed);
             }
             System.out.printf(
                     "requests %d (after %d warm-up), reprogrammed %d (the percentiles are theirs)%n"

@@ -205,7 +205,9 @@ public class Management implements ManagementService {
                         tasks,
                         allocations,
                         devices,
-                        profiles,
+                        // the profile as the index holds it (ACTIVE profiles, refreshed every profileRefreshMillis),
+                        // else as stored
+                        id -> keeper.index().profile(id).or(() -> profiles.find(id)),
                         programmer,
                         reconciler,
                         signals,

@@ -13,7 +13,6 @@ import org.hwpersonality.api.allocation.AllocationState;
 import org.hwpersonality.api.device.Device;
 import org.hwpersonality.api.device.Region;
 import org.hwpersonality.api.profile.PersonalityProfile;
-import org.hwpersonality.api.service.ProfileRepository;
 import org.hwpersonality.api.store.AllocationRecords;
 import org.hwpersonality.api.store.DeviceRecords;
 import org.hwpersonality.api.store.ProgrammingTask;
@@ -34,7 +33,7 @@ final class TaskWorker implements AutoCloseable {
     private final TaskRecords tasks;
     private final AllocationRecords allocations;
     private final DeviceRecords devices;
-    private final ProfileRepository profiles;
+    private final java.util.function.Function<String, Optional<PersonalityProfile>> profiles;
     private final Programmer programmer;
     private final Reconciler reconciler;
     private final Signals signals;
@@ -55,7 +54,7 @@ final class TaskWorker implements AutoCloseable {
             TaskRecords tasks,
             AllocationRecords allocations,
             DeviceRecords devices,
-            ProfileRepository profiles,
+            java.util.function.Function<String, Optional<PersonalityProfile>> profiles,
             Programmer programmer,
             Reconciler reconciler,
             Signals signals,
@@ -181,7 +180,7 @@ final class TaskWorker implements AutoCloseable {
             } else {
                 Device device = devices.device(t.deviceId()).orElseThrow();
                 Region region = device.region(t.regionId()).orElseThrow();
-                PersonalityProfile profile = profiles.find(a.personalityId()).orElseThrow();
+                PersonalityProfile profile = profiles.apply(a.personalityId()).orElseThrow();
                 Allocation active = programmer.runTask(t, a, region, device, profile, ACTOR);
                 LOG.fine(() -> "Task " + t.id() + ": allocation " + a.id() + " is " + active.state());
                 activated.accept(active);
