@@ -66,7 +66,8 @@ public final class Database {
         this.postgres = SchemaMigrations.isPostgres(dataSource);
         this.dataSource = dataSource;
         this.emf = emf;
-        this.groupCommit = new GroupCommit(dataSource, Database::sqlFailure);
+        // A savepoint per change costs little in Derby, which runs in this process, and a round trip on PostgreSQL.
+        this.groupCommit = new GroupCommit(dataSource, Database::sqlFailure, !postgres);
     }
 
     @Deactivate

@@ -18,12 +18,14 @@ import javax.sql.DataSource;
  * Group commit for the allocation path: a writer thread takes every change queued meanwhile and runs them in one
  * transaction, each under its own savepoint, then commits once and answers each caller. A durable commit waits for
  * the database's log to reach the disk; under load, many changes share that wait instead of queueing for their
- * own. A change that fails is rolled back to its savepoint alone and its caller gets the failure; a commit that
+ * own. A change that fails is rolled back to its savepoint alone (on PostgreSQL, which has no savepoints here, with
+ * its batch, which then runs change by change: see the constructor) and its caller gets the failure; a commit that
  * fails fails every change of the batch, none of which was acknowledged. Nothing is acknowledged before its commit.
  *
  * <p>One writer: two were tried, so that one would run a batch while the other waits for the disk, but Derby's
- * locking of the unique HELD_REGION index made their batches deadlock every few seconds. A batch that another
- * node's batch deadlocks with (PostgreSQL) is rolled back by the database, and its changes run again one by one.
+ * locking of the unique HELD_REGION index made their batches deadlock every few seconds (on PostgreSQL, four
+ * writers gave fewer allocations a second than one: smaller batches, more commits). A batch that another node's
+ * batch deadlocks with (PostgreSQL) is rolled back by the database, and its changes run again one by one.
  */
 final class GroupCommit {
     private static final Logger LOG = Logger.getLogger(GroupCommit.class.getName());
@@ -32,21 +34,33 @@ final class GroupCommit {
     static final int MAX_BATCH = 256;
 
     private record Change<T>(Database.SqlWork<T> work, CompletableFuture<T> done) {
-        void run(Connection c, List<Runnable> answers) throws SQLException {
-            Savepoint savepoint = c.setSavepoint();
+        /**
+         * Runs the change in {@code c}'s transaction, under a savepoint if {@code savepoint}; adds its answer. Returns
+         * false when it failed without a savepoint: the transaction then holds part of it and must be rolled back.
+         */
+        boolean run(Connection c, List<Runnable> answers, boolean savepoint) throws SQLException {
+            Savepoint mark = savepoint ? c.setSavepoint() : null;
             try {
                 T result = work.apply(c);
                 answers.add(() -> done.complete(result));
+                return true;
             } catch (SQLException e) {
                 if (Database.isTransactionRollback(e)) {
                     throw e; // the whole transaction is gone, not only this change
                 }
-                c.rollback(savepoint);
-                answers.add(() -> done.completeExceptionally(e));
+                return failed(c, answers, mark, e);
             } catch (RuntimeException e) {
-                c.rollback(savepoint);
-                answers.add(() -> done.completeExceptionally(e));
+                return failed(c, answers, mark, e);
             }
+        }
+
+        private boolean failed(Connection c, List<Runnable> answers, Savepoint mark, Exception e) throws SQLException {
+            answers.add(() -> done.completeExceptionally(e));
+            if (mark == null) {
+                return false;
+            }
+            c.rollback(mark);
+            return true;
         }
     }
 
@@ -56,9 +70,19 @@ final class GroupCommit {
     private final Thread writer;
     private volatile boolean open = true;
 
-    GroupCommit(DataSource dataSource, Function<SQLException, RuntimeException> failure) {
+    private final boolean savepoints;
+
+    /**
+     * With {@code savepoints}, each change of a batch runs
+     * under its own savepoint and one that fails is rolled back alone. Without them (a savepoint costs a round trip
+     * to a database server), a change that fails rolls the whole batch back, and its changes run again one by one,
+     * each in a transaction of its own: a failed change costs its batch a second pass, and succeeds or fails alone
+     * all the same.
+     */
+    GroupCommit(DataSource dataSource, Function<SQLException, RuntimeException> failure, boolean savepoints) {
         this.dataSource = dataSource;
         this.failure = failure;
+        this.savepoints = savepoints;
         this.writer = new Thread(this::write, "hwp-group-commit");
         writer.setDaemon(true);
         writer.start();
@@ -107,16 +131,27 @@ final class GroupCommit {
 
     private void commit(List<Change<?>> batch) {
         List<Runnable> answers = new ArrayList<>(batch.size());
+        boolean oneByOne = false;
         try (Connection c = dataSource.getConnection()) {
             boolean auto = c.getAutoCommit();
             if (auto) {
                 c.setAutoCommit(false);
             }
             try {
+                boolean alone = batch.size() == 1;
+                boolean whole = true;
                 for (Change<?> change : batch) {
-                    change.run(c, answers);
+                    if (!change.run(c, answers, savepoints && !alone)) {
+                        whole = false; // part of a failed change is in the transaction
+                        oneByOne = !alone; // alone: its failure is the answer, and nothing is committed
+                        break;
+                    }
                 }
-                c.commit();
+                if (whole) {
+                    c.commit();
+                } else {
+                    c.rollback();
+                }
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -142,6 +177,10 @@ final class GroupCommit {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "A batch of " + batch.size() + " changes failed to commit", e);
             batch.forEach(change -> change.done().completeExceptionally(e));
+            return;
+        }
+        if (oneByOne) {
+            batch.forEach(change -> commit(List.of(change)));
             return;
         }
         answers.forEach(Runnable::run);

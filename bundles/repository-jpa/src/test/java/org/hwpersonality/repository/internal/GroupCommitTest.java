@@ -24,7 +24,22 @@ class GroupCommitTest {
     @Test
     void eachChangeOfABatchSucceedsOrFailsAlone() throws Exception {
         try (TestDatabase db = TestDatabase.derby()) {
-            db.database.jdbcRead(c -> execute(c, "CREATE TABLE GC_TEST (ID INT PRIMARY KEY, NOTE VARCHAR(32))"));
+            eachChangeSucceedsOrFailsAlone(db);
+        }
+    }
+
+    /** The same on PostgreSQL, where changes run without savepoints: a failed one sends its batch one by one. */
+    @Test
+    void eachChangeOfABatchSucceedsOrFailsAloneWithoutSavepoints() throws Exception {
+        try (TestDatabase db = TestDatabase.postgres()) {
+            eachChangeSucceedsOrFailsAlone(db);
+        }
+    }
+
+    private static void eachChangeSucceedsOrFailsAlone(TestDatabase db) throws Exception {
+        {
+            db.database.inOwnJdbcTransaction(
+                    c -> execute(c, "CREATE TABLE GC_TEST (ID INT PRIMARY KEY, NOTE VARCHAR(32))"));
             int threads = 48;
             java.util.Set<String> threadsSeen = ConcurrentHashMap.newKeySet();
             List<String> results = concurrently(db, threads, (c, n) -> {
@@ -72,7 +87,8 @@ class GroupCommitTest {
     @Test
     void aBatchTheDatabaseRollsBackIsRunChangeByChange() throws Exception {
         try (TestDatabase db = TestDatabase.derby()) {
-            db.database.jdbcRead(c -> execute(c, "CREATE TABLE GC_TEST (ID INT PRIMARY KEY, NOTE VARCHAR(32))"));
+            db.database.inOwnJdbcTransaction(
+                    c -> execute(c, "CREATE TABLE GC_TEST (ID INT PRIMARY KEY, NOTE VARCHAR(32))"));
             int threads = 24;
             List<String> results = concurrently(db, threads, (c, n) -> {
                 insert(c, n, "own");
