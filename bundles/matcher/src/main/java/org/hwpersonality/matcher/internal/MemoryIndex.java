@@ -150,7 +150,7 @@ final class MemoryIndex implements MatchIndex {
                 continue;
             }
             Entry e = entries.get(i);
-            if (!eligible(e, guest, options, refusals)) {
+            if (!eligible(entries, i, guest, options, refusals)) {
                 continue;
             }
             feasible = true;
@@ -180,14 +180,14 @@ final class MemoryIndex implements MatchIndex {
             if (!entries.tunable(i)) {
                 if (i < floor && refusals.size() < MAX_REFUSALS) {
                     Entry e = entries.get(i);
-                    if (eligible(e, guest, options, null)) {
+                    if (eligible(entries, i, guest, options, null)) {
                         refuse(refusals, e, () -> String.join(", ", requirements.unmetBy(e.figures, e.memoryMb)));
                     }
                 }
                 continue;
             }
             Entry e = entries.get(i);
-            if (!eligible(e, guest, options, i < floor ? refusals : null)) {
+            if (!eligible(entries, i, guest, options, i < floor ? refusals : null)) {
                 continue;
             }
             searched++;
@@ -225,12 +225,14 @@ final class MemoryIndex implements MatchIndex {
     }
 
     /** Not excluded, supports the guest, has a driver; else a refusal (into {@code refusals} unless null). */
-    private static boolean eligible(Entry e, Guests.Guest guest, MatchOptions options, List<String> refusals) {
+    private static boolean eligible(
+            WorkloadProfiles entries, int i, Guests.Guest guest, MatchOptions options, List<String> refusals) {
+        Entry e = entries.get(i);
         if (options.excludedProfiles().contains(e.id)) {
             refuse(refusals, e, () -> "left out (it under-delivered, or was tried)");
             return false;
         }
-        ProfileCatalog.Verdict v = e.verdict(guest, options.drivers());
+        Verdict v = entries.verdict(i, guest, options.drivers());
         OsInfo os = guest.os();
         if (!v.supported()) {
             refuse(
