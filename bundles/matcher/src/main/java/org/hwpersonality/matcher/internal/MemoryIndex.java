@@ -149,10 +149,10 @@ final class MemoryIndex implements MatchIndex {
                 refuse(refusals, e, () -> String.join(", ", requirements.unmetBy(e.figures, e.memoryMb)));
                 continue;
             }
-            Entry e = entries.get(i);
             if (!eligible(entries, i, guest, options, refusals)) {
                 continue;
             }
+            Entry e = entries.get(i);
             feasible = true;
             if (place(e, e.figures, e.profile.fabric().resources(), Optional.empty(), requirements, options, placed)) {
                 profilesPlaced++;
@@ -186,10 +186,10 @@ final class MemoryIndex implements MatchIndex {
                 }
                 continue;
             }
-            Entry e = entries.get(i);
             if (!eligible(entries, i, guest, options, i < floor ? refusals : null)) {
                 continue;
             }
+            Entry e = entries.get(i);
             searched++;
             // The cheapest variant that fits a region free now; else the cheapest at all (then it is NO_CAPACITY).
             Optional<Adjustment.Variant> variant =
@@ -224,29 +224,32 @@ final class MemoryIndex implements MatchIndex {
         return MatchResult.refused(MatchOutcome.NO_MATCHING_PROFILE, nearest(refusals));
     }
 
-    /** Not excluded, supports the guest, has a driver; else a refusal (into {@code refusals} unless null). */
+    /**
+     * Not excluded, supports the guest, has a driver; else a refusal (into {@code refusals} unless null). The entry
+     * itself is read only when there is an exclusion to test or a refusal to explain.
+     */
     private static boolean eligible(
             WorkloadProfiles entries, int i, Guests.Guest guest, MatchOptions options, List<String> refusals) {
-        Entry e = entries.get(i);
-        if (options.excludedProfiles().contains(e.id)) {
-            refuse(refusals, e, () -> "left out (it under-delivered, or was tried)");
+        Set<String> excluded = options.excludedProfiles();
+        if (!excluded.isEmpty() && excluded.contains(entries.get(i).id)) {
+            refuse(refusals, entries.get(i), () -> "left out (it under-delivered, or was tried)");
             return false;
         }
         Verdict v = entries.verdict(i, guest, options.drivers());
+        if (v == Verdict.ELIGIBLE || refusals == null || refusals.size() >= MAX_REFUSALS) {
+            return v == Verdict.ELIGIBLE;
+        }
         OsInfo os = guest.os();
         if (!v.supported()) {
             refuse(
                     refusals,
-                    e,
+                    entries.get(i),
                     () -> "no support for " + os.family()
                             + os.kernel().map(k -> " " + k).orElse(""));
-            return false;
+        } else {
+            refuse(refusals, entries.get(i), () -> "no driver package for " + os.family());
         }
-        if (!v.hasDriver()) {
-            refuse(refusals, e, () -> "no driver package for " + os.family());
-            return false;
-        }
-        return true;
+        return false;
     }
 
     private static void refuse(List<String> refusals, Entry e, java.util.function.Supplier<String> why) {

@@ -58,18 +58,15 @@ final class WorkloadProfiles {
     }
 
     /**
-     * Whether the i-th profile supports the guest ({@link GuestSupport}) and has a driver for it. The answers of one
+     * Whether the i-th profile supports the guest ({@link GuestSupport}) and has a driver for it. The verdicts of one
      * driver snapshot are kept per guest slot ({@link DriverAnswers}): a fleet's guests are a few kernels of a few
-     * systems, and asking the snapshot for every profile walked was most of a match's time.
+     * systems, and asking the snapshot for every profile walked was most of a match's time. A known verdict is read
+     * from the array alone (neighbouring profiles share a cache line), without touching the profile's entry.
      */
     Verdict verdict(int i, Guests.Guest guest, DriverCheck drivers) {
-        Entry e = entries[i];
-        if (!e.support.covers(guest)) {
-            return Verdict.UNSUPPORTED;
-        }
         int slot = guest.slot();
         if (slot < 0) {
-            return ask(e, guest, drivers);
+            return ask(entries[i], guest, drivers);
         }
         DriverAnswers a = answers;
         if (a == null || a.drivers != drivers) {
@@ -80,12 +77,15 @@ final class WorkloadProfiles {
         if (known != null) {
             return known;
         }
-        Verdict v = ask(e, guest, drivers);
+        Verdict v = ask(entries[i], guest, drivers);
         a.learn(i, slot, v);
         return v;
     }
 
     private static Verdict ask(Entry e, Guests.Guest guest, DriverCheck drivers) {
+        if (!e.support.covers(guest)) {
+            return Verdict.UNSUPPORTED;
+        }
         return drivers.hasDriver(e.profile, guest.os()) ? Verdict.ELIGIBLE : Verdict.NO_DRIVER;
     }
 
