@@ -276,7 +276,7 @@ final class MemoryIndex implements MatchIndex {
         Set<RegionRef> excluded = options.excludedRegions();
         int before = out.size();
         RegionRef reused = null;
-        if (lineage.isEmpty()) {
+        if (lineage.isEmpty() && fleet.mayHold(e.imageHash)) {
             for (RegionRef ref : fleet.holding(p.fabric().bitstream())) {
                 Group g = fleet.groupOf(ref);
                 if (g != null && !excluded.contains(ref) && fits(g, c, p, need)) {

@@ -32,6 +32,8 @@ final class ProfileCatalog {
         final long memoryMb;
         final boolean tunable;
         final GuestSupport support;
+        /** The image's {@link org.hwpersonality.api.Sha256#hashCode}: {@link FleetView#mayHold} without the image. */
+        final int imageHash;
 
         /** An entry with its own {@link GuestSupport}. */
         Entry(PersonalityProfile profile, WorkloadProfile workload) {
@@ -49,6 +51,7 @@ final class ProfileCatalog {
             this.latency = figures.latencyUs();
             this.power = figures.powerWatts();
             this.memoryMb = profile.fabric().resources().memoryMb();
+            this.imageHash = profile.fabric().bitstream().hashCode();
         }
     }
 
