@@ -14,6 +14,7 @@ import org.hwpersonality.api.allocation.MatchOutcome;
 import org.hwpersonality.api.allocation.MatchResult;
 import org.hwpersonality.api.device.Device;
 import org.hwpersonality.api.device.Region;
+import org.hwpersonality.api.device.RegionKind;
 import org.hwpersonality.api.device.RegionRef;
 import org.hwpersonality.api.profile.Compatibility;
 import org.hwpersonality.api.profile.Lineage;
@@ -154,7 +155,7 @@ final class MemoryIndex implements MatchIndex {
             }
             Entry e = entries.get(i);
             feasible = true;
-            if (place(e, e.figures, e.profile.fabric().resources(), Optional.empty(), requirements, options, placed)) {
+            if (place(e, e.figures, e.need, Optional.empty(), requirements, options, placed)) {
                 profilesPlaced++;
             } else if (capacity.size() < MAX_REFUSALS) {
                 capacity.add(noRegion(e.profile));
@@ -270,16 +271,15 @@ final class MemoryIndex implements MatchIndex {
             Requirements requirements,
             MatchOptions options,
             List<Placed> out) {
-        PersonalityProfile p = e.profile;
-        Compatibility c = p.compatibility();
+        Compatibility c = e.compatibility;
         double profilePart = Scoring.profilePart(figures, requirements);
         Set<RegionRef> excluded = options.excludedRegions();
         int before = out.size();
         RegionRef reused = null;
         if (lineage.isEmpty() && fleet.mayHold(e.imageHash)) {
-            for (RegionRef ref : fleet.holding(p.fabric().bitstream())) {
+            for (RegionRef ref : fleet.holding(e.profile.fabric().bitstream())) {
                 Group g = fleet.groupOf(ref);
-                if (g != null && !excluded.contains(ref) && fits(g, c, p, need)) {
+                if (g != null && !excluded.contains(ref) && fits(g, c, e.kind, need)) {
                     reused = ref;
                     out.add(placed(e, figures, need, lineage, ref, g, true, profilePart));
                     break;
@@ -292,16 +292,16 @@ final class MemoryIndex implements MatchIndex {
             boolean accepts = fleet.device(held.deviceId())
                     .map(Device::acceptsAllocations)
                     .orElse(false);
-            if (g != null && accepts && !excluded.contains(held) && fits(g, c, p, need)) {
+            if (g != null && accepts && !excluded.contains(held) && fits(g, c, e.kind, need)) {
                 boolean loaded = lineage.isEmpty()
                         && fleet.region(held)
                                 .flatMap(r -> r.loadedImage())
-                                .equals(Optional.of(p.fabric().bitstream()));
+                                .equals(Optional.of(e.profile.fabric().bitstream()));
                 out.add(placed(e, figures, need, lineage, held, g, loaded, profilePart));
             }
         }
         for (Group g : fleet.groups(c.vendor(), c.family())) {
-            if (!fits(g, c, p, need)) {
+            if (!fits(g, c, e.kind, need)) {
                 continue;
             }
             for (RegionRef ref : g.free) {
@@ -318,18 +318,16 @@ final class MemoryIndex implements MatchIndex {
     private boolean fitsSomewhere(PersonalityProfile p, Resources need) {
         for (Group g :
                 fleet.groups(p.compatibility().vendor(), p.compatibility().family())) {
-            if (fits(g, p.compatibility(), p, need) && !g.free.isEmpty()) {
+            if (fits(g, p.compatibility(), p.fabric().regionKind(), need) && !g.free.isEmpty()) {
                 return true;
             }
         }
         return false;
     }
 
-    private static boolean fits(Group g, Compatibility c, PersonalityProfile p, Resources need) {
+    private static boolean fits(Group g, Compatibility c, RegionKind kind, Resources need) {
         FleetView.GroupKey k = g.key;
-        return k.kind() == p.fabric().regionKind()
-                && c.accepts(k.vendor(), k.family(), k.interfaceId())
-                && need.fitsIn(k.capacity());
+        return k.kind() == kind && c.accepts(k.vendor(), k.family(), k.interfaceId()) && need.fitsIn(k.capacity());
     }
 
     private static Placed placed(

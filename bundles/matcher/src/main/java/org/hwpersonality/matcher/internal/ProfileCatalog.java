@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.hwpersonality.api.PerformanceFigures;
+import org.hwpersonality.api.Resources;
+import org.hwpersonality.api.device.RegionKind;
+import org.hwpersonality.api.profile.Compatibility;
 import org.hwpersonality.api.profile.OsSupport;
 import org.hwpersonality.api.profile.PersonalityProfile;
 import org.hwpersonality.api.profile.ProfileStatus;
@@ -32,6 +35,11 @@ final class ProfileCatalog {
         final long memoryMb;
         final boolean tunable;
         final GuestSupport support;
+        /** The profile's compatibility, region kind and resources: what placing it reads, one object away. */
+        final Compatibility compatibility;
+
+        final RegionKind kind;
+        final Resources need;
         /** The image's {@link org.hwpersonality.api.Sha256#hashCode}: {@link FleetView#mayHold} without the image. */
         final int imageHash;
 
@@ -52,6 +60,9 @@ final class ProfileCatalog {
             this.power = figures.powerWatts();
             this.memoryMb = profile.fabric().resources().memoryMb();
             this.imageHash = profile.fabric().bitstream().hashCode();
+            this.compatibility = profile.compatibility();
+            this.kind = profile.fabric().regionKind();
+            this.need = profile.fabric().resources();
         }
     }
 
