@@ -1,5 +1,6 @@
 package org.hwpersonality.matcher.internal;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,9 @@ final class Adjustment {
         Factors factors = new Factors(tunables);
         Resources nominalResources = p.fabric().resources();
         long memory = nominalResources.memoryMb(); // scaling leaves memory as it is
+        if (!factors.mayMeet(nominal, memory, limits)) {
+            return Optional.empty();
+        }
         int[] index = new int[tunables.size()];
         int[] bestIndex = null;
         PerformanceFigures bestFigures = null;
@@ -121,6 +125,23 @@ final class Adjustment {
                     resources[i][v] = e.resourceFactor(ratio);
                 }
             }
+        }
+
+        /**
+         * False when no combination can meet the limits: the highest throughput, lowest latency and lowest power
+         * any combination reaches, each on its own, already miss them. The bounds are multiplied in the order the
+         * search multiplies, so rounding cannot make a combination pass that a bound fails.
+         */
+        boolean mayMeet(PerformanceFigures nominal, long memory, Limits limits) {
+            double throughput = nominal.throughputGops();
+            double latency = nominal.latencyUs();
+            double power = nominal.powerWatts();
+            for (int i = 0; i < count.length; i++) {
+                throughput *= Arrays.stream(this.throughput[i]).max().orElse(1);
+                latency *= Arrays.stream(this.latency[i]).min().orElse(1);
+                power *= Arrays.stream(this.power[i]).min().orElse(1);
+            }
+            return limits.met(throughput, latency, power, memory);
         }
     }
 
