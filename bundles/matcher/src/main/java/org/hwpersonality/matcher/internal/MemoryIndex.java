@@ -272,7 +272,10 @@ final class MemoryIndex implements MatchIndex {
             MatchOptions options,
             List<Placed> out) {
         Compatibility c = e.compatibility;
-        double profilePart = Scoring.profilePart(figures, requirements);
+        // A stored profile's figures are its entry's: scored from the entry's numbers, the figures not read.
+        double profilePart = lineage.isEmpty()
+                ? Scoring.profilePart(e.throughput, e.latency, e.power, requirements)
+                : Scoring.profilePart(figures, requirements);
         Set<RegionRef> excluded = options.excludedRegions();
         int before = out.size();
         RegionRef reused = null;
