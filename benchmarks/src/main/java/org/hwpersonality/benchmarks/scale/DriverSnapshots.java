@@ -1,52 +1,58 @@
 package org.hwpersonality.benchmarks.scale;
 
+import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.hwpersonality.api.OsInfo;
 import org.hwpersonality.api.profile.PersonalityProfile;
 import org.hwpersonality.api.service.DriverCheck;
 
 /**
- * Driver availability as the management service's {@code DriverCache} answers it: a snapshot of the package list
- * replaced every two seconds, each snapshot keeping its answers in a concurrent map keyed by profile and guest. Here
- * every Linux driver exists and a Windows driver for two profiles in three that declare one.
+ * Driver availability as the management service's {@code DriverCache} answers it: the package list is re-read every
+ * two seconds and the snapshot kept while the list is unchanged (here it never changes); a snapshot answers by
+ * looking up the profile's selectors (Personality ID, name, {@code family:NAME}) in a map of what its packages
+ * serve, adding nothing per question. Here every Linux driver exists and a Windows driver for two profiles in three
+ * that declare one (a rule standing in for the packages, after the same three lookups).
  */
 final class DriverSnapshots {
     static final long TTL_NANOS = 2_000_000_000L;
 
     /**
-     * With {@code -Dhwp.bench.stableDrivers=true}, one snapshot for the whole run: what {@code DriverCache} would
-     * hand out if it kept its snapshot while the package list it re-reads is unchanged (not the case today).
+     * With {@code -Dhwp.bench.driverChurn=true}, every re-read finds a changed list and makes a new snapshot (a
+     * package published every two seconds): the matcher's per-snapshot answers start over each time.
      */
-    private static final boolean STABLE = Boolean.getBoolean("hwp.bench.stableDrivers");
+    private static final boolean CHURN = Boolean.getBoolean("hwp.bench.driverChurn");
 
-    private Snapshot current = new Snapshot(System.nanoTime());
+    private Snapshot current = new Snapshot();
+    private long readAt = System.nanoTime();
 
     DriverCheck current() {
-        Snapshot s = current;
-        if (!STABLE && System.nanoTime() - s.loadedAt > TTL_NANOS) {
-            s = new Snapshot(System.nanoTime());
-            current = s;
+        if (System.nanoTime() - readAt > TTL_NANOS) {
+            if (CHURN) {
+                current = new Snapshot();
+            }
+            readAt = System.nanoTime();
         }
-        return s;
+        return current;
     }
 
-    private record Question(String personalityId, OsInfo os) {}
-
     private static final class Snapshot implements DriverCheck {
-        final long loadedAt;
-        final Map<Question, Boolean> answers = new ConcurrentHashMap<>();
-
-        Snapshot(long loadedAt) {
-            this.loadedAt = loadedAt;
-        }
+        /** What the packages serve, by selector: the OS family of a package that serves it. */
+        private final Map<String, String> bySelector = new HashMap<>();
 
         @Override
         public boolean hasDriver(PersonalityProfile p, OsInfo os) {
-            return answers.computeIfAbsent(
-                    new Question(p.personalityId(), os),
-                    k -> !os.family().equals("windows")
-                            || Math.floorMod(p.personalityId().hashCode(), 3) != 0);
+            String served = bySelector.get(p.personalityId());
+            if (served == null) {
+                served = bySelector.get(p.name());
+            }
+            if (served == null) {
+                served = bySelector.get("family:" + p.compatibility().family());
+            }
+            if (served != null) {
+                return served.equals(os.family());
+            }
+            return !os.family().equals("windows")
+                    || Math.floorMod(p.personalityId().hashCode(), 3) != 0;
         }
     }
 }

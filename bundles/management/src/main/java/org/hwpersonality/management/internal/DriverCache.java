@@ -1,10 +1,12 @@
 package org.hwpersonality.management.internal;
 
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.hwpersonality.api.OsInfo;
 import org.hwpersonality.api.artifact.DriverPackage;
 import org.hwpersonality.api.profile.PersonalityProfile;
@@ -13,8 +15,9 @@ import org.hwpersonality.api.service.DriverRepository;
 
 /**
  * Which driver packages exist, for matching: the package list is read at most every {@link #TTL_NANOS}; each read
- * is a {@link DriverCheck} snapshot whose answers are kept for its life (so the matcher may keep them per snapshot).
- * A DERIVED profile is served by its parent's packages (same image, same driver).
+ * that finds a different list makes a new {@link DriverCheck} snapshot, and a read that finds the same list keeps the
+ * snapshot (so the matcher, which keeps its answers per snapshot, keeps them while the packages do not change). A
+ * DERIVED profile is served by its parent's packages (same image, same driver).
  */
 final class DriverCache {
     static final long TTL_NANOS = 2_000_000_000L;
@@ -24,48 +27,79 @@ final class DriverCache {
 
     private final DriverRepository drivers;
     private volatile Snapshot current;
+    private volatile long readAt;
 
     DriverCache(DriverRepository drivers) {
         this.drivers = drivers;
         refresh();
     }
 
-    /** Reads the package list now. */
+    /** Reads the package list now; keeps the snapshot if the list is unchanged. */
     void refresh() {
-        current = new Snapshot(drivers.list(), System.nanoTime());
+        List<DriverPackage> read = drivers.list();
+        Snapshot s = current;
+        if (s == null || !s.packages.equals(read)) {
+            current = new Snapshot(read);
+        }
+        readAt = System.nanoTime();
     }
 
     /** The packages as read at most {@link #TTL_NANOS} ago. */
     DriverCheck current() {
-        Snapshot s = current;
-        if (System.nanoTime() - s.loadedAt > TTL_NANOS) {
-            refresh();
-            s = current;
-        }
-        return s;
+        return snapshot();
     }
 
-    /** One read of the package list and the answers given from it. */
+    private Snapshot snapshot() {
+        if (System.nanoTime() - readAt > TTL_NANOS) {
+            refresh();
+        }
+        return current;
+    }
+
+    /**
+     * One package list, indexed by what its packages serve (Personality ID, profile name or {@code family:NAME}):
+     * a question looks up the profile's few selectors instead of walking every package, and nothing is added per
+     * question, so a snapshot kept for long does not grow.
+     */
     private static final class Snapshot implements DriverCheck {
         private final List<DriverPackage> packages;
-        private final long loadedAt;
-        private final Map<Question, Boolean> answers = new ConcurrentHashMap<>();
+        private final Map<String, List<DriverPackage>> bySelector = new HashMap<>();
 
-        Snapshot(List<DriverPackage> packages, long loadedAt) {
+        Snapshot(List<DriverPackage> packages) {
             this.packages = List.copyOf(packages);
-            this.loadedAt = loadedAt;
+            for (DriverPackage d : this.packages) {
+                for (String selector : new HashSet<>(d.serves())) {
+                    bySelector.computeIfAbsent(selector, k -> new ArrayList<>()).add(d);
+                }
+            }
         }
 
+        /**
+         * Whether a package that supports the guest serves the profile ({@link DriverPackage#serves}), or serves the
+         * parent of a derived profile: the answer of asking every package.
+         */
         @Override
         public boolean hasDriver(PersonalityProfile p, OsInfo os) {
-            return answers.computeIfAbsent(
-                    new Question(p.personalityId(), os),
-                    k -> packages.stream().anyMatch(d -> d.supports(os) && serves(d, p)));
+            if (any(p.personalityId(), os)
+                    || any(p.name(), os)
+                    || any("family:" + p.compatibility().family(), os)) {
+                return true;
+            }
+            int mark = p.name().lastIndexOf(DERIVED_MARK);
+            return p.lineage().isPresent()
+                    && mark > 0
+                    && (any(p.lineage().get().parentId(), os) || any(p.name().substring(0, mark), os));
+        }
+
+        private boolean any(String selector, OsInfo os) {
+            for (DriverPackage d : bySelector.getOrDefault(selector, List.of())) {
+                if (d.supports(os)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
-
-    /** Is there a package for this profile and this guest. */
-    private record Question(String personalityId, OsInfo os) {}
 
     /**
      * The package for the profile and guest: the closest fit ({@link DriverPackage#affinity}), then the newest
@@ -73,12 +107,7 @@ final class DriverCache {
      * package may have just been published). A DERIVED profile gets its parent's.
      */
     Optional<DriverPackage> resolve(PersonalityProfile p, OsInfo os) {
-        Snapshot s = current;
-        if (System.nanoTime() - s.loadedAt > TTL_NANOS) {
-            refresh();
-            s = current;
-        }
-        Optional<DriverPackage> found = resolve(s.packages, p, os);
+        Optional<DriverPackage> found = resolve(snapshot().packages, p, os);
         if (found.isEmpty()) {
             refresh();
             found = resolve(current.packages, p, os);
@@ -106,16 +135,5 @@ final class DriverCache {
     private static String parentName(PersonalityProfile p) {
         int mark = p.name().lastIndexOf(DERIVED_MARK);
         return p.lineage().isPresent() && mark > 0 ? p.name().substring(0, mark) : p.name();
-    }
-
-    private static boolean serves(DriverPackage d, PersonalityProfile p) {
-        String family = p.compatibility().family();
-        if (d.serves(p.personalityId(), p.name(), family)) {
-            return true;
-        }
-        int mark = p.name().lastIndexOf(DERIVED_MARK);
-        return p.lineage().isPresent()
-                && mark > 0
-                && d.serves(p.lineage().get().parentId(), p.name().substring(0, mark), family);
     }
 }

@@ -1,5 +1,6 @@
 package org.hwpersonality.matcher.internal;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import org.hwpersonality.api.Resources;
 import org.hwpersonality.api.profile.Lineage;
 import org.hwpersonality.api.profile.PersonalityProfile;
 import org.hwpersonality.api.profile.Tunable;
+import org.hwpersonality.api.profile.TunableEffect;
 import org.hwpersonality.api.request.Requirements;
 
 /**
@@ -42,30 +44,39 @@ final class Adjustment {
             return Optional.empty();
         }
         Limits limits = Limits.of(requirements);
+        Factors factors = new Factors(tunables);
+        Resources nominalResources = p.fabric().resources();
+        long memory = nominalResources.memoryMb(); // scaling leaves memory as it is
+        if (!factors.mayMeet(nominal, memory, limits)) {
+            return Optional.empty();
+        }
         int[] index = new int[tunables.size()];
         int[] bestIndex = null;
         PerformanceFigures bestFigures = null;
         Resources bestResources = null;
         for (long n = 0; n < combinations; n++) {
-            PerformanceFigures figures = nominal;
+            // The figures as TunableEffect.apply moves them, tunable after tunable, from numbers worked out once.
+            double throughput = nominal.throughputGops();
+            double latency = nominal.latencyUs();
+            double power = nominal.powerWatts();
             double resourceFactor = 1;
-            for (int i = 0; i < tunables.size(); i++) {
-                Tunable t = tunables.get(i);
-                double ratio = t.value(index[i]) / t.nominal();
-                figures = t.effect().apply(figures, ratio);
-                resourceFactor *= t.effect().resourceFactor(ratio);
+            for (int i = 0; i < index.length; i++) {
+                throughput *= factors.throughput[i][index[i]];
+                latency *= factors.latency[i][index[i]];
+                power *= factors.power[i][index[i]];
+                resourceFactor *= factors.resources[i][index[i]];
             }
-            Resources resources = p.fabric().resources().scaled(resourceFactor);
-            if (limits.met(figures, resources.memoryMb())
-                    && fits.test(resources)
-                    && (bestIndex == null || cheaper(figures, resources, bestFigures, bestResources))) {
-                bestIndex = index.clone();
-                bestFigures = figures;
-                bestResources = resources;
+            if (limits.met(throughput, latency, power, memory)) {
+                Resources resources = nominalResources.scaled(resourceFactor);
+                PerformanceFigures figures = new PerformanceFigures(throughput, latency, power);
+                if (fits.test(resources)
+                        && (bestIndex == null || cheaper(figures, resources, bestFigures, bestResources))) {
+                    bestIndex = index.clone();
+                    bestFigures = figures;
+                    bestResources = resources;
+                }
             }
-            for (int i = tunables.size() - 1;
-                    i >= 0 && ++index[i] == tunables.get(i).valueCount();
-                    i--) {
+            for (int i = index.length - 1; i >= 0 && ++index[i] == factors.count[i]; i--) {
                 index[i] = 0;
             }
         }
@@ -78,6 +89,60 @@ final class Adjustment {
             values.put(tunables.get(i).name(), tunables.get(i).value(bestIndex[i]));
         }
         return Optional.of(new Variant(values, bestFigures, bestResources));
+    }
+
+    /**
+     * Each tunable's power-law factors for each value of its grid ({@link TunableEffect}), worked out once per
+     * search instead of once per combination: the search visits up to {@value #MAX_VARIANTS} combinations.
+     */
+    private static final class Factors {
+        final int[] count;
+        final double[][] throughput;
+        final double[][] latency;
+        final double[][] power;
+        final double[][] resources;
+
+        Factors(List<Tunable> tunables) {
+            int n = tunables.size();
+            count = new int[n];
+            throughput = new double[n][];
+            latency = new double[n][];
+            power = new double[n][];
+            resources = new double[n][];
+            for (int i = 0; i < n; i++) {
+                Tunable t = tunables.get(i);
+                TunableEffect e = t.effect();
+                count[i] = t.valueCount();
+                throughput[i] = new double[count[i]];
+                latency[i] = new double[count[i]];
+                power[i] = new double[count[i]];
+                resources[i] = new double[count[i]];
+                for (int v = 0; v < count[i]; v++) {
+                    double ratio = t.value(v) / t.nominal();
+                    throughput[i][v] = Math.pow(ratio, e.throughputExponent());
+                    latency[i][v] = Math.pow(ratio, e.latencyExponent());
+                    power[i][v] = Math.pow(ratio, e.powerExponent());
+                    resources[i][v] = e.resourceFactor(ratio);
+                }
+            }
+        }
+
+        /**
+         * False when no combination can meet the limits: the highest throughput, lowest latency and lowest power
+         * any combination reaches, each on its own, already miss them. The bounds are multiplied in the order the
+         * search multiplies, so rounding cannot make a combination pass that a bound fails.
+         */
+        boolean mayMeet(PerformanceFigures nominal, long memory, Limits limits) {
+            double throughput = nominal.throughputGops();
+            double latency = nominal.latencyUs();
+            double power = nominal.powerWatts();
+            for (int i = 0; i < count.length; i++) {
+                throughput *= Arrays.stream(this.throughput[i]).max().orElse(1);
+                latency *= Arrays.stream(this.latency[i]).min().orElse(1);
+                power *= Arrays.stream(this.power[i]).min().orElse(1);
+            }
+            return limits.met(throughput, latency, power, memory);
+        }
     }
 
     private static boolean cheaper(

@@ -63,6 +63,8 @@ final class FleetView {
     private final Map<RegionRef, Group> groupOf = new ConcurrentHashMap<>();
     /** The offered regions holding each image; an image's set stays when it empties, so no add can be lost. */
     private final Map<Sha256, ConcurrentSkipListSet<RegionRef>> holding = new ConcurrentHashMap<>();
+    /** The same, counted per image hash: whether an image may be held is answered without the map. */
+    private final LoadedImages loaded = new LoadedImages();
 
     private final Set<RegionRef> claimed = ConcurrentHashMap.newKeySet();
     private volatile Map<VendorFamily, Group[]> byVendorFamily = Map.of();
@@ -122,9 +124,12 @@ final class FleetView {
 
     private void show(Group g, Region r, RegionRef ref) {
         g.free.add(ref);
-        r.loadedImage()
-                .ifPresent(image -> holding.computeIfAbsent(image, k -> new ConcurrentSkipListSet<>(REGION_ORDER))
-                        .add(ref));
+        r.loadedImage().ifPresent(image -> {
+            if (holding.computeIfAbsent(image, k -> new ConcurrentSkipListSet<>(REGION_ORDER))
+                    .add(ref)) {
+                loaded.added(image);
+            }
+        });
     }
 
     private Group group(GroupKey key) {
@@ -157,8 +162,8 @@ final class FleetView {
 
     private void unhold(Sha256 image, RegionRef ref) {
         ConcurrentSkipListSet<RegionRef> set = holding.get(image);
-        if (set != null) {
-            set.remove(ref);
+        if (set != null && set.remove(ref)) {
+            loaded.removed(image);
         }
     }
 
@@ -214,6 +219,14 @@ final class FleetView {
 
     Group groupOf(RegionRef ref) {
         return groupOf.get(ref);
+    }
+
+    /**
+     * False when no offered region holds an image of this {@link Sha256#hashCode} (then {@link #holding} is empty);
+     * for the profile walk, which knows its images' hashes without reading the images.
+     */
+    boolean mayHold(int imageHash) {
+        return loaded.mayHold(imageHash);
     }
 
     /** The offered regions that hold an image now. */

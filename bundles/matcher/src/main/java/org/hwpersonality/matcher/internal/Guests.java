@@ -8,7 +8,7 @@ import org.hwpersonality.api.OsInfo;
 /**
  * The distinct guest operating systems an index has matched for (a fleet has few: some kernels of some
  * distributions). Each gets one instance, so answers can compare it by identity, and the first {@value #SLOTS} a
- * slot number, under which every profile keeps its answer for that guest ({@link ProfileCatalog.Entry#verdict}).
+ * slot number, under which every profile keeps its answer for that guest ({@link WorkloadProfiles#verdict}).
  * At most {@value #MAX} are remembered; guests beyond are answered without being kept.
  */
 final class Guests {

@@ -14,6 +14,7 @@ import org.hwpersonality.api.allocation.MatchOutcome;
 import org.hwpersonality.api.allocation.MatchResult;
 import org.hwpersonality.api.device.Device;
 import org.hwpersonality.api.device.Region;
+import org.hwpersonality.api.device.RegionKind;
 import org.hwpersonality.api.device.RegionRef;
 import org.hwpersonality.api.profile.Compatibility;
 import org.hwpersonality.api.profile.Lineage;
@@ -149,12 +150,12 @@ final class MemoryIndex implements MatchIndex {
                 refuse(refusals, e, () -> String.join(", ", requirements.unmetBy(e.figures, e.memoryMb)));
                 continue;
             }
-            Entry e = entries.get(i);
-            if (!eligible(e, guest, options, refusals)) {
+            if (!eligible(entries, i, guest, options, refusals)) {
                 continue;
             }
+            Entry e = entries.get(i);
             feasible = true;
-            if (place(e, e.figures, e.profile.fabric().resources(), Optional.empty(), requirements, options, placed)) {
+            if (place(e, e.figures, e.need, Optional.empty(), requirements, options, placed)) {
                 profilesPlaced++;
             } else if (capacity.size() < MAX_REFUSALS) {
                 capacity.add(noRegion(e.profile));
@@ -180,16 +181,16 @@ final class MemoryIndex implements MatchIndex {
             if (!entries.tunable(i)) {
                 if (i < floor && refusals.size() < MAX_REFUSALS) {
                     Entry e = entries.get(i);
-                    if (eligible(e, guest, options, null)) {
+                    if (eligible(entries, i, guest, options, null)) {
                         refuse(refusals, e, () -> String.join(", ", requirements.unmetBy(e.figures, e.memoryMb)));
                     }
                 }
                 continue;
             }
-            Entry e = entries.get(i);
-            if (!eligible(e, guest, options, i < floor ? refusals : null)) {
+            if (!eligible(entries, i, guest, options, i < floor ? refusals : null)) {
                 continue;
             }
+            Entry e = entries.get(i);
             searched++;
             // The cheapest variant that fits a region free now; else the cheapest at all (then it is NO_CAPACITY).
             Optional<Adjustment.Variant> variant =
@@ -224,27 +225,32 @@ final class MemoryIndex implements MatchIndex {
         return MatchResult.refused(MatchOutcome.NO_MATCHING_PROFILE, nearest(refusals));
     }
 
-    /** Not excluded, supports the guest, has a driver; else a refusal (into {@code refusals} unless null). */
-    private static boolean eligible(Entry e, Guests.Guest guest, MatchOptions options, List<String> refusals) {
-        if (options.excludedProfiles().contains(e.id)) {
-            refuse(refusals, e, () -> "left out (it under-delivered, or was tried)");
+    /**
+     * Not excluded, supports the guest, has a driver; else a refusal (into {@code refusals} unless null). The entry
+     * itself is read only when there is an exclusion to test or a refusal to explain.
+     */
+    private static boolean eligible(
+            WorkloadProfiles entries, int i, Guests.Guest guest, MatchOptions options, List<String> refusals) {
+        Set<String> excluded = options.excludedProfiles();
+        if (!excluded.isEmpty() && excluded.contains(entries.get(i).id)) {
+            refuse(refusals, entries.get(i), () -> "left out (it under-delivered, or was tried)");
             return false;
         }
-        ProfileCatalog.Verdict v = e.verdict(guest, options.drivers());
+        Verdict v = entries.verdict(i, guest, options.drivers());
+        if (v == Verdict.ELIGIBLE || refusals == null || refusals.size() >= MAX_REFUSALS) {
+            return v == Verdict.ELIGIBLE;
+        }
         OsInfo os = guest.os();
         if (!v.supported()) {
             refuse(
                     refusals,
-                    e,
+                    entries.get(i),
                     () -> "no support for " + os.family()
                             + os.kernel().map(k -> " " + k).orElse(""));
-            return false;
+        } else {
+            refuse(refusals, entries.get(i), () -> "no driver package for " + os.family());
         }
-        if (!v.hasDriver()) {
-            refuse(refusals, e, () -> "no driver package for " + os.family());
-            return false;
-        }
-        return true;
+        return false;
     }
 
     private static void refuse(List<String> refusals, Entry e, java.util.function.Supplier<String> why) {
@@ -265,16 +271,18 @@ final class MemoryIndex implements MatchIndex {
             Requirements requirements,
             MatchOptions options,
             List<Placed> out) {
-        PersonalityProfile p = e.profile;
-        Compatibility c = p.compatibility();
-        double profilePart = Scoring.profilePart(figures, requirements);
+        Compatibility c = e.compatibility;
+        // A stored profile's figures are its entry's: scored from the entry's numbers, the figures not read.
+        double profilePart = lineage.isEmpty()
+                ? Scoring.profilePart(e.throughput, e.latency, e.power, requirements)
+                : Scoring.profilePart(figures, requirements);
         Set<RegionRef> excluded = options.excludedRegions();
         int before = out.size();
         RegionRef reused = null;
-        if (lineage.isEmpty()) {
-            for (RegionRef ref : fleet.holding(p.fabric().bitstream())) {
+        if (lineage.isEmpty() && fleet.mayHold(e.imageHash)) {
+            for (RegionRef ref : fleet.holding(e.profile.fabric().bitstream())) {
                 Group g = fleet.groupOf(ref);
-                if (g != null && !excluded.contains(ref) && fits(g, c, p, need)) {
+                if (g != null && !excluded.contains(ref) && fits(g, c, e.kind, need)) {
                     reused = ref;
                     out.add(placed(e, figures, need, lineage, ref, g, true, profilePart));
                     break;
@@ -287,16 +295,16 @@ final class MemoryIndex implements MatchIndex {
             boolean accepts = fleet.device(held.deviceId())
                     .map(Device::acceptsAllocations)
                     .orElse(false);
-            if (g != null && accepts && !excluded.contains(held) && fits(g, c, p, need)) {
+            if (g != null && accepts && !excluded.contains(held) && fits(g, c, e.kind, need)) {
                 boolean loaded = lineage.isEmpty()
                         && fleet.region(held)
                                 .flatMap(r -> r.loadedImage())
-                                .equals(Optional.of(p.fabric().bitstream()));
+                                .equals(Optional.of(e.profile.fabric().bitstream()));
                 out.add(placed(e, figures, need, lineage, held, g, loaded, profilePart));
             }
         }
         for (Group g : fleet.groups(c.vendor(), c.family())) {
-            if (!fits(g, c, p, need)) {
+            if (!fits(g, c, e.kind, need)) {
                 continue;
             }
             for (RegionRef ref : g.free) {
@@ -313,18 +321,16 @@ final class MemoryIndex implements MatchIndex {
     private boolean fitsSomewhere(PersonalityProfile p, Resources need) {
         for (Group g :
                 fleet.groups(p.compatibility().vendor(), p.compatibility().family())) {
-            if (fits(g, p.compatibility(), p, need) && !g.free.isEmpty()) {
+            if (fits(g, p.compatibility(), p.fabric().regionKind(), need) && !g.free.isEmpty()) {
                 return true;
             }
         }
         return false;
     }
 
-    private static boolean fits(Group g, Compatibility c, PersonalityProfile p, Resources need) {
+    private static boolean fits(Group g, Compatibility c, RegionKind kind, Resources need) {
         FleetView.GroupKey k = g.key;
-        return k.kind() == p.fabric().regionKind()
-                && c.accepts(k.vendor(), k.family(), k.interfaceId())
-                && need.fitsIn(k.capacity());
+        return k.kind() == kind && c.accepts(k.vendor(), k.family(), k.interfaceId()) && need.fitsIn(k.capacity());
     }
 
     private static Placed placed(

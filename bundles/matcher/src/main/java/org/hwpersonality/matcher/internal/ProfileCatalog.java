@@ -10,11 +10,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.hwpersonality.api.PerformanceFigures;
+import org.hwpersonality.api.Resources;
+import org.hwpersonality.api.device.RegionKind;
+import org.hwpersonality.api.profile.Compatibility;
 import org.hwpersonality.api.profile.OsSupport;
 import org.hwpersonality.api.profile.PersonalityProfile;
 import org.hwpersonality.api.profile.ProfileStatus;
 import org.hwpersonality.api.profile.WorkloadProfile;
-import org.hwpersonality.api.service.DriverCheck;
 
 /**
  * The ACTIVE profiles by workload, each workload's profiles sorted by throughput (then ID): a request's throughput
@@ -33,6 +35,13 @@ final class ProfileCatalog {
         final long memoryMb;
         final boolean tunable;
         final GuestSupport support;
+        /** The profile's compatibility, region kind and resources: what placing it reads, one object away. */
+        final Compatibility compatibility;
+
+        final RegionKind kind;
+        final Resources need;
+        /** The image's {@link org.hwpersonality.api.Sha256#hashCode}: {@link FleetView#mayHold} without the image. */
+        final int imageHash;
 
         /** An entry with its own {@link GuestSupport}. */
         Entry(PersonalityProfile profile, WorkloadProfile workload) {
@@ -50,65 +59,10 @@ final class ProfileCatalog {
             this.latency = figures.latencyUs();
             this.power = figures.powerWatts();
             this.memoryMb = profile.fabric().resources().memoryMb();
-        }
-
-        /**
-         * Whether the profile supports the guest ({@link GuestSupport}) and has a driver for it. The answers of one driver snapshot
-         * ({@link DriverCheck}) are kept, two bits per guest slot: a fleet's guests are a few kernels of a few
-         * systems, and asking the snapshot (a map lookup keyed by profile and guest) was most of a match's time.
-         * Answers are replaced whole, never changed in place, so a reader sees those of one snapshot; an answer lost
-         * to a concurrent writer is asked again.
-         */
-        Verdict verdict(Guests.Guest guest, DriverCheck drivers) {
-            if (!support.covers(guest)) {
-                return Verdict.UNSUPPORTED;
-            }
-            int slot = guest.slot();
-            if (slot < 0) {
-                return drivers.hasDriver(profile, guest.os()) ? Verdict.ELIGIBLE : Verdict.NO_DRIVER;
-            }
-            Answers a = this.answers;
-            int shift = 2 * slot;
-            if (a != null && a.drivers == drivers) {
-                int known = (int) (a.bits >>> shift) & 3;
-                if (known != 0) {
-                    return Verdict.BY_CODE[known];
-                }
-            } else {
-                a = null;
-            }
-            Verdict v = drivers.hasDriver(profile, guest.os()) ? Verdict.ELIGIBLE : Verdict.NO_DRIVER;
-            long bits = a == null ? 0L : a.bits;
-            this.answers = new Answers(drivers, bits | ((long) v.code << shift));
-            return v;
-        }
-
-        private volatile Answers answers;
-    }
-
-    /** One snapshot's answers for a profile, two bits per guest slot (0: not asked yet, else a verdict's code). */
-    private record Answers(DriverCheck drivers, long bits) {}
-
-    /** A profile's answer for one guest and one driver snapshot. */
-    enum Verdict {
-        UNSUPPORTED(1),
-        NO_DRIVER(2),
-        ELIGIBLE(3);
-
-        static final Verdict[] BY_CODE = {null, UNSUPPORTED, NO_DRIVER, ELIGIBLE};
-
-        final int code;
-
-        Verdict(int code) {
-            this.code = code;
-        }
-
-        boolean supported() {
-            return this != UNSUPPORTED;
-        }
-
-        boolean hasDriver() {
-            return this == ELIGIBLE;
+            this.imageHash = profile.fabric().bitstream().hashCode();
+            this.compatibility = profile.compatibility();
+            this.kind = profile.fabric().regionKind();
+            this.need = profile.fabric().resources();
         }
     }
 

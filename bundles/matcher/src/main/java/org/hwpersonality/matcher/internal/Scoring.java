@@ -36,7 +36,12 @@ final class Scoring {
 
     /** The part of the score that depends on the profile alone: goal and power. */
     static double profilePart(PerformanceFigures f, Requirements r) {
-        return GOAL * goal(f, r) + POWER * (100 / (100 + f.powerWatts()));
+        return profilePart(f.throughputGops(), f.latencyUs(), f.powerWatts(), r);
+    }
+
+    /** The same from the figures' numbers (the profile walk has them without reading the figures). */
+    static double profilePart(double throughput, double latency, double power, Requirements r) {
+        return GOAL * goal(throughput, latency, power, r) + POWER * (100 / (100 + power));
     }
 
     /** The part that depends on the region: reuse and fit. */
@@ -45,18 +50,22 @@ final class Scoring {
     }
 
     static double goal(PerformanceFigures f, Requirements r) {
+        return goal(f.throughputGops(), f.latencyUs(), f.powerWatts(), r);
+    }
+
+    static double goal(double throughput, double latency, double power, Requirements r) {
         double sum = 0;
         int n = 0;
         if (r.minThroughputGops().isPresent() && r.minThroughputGops().get() > 0) {
-            sum += Math.min(1, r.minThroughputGops().get() / Math.max(f.throughputGops(), 1e-9));
+            sum += Math.min(1, r.minThroughputGops().get() / Math.max(throughput, 1e-9));
             n++;
         }
         if (r.maxLatencyUs().isPresent()) {
-            sum += Math.min(1, f.latencyUs() / r.maxLatencyUs().get());
+            sum += Math.min(1, latency / r.maxLatencyUs().get());
             n++;
         }
         if (r.maxPowerWatts().isPresent()) {
-            sum += Math.min(1, f.powerWatts() / r.maxPowerWatts().get());
+            sum += Math.min(1, power / r.maxPowerWatts().get());
             n++;
         }
         return n == 0 ? 1 : sum / n;

@@ -1,5 +1,6 @@
 package org.hwpersonality.matcher.internal;
 
+import org.hwpersonality.api.service.DriverCheck;
 import org.hwpersonality.matcher.internal.ProfileCatalog.Entry;
 
 /**
@@ -17,6 +18,8 @@ final class WorkloadProfiles {
     private final double[] power;
     private final long[] memoryMb;
     private final boolean[] tunable;
+    /** The answers of the driver snapshot last asked, replaced whole when another is asked. */
+    private volatile DriverAnswers answers;
 
     /** {@code sorted} in {@link ProfileCatalog#ORDER}; kept, not copied. */
     WorkloadProfiles(Entry[] sorted) {
@@ -52,6 +55,38 @@ final class WorkloadProfiles {
     /** Whether the i-th profile's figures meet the limits. */
     boolean meets(int i, Limits limits) {
         return limits.met(throughput[i], latency[i], power[i], memoryMb[i]);
+    }
+
+    /**
+     * Whether the i-th profile supports the guest ({@link GuestSupport}) and has a driver for it. The verdicts of one
+     * driver snapshot are kept per guest slot ({@link DriverAnswers}): a fleet's guests are a few kernels of a few
+     * systems, and asking the snapshot for every profile walked was most of a match's time. A known verdict is read
+     * from the array alone (neighbouring profiles share a cache line), without touching the profile's entry.
+     */
+    Verdict verdict(int i, Guests.Guest guest, DriverCheck drivers) {
+        int slot = guest.slot();
+        if (slot < 0) {
+            return ask(entries[i], guest, drivers);
+        }
+        DriverAnswers a = answers;
+        if (a == null || a.drivers != drivers) {
+            a = new DriverAnswers(drivers, entries.length);
+            answers = a;
+        }
+        Verdict known = a.known(i, slot);
+        if (known != null) {
+            return known;
+        }
+        Verdict v = ask(entries[i], guest, drivers);
+        a.learn(i, slot, v);
+        return v;
+    }
+
+    private static Verdict ask(Entry e, Guests.Guest guest, DriverCheck drivers) {
+        if (!e.support.covers(guest)) {
+            return Verdict.UNSUPPORTED;
+        }
+        return drivers.hasDriver(e.profile, guest.os()) ? Verdict.ELIGIBLE : Verdict.NO_DRIVER;
     }
 
     /** Whether the i-th profile has tunables (adjustment can search it). */

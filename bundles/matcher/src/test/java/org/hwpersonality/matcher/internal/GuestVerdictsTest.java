@@ -25,7 +25,7 @@ import org.hwpersonality.api.profile.WorkloadProfile;
 import org.hwpersonality.api.service.DriverCheck;
 import org.junit.jupiter.api.Test;
 
-/** The per-guest answers a catalogue entry keeps: {@link Guests} and {@link ProfileCatalog.Entry#verdict}. */
+/** The per-guest answers a catalogue entry keeps: {@link Guests} and {@link WorkloadProfiles#verdict}. */
 class GuestVerdictsTest {
     private static final PersonalityProfile PROFILE = new PersonalityProfile(
             "p-v1",
@@ -58,8 +58,9 @@ class GuestVerdictsTest {
         }
     }
 
-    private final ProfileCatalog.Entry entry =
-            new ProfileCatalog.Entry(PROFILE, PROFILE.workloads().get(0));
+    private final WorkloadProfiles entries = new WorkloadProfiles(new ProfileCatalog.Entry[] {
+        new ProfileCatalog.Entry(PROFILE, PROFILE.workloads().get(0))
+    });
     private final Guests guests = new Guests();
 
     @Test
@@ -76,14 +77,14 @@ class GuestVerdictsTest {
         Guests.Guest current = guests.of(OsInfo.of("linux", "5.15.0"));
         Guests.Guest windows = guests.of(OsInfo.of("windows", null));
         for (int round = 0; round < 3; round++) {
-            assertThat(entry.verdict(old, drivers)).isEqualTo(ProfileCatalog.Verdict.UNSUPPORTED);
-            assertThat(entry.verdict(current, drivers)).isEqualTo(ProfileCatalog.Verdict.ELIGIBLE);
-            assertThat(entry.verdict(windows, drivers)).isEqualTo(ProfileCatalog.Verdict.NO_DRIVER);
+            assertThat(entries.verdict(0, old, drivers)).isEqualTo(Verdict.UNSUPPORTED);
+            assertThat(entries.verdict(0, current, drivers)).isEqualTo(Verdict.ELIGIBLE);
+            assertThat(entries.verdict(0, windows, drivers)).isEqualTo(Verdict.NO_DRIVER);
         }
         assertThat(drivers.asked).hasValue(2); // the unsupported guest needs no driver question
 
         CountingDrivers fresher = new CountingDrivers();
-        assertThat(entry.verdict(current, fresher)).isEqualTo(ProfileCatalog.Verdict.ELIGIBLE);
+        assertThat(entries.verdict(0, current, fresher)).isEqualTo(Verdict.ELIGIBLE);
         assertThat(fresher.asked).hasValue(1);
     }
 
@@ -97,9 +98,9 @@ class GuestVerdictsTest {
         assertThat(last.slot()).isEqualTo(-1);
         CountingDrivers drivers = new CountingDrivers();
         for (Guests.Guest g : many) {
-            assertThat(entry.verdict(g, drivers)).isEqualTo(ProfileCatalog.Verdict.ELIGIBLE);
+            assertThat(entries.verdict(0, g, drivers)).isEqualTo(Verdict.ELIGIBLE);
         }
-        assertThat(entry.verdict(last, drivers)).isEqualTo(ProfileCatalog.Verdict.ELIGIBLE);
+        assertThat(entries.verdict(0, last, drivers)).isEqualTo(Verdict.ELIGIBLE);
         assertThat(drivers.asked).hasValue(Guests.SLOTS + 5 + 1);
     }
 
