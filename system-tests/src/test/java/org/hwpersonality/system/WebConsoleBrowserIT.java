@@ -66,6 +66,7 @@ class WebConsoleBrowserIT {
         distribution.start();
         distribution.awaitHealthy(Duration.ofSeconds(180));
         port = distribution.port();
+        awaitConsolePage();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1100");
@@ -75,6 +76,28 @@ class WebConsoleBrowserIT {
                 .build();
         browser = new ChromeDriver(service, options);
         browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
+    }
+
+    /**
+     * /health answers UP before the web console has registered HWP's pages and the samples are in (issue 24): the
+     * tests start once the profiles page lists a sample profile.
+     */
+    private static void awaitConsolePage() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (true) {
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(console("hwp-profiles")))
+                            .header("Authorization", ADMIN)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 200 && r.body().contains("zstd-u250-v1")) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the console's profiles page is not ready: " + r.statusCode());
+            }
+            Thread.sleep(250);
+        }
     }
 
     @AfterAll

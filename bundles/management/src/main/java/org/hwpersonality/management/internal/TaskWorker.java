@@ -182,7 +182,8 @@ final class TaskWorker implements AutoCloseable {
                 Region region = device.region(t.regionId()).orElseThrow();
                 PersonalityProfile profile = profiles.apply(a.personalityId()).orElseThrow();
                 Allocation active = programmer.runTask(t, a, region, device, profile, ACTOR);
-                LOG.fine(() -> "Task " + t.id() + ": allocation " + a.id() + " is " + active.state());
+                LOG.info("programmed " + t.deviceId() + "/" + t.regionId() + " with " + a.personalityId() + " on node "
+                        + node.id() + " for allocation " + a.id() + ": it is " + active.state());
                 activated.accept(active);
             }
         } catch (RuntimeException e) {
