@@ -313,39 +313,45 @@ class MultiHostIT {
         }
         assertThat(regionsHeldTwice()).isEmpty();
 
-        long restartAt = System.nanoTime();
-        hostA.start();
-        Duration up = hostA.awaitHealthy(Duration.ofSeconds(120));
-        awaitDevices(HOST_A, CARDS, "ONLINE", Duration.ofSeconds(60));
-        long onlineMillis = (System.nanoTime() - restartAt) / 1_000_000;
-        System.out.printf(
-                "host A UP %d ms after its restart, its devices ONLINE after %d ms%n", up.toMillis(), onlineMillis);
+        try {
+            long restartAt = System.nanoTime();
+            hostA.start();
+            Duration up = hostA.awaitHealthy(Duration.ofSeconds(120));
+            awaitDevices(HOST_A, CARDS, "ONLINE", Duration.ofSeconds(60));
+            long onlineMillis = (System.nanoTime() - restartAt) / 1_000_000;
+            System.out.printf(
+                    "host A UP %d ms after its restart, its devices ONLINE after %d ms%n", up.toMillis(), onlineMillis);
 
-        // Reconciled: nothing left RESERVED or PROGRAMMING, every pending answer settled, nothing held twice.
-        assertThat(fleet.problemsAfter(acknowledged)).isEmpty();
-        Map<String, Integer> pendingOutcome = new HashMap<>();
-        for (String id : r.pending) {
-            String status = JSON.readTree(fleet.send("GET", "allocations/" + id).body())
-                    .path("status")
-                    .asText();
-            pendingOutcome.merge(status, 1, Integer::sum);
-            assertThat(status).as("a 202 answer, later").isIn("ACTIVE", "FAILED", "RELEASED");
-        }
-        System.out.println("202 answers, after host A returned: " + pendingOutcome);
-        assertThat(log(hostA))
-                .as("the returning host's reconciler left the tasks queued for it to its task worker")
-                .doesNotContain("is ACTIVE now, not PROGRAMMING");
-        assertThat(regionsHeldTwice()).isEmpty();
-        try (Connection c = database.getConnection();
-                PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM HWP_ALLOCATION a JOIN HWP_DEVICE d"
-                        + " ON a.DEVICE_ID = d.ID WHERE d.NODE_ID = ? AND a.STATE IN ('RESERVED','PROGRAMMING')")) {
-            s.setString(1, HOST_A);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                assertThat(rs.getLong(1)).as("host A's allocations mid-step").isZero();
+            // Reconciled: nothing left RESERVED or PROGRAMMING, every pending answer settled, nothing held twice.
+            assertThat(fleet.problemsAfter(acknowledged)).isEmpty();
+            Map<String, Integer> pendingOutcome = new HashMap<>();
+            for (String id : r.pending) {
+                String status = JSON.readTree(
+                                fleet.send("GET", "allocations/" + id).body())
+                        .path("status")
+                        .asText();
+                pendingOutcome.merge(status, 1, Integer::sum);
+                assertThat(status).as("a 202 answer, later").isIn("ACTIVE", "FAILED", "RELEASED");
             }
+            System.out.println("202 answers, after host A returned: " + pendingOutcome);
+            assertThat(log(hostA))
+                    .as("the returning host's reconciler left the tasks queued for it to its task worker")
+                    .doesNotContain("is ACTIVE now, not PROGRAMMING");
+            assertThat(regionsHeldTwice()).isEmpty();
+            try (Connection c = database.getConnection();
+                    PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM HWP_ALLOCATION a JOIN HWP_DEVICE d"
+                            + " ON a.DEVICE_ID = d.ID WHERE d.NODE_ID = ? AND a.STATE IN ('RESERVED','PROGRAMMING')")) {
+                s.setString(1, HOST_A);
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    assertThat(rs.getLong(1))
+                            .as("host A's allocations mid-step")
+                            .isZero();
+                }
+            }
+        } finally {
+            releaseAll(r); // the next tests start from a fleet with nothing held
         }
-        releaseAll(r);
     }
 
     @Test

@@ -126,14 +126,23 @@ final class Reconciler {
         return done;
     }
 
-    /** A PROGRAMMING allocation whose task is QUEUED or CLAIMED: its node's task worker programs or reconciles it. */
+    /**
+     * A PROGRAMMING allocation whose task is QUEUED or CLAIMED: its node's task worker programs or reconciles it. A task
+     * that finished since {@code a} was read moved the allocation in the same commit: that is not abandoned either.
+     */
     private boolean leftToTaskWorker(Allocation a) {
         if (a.state() != AllocationState.PROGRAMMING) {
             return false;
         }
-        return tasks.ofAllocation(a.id())
-                .map(t -> t.state() == ProgrammingTask.State.QUEUED || t.state() == ProgrammingTask.State.CLAIMED)
-                .orElse(false);
+        Optional<ProgrammingTask> task = tasks.ofAllocation(a.id());
+        if (task.isEmpty()) {
+            return false;
+        }
+        ProgrammingTask.State state = task.get().state();
+        if (state == ProgrammingTask.State.QUEUED || state == ProgrammingTask.State.CLAIMED) {
+            return true;
+        }
+        return allocations.find(a.id()).map(now -> now.state() != a.state()).orElse(true);
     }
 
     private boolean reconcile(Allocation a) {

@@ -3,6 +3,8 @@ package org.hwpersonality.management.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,7 +34,9 @@ import org.hwpersonality.api.request.PersonalityRequest;
 import org.hwpersonality.api.request.RepersonalizationRequest;
 import org.hwpersonality.api.request.Requirements;
 import org.hwpersonality.api.store.AllocationRecords.RegionChange;
+import org.hwpersonality.api.store.ProgrammingTask;
 import org.hwpersonality.api.store.Signals;
+import org.hwpersonality.api.store.TaskRecords;
 import org.hwpersonality.repository.internal.SqlTaskRecords;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -399,6 +403,104 @@ class ManagementTest {
             Region after = region(p, "node-1:pr-0", "0");
             assertThat(after.state()).isEqualTo(RegionState.ACTIVE);
             assertThat(after.loadedPersonalityId()).contains(ZSTD);
+        }
+    }
+
+    /**
+     * The race CI met: the reconciler reads an old PROGRAMMING allocation, then the task worker programs it and finishes
+     * its task (allocation ACTIVE in the same commit) before the reconciler looks at the task. The reconciler must see
+     * that the allocation moved on, not try to fail it ("is ACTIVE now, not PROGRAMMING").
+     */
+    @Test
+    void aTaskFinishedWhileTheReconcilerLooksIsNotReconciledAgain() throws Exception {
+        try (Platform p = new Platform(folder, Map.of("taskPollMillis", 600_000L), Platform.u250("pr-", 1))) {
+            String vm = p.management.registerVm("web", LINUX, "karaf").vm().id();
+            Region free = region(p, "node-1:pr-0", "0");
+            Instant old = Instant.now().minusSeconds(600);
+            Allocation reserved = new Allocation(
+                    "alloc-racing",
+                    vm,
+                    compression(vm, null),
+                    ZSTD,
+                    "node-1:pr-0",
+                    "0",
+                    AllocationState.RESERVED,
+                    Optional.empty(),
+                    Optional.empty(),
+                    old,
+                    old);
+            p.allocations.reserve(reserved, free, Optional.empty(), "karaf");
+            Region reservedRegion = region(p, "node-1:pr-0", "0");
+            p.allocations.dispatch(
+                    reserved,
+                    reserved.moveTo(AllocationState.PROGRAMMING, old),
+                    new RegionChange(reservedRegion, RegionProgramming.programming(reservedRegion)),
+                    "node-1",
+                    "karaf");
+            SqlTaskRecords real = new SqlTaskRecords(p.db.database);
+            // The real task records, except that the worker is woken and finishes the task just before the
+            // reconciler reads it.
+            TaskRecords late = (TaskRecords) Proxy.newProxyInstance(
+                    TaskRecords.class.getClassLoader(), new Class<?>[] {TaskRecords.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("ofAllocation")) {
+                            p.signals.publish(Signals.TASK_QUEUED, "node-1");
+                            long deadline = System.nanoTime() + 20_000_000_000L;
+                            while (p.management
+                                                    .allocation("alloc-racing")
+                                                    .orElseThrow()
+                                                    .state()
+                                            != AllocationState.ACTIVE
+                                    && System.nanoTime() < deadline) {
+                                Thread.sleep(20);
+                            }
+                        }
+                        try {
+                            return method.invoke(real, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+            Reconciler reconciler = new Reconciler(
+                    p.allocations,
+                    p.devices,
+                    p.profiles,
+                    p.registry,
+                    p.inventory.programming(),
+                    new Events(),
+                    java.time.Duration.ofSeconds(60),
+                    p.inventory::ours,
+                    late);
+            List<String> warnings = new ArrayList<>();
+            java.util.logging.Logger log = java.util.logging.Logger.getLogger(Reconciler.class.getName());
+            java.util.logging.Handler handler = new java.util.logging.Handler() {
+                @Override
+                public void publish(java.util.logging.LogRecord r) {
+                    if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                        warnings.add(r.getMessage() + (r.getThrown() == null ? "" : ": " + r.getThrown()));
+                    }
+                }
+
+                @Override
+                public void flush() {}
+
+                @Override
+                public void close() {}
+            };
+            log.addHandler(handler);
+            try {
+                assertThat(reconciler.run(false)).as("nothing reconciled").isZero();
+            } finally {
+                log.removeHandler(handler);
+            }
+            assertThat(warnings)
+                    .as("the reconciler did not try to fail the allocation")
+                    .isEmpty();
+            assertThat(real.ofAllocation("alloc-racing").orElseThrow().state())
+                    .as("the worker finished the task")
+                    .isNotIn(ProgrammingTask.State.QUEUED, ProgrammingTask.State.CLAIMED);
+            assertThat(p.management.allocation("alloc-racing").orElseThrow().state())
+                    .isEqualTo(AllocationState.ACTIVE);
+            assertThat(region(p, "node-1:pr-0", "0").state()).isEqualTo(RegionState.ACTIVE);
         }
     }
 
