@@ -2,6 +2,9 @@
 # Needs: work, pgport set; run from the repository's top folder.
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 jar=benchmarks/target/hwp-benchmarks.jar
+# The administrator's password the nodes get on their first start (the distribution ships none); the load
+# generator and curl below use it.
+export HWP_ADMIN_PASSWORD=${HWP_ADMIN_PASSWORD:-bench-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')}
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
 start_pg() {
@@ -31,6 +34,7 @@ CFG
     sed -i "s/^org.osgi.service.http.port *=.*/org.osgi.service.http.port = $3/" "$d/etc/org.ops4j.pax.web.cfg"
     grep -q '^org.osgi.service.http.port' "$d/etc/org.ops4j.pax.web.cfg" || echo "org.osgi.service.http.port = $3" >> "$d/etc/org.ops4j.pax.web.cfg"
     sed -i "s/^sshPort *=.*/sshPort = $((8101 + $4))/" "$d/etc/org.apache.karaf.shell.cfg"
+    echo "hwp.https.port = $((8443 + $4))" >> "$d/etc/system.properties"
     sed -i "s/^rmiRegistryPort *=.*/rmiRegistryPort = $((1099 + $4))/; s/^rmiServerPort *=.*/rmiServerPort = $((44444 + $4))/" "$d/etc/org.apache.karaf.management.cfg"
     if [ "${6:-}" = only ]; then rm -f "$d"/etc/org.hwpersonality.backend.sim.fleet-*.cfg; fi
     if [ -n "${5:-}" ]; then cp "$5" "$d/etc/org.hwpersonality.backend.sim.fleet-bench.cfg"; fi
@@ -40,8 +44,8 @@ CFG
 await() { # URL of the api node: UP, the samples in, one ONLINE card
     for _ in $(seq 1 240); do
         if curl -sf "$1/health" >/dev/null \
-            && curl -sf -u karaf:karaf "$1/devices" | grep -q '"state":"ONLINE"' \
-            && [ "$(curl -sf -u karaf:karaf "$1/profiles" | grep -o '"personalityId"' | wc -l)" -ge 13 ]; then
+            && curl -sf -u "karaf:$HWP_ADMIN_PASSWORD" "$1/devices" | grep -q '"state":"ONLINE"' \
+            && [ "$(curl -sf -u "karaf:$HWP_ADMIN_PASSWORD" "$1/profiles" | grep -o '"personalityId"' | wc -l)" -ge 13 ]; then
             sleep 5 # the api node's index refreshes the fleet every few seconds
             return 0
         fi

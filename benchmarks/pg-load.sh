@@ -24,7 +24,7 @@ for r in $(seq 1 "$runs"); do
     node node-a api,host 8193 30 benchmarks/fleet-load.cfg
     await http://localhost:8193/hwp/api/v1
     for _ in $(seq 1 120); do # the 64 load cards recorded and in the index
-        [ "$(curl -sf -u karaf:karaf http://localhost:8193/hwp/api/v1/devices | grep -o '"localId":"sim-load-' | wc -l)" -ge 64 ] && break
+        [ "$(curl -sf -u "karaf:$HWP_ADMIN_PASSWORD" http://localhost:8193/hwp/api/v1/devices | grep -o '"localId":"sim-load-' | wc -l)" -ge 64 ] && break
         sleep 1
     done
     sleep 12

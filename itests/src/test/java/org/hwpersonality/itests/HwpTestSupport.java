@@ -97,9 +97,15 @@ public abstract class HwpTestSupport {
                 // in the database, longer than Pax Exam's 10 s default on a busy machine.
                 systemProperty("pax.exam.service.timeout").value(String.valueOf(TIMEOUT.toMillis() * 3)),
                 editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", freePort()),
+                // No HTTPS listener: Pax Exam starts Karaf without bin/setenv, which makes its keystore on first
+                // start (HTTPS is tested through bin/start, in system-tests' SecureDefaultsIT).
+                editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.ops4j.pax.web.config.file", ""),
                 editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", freePort()),
                 editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", freePort()),
                 editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", freePort()),
+                // The tests' own administrator password, in clear: Karaf hashes it at its first login, and HWP's
+                // first-start password (the shipped entry has none) is then not needed.
+                editConfigurationFilePut("etc/users.properties", "karaf", ADMIN_PASSWORD + ",_g_:admingroup"),
                 // Device IDs are NODE:LOCAL-ID; a fixed node ID keeps them the same on every machine.
                 editConfigurationFilePut("etc/org.hwpersonality.node.cfg", "id", NODE),
                 editConfigurationFilePut("etc/org.hwpersonality.node.cfg", "roles", "api,host"),
@@ -301,9 +307,14 @@ public abstract class HwpTestSupport {
         return java.net.URI.create("http://localhost:" + httpPort() + path);
     }
 
-    /** The Basic authorization header of the development administrator. */
+    /** The administrator's password the tests give the distribution (etc/users.properties). */
+    protected static final String ADMIN_PASSWORD = "it-admin-pw";
+
+    /** The Basic authorization header of the tests' administrator. */
     protected static String adminAuthorization() {
-        return "Basic " + java.util.Base64.getEncoder().encodeToString("karaf:karaf".getBytes(StandardCharsets.UTF_8));
+        return "Basic "
+                + java.util.Base64.getEncoder()
+                        .encodeToString(("karaf:" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8));
     }
 
     /** The running Karaf's home directory. */

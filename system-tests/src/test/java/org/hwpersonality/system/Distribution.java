@@ -28,8 +28,23 @@ import java.util.regex.Pattern;
 final class Distribution implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+    /**
+     * The administrator's password of the test distributions: given at their first start through {@code
+     * HWP_ADMIN_PASSWORD} (the distribution ships with none), a new one for every test run.
+     */
+    static final String ADMIN_PASSWORD = "test-" + java.util.UUID.randomUUID();
+
+    /** {@code user:password} of the administrator, as the load generator takes it. */
+    static final String ADMIN_CREDENTIALS = "karaf:" + ADMIN_PASSWORD;
+
+    /** The administrator's HTTP Basic {@code Authorization} header. */
+    static final String ADMIN =
+            "Basic " + java.util.Base64.getEncoder().encodeToString(ADMIN_CREDENTIALS.getBytes(StandardCharsets.UTF_8));
+
     private final Path home;
     private final int port;
+    private boolean generatedPassword;
+    private int httpsPort;
 
     private Distribution(Path home, int port) {
         this.home = home;
@@ -44,6 +59,8 @@ final class Distribution implements AutoCloseable {
         Distribution d = new Distribution(home, freePort());
         d.setProperty("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", String.valueOf(d.port));
         d.setProperty("etc/org.apache.karaf.shell.cfg", "sshPort", String.valueOf(freePort()));
+        d.httpsPort = freePort();
+        d.setProperty("etc/system.properties", "hwp.https.port", String.valueOf(d.httpsPort));
         d.setProperty("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", String.valueOf(freePort()));
         d.setProperty("etc/org.apache.karaf.management.cfg", "rmiServerPort", String.valueOf(freePort()));
         // Every distribution of a test runs on this machine: each is a node of its own name.
@@ -57,6 +74,11 @@ final class Distribution implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    /** The HTTPS port (etc/hwp-https.xml, on every interface). */
+    int httpsPort() {
+        return httpsPort;
     }
 
     URI api() {
@@ -126,6 +148,16 @@ final class Distribution implements AutoCloseable {
 
     void start() throws Exception {
         run("bin/start");
+    }
+
+    /** Starts it the first time without {@code HWP_ADMIN_PASSWORD}: it generates the administrator's password. */
+    void startWithGeneratedPassword() throws Exception {
+        generatedPassword = true;
+        try {
+            run("bin/start");
+        } finally {
+            generatedPassword = false;
+        }
     }
 
     /** Waits until {@code /health} says UP; returns how long it took. */
@@ -199,6 +231,13 @@ final class Distribution implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(
                         home.resolve(script.replace('/', '-') + ".out").toFile()));
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        // What the Karaf process prints on its console (bin/start sends it to /dev/null otherwise).
+        pb.environment().put("KARAF_REDIRECT", home.resolve("karaf-console.out").toString());
+        if (generatedPassword) {
+            pb.environment().remove("HWP_ADMIN_PASSWORD");
+        } else {
+            pb.environment().put("HWP_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        }
         Process p = pb.start();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();

@@ -9,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +21,7 @@ import java.util.Set;
 final class Fleet {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final String ADMIN =
-            "Basic " + Base64.getEncoder().encodeToString("karaf:karaf".getBytes(StandardCharsets.UTF_8));
+    private static final String ADMIN = Distribution.ADMIN;
     private static final Set<String> MID_STEP = Set.of("RESERVED", "PROGRAMMING", "RELEASING");
     private static final Set<String> HOLDING = Set.of("RESERVED", "PROGRAMMING", "ACTIVE", "RELEASING");
 

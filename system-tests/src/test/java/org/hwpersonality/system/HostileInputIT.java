@@ -11,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
@@ -32,8 +31,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 class HostileInputIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final String ADMIN =
-            "Basic " + Base64.getEncoder().encodeToString("karaf:karaf".getBytes(StandardCharsets.UTF_8));
+    private static final String ADMIN = Distribution.ADMIN;
 
     private static Distribution node;
     private static String vmId;

@@ -68,7 +68,7 @@ class KillDuringProgrammingIT {
 
     @Test
     void aKillDuringProgrammingLeavesNothingStuck() throws Exception {
-        LoadGenerator load = new LoadGenerator(node.api(), "karaf:karaf");
+        LoadGenerator load = new LoadGenerator(node.api(), Distribution.ADMIN_CREDENTIALS);
         String[] vm = load.register(1, "kill-prog-").get(0);
         // Only lz4-u55c-v1 (55 GOPS) meets 50 GOPS: it goes to a slow U55C region.
         String body = "{\"workload\":\"compression\",\"requirements\":{\"minThroughputGops\":50}}";

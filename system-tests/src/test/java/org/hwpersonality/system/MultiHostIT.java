@@ -17,7 +17,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -51,8 +50,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 class MultiHostIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final String ADMIN =
-            "Basic " + Base64.getEncoder().encodeToString("karaf:karaf".getBytes(StandardCharsets.UTF_8));
+    private static final String ADMIN = Distribution.ADMIN;
     private static final String API = "mh-api";
     private static final String HOST_A = "mh-host-a";
     private static final String HOST_B = "mh-host-b";

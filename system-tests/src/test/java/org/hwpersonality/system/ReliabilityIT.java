@@ -40,7 +40,7 @@ class ReliabilityIT {
         node.awaitHealthy(Duration.ofSeconds(180));
         fleet = new Fleet(node.api());
         fleet.awaitSamplesAndCards(75);
-        load = new LoadGenerator(node.api(), "karaf:karaf");
+        load = new LoadGenerator(node.api(), Distribution.ADMIN_CREDENTIALS);
         vms = load.register(32, "rel-");
     }
 

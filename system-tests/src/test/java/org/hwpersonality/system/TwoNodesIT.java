@@ -68,8 +68,8 @@ class TwoNodesIT {
 
     @Test
     void twoNodesNeverAllocateARegionTwice() throws Exception {
-        LoadGenerator onA = new LoadGenerator(a.api(), "karaf:karaf");
-        LoadGenerator onB = new LoadGenerator(b.api(), "karaf:karaf");
+        LoadGenerator onA = new LoadGenerator(a.api(), Distribution.ADMIN_CREDENTIALS);
+        LoadGenerator onB = new LoadGenerator(b.api(), Distribution.ADMIN_CREDENTIALS);
         List<String[]> vmsA = onA.register(32, "node-a-");
         List<String[]> vmsB = onB.register(32, "node-b-");
         Duration time = Duration.ofSeconds(8);

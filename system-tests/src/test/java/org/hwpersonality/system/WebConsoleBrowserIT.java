@@ -40,7 +40,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class WebConsoleBrowserIT {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    private static final String ADMIN = basic("karaf", "karaf");
+    private static final String ADMIN = basic("karaf", Distribution.ADMIN_PASSWORD);
     private static final String VIEWER = basic("it-viewer", "viewer-pw");
 
     private static Distribution distribution;

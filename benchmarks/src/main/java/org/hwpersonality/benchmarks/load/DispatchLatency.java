@@ -18,7 +18,7 @@ import java.util.List;
  *
  * <pre>
  * java -cp benchmarks/target/hwp-benchmarks.jar org.hwpersonality.benchmarks.load.DispatchLatency \
- *      --server http://localhost:8181/hwp/api/v1 [--admin karaf:karaf] [--requests 400] [--warmup 100]
+ *      --server http://localhost:8181/hwp/api/v1 [--admin karaf:PASSWORD (default: karaf:$HWP_ADMIN_PASSWORD)] [--requests 400] [--warmup 100]
  * </pre>
  */
 public final class DispatchLatency {
@@ -34,7 +34,7 @@ public final class DispatchLatency {
 
     public static void main(String[] args) throws Exception {
         String server = "http://localhost:8181/hwp/api/v1";
-        String admin = "karaf:karaf";
+        String admin = "karaf:" + System.getenv().getOrDefault("HWP_ADMIN_PASSWORD", "");
         int requests = 400;
         int warmup = 100;
         for (int i = 0; i + 1 < args.length; i += 2) {

@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * <pre>
  * java -cp benchmarks/target/hwp-benchmarks.jar org.hwpersonality.benchmarks.load.LoadGenerator \
  *      --server http://localhost:8181/hwp/api/v1 --vms 64 --seconds 30 [--workload compression]
- *      [--repersonalize-every 0] [--rate 0] [--timeline false] [--admin karaf:karaf]
+ *      [--repersonalize-every 0] [--rate 0] [--timeline false] [--admin karaf:PASSWORD (default: karaf:$HWP_ADMIN_PASSWORD)]
  *      [--warmup min(10, max(2, seconds / 5))]
  * </pre>
  *
@@ -399,7 +399,7 @@ public final class LoadGenerator {
 
     public static void main(String[] args) throws Exception {
         String server = "http://localhost:8181/hwp/api/v1";
-        String adminCredentials = "karaf:karaf";
+        String adminCredentials = "karaf:" + System.getenv().getOrDefault("HWP_ADMIN_PASSWORD", "");
         String workload = "compression";
         int vms = 64;
         int seconds = 30;
