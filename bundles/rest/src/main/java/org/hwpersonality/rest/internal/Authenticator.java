@@ -14,7 +14,7 @@ import org.apache.karaf.jaas.boot.principal.RolePrincipal;
 /**
  * HTTP Basic authentication against a Karaf JAAS realm; an administrator is a user with the {@code admin} role.
  * Successful logins are remembered for a short time ({@link LoginCache}, one per process, configured by {@link
- * LoginThrottleFilter}): the realm checks bcrypt hashes, which cost about 100 ms of CPU each.
+ * LoginThrottle}): the realm checks bcrypt hashes, which cost about 100 ms of CPU each.
  */
 final class Authenticator {
     static final String REALM = "karaf";

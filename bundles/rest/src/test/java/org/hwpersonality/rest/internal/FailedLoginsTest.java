@@ -104,13 +104,12 @@ class FailedLoginsTest {
 
     @Test
     void anIpv6SourceIsItsSlash64AndAnIpv4OneItsAddress() {
-        assertThat(LoginThrottleFilter.source("2001:db8:1:2:aaaa:bbbb:cccc:dddd"))
-                .isEqualTo(LoginThrottleFilter.source("2001:db8:1:2::1"))
+        assertThat(LoginThrottle.source("2001:db8:1:2:aaaa:bbbb:cccc:dddd"))
+                .isEqualTo(LoginThrottle.source("2001:db8:1:2::1"))
                 .isEqualTo("2001:db8:1:2:0:0:0:0/64");
-        assertThat(LoginThrottleFilter.source("2001:db8:1:3::1"))
-                .isNotEqualTo(LoginThrottleFilter.source("2001:db8:1:2::1"));
-        assertThat(LoginThrottleFilter.source("192.0.2.7")).isEqualTo("192.0.2.7");
-        assertThat(LoginThrottleFilter.source("::ffff:192.0.2.7")).isEqualTo("192.0.2.7");
-        assertThat(LoginThrottleFilter.source(null)).isEqualTo("unknown");
+        assertThat(LoginThrottle.source("2001:db8:1:3::1")).isNotEqualTo(LoginThrottle.source("2001:db8:1:2::1"));
+        assertThat(LoginThrottle.source("192.0.2.7")).isEqualTo("192.0.2.7");
+        assertThat(LoginThrottle.source("::ffff:192.0.2.7")).isEqualTo("192.0.2.7");
+        assertThat(LoginThrottle.source(null)).isEqualTo("unknown");
     }
 }

@@ -1,6 +1,7 @@
 package org.hwpersonality.rest.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -8,7 +9,6 @@ import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.logging.Logger;
-import javax.servlet.Filter;
 import javax.servlet.FilterChain;
 import javax.servlet.ServletException;
 import javax.servlet.ServletRequest;
@@ -19,37 +19,38 @@ import org.hwpersonality.json.HwpJson;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.http.whiteboard.Preprocessor;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
- * Throttles password and token guessing on the HTTP API: a request that carries an {@code Authorization} header (Basic
- * or Bearer alike) and is answered 401 counts as a failed login of its source address ({@link FailedLogins}); a
- * source past its free failures gets 429 {@code TOO_MANY_REQUESTS} with {@code Retry-After} for a growing time,
- * without its credentials being checked. No server thread waits: the client is told when to come back.
+ * Throttles password and token guessing on every path of the HTTP server, the API ({@code /hwp/api/v1}, Basic and
+ * Bearer alike) and the web console ({@code /system/console}, which logs in through Karaf's own code) alike: a request
+ * that carries an {@code Authorization} header and is answered 401 counts as a failed login of its source address
+ * ({@link FailedLogins}); a source past its free failures gets 429 {@code TOO_MANY_REQUESTS} with {@code Retry-After}
+ * for a growing time, without its credentials being checked. No server thread waits: the client is told when to come
+ * back. A whiteboard {@link Preprocessor}: it runs before any context's own security check (the console's), which an
+ * ordinary filter would follow.
  *
  * <p>The source is the address of the TCP peer (a proxy in front of HWP is one source for all its clients); for IPv6,
  * its /64 network, since one host commonly holds a whole /64. Also configures the login cache ({@link LoginCache}).
  */
-@Component(
-        service = Filter.class,
-        configurationPid = LoginThrottleFilter.PID,
-        property = {"osgi.http.whiteboard.filter.servlet=hwp-api", "osgi.http.whiteboard.filter.name=hwp-login-throttle"
-        })
-@Designate(ocd = LoginThrottleFilter.Config.class)
-public class LoginThrottleFilter implements Filter {
+@Component(service = Preprocessor.class, configurationPid = LoginThrottle.PID)
+@Designate(ocd = LoginThrottle.Config.class)
+public class LoginThrottle implements Preprocessor {
     static final String PID = "org.hwpersonality.rest.login";
     /** The error code of a 429 in the JSON error form. */
     static final String TOO_MANY_REQUESTS = "TOO_MANY_REQUESTS";
 
-    private static final Logger LOG = Logger.getLogger(LoginThrottleFilter.class.getName());
+    private static final Logger LOG = Logger.getLogger(LoginThrottle.class.getName());
 
     /** Limits on password and token guessing, and the login cache. */
     @ObjectClassDefinition(
             name = "HWP login throttle",
-            description = "Failed logins on the HTTP API (Basic and Bearer) per source address, and the cache of"
-                    + " successful Basic logins. See docs/security.md.")
+            description =
+                    "Failed logins on the HTTP server (API: Basic and Bearer; web console) per source address, and the cache of"
+                            + " successful Basic logins. See docs/security.md.")
     public @interface Config {
         @AttributeDefinition(
                 name = "Free failures",
@@ -89,11 +90,11 @@ public class LoginThrottleFilter implements Filter {
         int loginCacheSize() default LoginCache.DEFAULT_MAX_ENTRIES;
     }
 
-    private final ObjectMapper json = HwpJson.newJsonMapper();
+    private final ObjectMapper json = HwpJson.newJsonMapper().disable(SerializationFeature.INDENT_OUTPUT);
     private volatile FailedLogins failed;
 
     @Activate
-    public LoginThrottleFilter(Config config) {
+    public LoginThrottle(Config config) {
         modified(config);
     }
 
