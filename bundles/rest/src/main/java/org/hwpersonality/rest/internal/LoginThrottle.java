@@ -98,17 +98,41 @@ public class LoginThrottle implements Preprocessor {
         modified(config);
     }
 
+    /**
+     * Takes new limits; limits out of range change nothing (the shipped defaults at activation): an error in the file
+     * must not turn the throttle off.
+     */
     @Modified
     void modified(Config config) {
-        FailedLogins.Limits limits = new FailedLogins.Limits(
-                config.freeFailures(),
-                config.firstWaitSeconds(),
-                config.maxWaitSeconds(),
-                config.forgetSeconds(),
-                config.maxSources());
+        FailedLogins.Limits limits;
+        try {
+            limits = new FailedLogins.Limits(
+                    config.freeFailures(),
+                    config.firstWaitSeconds(),
+                    config.maxWaitSeconds(),
+                    config.forgetSeconds(),
+                    config.maxSources());
+            if (config.loginCacheSeconds() < 0 || config.loginCacheSize() < 0) {
+                throw new IllegalArgumentException("loginCacheSeconds and loginCacheSize must not be negative");
+            }
+        } catch (IllegalArgumentException e) {
+            LOG.severe("etc/" + PID + ".cfg is ignored: " + e.getMessage()
+                    + (failed == null ? "; the defaults apply" : "; the previous limits stay"));
+            if (failed == null) {
+                failed = new FailedLogins(DEFAULTS);
+            }
+            return;
+        }
         // New limits start from a clean slate: the counts were made under the old ones.
         failed = new FailedLogins(limits);
         Authenticator.CACHE.configure(config.loginCacheSeconds(), config.loginCacheSize());
+    }
+
+    /** The limits of {@link Config}'s defaults. */
+    static final FailedLogins.Limits DEFAULTS = new FailedLogins.Limits(5, 1, 300, 900, 10_000);
+
+    FailedLogins.Limits limits() {
+        return failed.limits();
     }
 
     @Override
