@@ -106,6 +106,9 @@ public abstract class HwpTestSupport {
                 // The tests' own administrator password, in clear: Karaf hashes it at its first login, and HWP's
                 // first-start password (the shipped entry has none) is then not needed.
                 editConfigurationFilePut("etc/users.properties", "karaf", ADMIN_PASSWORD + ",_g_:admingroup"),
+                // These suites check that wrong credentials are refused (401), dozens of times from one address:
+                // the login throttle, which would answer 429 after 5, is tested in system-tests' SecureDefaultsIT.
+                editConfigurationFilePut("etc/org.hwpersonality.rest.login.cfg", "freeFailures", "1000000"),
                 // Device IDs are NODE:LOCAL-ID; a fixed node ID keeps them the same on every machine.
                 editConfigurationFilePut("etc/org.hwpersonality.node.cfg", "id", NODE),
                 editConfigurationFilePut("etc/org.hwpersonality.node.cfg", "roles", "api,host"),

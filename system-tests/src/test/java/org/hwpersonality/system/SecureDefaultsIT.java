@@ -157,6 +157,102 @@ class SecureDefaultsIT {
                 .isInstanceOf(SSLHandshakeException.class);
     }
 
+    /**
+     * Password and token guessing, from addresses of their own on loopback (127.0.0.2, 127.0.0.3) so that the other
+     * tests' client (127.0.0.1) is a separate source: with the shipped limits, 5 failures are free, the 6th makes
+     * the source wait 1 s, and meanwhile every request of it with credentials, even right ones, is answered 429 with
+     * {@code Retry-After} in the JSON error form. Another source is not held up; after the wait the right password
+     * works again. Bearer tokens, and the web console's own login, alike.
+     */
+    @Test
+    void guessingIsThrottledPerSourceWith429AndRetryAfter() throws Exception {
+        String wrong = basic("karaf", "wrong-password");
+        for (int i = 1; i <= 6; i++) {
+            RawAnswer r = RawAnswer.get("127.0.0.2", node.port(), "/hwp/api/v1/nodes", wrong);
+            assertThat(r.status()).as("failure " + i).isEqualTo(401);
+        }
+        RawAnswer throttled = RawAnswer.get("127.0.0.2", node.port(), "/hwp/api/v1/nodes", wrong);
+        assertThat(throttled.status()).isEqualTo(429);
+        assertThat(throttled.header("retry-after")).isEqualTo("1");
+        assertThat(throttled.body()).contains("\"error\":\"TOO_MANY_REQUESTS\"").contains("try again in 1 s");
+        RawAnswer rightButThrottled =
+                RawAnswer.get("127.0.0.2", node.port(), "/hwp/api/v1/nodes", basic("karaf", password));
+        assertThat(rightButThrottled.status())
+                .as("while its source waits, even the right password is not checked")
+                .isEqualTo(429);
+        assertThat(get(node.api().resolve("nodes"), "karaf", password).statusCode())
+                .as("another source (127.0.0.1) is not held up")
+                .isEqualTo(200);
+        assertThat(RawAnswer.get("127.0.0.2", node.port(), "/hwp/api/v1/health", null)
+                        .status())
+                .as("a request without credentials is not throttled")
+                .isEqualTo(200);
+
+        Thread.sleep(1_100);
+        assertThat(RawAnswer.get("127.0.0.2", node.port(), "/hwp/api/v1/nodes", basic("karaf", password))
+                        .status())
+                .as("after the wait, the administrator's right password works")
+                .isEqualTo(200);
+        RawAnswer again = RawAnswer.get("127.0.0.2", node.port(), "/hwp/api/v1/nodes", wrong);
+        assertThat(again.status()).isEqualTo(401);
+        assertThat(RawAnswer.get("127.0.0.2", node.port(), "/hwp/api/v1/nodes", wrong)
+                        .header("retry-after"))
+                .as("the next failure waits twice as long")
+                .isEqualTo("2");
+
+        String token = "Bearer hwp_guessed-token-0000000000000000000000000000";
+        for (int i = 1; i <= 6; i++) {
+            assertThat(RawAnswer.get("127.0.0.3", node.port(), "/hwp/api/v1/allocations", token)
+                            .status())
+                    .as("token failure " + i)
+                    .isEqualTo(401);
+        }
+        RawAnswer tokenThrottled = RawAnswer.get("127.0.0.3", node.port(), "/hwp/api/v1/allocations", token);
+        assertThat(tokenThrottled.status()).as("bearer tokens alike").isEqualTo(429);
+        assertThat(tokenThrottled.header("retry-after")).isEqualTo("1");
+
+        for (int i = 1; i <= 6; i++) {
+            assertThat(RawAnswer.get("127.0.0.4", node.port(), "/system/console/bundles", wrong)
+                            .status())
+                    .as("web console failure " + i)
+                    .isEqualTo(401);
+        }
+        RawAnswer consoleThrottled = RawAnswer.get("127.0.0.4", node.port(), "/system/console/bundles", wrong);
+        assertThat(consoleThrottled.status()).as("the web console alike").isEqualTo(429);
+        assertThat(consoleThrottled.header("retry-after")).isEqualTo("1");
+    }
+
+    /** One HTTP/1.1 exchange on a socket bound to a chosen loopback address, so the server sees that source. */
+    private record RawAnswer(int status, java.util.Map<String, String> headers, String body) {
+        static RawAnswer get(String from, int port, String path, String authorization) throws IOException {
+            try (Socket s = new Socket()) {
+                s.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
+                s.connect(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 5_000);
+                s.setSoTimeout(30_000);
+                String request = "GET " + path + " HTTP/1.1\r\nHost: localhost:" + port + "\r\n"
+                        + (authorization == null ? "" : "Authorization: " + authorization + "\r\n")
+                        + "Connection: close\r\n\r\n";
+                s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+                s.getOutputStream().flush();
+                String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                int end = answer.indexOf("\r\n\r\n");
+                String[] lines = answer.substring(0, end).split("\r\n");
+                java.util.Map<String, String> headers = new java.util.HashMap<>();
+                for (int i = 1; i < lines.length; i++) {
+                    int colon = lines[i].indexOf(':');
+                    headers.put(
+                            lines[i].substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT),
+                            lines[i].substring(colon + 1).trim());
+                }
+                return new RawAnswer(Integer.parseInt(lines[0].split(" ")[1]), headers, answer.substring(end + 4));
+            }
+        }
+
+        String header(String name) {
+            return headers.get(name);
+        }
+    }
+
     private static HttpResponse<String> get(URI uri, String user, String password) throws Exception {
         return HttpClient.newHttpClient()
                 .send(

@@ -351,7 +351,10 @@ public class Management implements ManagementService {
     @Override
     public VirtualMachine revokeToken(String vmId, String actor) {
         VirtualMachine vm = vms.revokeToken(vmId, actor);
-        tokens.values().removeIf(t -> t.vm().id().equals(vmId));
+        // After the commit: a check that read the database before it may still store what it found, but under the
+        // old generation, which no look-up accepts any more.
+        revocations.incrementAndGet();
+        tokens.clear();
         events.post(HwpEvent.topic("vm", "TOKEN_REVOKED"), Map.of("vmId", vmId, "actor", actor));
         return vm;
     }
@@ -363,8 +366,10 @@ public class Management implements ManagementService {
         }
         Sha256 hash = tokenHash(token);
         long now = System.nanoTime();
+        // Read before the database: a revocation that commits after this read makes what is stored below stale.
+        long generation = revocations.get();
         KnownToken known = tokens.get(hash);
-        if (known != null && now - known.checkedAt() < TOKEN_TTL_NANOS) {
+        if (known != null && known.generation() == generation && now - known.checkedAt() < TOKEN_TTL_NANOS) {
             return Optional.of(known.vm());
         }
         Optional<VirtualMachine> vm = vms.findByToken(hash);
@@ -372,7 +377,7 @@ public class Management implements ManagementService {
             if (tokens.size() >= MAX_KNOWN_TOKENS) {
                 tokens.clear();
             }
-            tokens.put(hash, new KnownToken(vm.get(), now));
+            tokens.put(hash, new KnownToken(vm.get(), now, generation));
         } else {
             tokens.remove(hash);
         }
@@ -381,10 +386,15 @@ public class Management implements ManagementService {
 
     /**
      * A token found valid, for {@link #TOKEN_TTL_NANOS}: every API call of a VM authenticates, and a database read
-     * each time would cost more than the call. A revocation on this node takes effect at once, on another node
-     * within the TTL.
+     * each time would cost more than the call. A revocation on this node takes effect for every call that starts
+     * after it returned: it moves {@link #revocations} on, and a token known under an older generation is read from
+     * the database again (which has no shared cache: see persistence.xml). On another node it takes effect within the
+     * TTL, the time that node may still trust what it read before.
      */
-    private record KnownToken(VirtualMachine vm, long checkedAt) {}
+    private record KnownToken(VirtualMachine vm, long checkedAt, long generation) {}
+
+    /** Revocations made on this node so far: the generation of the tokens known. */
+    private final java.util.concurrent.atomic.AtomicLong revocations = new java.util.concurrent.atomic.AtomicLong();
 
     static final long TOKEN_TTL_NANOS = 5_000_000_000L;
     private static final int MAX_KNOWN_TOKENS = 100_000;

@@ -3,6 +3,7 @@ package org.hwpersonality.repository.internal;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.persistence.CacheRetrieveMode;
 import org.hwpersonality.api.Sha256;
 import org.hwpersonality.api.event.HwpEvent;
 import org.hwpersonality.api.store.VmRecords;
@@ -60,11 +61,19 @@ public class JpaVmRecords implements VmRecords {
                 em -> Optional.ofNullable(em.find(VmEntity.class, vmId)).map(VmEntity::toDomain));
     }
 
+    /**
+     * Decided by the database alone, whatever cache the persistence unit is given: the revoked flag is in the query (a
+     * row revoked by another node is not returned, even if a stale copy were cached) and no shared cache is read.
+     */
     @Override
     public Optional<VirtualMachine> findByToken(Sha256 tokenHash) {
         return database.read(em -> em
-                .createQuery("SELECT v FROM VmEntity v WHERE v.tokenHash = :hash", VmEntity.class)
+                .createQuery(
+                        "SELECT v FROM VmEntity v WHERE v.tokenHash = :hash AND v.tokenRevoked = :revoked",
+                        VmEntity.class)
                 .setParameter("hash", tokenHash.hex())
+                .setParameter("revoked", false)
+                .setHint("javax.persistence.cache.retrieveMode", CacheRetrieveMode.BYPASS)
                 .getResultList()
                 .stream()
                 .map(VmEntity::toDomain)

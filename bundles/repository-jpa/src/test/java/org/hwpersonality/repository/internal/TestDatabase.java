@@ -65,6 +65,11 @@ public final class TestDatabase implements AutoCloseable {
         return new TestDatabase(other.unpooled);
     }
 
+    /** The database without the pool, for a test that builds its own persistence unit on it. */
+    public DataSource unpooledForTests() {
+        return unpooled;
+    }
+
     @Override
     public void close() {
         database.close();

@@ -11,10 +11,27 @@ import javax.security.auth.login.LoginContext;
 import javax.security.auth.login.LoginException;
 import org.apache.karaf.jaas.boot.principal.RolePrincipal;
 
-/** HTTP Basic authentication against a Karaf JAAS realm; an administrator is a user with the {@code admin} role. */
+/**
+ * HTTP Basic authentication against a Karaf JAAS realm; an administrator is a user with the {@code admin} role.
+ * Successful logins are remembered for a short time ({@link LoginCache}, one per process, configured by {@link
+ * LoginThrottle}): the realm checks bcrypt hashes, which cost about 100 ms of CPU each.
+ */
 final class Authenticator {
     static final String REALM = "karaf";
     static final String ADMIN_ROLE = "admin";
+
+    /** One cache per process: its key is made at random when this class loads. */
+    static final LoginCache CACHE = new LoginCache(LoginCache.DEFAULT_TTL_SECONDS, LoginCache.DEFAULT_MAX_ENTRIES);
+
+    private final LoginCache cache;
+
+    Authenticator() {
+        this(CACHE);
+    }
+
+    Authenticator(LoginCache cache) {
+        this.cache = cache;
+    }
 
     /** Who a request comes from, if its Basic credentials log in. */
     Optional<Subject> login(String authorization) {
@@ -32,6 +49,12 @@ final class Authenticator {
         if (colon < 0) {
             return Optional.empty();
         }
+        String key = cache.keyOf(decoded);
+        Optional<Subject> remembered = cache.find(key, System.nanoTime());
+        if (remembered.isPresent()) {
+            return remembered;
+        }
+        long started = System.nanoTime();
         String user = decoded.substring(0, colon);
         char[] password = decoded.substring(colon + 1).toCharArray();
         Subject subject = new Subject();
@@ -48,6 +71,8 @@ final class Authenticator {
                 }
             });
             context.login();
+            // Remembered from when the check began: a change to the user made during it is seen within the TTL.
+            cache.remember(key, subject, started);
             return Optional.of(subject);
         } catch (LoginException e) {
             return Optional.empty();

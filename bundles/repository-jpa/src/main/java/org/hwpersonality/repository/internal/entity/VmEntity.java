@@ -1,6 +1,7 @@
 package org.hwpersonality.repository.internal.entity;
 
 import java.time.Instant;
+import javax.persistence.Cacheable;
 import javax.persistence.Column;
 import javax.persistence.Entity;
 import javax.persistence.Id;
@@ -9,8 +10,12 @@ import javax.persistence.Version;
 import org.hwpersonality.api.OsInfo;
 import org.hwpersonality.api.vm.VirtualMachine;
 
-/** A registered VM with the SHA-256 of its API token (never the token itself). */
+/**
+ * A registered VM with the SHA-256 of its API token (never the token itself). Never in a shared cache, whatever the
+ * persistence unit's default: a revocation made by another node must be seen at once.
+ */
 @Entity
+@Cacheable(false)
 @Table(name = "HWP_VM")
 public class VmEntity {
     @Id
