@@ -99,8 +99,8 @@ public class HttpApiIT extends HwpTestSupport {
         if (authorization != null) {
             b.header("Authorization", authorization);
         }
-        if (bytes != null && !(body instanceof byte[])) {
-            b.header("Content-Type", "application/json");
+        if (bytes != null) {
+            b.header("Content-Type", body instanceof byte[] ? "application/octet-stream" : "application/json");
         }
         for (int i = 0; i < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
