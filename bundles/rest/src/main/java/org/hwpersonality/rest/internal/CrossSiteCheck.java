@@ -25,18 +25,22 @@ final class CrossSiteCheck {
 
     /**
      * @param allowedOrigins origins such as {@code https://portal.example.com:8443} whose pages may change things
+     *     (an entry may list several, separated by commas or spaces)
      * @throws IllegalArgumentException naming an entry that is not an origin
      */
     CrossSiteCheck(String... allowedOrigins) {
         Set<String> origins = new LinkedHashSet<>();
         for (String entry : allowedOrigins) {
-            if (entry == null || entry.isBlank()) {
-                continue;
+            // A .cfg file gives one string: origins there are separated by commas or spaces.
+            for (String item : entry == null ? new String[0] : entry.split("[,\\s]+")) {
+                if (item.isEmpty()) {
+                    continue;
+                }
+                String origin = item.endsWith("/") ? item.substring(0, item.length() - 1) : item;
+                origins.add(normalize(origin)
+                        .orElseThrow(() -> new IllegalArgumentException("allowedOrigins: '" + item
+                                + "' is not an origin (http or https://host[:port], no path)")));
             }
-            String trimmed = entry.trim();
-            origins.add(normalize(trimmed.endsWith("/") ? trimmed.substring(0, trimmed.length() - 1) : trimmed)
-                    .orElseThrow(() -> new IllegalArgumentException("allowedOrigins: '" + trimmed
-                            + "' is not an origin (http or https://host[:port], no path)")));
         }
         this.allowed = Set.copyOf(origins);
     }

@@ -57,11 +57,12 @@ public class HwpApi extends HttpServlet {
     public @interface Config {
         @AttributeDefinition(
                 name = "Allowed origins",
-                description = "Origins (scheme://host[:port], e.g. https://portal.example.com) whose pages may send"
-                        + " state-changing requests (POST, PUT, PATCH, DELETE) with a browser's credentials, besides"
-                        + " the API's own origin. Empty by default: a request whose Origin header names another"
-                        + " origin, or whose Sec-Fetch-Site is cross-site, is refused with 403. Requests without an"
-                        + " Origin header (curl, the agent, scripts) are not affected.")
+                description =
+                        "Origins (scheme://host[:port], e.g. https://portal.example.com; several separated by commas) whose pages may send"
+                                + " state-changing requests (POST, PUT, PATCH, DELETE) with a browser's credentials, besides"
+                                + " the API's own origin. Empty by default: a request whose Origin header names another"
+                                + " origin, or whose Sec-Fetch-Site is cross-site, is refused with 403. Requests without an"
+                                + " Origin header (curl, the agent, scripts) are not affected.")
         String[] allowedOrigins() default {};
     }
 

@@ -92,6 +92,13 @@ class CrossSiteCheckTest {
     }
 
     @Test
+    void aConfigurationFileEntryMayListSeveralOrigins() {
+        assertThat(new CrossSiteCheck("https://a.example, http://b.example:8080 https://c.example").allowed())
+                .containsExactlyInAnyOrder("https://a.example:443", "http://b.example:8080", "https://c.example:443");
+        assertThat(new CrossSiteCheck("").allowed()).isEmpty();
+    }
+
+    @Test
     void anAllowListEntryThatIsNoOriginIsNamed() {
         assertThatThrownBy(() -> new CrossSiteCheck("https://portal.example.com/app"))
                 .isInstanceOf(IllegalArgumentException.class)
