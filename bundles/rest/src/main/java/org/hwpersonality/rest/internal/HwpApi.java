@@ -62,7 +62,9 @@ public class HwpApi extends HttpServlet {
                                 + " state-changing requests (POST, PUT, PATCH, DELETE) with a browser's credentials, besides"
                                 + " the API's own origin. Empty by default: a request whose Origin header names another"
                                 + " origin, or whose Sec-Fetch-Site is cross-site, is refused with 403. Requests without an"
-                                + " Origin header (curl, the agent, scripts) are not affected.")
+                                + " Origin header (curl, the agent, scripts) are not affected. The usual entry is the public"
+                                + " origin of a reverse proxy that changes scheme, host or port on the way (the API serves no"
+                                + " CORS headers, so pages of other sites cannot read its answers either way).")
         String[] allowedOrigins() default {};
     }
 
