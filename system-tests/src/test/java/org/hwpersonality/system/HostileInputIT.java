@@ -16,6 +16,7 @@ import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -26,7 +27,9 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * Generated hostile input for every kind of endpoint of the running distribution (jqwik): bodies that are not JSON,
  * JSON of the wrong shape, the right shape with a wrong value or an unknown field, query parameters and path IDs
  * made of anything. Every answer must be a 4xx with an error code and a message, and nothing may change: the
- * profiles, VMs, allocations, images and events are compared before and after each property.
+ * profiles, VMs, allocations, images and events are compared before and after each property. Then the requests a
+ * browser on another site could make (issue 21): cross-origin posts, bodies of another type, and what an anonymous
+ * caller or a VM may learn.
  */
 class HostileInputIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -179,6 +182,153 @@ class HostileInputIT {
         assertThat(state()).isEqualTo(before);
     }
 
+    // ------------------------------------------------------------------ cross-site requests and less information
+
+    private static final String VM_BODY = "{\"name\":\"cross-site-victim\",\"os\":{\"family\":\"linux\"}}";
+
+    @Example
+    void aCrossOriginTextPlainPostToRegisterAVmIsRefusedAndNothingIsRegistered() throws Exception {
+        String before = state();
+        // What an HTML form or fetch() on another site can send with the administrator's Basic credentials.
+        HttpResponse<String> r =
+                sendWith("POST", "vms", ADMIN, VM_BODY, "Content-Type", "text/plain", "Origin", "https://evil.example");
+        assertError(r, 403, "FORBIDDEN", "Origin");
+        HttpResponse<String> json = sendWith(
+                "POST", "vms", ADMIN, VM_BODY, "Content-Type", "application/json", "Origin", "https://evil.example");
+        assertError(json, 403, "FORBIDDEN", "https://evil.example");
+        HttpResponse<String> opaque =
+                sendWith("POST", "vms", ADMIN, VM_BODY, "Content-Type", "text/plain", "Origin", "null");
+        assertError(opaque, 403, "FORBIDDEN", "Origin");
+        HttpResponse<String> fetchSite = sendWith(
+                "POST", "vms", ADMIN, VM_BODY, "Content-Type", "application/json", "Sec-Fetch-Site", "cross-site");
+        assertError(fetchSite, 403, "FORBIDDEN", "Sec-Fetch-Site");
+        HttpResponse<String> drain =
+                sendWith("POST", "devices/x-none/drain", ADMIN, null, "Origin", "http://localhost.evil.example");
+        assertError(drain, 403, "FORBIDDEN", "Origin");
+        assertThat(state()).isEqualTo(before);
+        assertThat(send("GET", "vms", ADMIN, null).body()).doesNotContain("cross-site-victim");
+    }
+
+    @Example
+    void theApisOwnOriginMayRegister() throws Exception {
+        String own = "http://localhost:" + node.port();
+        HttpResponse<String> r = sendWith(
+                "POST",
+                "vms",
+                ADMIN,
+                "{\"name\":\"same-origin-vm\",\"os\":{\"family\":\"linux\"}}",
+                "Content-Type",
+                "application/json",
+                "Origin",
+                own,
+                "Sec-Fetch-Site",
+                "same-origin");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    }
+
+    @Example
+    void aBodyOfAnotherTypeThanTheRouteDeclaresIs415() throws Exception {
+        String before = state();
+        assertError(
+                sendWith("POST", "vms", ADMIN, VM_BODY, "Content-Type", "text/plain"),
+                415,
+                "INVALID_REQUEST",
+                "application/json");
+        assertError(
+                sendWith("POST", "vms", ADMIN, VM_BODY, "Content-Type", "application/x-www-form-urlencoded"),
+                415,
+                "INVALID_REQUEST",
+                "application/json");
+        assertError(
+                sendWith("POST", "personality-requests", vmToken, "{}", "Content-Type", "multipart/form-data"),
+                415,
+                "INVALID_REQUEST",
+                "Content-Type");
+        assertError(
+                sendWith("POST", "drivers?fileName=x.zip", ADMIN, "PK", "Content-Type", "text/plain"),
+                415,
+                "INVALID_REQUEST",
+                "application/octet-stream");
+        assertError(
+                sendWith("POST", "devices/x-none/drain", ADMIN, "drain", "Content-Type", "text/plain"),
+                415,
+                "INVALID_REQUEST",
+                "takes no body");
+        assertThat(state()).isEqualTo(before);
+    }
+
+    @Example
+    void anonymousHealthIsTheStatusOnlyAndAdministratorsGetTheParts() throws Exception {
+        JsonNode anonymous = JSON.readTree(send("GET", "health", null, null).body());
+        assertThat(fieldNames(anonymous)).containsExactly("status");
+        assertThat(anonymous.path("status").asText()).isEqualTo("UP");
+        JsonNode vm = JSON.readTree(send("GET", "health", vmToken, null).body());
+        assertThat(fieldNames(vm)).containsExactly("status");
+        JsonNode admin = JSON.readTree(send("GET", "health", ADMIN, null).body());
+        assertThat(fieldNames(admin)).containsExactly("status", "parts");
+        assertThat(admin.path("parts").path("database").path("status").asText()).isEqualTo("UP");
+    }
+
+    @Example
+    void aMalformedOrUnknownQueryParameterIs400NamingIt() throws Exception {
+        String before = state();
+        assertError(send("GET", "events?since=yesterday", ADMIN, null), 400, "INVALID_REQUEST", "since");
+        assertError(send("GET", "events?limit=ten", ADMIN, null), 400, "INVALID_REQUEST", "limit");
+        assertError(send("GET", "allocations?limit=1.5", ADMIN, null), 400, "INVALID_REQUEST", "limit");
+        assertError(send("GET", "allocations?vmId=%3Cscript%3E", ADMIN, null), 400, "INVALID_REQUEST", "vmId");
+        assertError(send("GET", "profiles?includeRetired=yes", ADMIN, null), 400, "INVALID_REQUEST", "includeRetired");
+        assertError(send("GET", "devices?vendor=xilinx", ADMIN, null), 400, "INVALID_REQUEST", "vendor");
+        assertError(
+                send("DELETE", "allocations/alloc-none?force=true", vmToken, null), 400, "INVALID_REQUEST", "force");
+        assertThat(state()).isEqualTo(before);
+    }
+
+    @Example
+    void refusalsOfTheContainerUnderTheApiAreJsonErrors() throws Exception {
+        String before = state();
+        for (String path : List.of(
+                "no-such-thing",
+                "%2e%2e/x",
+                "%2e%2e",
+                "%2E%2E/%2e%2e/system/console",
+                "..%2fprofiles",
+                "profiles/%2e%2e")) {
+            HttpResponse<String> r = send("GET", path, ADMIN, null);
+            assertThat(r.statusCode()).as(path + " -> " + r.body()).isEqualTo(404);
+            assertThat(r.headers().firstValue("Content-Type").orElse(""))
+                    .as(path)
+                    .startsWith("application/json");
+            assertError(r, 404, "NOT_FOUND", "no resource at");
+        }
+        HttpResponse<String> put = send("PUT", "profiles", ADMIN, "{}");
+        assertError(put, 405, "INVALID_REQUEST", "PUT");
+        assertThat(put.headers().firstValue("Allow")).hasValue("GET, POST");
+        assertThat(state()).isEqualTo(before);
+    }
+
+    @Example
+    void aVmGetsTheSame404ForAPackageItMayNotFetchAsForAnUnknownOne() throws Exception {
+        JsonNode pkg =
+                JSON.readTree(send("GET", "drivers?personalityId=zstd-u250-v1&os=linux&kernel=5.15.0", ADMIN, null)
+                        .body());
+        String id = pkg.path("id").asText();
+        assertThat(id).isNotEmpty();
+        String unknown = "xrt-none-9.9.9-linux-x86_64";
+        for (String suffix : List.of("", "/content")) {
+            HttpResponse<String> forbidden = send("GET", "drivers/" + id + suffix, vmToken, null);
+            HttpResponse<String> missing = send("GET", "drivers/" + unknown + suffix, vmToken, null);
+            assertError(forbidden, 404, "NOT_FOUND", id);
+            assertError(missing, 404, "NOT_FOUND", unknown);
+            assertThat(forbidden.body().replace(id, unknown)).isEqualTo(missing.body());
+            assertThat(send("GET", "drivers/" + id + suffix, ADMIN, null).statusCode())
+                    .isEqualTo(200);
+        }
+        HttpResponse<String> held = send("GET", "drivers?personalityId=zstd-u250-v1&os=linux", vmToken, null);
+        HttpResponse<String> none = send("GET", "drivers?personalityId=none-u250-v1&os=linux", vmToken, null);
+        assertError(held, 404, "NOT_FOUND", "zstd-u250-v1");
+        assertThat(held.body().replace("zstd-u250-v1", "none-u250-v1")).isEqualTo(none.body());
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /** A 4xx with an error code and a message (Jetty itself refuses some paths before the API, in HTML). */
@@ -206,11 +356,46 @@ class HostileInputIT {
                 + send("GET", "events?limit=1", ADMIN, null).body().hashCode();
     }
 
-    private static HttpResponse<String> send(String method, String path, String authorization, String body)
-            throws Exception {
+    /** An error of this status and code whose message contains {@code mention}. */
+    private static void assertError(HttpResponse<String> r, int status, String code, String mention) throws Exception {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        JsonNode e = JSON.readTree(r.body());
+        assertThat(e.path("error").asText()).as(r.body()).isEqualTo(code);
+        assertThat(e.path("message").asText()).as(r.body()).contains(mention);
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    /** A request with the given headers (name, value, …) and, if not null, a body. */
+    private static HttpResponse<String> sendWith(
+            String method, String path, String authorization, String body, String... headers) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(node.api() + path))
                 .timeout(Duration.ofSeconds(30))
-                .header("Authorization", authorization);
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    private static HttpResponse<String> send(String method, String path, String authorization, String body)
+            throws Exception {
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(node.api() + path)).timeout(Duration.ofSeconds(30));
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
         if (body != null) {
             b.header("Content-Type", "application/json")
                     .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));

@@ -266,7 +266,8 @@ class SecureDefaultsIT {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
-    private static SSLContext trusting(X509Certificate certificate) throws Exception {
+    /** A TLS context that trusts this one certificate (the distribution's, made on first start). */
+    static SSLContext trusting(X509Certificate certificate) throws Exception {
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
         trust.setCertificateEntry("hwp", certificate);

@@ -241,6 +241,42 @@ class WebConsoleBrowserIT {
         assertThat(zstd.body()).contains("\"status\":\"ACTIVE\"");
     }
 
+    /** The console's session cookie: SameSite=Strict and HttpOnly always, Secure when the page came over TLS. */
+    @Test
+    @Order(4)
+    void theSessionCookieIsSameSiteStrictHttpOnlyAndSecureOverTls() throws Exception {
+        HttpResponse<String> plain = send(HttpRequest.newBuilder(URI.create(console("hwp-profiles")))
+                .header("Authorization", ADMIN)
+                .GET());
+        String cookie = sessionCookie(plain);
+        assertThat(cookie).contains("; HttpOnly", "; SameSite=Strict").doesNotContain("Secure");
+
+        java.security.cert.X509Certificate certificate;
+        try (java.io.InputStream in = Files.newInputStream(distribution.home().resolve("etc/hwp-https.pem"))) {
+            certificate = (java.security.cert.X509Certificate)
+                    java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+        HttpClient tls = HttpClient.newBuilder()
+                .sslContext(SecureDefaultsIT.trusting(certificate))
+                .build();
+        HttpResponse<String> secure = tls.send(
+                HttpRequest.newBuilder(URI.create(
+                                "https://localhost:" + distribution.httpsPort() + "/system/console/hwp-profiles"))
+                        .header("Authorization", ADMIN)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        assertThat(secure.statusCode()).isEqualTo(200);
+        assertThat(sessionCookie(secure)).contains("; Secure", "; HttpOnly", "; SameSite=Strict");
+    }
+
+    private static String sessionCookie(HttpResponse<String> r) {
+        return r.headers().allValues("Set-Cookie").stream()
+                .filter(c -> c.startsWith("JSESSIONID="))
+                .findFirst()
+                .orElseThrow(() ->
+                        new AssertionError("no session cookie in " + r.headers().map()));
+    }
+
     private static String flash() {
         return new WebDriverWait(browser, Duration.ofSeconds(30))
                 .until(d -> d.findElements(By.id("hwp-done")).isEmpty()

@@ -33,14 +33,17 @@ final class AllocationRoutes {
 
     List<Route> routes() {
         return List.of(
-                Route.of("POST", "/personality-requests", Access.ADMIN_OR_VM, "request a personality", this::request),
+                Route.of("POST", "/personality-requests", Access.ADMIN_OR_VM, "request a personality", this::request)
+                        .body(Route.JSON),
                 Route.of(
-                        "POST",
-                        "/vms/{vmId}/repersonalization",
-                        Access.ADMIN_OR_VM,
-                        "re-personalize from reported metrics",
-                        this::repersonalize),
-                Route.of("GET", "/allocations", Access.ADMIN_OR_VM, "allocations, newest first", this::list),
+                                "POST",
+                                "/vms/{vmId}/repersonalization",
+                                Access.ADMIN_OR_VM,
+                                "re-personalize from reported metrics",
+                                this::repersonalize)
+                        .body(Route.JSON),
+                Route.of("GET", "/allocations", Access.ADMIN_OR_VM, "allocations, newest first", this::list)
+                        .query("vmId", "limit"),
                 Route.of("GET", "/allocations/{allocationId}", Access.ADMIN_OR_VM, "one allocation", this::one),
                 Route.of("DELETE", "/allocations/{allocationId}", Access.ADMIN_OR_VM, "release", this::release));
     }
@@ -121,7 +124,7 @@ final class AllocationRoutes {
     }
 
     private void list(Exchange x) throws IOException {
-        Optional<String> vmId = x.query("vmId");
+        Optional<String> vmId = x.queryId("vmId", "a VM ID");
         if (x.caller.vm().isPresent()) {
             String own = x.caller.vm().get().id();
             if (vmId.isPresent() && !vmId.get().equals(own)) {

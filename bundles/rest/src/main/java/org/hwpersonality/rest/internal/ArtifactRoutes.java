@@ -50,11 +50,16 @@ final class ArtifactRoutes {
 
     List<Route> routes() {
         return List.of(
-                Route.of("POST", "/bitstreams", Access.ADMIN, "upload a programming image", this::addBitstream),
+                Route.of("POST", "/bitstreams", Access.ADMIN, "upload a programming image", this::addBitstream)
+                        .body(Route.OCTETS)
+                        .query("name", "vendor", "format"),
                 Route.of("GET", "/bitstreams", Access.ADMIN, "programming images", x -> x.ok(bitstreams.list())),
                 Route.of("GET", "/bitstreams/{sha256}", Access.ADMIN, "one programming image", this::bitstream),
-                Route.of("POST", "/drivers", Access.ADMIN, "upload a driver package", this::addDriver),
-                Route.of("GET", "/drivers", Access.ADMIN_OR_VM, "the package for a personality and OS", this::resolve),
+                Route.of("POST", "/drivers", Access.ADMIN, "upload a driver package", this::addDriver)
+                        .body(Route.OCTETS)
+                        .query("fileName"),
+                Route.of("GET", "/drivers", Access.ADMIN_OR_VM, "the package for a personality and OS", this::resolve)
+                        .query("personalityId", "os", "kernel"),
                 Route.of("GET", "/drivers/public-key", Access.ANYONE, "the key that signs packages", this::publicKey),
                 Route.of("GET", "/drivers/{packageId}", Access.ADMIN_OR_VM, "one driver package", this::driver),
                 Route.of("GET", "/drivers/{packageId}/content", Access.ADMIN_OR_VM, "the package's bytes", this::send),
@@ -116,14 +121,15 @@ final class ArtifactRoutes {
         } catch (ValidationException e) {
             throw new ValidationException(e.field().equals("family") ? "os" : e.field(), e.reason());
         }
+        // A VM asking for a personality it does not hold gets the answer for one that has no package: it learns
+        // nothing about what others hold or what is stored.
+        HwpException none = new HwpException(
+                ErrorCode.NOT_FOUND, "no driver package serves " + personalityId + " on " + guest.family());
         if (x.caller.vm().isPresent()
                 && held(x).stream().noneMatch(a -> a.personalityId().equals(personalityId))) {
-            throw Exchange.forbidden("a VM may only fetch the drivers of the personalities it holds");
+            throw none;
         }
-        DriverPackage p = drivers.resolve(personalityId, guest)
-                .orElseThrow(() -> new HwpException(
-                        ErrorCode.NOT_FOUND, "no driver package serves " + personalityId + " on " + guest.family()));
-        x.ok(p);
+        x.ok(drivers.resolve(personalityId, guest).orElseThrow(() -> none));
     }
 
     private List<Allocation> held(Exchange x) {
@@ -132,15 +138,17 @@ final class ArtifactRoutes {
                 .toList();
     }
 
-    /** The package, if the caller may have it: an administrator any, a VM those of its allocations. */
+    /**
+     * The package, if the caller may have it: an administrator any, a VM those of its allocations. A package a VM
+     * may not have is, to that VM, one that does not exist (the same 404), so it cannot probe for others' packages.
+     */
     private DriverPackage visible(Exchange x) {
         String id = x.path("packageId");
-        DriverPackage p = HwpApi.present(drivers.find(id), "driver package", id);
         if (x.caller.vm().isPresent()
                 && held(x).stream().noneMatch(a -> a.driverPackageId().equals(Optional.of(id)))) {
-            throw Exchange.forbidden("a VM may only fetch the drivers of the allocations it holds");
+            throw HwpException.notFound("driver package", id);
         }
-        return p;
+        return HwpApi.present(drivers.find(id), "driver package", id);
     }
 
     private void driver(Exchange x) throws IOException {

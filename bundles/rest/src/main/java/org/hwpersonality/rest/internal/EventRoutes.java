@@ -15,11 +15,12 @@ final class EventRoutes {
     }
 
     List<Route> routes() {
-        return List.of(Route.of("GET", "/events", Access.ADMIN, "audit events, newest first", this::list));
+        return List.of(Route.of("GET", "/events", Access.ADMIN, "audit events, newest first", this::list)
+                .query("limit", "subjectId"));
     }
 
     private void list(Exchange x) throws IOException {
         int limit = x.queryInt("limit", 100, 1, MAX_EVENTS);
-        x.ok(events.newest(limit, x.query("subjectId").orElse(null)));
+        x.ok(events.newest(limit, x.queryId("subjectId", "the ID of an object").orElse(null)));
     }
 }

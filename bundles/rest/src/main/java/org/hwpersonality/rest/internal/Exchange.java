@@ -13,6 +13,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 import org.hwpersonality.api.ErrorCode;
@@ -24,6 +26,8 @@ import org.hwpersonality.json.HwpJson;
 final class Exchange {
     /** Largest JSON body accepted (1 MiB); uploads of images and packages stream instead. */
     static final int MAX_JSON_BYTES = 1 << 20;
+
+    private static final Logger LOG = Logger.getLogger(Exchange.class.getName());
 
     final HttpServletRequest request;
     final HttpServletResponse response;
@@ -68,6 +72,41 @@ final class Exchange {
         return Optional.of(values.get(0));
     }
 
+    /** The names of the query parameters given. */
+    java.util.Set<String> queryNames() {
+        return queryParameters().keySet();
+    }
+
+    /** {@code true} or {@code false} (any case), or the default when absent; anything else is a 400. */
+    boolean queryBoolean(String name, boolean defaultValue) {
+        Optional<String> text = query(name);
+        if (text.isEmpty()) {
+            return defaultValue;
+        }
+        String value = text.get().trim();
+        if (value.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (value.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw new ValidationException(name, "must be true or false (was '" + printable(value) + "')");
+    }
+
+    /** An ID given as a query parameter (see {@link Route#ID}), if given. */
+    Optional<String> queryId(String name, String what) {
+        Optional<String> id = query(name);
+        if (id.isPresent() && !Route.ID.matcher(id.get()).matches()) {
+            throw new ValidationException(name, "must be " + what + " (letters, digits, '.', '_', ':', '-')");
+        }
+        return id;
+    }
+
+    private static String printable(String text) {
+        String cut = text.length() > 64 ? text.substring(0, 64) + "…" : text;
+        return cut.replaceAll("\\p{Cntrl}", "?");
+    }
+
     private Map<String, List<String>> queryParameters() {
         if (query == null) {
             Map<String, List<String>> parsed = new HashMap<>();
@@ -109,7 +148,7 @@ final class Exchange {
             }
             return value;
         } catch (NumberFormatException e) {
-            throw new ValidationException(name, "must be a whole number (was '" + text.get() + "')");
+            throw new ValidationException(name, "must be a whole number (was '" + printable(text.get()) + "')");
         }
     }
 
@@ -141,7 +180,9 @@ final class Exchange {
             if (e.getCause() instanceof JsonProcessingException j) {
                 throw HwpJson.invalid(j);
             }
-            throw new ValidationException("$", e.getMessage());
+            // Not one of our validation messages: the text of a library's exception stays in the server log.
+            LOG.log(Level.FINE, "Unreadable " + type.getSimpleName(), e);
+            throw new ValidationException("$", "does not have the shape the OpenAPI document gives for this body");
         }
     }
 
@@ -202,6 +243,15 @@ final class Exchange {
         response.setHeader("Location", location);
         response.setHeader("Retry-After", "1");
         send(HttpServletResponse.SC_ACCEPTED, body);
+    }
+
+    /** A 400 whose status is 415: the body is not of the media type the route declares. */
+    static final class UnsupportedMediaType extends ValidationException {
+        private static final long serialVersionUID = 1L;
+
+        UnsupportedMediaType(String reason) {
+            super("Content-Type", reason);
+        }
     }
 
     /** A 400 whose status is 413: the body is too large. */

@@ -4,12 +4,19 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.hwpersonality.api.service.DeviceService;
 import org.hwpersonality.api.service.ManagementService;
 import org.hwpersonality.api.service.ProfileRepository;
 
-/** {@code GET /health}: UP (200) once the database answers and the management service has loaded its index. */
+/**
+ * {@code GET /health}: UP (200) once the database answers and the management service has loaded its index. Anyone
+ * learns the status only; an administrator also gets the state of each part.
+ */
 final class HealthRoutes {
+    private static final Logger LOG = Logger.getLogger(HealthRoutes.class.getName());
+
     private final ManagementService management;
     private final ProfileRepository profiles;
     private final DeviceService devices;
@@ -30,7 +37,8 @@ final class HealthRoutes {
         try {
             parts.put("database", Map.of("status", "UP", "profiles", profiles.count()));
         } catch (RuntimeException e) {
-            parts.put("database", Map.of("status", "DOWN", "message", String.valueOf(e.getMessage())));
+            LOG.log(Level.WARNING, "Health: the database does not answer", e);
+            parts.put("database", Map.of("status", "DOWN", "message", "the database does not answer; see the log"));
             up = false;
         }
         boolean ready = management.isReady();
@@ -39,7 +47,9 @@ final class HealthRoutes {
         parts.put("devices", Map.of("status", "UP", "count", devices.devices().size()));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", up ? "UP" : "DOWN");
-        body.put("parts", parts);
+        if (x.caller.admin()) {
+            body.put("parts", parts);
+        }
         if (!up) {
             x.response.setHeader("Retry-After", String.valueOf(HwpApi.RETRY_AFTER_SECONDS));
         }

@@ -29,6 +29,9 @@ import org.hwpersonality.json.HwpJson;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
  * The HTTP API under {@code /hwp/api/v1} (see {@code openapi.json}, served at {@code /hwp/api/v1/openapi.json}):
@@ -37,15 +40,34 @@ import org.osgi.service.component.annotations.Reference;
  *
  * <p>Administrators log in with HTTP Basic against the Karaf JAAS realm; VMs send {@code Authorization: Bearer
  * TOKEN}. A malformed or wrong credential is a 401 even on routes open to anyone, so a client learns at once.
+ * State-changing requests from a page of another origin are refused ({@link CrossSiteCheck}), and so are bodies not
+ * of the type a route declares and query parameters it does not read ({@link Route}).
  */
 @Component(
         service = Servlet.class,
+        configurationPid = "org.hwpersonality.rest",
         property = {
             "osgi.http.whiteboard.servlet.pattern=" + HwpApi.BASE,
             "osgi.http.whiteboard.servlet.pattern=" + HwpApi.BASE + "/*",
             "osgi.http.whiteboard.servlet.name=hwp-api"
         })
+@Designate(ocd = HwpApi.Config.class)
 public class HwpApi extends HttpServlet {
+    @ObjectClassDefinition(name = "HWP HTTP API", description = "The HTTP API under /hwp/api/v1.")
+    public @interface Config {
+        @AttributeDefinition(
+                name = "Allowed origins",
+                description =
+                        "Origins (scheme://host[:port], e.g. https://portal.example.com; several separated by commas) whose pages may send"
+                                + " state-changing requests (POST, PUT, PATCH, DELETE) with a browser's credentials, besides"
+                                + " the API's own origin. Empty by default: a request whose Origin header names another"
+                                + " origin, or whose Sec-Fetch-Site is cross-site, is refused with 403. Requests without an"
+                                + " Origin header (curl, the agent, scripts) are not affected. The usual entry is the public"
+                                + " origin of a reverse proxy that changes scheme, host or port on the way (the API serves no"
+                                + " CORS headers, so pages of other sites cannot read its answers either way).")
+        String[] allowedOrigins() default {};
+    }
+
     static final String BASE = "/hwp/api/v1";
     /** Seconds a client should wait after a 503 before asking again. */
     static final int RETRY_AFTER_SECONDS = 5;
@@ -57,9 +79,11 @@ public class HwpApi extends HttpServlet {
     private final transient Authenticator authenticator = new Authenticator();
     private final transient ObjectMapper json = HwpJson.newJsonMapper().disable(SerializationFeature.INDENT_OUTPUT);
     private final transient List<Route> routes;
+    private final transient CrossSiteCheck crossSite;
 
     @Activate
     public HwpApi(
+            Config config,
             @Reference ManagementService management,
             @Reference ProfileRepository profiles,
             @Reference DeviceService devices,
@@ -67,6 +91,7 @@ public class HwpApi extends HttpServlet {
             @Reference BitstreamStore bitstreams,
             @Reference EventLog events) {
         this.management = management;
+        this.crossSite = new CrossSiteCheck(config.allowedOrigins());
         List<Route> all = new ArrayList<>();
         all.addAll(new HealthRoutes(management, profiles, devices).routes());
         all.addAll(new ProfileRoutes(profiles).routes());
@@ -90,6 +115,8 @@ public class HwpApi extends HttpServlet {
             handle(request, response);
         } catch (Exchange.PayloadTooLarge e) {
             error(response, 413, ErrorCode.INVALID_REQUEST, e.getMessage());
+        } catch (Exchange.UnsupportedMediaType e) {
+            error(response, 415, ErrorCode.INVALID_REQUEST, e.getMessage());
         } catch (HwpException e) {
             if (e.code() == ErrorCode.NO_CAPACITY) {
                 response.setHeader("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
@@ -102,7 +129,7 @@ public class HwpApi extends HttpServlet {
             // The client went away or the body could not be read: nothing to answer to.
             LOG.log(Level.FINE, "I/O failure on " + request.getRequestURI(), e);
             if (!response.isCommitted()) {
-                error(response, 400, ErrorCode.INVALID_REQUEST, "the request could not be read: " + e.getMessage());
+                error(response, 400, ErrorCode.INVALID_REQUEST, "the request could not be read");
             }
         } catch (Exception e) {
             LOG.log(Level.SEVERE, "Unexpected failure on " + request.getMethod() + " " + request.getRequestURI(), e);
@@ -119,8 +146,15 @@ public class HwpApi extends HttpServlet {
 
     private void handle(HttpServletRequest request, HttpServletResponse response) throws Exception {
         String path = request.getPathInfo() == null ? "/" : request.getPathInfo();
-        Caller caller = authenticate(request.getHeader("Authorization"));
         String method = request.getMethod();
+        crossSite.check(
+                method,
+                request.getHeader("Origin"),
+                request.getHeader("Sec-Fetch-Site"),
+                request.getScheme(),
+                request.getServerName(),
+                request.getServerPort());
+        Caller caller = authenticate(request.getHeader("Authorization"));
         TreeSet<String> allowed = new TreeSet<>();
         for (Route route : routes) {
             Map<String, String> parameters = route.match(path);
@@ -132,7 +166,12 @@ public class HwpApi extends HttpServlet {
                 continue;
             }
             authorize(route, caller);
-            route.handler().handle(new Exchange(request, response, caller, parameters, json));
+            Exchange exchange = new Exchange(request, response, caller, parameters, json);
+            route.checkQuery(exchange.queryNames());
+            route.checkBody(
+                    request.getContentType(),
+                    request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null);
+            route.handler().handle(exchange);
             return;
         }
         if (!allowed.isEmpty()) {

@@ -22,8 +22,10 @@ final class ProfileRoutes {
 
     List<Route> routes() {
         return List.of(
-                Route.of("GET", "/profiles", Access.ADMIN, "profiles, filtered by workload and vendor", this::list),
-                Route.of("POST", "/profiles", Access.ADMIN, "create profiles (one object or a list)", this::create),
+                Route.of("GET", "/profiles", Access.ADMIN, "profiles, filtered by workload and vendor", this::list)
+                        .query("workload", "vendor", "includeRetired", "offset", "limit"),
+                Route.of("POST", "/profiles", Access.ADMIN, "create profiles (one object or a list)", this::create)
+                        .body(Route.JSON),
                 Route.of("GET", "/profiles/{personalityId}", Access.ADMIN, "one profile", this::one),
                 Route.of("DELETE", "/profiles/{personalityId}", Access.ADMIN, "retire a profile", this::retire));
     }
@@ -32,7 +34,7 @@ final class ProfileRoutes {
         ProfileQuery query = new ProfileQuery(
                 x.query("workload"),
                 x.query("vendor"),
-                x.query("includeRetired").map(Boolean::parseBoolean).orElse(false),
+                x.queryBoolean("includeRetired", false),
                 x.queryInt("offset", 0, 0, Integer.MAX_VALUE),
                 x.queryInt("limit", 1000, 1, ProfileQuery.MAX_LIMIT));
         x.ok(profiles.list(query));

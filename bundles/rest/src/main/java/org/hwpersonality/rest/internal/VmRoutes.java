@@ -22,7 +22,8 @@ final class VmRoutes {
 
     List<Route> routes() {
         return List.of(
-                Route.of("POST", "/vms", Access.ADMIN, "register a VM; its token is returned once", this::register),
+                Route.of("POST", "/vms", Access.ADMIN, "register a VM; its token is returned once", this::register)
+                        .body(Route.JSON),
                 Route.of("GET", "/vms", Access.ADMIN, "registered VMs", x -> x.ok(management.vms())),
                 Route.of("GET", "/vms/{vmId}", Access.ADMIN_OR_VM, "one VM (a VM sees itself)", this::one),
                 Route.of("DELETE", "/vms/{vmId}/token", Access.ADMIN, "revoke the VM's token", this::revoke));

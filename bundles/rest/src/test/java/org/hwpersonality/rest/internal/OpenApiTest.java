@@ -14,7 +14,15 @@ import org.junit.jupiter.api.Test;
 
 /** The OpenAPI document describes exactly the routes the servlet serves, with who may call them. */
 class OpenApiTest {
-    private final HwpApi api = new HwpApi(null, null, null, null, null, null);
+    private final HwpApi api = new HwpApi(defaults(), null, null, null, null, null, null);
+
+    /** The configuration with every default (what SCR passes when there is no configuration). */
+    static HwpApi.Config defaults() {
+        return (HwpApi.Config) java.lang.reflect.Proxy.newProxyInstance(
+                HwpApi.Config.class.getClassLoader(),
+                new Class<?>[] {HwpApi.Config.class},
+                (proxy, method, args) -> method.getDefaultValue());
+    }
 
     @Test
     void everyRouteIsDocumentedAndNothingElse() throws Exception {
@@ -55,6 +63,40 @@ class OpenApiTest {
             }
             assertThat(pathParameters).as(r.template()).isEqualTo(new TreeSet<>(r.parameters()));
             assertThat(op.get("responses").size()).isPositive();
+        }
+    }
+
+    @Test
+    void bodyTypesAndQueryParametersMatchTheRoutes() throws Exception {
+        JsonNode paths = read().get("paths");
+        for (Route r : api.routes()) {
+            String what = r.method() + " " + r.template();
+            JsonNode op = paths.get(r.template()).get(r.method().toLowerCase());
+            Set<String> bodyTypes = new TreeSet<>();
+            op.path("requestBody").path("content").fieldNames().forEachRemaining(bodyTypes::add);
+            assertThat(bodyTypes).as(what).isEqualTo(r.body() == null ? Set.of() : Set.of(r.body()));
+            Set<String> query = new TreeSet<>();
+            op.path("parameters").forEach(p -> {
+                if (p.get("in").asText().equals("query")) {
+                    query.add(p.get("name").asText());
+                }
+            });
+            assertThat(query).as(what).isEqualTo(new TreeSet<>(r.queryParameters()));
+            if (r.body() != null) {
+                assertThat(op.path("responses").has("415"))
+                        .as(what + " documents 415")
+                        .isTrue();
+            }
+            if (!r.queryParameters().isEmpty()) {
+                assertThat(op.path("responses").has("400"))
+                        .as(what + " documents 400")
+                        .isTrue();
+            }
+            if (!Set.of("GET", "HEAD").contains(r.method())) {
+                assertThat(op.path("responses").has("403"))
+                        .as(what + " documents 403")
+                        .isTrue();
+            }
         }
     }
 

@@ -56,7 +56,8 @@ abstract class Page extends HttpServlet {
             kind = "error";
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Web console action " + action + " failed", e);
-            outcome = "the action failed: " + e.getMessage();
+            // The exception's own text (class names, internals) stays in the log; the user is told where it is.
+            outcome = "the action failed; the server log has the details";
             kind = "error";
         }
         response.sendRedirect(
