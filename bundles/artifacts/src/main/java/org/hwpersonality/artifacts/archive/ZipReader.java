@@ -167,7 +167,8 @@ final class ZipReader {
         central.forEach(e -> centralNames.add(e.getName()));
         byte[] buf = new byte[8192];
         try (InputStream file = new BufferedInputStream(Files.newInputStream(archive), 1 << 16);
-                ZipArchiveInputStream local = new ZipArchiveInputStream(file, "UTF-8", true, false)) {
+                // stored entries with a data descriptor (as "zip -" writes) are found by their descriptor
+                ZipArchiveInputStream local = new ZipArchiveInputStream(file, "UTF-8", true, true)) {
             int i = 0;
             ZipArchiveEntry l;
             while ((l = local.getNextEntry()) != null) {

@@ -136,6 +136,23 @@ class DriverArchiveTest {
     }
 
     @Test
+    void readsZipsAsInfoZipStreamsThem() throws IOException {
+        HostileArchivesTest.run("zip", "-v"); // skipped where zip is not installed
+        Path pkg = Files.createDirectories(tmp.resolve("pkg/lib")).getParent();
+        Files.write(pkg.resolve(DriverArchive.MANIFEST), MANIFEST);
+        byte[] so = bytes(70_000, 3);
+        Files.write(pkg.resolve("lib/a.so"), so);
+        for (String level : new String[] {"-0", "-6"}) { // stored entries then carry data descriptors
+            Path out = tmp.resolve("streamed" + level + ".zip");
+            HostileArchivesTest.run(
+                    "sh", "-c", "cd '" + pkg + "' && zip -q " + level + " -r - . | cat > '" + out + "'");
+            assertThat(DriverArchive.read(out, LIMITS).files())
+                    .as(level)
+                    .containsExactly(new FileEntry("lib/a.so", so.length, sha256(so)));
+        }
+    }
+
+    @Test
     void acceptsTheRootEntryOfAZip() {
         Contents c = DriverArchive.read(zip("./", null, "hwp-driver.json", MANIFEST, "a.txt", "a"), LIMITS);
         assertThat(c.files()).extracting(FileEntry::path).containsExactly("a.txt");
