@@ -35,6 +35,10 @@ import picocli.CommandLine.Option;
                 + " accepts (202) while it programs the region is followed for up to --programming-wait."
                 + " SIGTERM stops it.%n")
 public final class AgentMain implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--server", required = true, description = "the API base, e.g. http://hwp:8181/hwp/api/v1")
     URI server;
 
@@ -109,8 +113,23 @@ public final class AgentMain implements Callable<Integer> {
 
     @Option(
             names = "--public-key",
-            description = "the repository's key (PEM) to pin; default: fetched once from the server")
+            description = "the repository's signing key (PEM) to pin; default: fetched once from the server, which is"
+                    + " refused over plain http:// (a key fetched that way could be anyone's)")
     Path publicKey;
+
+    @Option(
+            names = "--ca-file",
+            description = "PEM file of the CA certificate(s), or the server's own certificate, to trust for an"
+                    + " https:// --server, instead of the JVM's CA certificates (host names are checked)")
+    Path caFile;
+
+    @Option(
+            names = "--pin-sha256",
+            description = "trust only a server whose certificate's public key (SubjectPublicKeyInfo) has this SHA-256,"
+                    + " base64 or hex, e.g. from: openssl x509 -in cert.pem -pubkey -noout | openssl pkey -pubin"
+                    + " -outform der | openssl dgst -sha256 -binary | base64. Alone it replaces the CA and host-name"
+                    + " checks; with --ca-file both must hold")
+    String pinSha256;
 
     @Option(names = "--release-on-exit", description = "release the allocation (and unload) when stopped")
     boolean releaseOnExit;
@@ -127,7 +146,7 @@ public final class AgentMain implements Callable<Integer> {
         String secret = token.startsWith("@")
                 ? Files.readString(Path.of(token.substring(1))).trim()
                 : token;
-        ApiClient api = new ApiClient(server, secret);
+        ApiClient api = new ApiClient(server, secret, tls());
         Decider decider = new Decider(
                 threshold,
                 band,
@@ -138,7 +157,7 @@ public final class AgentMain implements Callable<Integer> {
         Duration every = duration("--interval", interval);
         if (every.toMillis() < 100) {
             throw new CommandLine.ParameterException(
-                    new CommandLine(this), "--interval must be at least 100ms (was " + interval + ")");
+                    spec.commandLine(), "--interval must be at least 100ms (was " + interval + ")");
         }
         DriverInstaller installer = new DriverInstaller(
                 api,
@@ -155,7 +174,7 @@ public final class AgentMain implements Callable<Integer> {
                     ProgrammingWait.FIRST_POLL,
                     ProgrammingWait.LONGEST_POLL);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         Agent agent = new Agent(
                 api,
@@ -221,11 +240,35 @@ public final class AgentMain implements Callable<Integer> {
         return body;
     }
 
-    /** The pinned key, or the server's fetched once on first use. */
+    private boolean plainHttp() {
+        return "http".equalsIgnoreCase(server.getScheme());
+    }
+
+    /** The TLS trust from --ca-file and --pin-sha256 (which need an https:// server). */
+    private Optional<javax.net.ssl.SSLContext> tls() {
+        if ((caFile != null || pinSha256 != null) && !"https".equalsIgnoreCase(server.getScheme())) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--ca-file and --pin-sha256 need an https:// --server (was " + server + ")");
+        }
+        try {
+            return ServerTrust.context(Optional.ofNullable(caFile), Optional.ofNullable(pinSha256));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    /** The pinned key, or the server's fetched once on first use (over https:// only). */
     private Supplier<byte[]> key(ApiClient api) throws Exception {
         if (publicKey != null) {
             byte[] pinned = pem(Files.readString(publicKey));
             return () -> pinned;
+        }
+        if (plainHttp()) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "refusing to trust a driver-signing key fetched over plain http:// (anyone on the way could"
+                            + " replace it): give the repository's key with --public-key PEM (GET /drivers/public-key"
+                            + " over a trusted channel), or use an https:// --server");
         }
         AtomicReference<byte[]> fetched = new AtomicReference<>();
         return () -> {

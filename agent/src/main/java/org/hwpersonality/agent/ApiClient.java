@@ -31,13 +31,19 @@ final class ApiClient {
     private final HttpClient http;
 
     ApiClient(URI server, String token) {
+        this(server, token, Optional.empty());
+    }
+
+    /** With {@code tls}, the trust for an https:// server ({@link ServerTrust}); else the JVM's CA certificates. */
+    ApiClient(URI server, String token, Optional<javax.net.ssl.SSLContext> tls) {
         String s = server.toString();
         this.base = URI.create(s.endsWith("/") ? s : s + "/");
         this.token = token;
-        this.http = HttpClient.newBuilder()
+        HttpClient.Builder b = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+                .followRedirects(HttpClient.Redirect.NEVER);
+        tls.ifPresent(b::sslContext);
+        this.http = b.build();
     }
 
     /** A successful answer: its status (201, or 202 while the allocation is still being programmed), body, Location. */

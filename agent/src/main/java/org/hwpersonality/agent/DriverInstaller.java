@@ -14,8 +14,8 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.hwpersonality.api.Sha256;
 import org.hwpersonality.api.ValidationException;
-import org.hwpersonality.artifacts.internal.DriverArchive;
-import org.hwpersonality.artifacts.internal.DriverSigner;
+import org.hwpersonality.artifacts.archive.DriverArchive;
+import org.hwpersonality.artifacts.signature.DriverSignature;
 
 /**
  * Fetches a driver package, checks it and loads it. A package is used only when its bytes have the SHA-256 the
@@ -96,8 +96,8 @@ final class DriverInstaller {
                 }
                 DriverArchive.Contents contents = DriverArchive.read(part, LIMITS);
                 Sha256 manifest = Sha256.of(ApiClient.sha256().digest(contents.manifest()));
-                byte[] payload = DriverSigner.payload(packageId, Sha256.of(expected), manifest);
-                if (!DriverSigner.verify(publicKey.get(), payload, signature)) {
+                byte[] payload = DriverSignature.payload(packageId, Sha256.of(expected), manifest);
+                if (!DriverSignature.verify(publicKey.get(), payload, signature)) {
                     throw new InstallException(
                             "refused " + packageId + ": its signature does not verify with the repository's key");
                 }

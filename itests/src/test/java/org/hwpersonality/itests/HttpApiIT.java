@@ -677,6 +677,9 @@ public class HttpApiIT extends HwpTestSupport {
                 work.resolve("load.sh"),
                 "echo \"load $2 $HWP_PACKAGE_ID\" >> " + loads + "\ntest -f \"$1/hwp-driver.json\"\n");
         Path unload = script(work.resolve("unload.sh"), "echo \"unload $2 $HWP_PACKAGE_ID\" >> " + loads + "\n");
+        // over plain http:// the agent trusts only a pinned signing key: this test's channel to the node is trusted
+        Path key = work.resolve("signing-key.pem");
+        Files.writeString(key, get("/drivers/public-key", null).body());
         List<String> command = List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar",
@@ -709,7 +712,9 @@ public class HttpApiIT extends HwpTestSupport {
                 load.toString(),
                 "--unload-command",
                 unload.toString(),
-                "--release-on-exit");
+                "--release-on-exit",
+                "--public-key",
+                key.toString());
         Process agent = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())

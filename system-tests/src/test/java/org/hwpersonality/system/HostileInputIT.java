@@ -329,6 +329,135 @@ class HostileInputIT {
         assertThat(held.body().replace("zstd-u250-v1", "none-u250-v1")).isEqualTo(none.body());
     }
 
+    // ------------------------------------------------------------------ hostile driver archives
+
+    /**
+     * Driver packages that standard tools would expand differently from what a check sees, or that hold links,
+     * devices or a compression bomb: each upload is a 400 naming the entry, and nothing is stored (no blob file, no
+     * event, no driver).
+     */
+    @Example
+    void hostileDriverArchivesAreRefusedNamingTheEntry() throws Exception {
+        Map<String, byte[]> archives = new java.util.LinkedHashMap<>();
+        archives.put("lib/x.so", zipWithUnixMode("lib/x.so", 0120777, "x.so.1")); // a symbolic link
+        archives.put("lib/tty", zipWithUnixMode("lib/tty", 0020644, "")); // a character device
+        archives.put("good.txt", zipWithLocalName("good.txt", "evil.txt")); // central and local names differ
+        archives.put("lib/hard.so", tarGz(tar -> {
+            tar.putArchiveEntry(file("lib/real.so", 3));
+            tar.write("elf".getBytes(StandardCharsets.UTF_8));
+            tar.closeArchiveEntry();
+            org.apache.commons.compress.archivers.tar.TarArchiveEntry link =
+                    new org.apache.commons.compress.archivers.tar.TarArchiveEntry(
+                            "lib/hard.so", org.apache.commons.compress.archivers.tar.TarConstants.LF_LINK);
+            link.setLinkName("lib/real.so");
+            tar.putArchiveEntry(link);
+            tar.closeArchiveEntry();
+        }));
+        archives.put(
+                "zeros.bin",
+                tarGz(
+                        tar -> { // a compression bomb: 50 MiB of zeros in about 50 KiB
+                            tar.putArchiveEntry(file("zeros.bin", 50 << 20));
+                            byte[] zeros = new byte[1 << 20];
+                            for (int i = 0; i < 50; i++) {
+                                tar.write(zeros);
+                            }
+                            tar.closeArchiveEntry();
+                        }));
+
+        String before = state() + "/" + blobFiles();
+        for (Map.Entry<String, byte[]> a : archives.entrySet()) {
+            String name = a.getKey().replace('/', '-') + (a.getValue()[0] == 'P' ? ".zip" : ".tar.gz");
+            HttpRequest upload = HttpRequest.newBuilder(URI.create(node.api() + "drivers?fileName=" + name))
+                    .timeout(Duration.ofSeconds(60))
+                    .header("Authorization", ADMIN)
+                    .header("Content-Type", "application/octet-stream")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(a.getValue()))
+                    .build();
+            HttpResponse<String> r = HTTP.send(upload, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            assertThat(r.statusCode()).as(name + " -> " + r.body()).isEqualTo(400);
+            JsonNode e = JSON.readTree(r.body());
+            assertThat(e.path("error").asText()).as(name).isEqualTo("INVALID_REQUEST");
+            assertThat(e.path("message").asText()).as(name).contains("entry '" + a.getKey() + "'");
+        }
+        assertThat(state() + "/" + blobFiles()).isEqualTo(before);
+    }
+
+    private interface TarWriter {
+        void write(org.apache.commons.compress.archivers.tar.TarArchiveOutputStream tar) throws java.io.IOException;
+    }
+
+    private static org.apache.commons.compress.archivers.tar.TarArchiveEntry file(String name, long size) {
+        org.apache.commons.compress.archivers.tar.TarArchiveEntry e =
+                new org.apache.commons.compress.archivers.tar.TarArchiveEntry(name);
+        e.setSize(size);
+        return e;
+    }
+
+    private static byte[] tarGz(TarWriter entries) throws java.io.IOException {
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        try (org.apache.commons.compress.archivers.tar.TarArchiveOutputStream tar =
+                new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(
+                        new java.util.zip.GZIPOutputStream(buf))) {
+            tar.putArchiveEntry(file("hwp-driver.json", MANIFEST.length));
+            tar.write(MANIFEST);
+            tar.closeArchiveEntry();
+            entries.write(tar);
+        }
+        return buf.toByteArray();
+    }
+
+    private static final byte[] MANIFEST = "{\"name\":\"hostile\"}".getBytes(StandardCharsets.UTF_8);
+
+    /** A zip whose entry {@code name} has the Unix mode {@code mode} in its external attributes. */
+    private static byte[] zipWithUnixMode(String name, int mode, String content) throws java.io.IOException {
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        try (org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream zip =
+                new org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream(buf)) {
+            zip.putArchiveEntry(new org.apache.commons.compress.archivers.zip.ZipArchiveEntry("hwp-driver.json"));
+            zip.write(MANIFEST);
+            zip.closeArchiveEntry();
+            org.apache.commons.compress.archivers.zip.ZipArchiveEntry e =
+                    new org.apache.commons.compress.archivers.zip.ZipArchiveEntry(name);
+            e.setUnixMode(mode);
+            zip.putArchiveEntry(e);
+            zip.write(content.getBytes(StandardCharsets.UTF_8));
+            zip.closeArchiveEntry();
+        }
+        return buf.toByteArray();
+    }
+
+    /** A zip whose central directory names an entry {@code name} while its local header says {@code local}. */
+    private static byte[] zipWithLocalName(String name, String local) throws java.io.IOException {
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(buf)) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("hwp-driver.json"));
+            zip.write(MANIFEST);
+            zip.putNextEntry(new java.util.zip.ZipEntry(name));
+            zip.write("hello".getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] bytes = buf.toByteArray();
+        byte[] from = name.getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i + from.length <= bytes.length; i++) { // the first occurrence is the local header's
+            if (java.util.Arrays.equals(bytes, i, i + from.length, from, 0, from.length)) {
+                System.arraycopy(local.getBytes(StandardCharsets.UTF_8), 0, bytes, i, from.length);
+                return bytes;
+            }
+        }
+        throw new IllegalStateException(name + " not found");
+    }
+
+    /** The files of the node's blob folder (where an accepted upload would be kept). */
+    private static long blobFiles() throws java.io.IOException {
+        java.nio.file.Path blobs = node.home().resolve("data/hwp/blobs");
+        if (!java.nio.file.Files.exists(blobs)) {
+            return 0;
+        }
+        try (var files = java.nio.file.Files.walk(blobs)) {
+            return files.filter(java.nio.file.Files::isRegularFile).count();
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /** A 4xx with an error code and a message (Jetty itself refuses some paths before the API, in HTML). */

@@ -3,6 +3,7 @@ package org.hwpersonality.artifacts.internal;
 import java.nio.file.Path;
 import org.hwpersonality.api.store.BlobRecords;
 import org.hwpersonality.api.store.SigningKeys;
+import org.hwpersonality.artifacts.archive.DriverArchive;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -47,8 +48,17 @@ public class ArtifactStorage {
         @AttributeDefinition(name = "Most entries in a driver package")
         int maxPackageEntries() default 10_000;
 
-        @AttributeDefinition(name = "Largest unpacked driver package (MiB)", description = "Sum of the files' sizes.")
+        @AttributeDefinition(
+                name = "Largest unpacked driver package (MiB)",
+                description = "Sum of the files' sizes (and of a tar's headers). It never exceeds the largest package"
+                        + " times the compression ratio below, so lowering the upload limit lowers this one too.")
         long maxPackageContentMb() default 4096;
+
+        @AttributeDefinition(
+                name = "Largest compression ratio",
+                description = "Bytes a driver package may expand to per compressed byte (beyond the first MiB);"
+                        + " more is refused as a compression bomb as soon as it is seen.")
+        int maxPackageCompressionRatio() default DriverArchive.Limits.DEFAULT_COMPRESSION_RATIO;
 
         @AttributeDefinition(
                 name = "Blob collection interval (minutes)",
@@ -69,10 +79,7 @@ public class ArtifactStorage {
                 folder(config.keyFolder(), "keys"),
                 config.maxBitstreamMb() * MB,
                 config.maxPackageMb() * MB,
-                new DriverArchive.Limits(
-                        config.maxPackageEntries(),
-                        config.maxPackageContentMb() * MB,
-                        config.maxPackageContentMb() * MB),
+                packageLimits(config),
                 blobRecords,
                 signingKeys);
     }
@@ -90,6 +97,17 @@ public class ArtifactStorage {
         this.maxBitstreamBytes = maxBitstreamBytes;
         this.maxPackageBytes = maxPackageBytes;
         this.packageLimits = limits;
+    }
+
+    /** The archive limits: the content limit follows the upload limit (times the compression ratio). */
+    static DriverArchive.Limits packageLimits(Config config) {
+        int ratio = Math.max(1, config.maxPackageCompressionRatio());
+        long content = Math.min(config.maxPackageContentMb() * MB, multiplyCapped(config.maxPackageMb() * MB, ratio));
+        return new DriverArchive.Limits(config.maxPackageEntries(), content, content, ratio);
+    }
+
+    private static long multiplyCapped(long a, long b) {
+        return a > Long.MAX_VALUE / b ? Long.MAX_VALUE : a * b;
     }
 
     private static Path folder(String configured, String name) {

@@ -7,6 +7,7 @@ import java.util.List;
 import org.hwpersonality.api.KernelRange;
 import org.hwpersonality.api.ValidationException;
 import org.hwpersonality.api.artifact.DriverFile;
+import org.hwpersonality.artifacts.archive.DriverArchive;
 import org.hwpersonality.json.HwpJson;
 
 /**

@@ -2,7 +2,6 @@ package org.hwpersonality.artifacts.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -20,6 +19,7 @@ import java.util.Optional;
 import java.util.logging.Logger;
 import org.hwpersonality.api.Sha256;
 import org.hwpersonality.api.store.SigningKeys;
+import org.hwpersonality.artifacts.signature.DriverSignature;
 
 /**
  * The installation's Ed25519 driver-signing key pair and its signatures. The key pair is kept in the database
@@ -30,7 +30,7 @@ import org.hwpersonality.api.store.SigningKeys;
  * downloaded package without trusting the transport.
  */
 public final class DriverSigner {
-    static final String ALGORITHM = "Ed25519";
+    static final String ALGORITHM = DriverSignature.ALGORITHM;
     static final String PURPOSE = "driver-signing";
     static final String PRIVATE_FILE = "driver-signing-ed25519.key";
     static final String PUBLIC_FILE = "driver-signing-ed25519.pub";
@@ -114,10 +114,9 @@ public final class DriverSigner {
         }
     }
 
-    /** The bytes signed for a package. */
+    /** The bytes signed for a package ({@link DriverSignature#payload}). */
     public static byte[] payload(String packageId, Sha256 archive, Sha256 manifest) {
-        return ("hwp-driver-package-v1\n" + packageId + "\n" + archive.hex() + "\n" + manifest.hex() + "\n")
-                .getBytes(StandardCharsets.UTF_8);
+        return DriverSignature.payload(packageId, archive, manifest);
     }
 
     /** The signature of {@code payload}, base64. */
@@ -139,14 +138,6 @@ public final class DriverSigner {
 
     /** Whether {@code signature} (base64) is this payload's signature by the key {@code publicKey} (X.509). */
     public static boolean verify(byte[] publicKey, byte[] payload, String signature) {
-        try {
-            PublicKey key = KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(publicKey));
-            Signature s = Signature.getInstance(ALGORITHM);
-            s.initVerify(key);
-            s.update(payload);
-            return s.verify(Base64.getDecoder().decode(signature));
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            return false;
-        }
+        return DriverSignature.verify(publicKey, payload, signature);
     }
 }

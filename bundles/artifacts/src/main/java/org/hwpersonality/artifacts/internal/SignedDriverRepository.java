@@ -18,6 +18,7 @@ import org.hwpersonality.api.profile.PersonalityProfile;
 import org.hwpersonality.api.service.DriverRepository;
 import org.hwpersonality.api.service.ProfileRepository;
 import org.hwpersonality.api.store.ArtifactRecords;
+import org.hwpersonality.artifacts.archive.DriverArchive;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;

@@ -28,6 +28,7 @@ import org.hwpersonality.api.allocation.AllocationState;
 import org.hwpersonality.api.artifact.DriverFile;
 import org.hwpersonality.api.artifact.DriverPackage;
 import org.hwpersonality.api.artifact.ImageFormat;
+import org.hwpersonality.artifacts.archive.DriverArchive;
 import org.hwpersonality.repository.internal.JpaArtifactRecords;
 import org.hwpersonality.repository.internal.JpaProfileRepository;
 import org.hwpersonality.repository.internal.SampleCatalogue;

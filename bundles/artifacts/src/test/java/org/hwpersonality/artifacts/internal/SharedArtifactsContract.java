@@ -34,6 +34,7 @@ import org.hwpersonality.api.Sha256;
 import org.hwpersonality.api.artifact.Bitstream;
 import org.hwpersonality.api.artifact.DriverPackage;
 import org.hwpersonality.api.artifact.ImageFormat;
+import org.hwpersonality.artifacts.archive.DriverArchive;
 import org.hwpersonality.repository.internal.JpaArtifactRecords;
 import org.hwpersonality.repository.internal.JpaProfileRepository;
 import org.hwpersonality.repository.internal.SampleCatalogue;

@@ -1,4 +1,4 @@
-package org.hwpersonality.artifacts.internal;
+package org.hwpersonality.artifacts.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -22,9 +22,9 @@ import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.hwpersonality.api.ValidationException;
-import org.hwpersonality.artifacts.internal.DriverArchive.Contents;
-import org.hwpersonality.artifacts.internal.DriverArchive.FileEntry;
-import org.hwpersonality.artifacts.internal.DriverArchive.Limits;
+import org.hwpersonality.artifacts.archive.DriverArchive.Contents;
+import org.hwpersonality.artifacts.archive.DriverArchive.FileEntry;
+import org.hwpersonality.artifacts.archive.DriverArchive.Limits;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -136,13 +136,30 @@ class DriverArchiveTest {
     }
 
     @Test
+    void readsZipsAsInfoZipStreamsThem() throws IOException {
+        HostileArchivesTest.run("zip", "-v"); // skipped where zip is not installed
+        Path pkg = Files.createDirectories(tmp.resolve("pkg/lib")).getParent();
+        Files.write(pkg.resolve(DriverArchive.MANIFEST), MANIFEST);
+        byte[] so = bytes(70_000, 3);
+        Files.write(pkg.resolve("lib/a.so"), so);
+        for (String level : new String[] {"-0", "-6"}) { // stored entries then carry data descriptors
+            Path out = tmp.resolve("streamed" + level + ".zip");
+            HostileArchivesTest.run(
+                    "sh", "-c", "cd '" + pkg + "' && zip -q " + level + " -r - . | cat > '" + out + "'");
+            assertThat(DriverArchive.read(out, LIMITS).files())
+                    .as(level)
+                    .containsExactly(new FileEntry("lib/a.so", so.length, sha256(so)));
+        }
+    }
+
+    @Test
     void acceptsTheRootEntryOfAZip() {
         Contents c = DriverArchive.read(zip("./", null, "hwp-driver.json", MANIFEST, "a.txt", "a"), LIMITS);
         assertThat(c.files()).extracting(FileEntry::path).containsExactly("a.txt");
     }
 
     @Test
-    void readsValidTarGzWithLinks() {
+    void readsValidTarGz() {
         byte[] so = bytes(5000, 3);
         byte[] readme = "hello\n".getBytes(StandardCharsets.UTF_8);
         TarBuilder tar = new TarBuilder()
@@ -150,9 +167,6 @@ class DriverArchiveTest {
                 .dir("./lib/")
                 .file("./hwp-driver.json", MANIFEST)
                 .file("./lib/libx.so.1", so)
-                .symlink("./lib/libx.so", "libx.so.1")
-                .symlink("lib/up", "../README")
-                .hardlink("./lib/libx-hard.so", "./lib/libx.so.1")
                 .dir("./lib/") // repeated directory is fine
                 .dir("lib")
                 .file("README", readme);
@@ -167,15 +181,13 @@ class DriverArchiveTest {
     }
 
     @Test
-    void unpacksFilesAndDirectoriesButNoLinks() throws IOException {
+    void unpacksFilesAndDirectories() throws IOException {
         byte[] so = bytes(5000, 3);
         TarBuilder tar = new TarBuilder()
                 .dir("./")
                 .dir("./lib/")
                 .file("./hwp-driver.json", MANIFEST)
                 .file("./lib/libx.so.1", so)
-                .symlink("./lib/libx.so", "libx.so.1")
-                .hardlink("./lib/libx-hard.so", "./lib/libx.so.1")
                 .dir("empty/");
         Path target = tmp.resolve("drivers/acme.sensor-1.0.0");
 
@@ -185,8 +197,6 @@ class DriverArchiveTest {
         assertThat(Files.readAllBytes(target.resolve("lib/libx.so.1"))).isEqualTo(so);
         assertThat(Files.readAllBytes(target.resolve(DriverArchive.MANIFEST))).isEqualTo(MANIFEST);
         assertThat(target.resolve("empty")).isDirectory();
-        assertThat(target.resolve("lib/libx.so")).doesNotExist();
-        assertThat(target.resolve("lib/libx-hard.so")).doesNotExist();
         try (var left = Files.list(target.getParent())) {
             assertThat(left).as("no partial folder is left").containsExactly(target);
         }
@@ -219,17 +229,14 @@ class DriverArchiveTest {
     @Test
     void readsTarExtensions() {
         String longName = "deep/" + "d".repeat(120) + "/firmware.bin";
-        String longTarget = "../" + "t".repeat(110);
         byte[] fw = bytes(1500, 4);
         byte[] paxData = bytes(700, 5);
         byte[] prefixed = bytes(10, 6);
         byte[] big = bytes(513, 7);
 
         TarBuilder tar = tarWithManifest()
-                .pax('g', Map.of("comment", "global headers are ignored", "path", "ignored"))
-                .file(longName, fw) // GNU 'L'
-                .dir("lnk/")
-                .symlink("lnk/far", longTarget); // GNU 'K'
+                .pax('g', Map.of("comment", "a global header, as git archive writes one"))
+                .file(longName, fw); // GNU 'L'
 
         // pax 'x': path and size override the header (whose size field says 0)
         Map<String, String> pax = new LinkedHashMap<>();
@@ -237,10 +244,6 @@ class DriverArchiveTest {
         pax.put("size", String.valueOf(paxData.length));
         tar.pax('x', pax);
         tar.header(new TarBuilder.Header("ignored-name", '0')).data(paxData);
-
-        // pax linkpath for a symlink
-        tar.pax('x', Map.of("linkpath", "../pax/über-name.bin"));
-        tar.symlink("links/to-pax", "ignored");
 
         // ustar prefix + name
         TarBuilder.Header h = new TarBuilder.Header("file.dat", '0');
@@ -386,7 +389,6 @@ class DriverArchiveTest {
         refused(tgz(tarWithManifest().file("a", "1").file("a", "2")), entry("a") + ": duplicates");
         refused(tgz(tarWithManifest().file("a", "1").dir("a/")), entry("a/"));
         refused(tgz(tarWithManifest().dir("a").file("a", "1")), entry("a") + ": duplicates");
-        refused(tgz(tarWithManifest().file("f", "1").symlink("./f", "g")), entry("./f"));
     }
 
     @Test
@@ -400,56 +402,24 @@ class DriverArchiveTest {
     // ------------------------------------------------------------------ rule 3: links and special files
 
     @Test
-    void refusesSymlinkEscapingRoot() {
-        String reason =
-                refused(tgz(tarWithManifest().dir("lib/").symlink("lib/evil", "../../etc/passwd")), entry("lib/evil"));
-        assertThat(reason).isEqualTo("entry 'lib/evil': symlink target '../../etc/passwd' escapes the archive root");
-    }
-
-    @Test
-    void refusesAbsoluteSymlink() {
+    void refusesEverySymlinkWhereverItPoints() {
         refused(
-                tgz(tarWithManifest().symlink("passwd", "/etc/passwd")),
-                entry("passwd") + ": symlink target '/etc/passwd' is absolute");
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"", "C:/x", "a\\b", "..", "x/../../y"})
-    void refusesOtherBadSymlinkTargets(String target) {
-        refused(tgz(tarWithManifest().symlink("link", target)), entry("link"));
+                tgz(tarWithManifest().dir("lib/").symlink("lib/evil", "../../etc/passwd")),
+                entry("lib/evil") + ": is a symbolic link (to '../../etc/passwd')");
+        refused(tgz(tarWithManifest().symlink("passwd", "/etc/passwd")), entry("passwd") + ": is a symbolic link");
+        refused(tgz(tarWithManifest().symlink("lib/x.so", "x.so.1")), entry("lib/x.so") + ": is a symbolic link");
     }
 
     @Test
-    void refusesEntryBeneathSymlink() {
-        // "d -> ." is inside the root, but it must not be used as a directory
-        TarBuilder tar = tarWithManifest().symlink("d", ".").file("d/x", "1");
-        refused(tgz(tar), entry("d/x") + ": lies beneath 'd'");
-        // also when the link comes after the entry beneath it
-        refused(tgz(tarWithManifest().file("d/x", "1").symlink("d", ".")), entry("d/x"));
-        // and beneath a regular file
-        refused(tgz(tarWithManifest().file("f", "1").file("f/x", "2")), entry("f/x"));
-    }
-
-    @Test
-    void refusesHardLinkToMissingFile() {
-        refused(tgz(tarWithManifest().hardlink("hl", "nothere")), entry("hl") + ": hard link target 'nothere'");
-    }
-
-    @Test
-    void refusesHardLinkToLaterFile() {
-        refused(tgz(tarWithManifest().hardlink("hl", "later").file("later", "x")), entry("hl"));
-    }
-
-    @Test
-    void refusesHardLinkToDirectoryOrLink() {
-        refused(tgz(tarWithManifest().dir("d/").hardlink("hl", "d")), entry("hl"));
-        refused(tgz(tarWithManifest().file("f", "1").symlink("s", "f").hardlink("hl", "s")), entry("hl"));
-    }
-
-    @Test
-    void refusesHardLinkOutsideArchive() {
+    void refusesEveryHardLink() {
+        refused(tgz(tarWithManifest().hardlink("hl", "nothere")), entry("hl") + ": is a hard link (to 'nothere')");
+        refused(tgz(tarWithManifest().file("f", "1").hardlink("hl", "f")), entry("hl") + ": is a hard link");
         refused(tgz(tarWithManifest().hardlink("hl", "/etc/passwd")), entry("hl"));
-        refused(tgz(tarWithManifest().hardlink("hl", "../etc/passwd")), entry("hl"));
+    }
+
+    @Test
+    void refusesEntryBeneathAFile() {
+        refused(tgz(tarWithManifest().file("f", "1").file("f/x", "2")), entry("f/x") + ": lies beneath 'f'");
     }
 
     @ParameterizedTest
@@ -462,7 +432,7 @@ class DriverArchiveTest {
     void refusesLinkNamedAsManifest() {
         refused(
                 tgz(new TarBuilder().file("real.json", MANIFEST).symlink("hwp-driver.json", "real.json")),
-                entry("hwp-driver.json") + ": must be a regular file");
+                entry("hwp-driver.json") + ": is a symbolic link");
     }
 
     // ------------------------------------------------------------------ rule 4: limits
@@ -472,7 +442,7 @@ class DriverArchiveTest {
         Limits limits = new Limits(3, 1 << 20, 1 << 20);
         Path z = zip("hwp-driver.json", MANIFEST, "d/", null, "d/a", "1", "d/b", "2", "d/c", "3");
         assertThat(refused(z, limits, entry("d/b"))).contains("limit of 3 entries");
-        Path t = tgz(tarWithManifest().dir("d").symlink("d/l", "a").file("d/a", "1"));
+        Path t = tgz(tarWithManifest().dir("d").file("d/b", "2").file("d/a", "1"));
         refused(t, limits, entry("d/a"));
     }
 
@@ -516,7 +486,7 @@ class DriverArchiveTest {
         }
         assertThat(Files.size(bomb)).isLessThan(1 << 20); // it really is compressed
 
-        Limits limits = new Limits(10, 100L << 20, 10L << 20);
+        Limits limits = new Limits(10, 100L << 20, 10L << 20, 100_000); // the ratio limit out of the way
         long start = System.nanoTime();
         refused(bomb, limits, entry("zeros.bin") + ": brings the archive's total size over the limit");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
@@ -526,7 +496,8 @@ class DriverArchiveTest {
     void stopsTarGzBombQuickly() {
         byte[] tar = tarWithManifest().file("zeros.bin", new byte[50 << 20]).tar();
         Path bomb = TarBuilder.write(tmp.resolve("bomb.tar.gz"), TarBuilder.gzip(tar));
-        refused(bomb, new Limits(10, 10L << 20, 100L << 20), entry("zeros.bin") + ": is larger than");
+        refused(bomb, new Limits(10, 10L << 20, 100L << 20, 100_000), entry("zeros.bin") + ": is larger than");
+        refused(bomb, new Limits(10, 100L << 20, 100L << 20), entry("zeros.bin") + ": expands more than 100 times");
     }
 
     // ------------------------------------------------------------------ rule 5: manifest
@@ -541,13 +512,13 @@ class DriverArchiveTest {
     @Test
     void refusesManifestThatIsADirectory() {
         refused(zip("hwp-driver.json/", null), entry("hwp-driver.json/") + ": must be a regular file");
-        refused(tgz(new TarBuilder().dir("hwp-driver.json")), entry("hwp-driver.json"));
+        refused(tgz(new TarBuilder().dir("hwp-driver.json")), entry("hwp-driver.json/") + ": must be a regular file");
     }
 
     @Test
     void refusesManifestOver1MiB() {
         byte[] huge = new byte[(1 << 20) + 1];
-        Arrays.fill(huge, (byte) ' ');
+        new Random(7).nextBytes(huge); // incompressible: the size limit, not the ratio limit, is tested
         refused(zip("./hwp-driver.json", huge), entry("./hwp-driver.json") + ": is larger than the manifest limit");
         refused(tgz(new TarBuilder().file("hwp-driver.json", huge)), entry("hwp-driver.json"));
     }
@@ -569,7 +540,8 @@ class DriverArchiveTest {
         Arrays.fill(garbage, (byte) 0xff);
         // manifest header (512) + manifest data padded (512) -> the garbage starts at byte 1024
         TarBuilder tar = tarWithManifest().raw(garbage);
-        assertThat(refused(tgz(tar), "is corrupt at byte 1024")).isEqualTo("is corrupt at byte 1024");
+        assertThat(refused(tgz(tar), "is corrupt at byte 1024"))
+                .isEqualTo("is corrupt at byte 1024 (not a tar header)");
     }
 
     @Test
@@ -583,7 +555,7 @@ class DriverArchiveTest {
         String target = "../".repeat(40) + "etc/passwd";
         refused(
                 tgz(tarWithManifest().symlink("lib/long", target)),
-                entry("lib/long") + ": symlink target '" + target + "'");
+                entry("lib/long") + ": is a symbolic link (to '" + target + "')");
     }
 
     @Test
@@ -597,7 +569,7 @@ class DriverArchiveTest {
     void refusesPaxLinkpathEscape() {
         TarBuilder tar = tarWithManifest().pax('x', Map.of("linkpath", "../../etc/shadow"));
         tar.symlink("lib/s", "harmless");
-        refused(tgz(tar), entry("lib/s") + ": symlink target '../../etc/shadow' escapes");
+        refused(tgz(tar), entry("lib/s") + ": is a symbolic link (to '../../etc/shadow')");
     }
 
     @Test
@@ -608,7 +580,7 @@ class DriverArchiveTest {
         h.size = data.length;
         tar.header(h).data(data);
         tar.file("x", "1");
-        refused(tgz(tar), entry("PaxHeaders/bad") + ": has a malformed pax header");
+        refused(tgz(tar), "is corrupt");
     }
 
     @Test
@@ -636,7 +608,7 @@ class DriverArchiveTest {
         Path z = zip("hwp-driver.json", MANIFEST, "data.bin", random);
         byte[] all = Files.readAllBytes(z);
         Path cut = TarBuilder.write(tmp.resolve("cut.zip"), Arrays.copyOf(all, all.length / 2));
-        refused(cut, "is truncated");
+        refused(cut, "is corrupt"); // no central directory left
     }
 
     @Test

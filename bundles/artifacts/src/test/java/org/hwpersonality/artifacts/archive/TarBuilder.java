@@ -1,4 +1,4 @@
-package org.hwpersonality.artifacts.internal;
+package org.hwpersonality.artifacts.archive;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
