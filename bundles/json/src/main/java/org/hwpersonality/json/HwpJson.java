@@ -102,7 +102,9 @@ public final class HwpJson {
             return new ValidationException(path(e), "must be " + describe(m.getTargetType()));
         }
         if (e instanceof JsonMappingException) {
-            return new ValidationException(path(e), firstLine(e.getOriginalMessage()));
+            // Jackson's own words name Java types (`org.…`): the caller learns the path, not the classes.
+            String said = firstLine(e.getOriginalMessage());
+            return new ValidationException(path(e), said.contains("`") ? "is not of the expected form" : said);
         }
         String where = e.getLocation() == null
                 ? ""

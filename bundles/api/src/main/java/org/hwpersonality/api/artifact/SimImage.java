@@ -202,8 +202,14 @@ public record SimImage(
                     RegionKind.valueOf(String.valueOf(fields.get("regionKind"))),
                     Long.parseLong(String.valueOf(fields.get("payloadBytes"))),
                     performance);
+        } catch (NumberFormatException e) {
+            throw new ValidationException(
+                    "image", "has an invalid header: payloadBytes and the performance figures must be numbers");
         } catch (IllegalArgumentException e) {
-            throw new ValidationException("image", "has an invalid header: " + e.getMessage());
+            throw new ValidationException(
+                    "image",
+                    "has an invalid header: regionKind must be one of "
+                            + java.util.Arrays.toString(RegionKind.values()));
         }
     }
 

@@ -43,7 +43,7 @@ public record DriverManifest(
             ValidationException v = HwpJson.invalid(e);
             throw new ValidationException(DriverArchive.MANIFEST + " " + v.field(), v.reason());
         } catch (IOException e) {
-            throw new ValidationException(DriverArchive.MANIFEST, "cannot be read: " + e.getMessage());
+            throw new ValidationException(DriverArchive.MANIFEST, "cannot be read");
         }
     }
 

@@ -89,8 +89,11 @@ final class Discovery implements BackendRegistry.Listener, AutoCloseable {
     void rescan() {
         try {
             worker.submit(this::discoverAll).get(60, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new HwpException(ErrorCode.CONFLICT, "rescan did not complete: " + e.getMessage(), e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new HwpException(ErrorCode.CONFLICT, "rescan did not complete within 60 s", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.log(java.util.logging.Level.WARNING, "Rescan failed", e.getCause());
+            throw new HwpException(ErrorCode.CONFLICT, "rescan failed (the log has the details)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HwpException(ErrorCode.CONFLICT, "rescan interrupted", e);

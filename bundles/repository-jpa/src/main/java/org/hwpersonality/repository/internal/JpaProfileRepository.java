@@ -261,7 +261,13 @@ public class JpaProfileRepository implements ProfileRepository {
         try {
             return codec.read(entity.document(), entity.status());
         } catch (IllegalStateException e) {
-            throw new HwpException(ErrorCode.CONFLICT, "profile " + entity.personalityId() + ": " + e.getMessage(), e);
+            java.util.logging.Logger.getLogger(JpaProfileRepository.class.getName())
+                    .log(java.util.logging.Level.WARNING, "Profile " + entity.personalityId() + " cannot be read", e);
+            throw new HwpException(
+                    ErrorCode.CONFLICT,
+                    "profile " + entity.personalityId() + ": its stored document cannot be read (the log has the"
+                            + " details)",
+                    e);
         }
     }
 }
