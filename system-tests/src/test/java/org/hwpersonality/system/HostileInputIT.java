@@ -306,6 +306,24 @@ class HostileInputIT {
         assertThat(state()).isEqualTo(before);
     }
 
+    /**
+     * What Jetty refuses while it still parses the request, before any context or servlet: a URI beyond its 8 KiB
+     * request-line limit (414), headers beyond their limit (431). Answered in the JSON error form too, by the
+     * server's error handler (bundle org.hwpersonality.http.errors), without Jetty's parser detail.
+     */
+    @Example
+    void refusalsWhileJettyParsesAreJsonErrorsToo() throws Exception {
+        String before = state();
+        HttpResponse<String> longUri = send("GET", "profiles/" + "a".repeat(20_000), ADMIN, null);
+        assertThat(longUri.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+        assertError(longUri, 414, "INVALID_REQUEST", "URI is too long");
+        HttpResponse<String> bigHeaders = sendWith("GET", "profiles", ADMIN, null, "X-Filler", "b".repeat(20_000));
+        assertThat(bigHeaders.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+        assertError(bigHeaders, 431, "INVALID_REQUEST", "headers are too large");
+        assertThat(longUri.body() + bigHeaders.body()).doesNotContain("<").doesNotContain("Bad Message");
+        assertThat(state()).isEqualTo(before);
+    }
+
     @Example
     void aVmGetsTheSame404ForAPackageItMayNotFetchAsForAnUnknownOne() throws Exception {
         JsonNode pkg =

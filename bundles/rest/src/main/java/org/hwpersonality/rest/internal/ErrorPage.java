@@ -20,7 +20,8 @@ import org.osgi.service.component.annotations.Component;
  *
  * <p>Refusals made while the request line and headers are parsed (414 URI too long, 431 headers too large, a
  * malformed percent-encoding or a NUL in the path: 400) happen before any context is chosen; pax-web's whiteboard
- * error pages cannot cover them, and Jetty answers with its short "Bad Message" page (no details).
+ * error pages cannot cover them; the server's error handler answers them in the same JSON form
+ * (org.hwpersonality.http.errors.JsonBadMessages, set by etc/hwp-https.xml).
  */
 @Component(
         service = Servlet.class,
