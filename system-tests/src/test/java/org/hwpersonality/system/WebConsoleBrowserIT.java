@@ -267,6 +267,15 @@ class WebConsoleBrowserIT {
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         assertThat(secure.statusCode()).isEqualTo(200);
         assertThat(sessionCookie(secure)).contains("; Secure", "; HttpOnly", "; SameSite=Strict");
+        // The console's own cookies (its locale, set on a first visit) too, by HWP's CookieAttributes.
+        for (HttpResponse<String> r : List.of(plain, secure)) {
+            List<String> cookies = r.headers().allValues("Set-Cookie");
+            assertThat(cookies).anyMatch(c -> c.startsWith("felix-webconsole-locale="));
+            assertThat(cookies).allSatisfy(c -> assertThat(c).contains("; HttpOnly", "; SameSite=Strict"));
+        }
+        assertThat(secure.headers().allValues("Set-Cookie"))
+                .allSatisfy(c -> assertThat(c).contains("; Secure"));
+        assertThat(plain.headers().allValues("Set-Cookie")).noneMatch(c -> c.contains("Secure"));
     }
 
     private static String sessionCookie(HttpResponse<String> r) {
