@@ -19,7 +19,8 @@ import org.osgi.service.http.whiteboard.Preprocessor;
  * ({@code __SAME_SITE_STRICT__}, {@code org.eclipse.jetty.http.HttpCookie.SAME_SITE_STRICT_COMMENT}); a cookie that
  * names its own SameSite keeps it.
  */
-@Component(service = Preprocessor.class)
+// Named: Pax Web registers unnamed preprocessors under one default name, and only the first of them.
+@Component(service = Preprocessor.class, property = "osgi.http.whiteboard.filter.name=hwp-cookie-attributes")
 public class CookieAttributes implements Preprocessor {
     static final String SAME_SITE_STRICT = "__SAME_SITE_STRICT__";
     private static final String SAME_SITE = "__SAME_SITE_";

@@ -15,6 +15,7 @@ import javax.servlet.ServletRequest;
 import javax.servlet.ServletResponse;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
+import javax.servlet.http.HttpServletResponseWrapper;
 import org.hwpersonality.json.HwpJson;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -36,7 +37,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * <p>The source is the address of the TCP peer (a proxy in front of HWP is one source for all its clients); for IPv6,
  * its /64 network, since one host commonly holds a whole /64. Also configures the login cache ({@link LoginCache}).
  */
-@Component(service = Preprocessor.class, configurationPid = LoginThrottle.PID)
+// Named: Pax Web registers unnamed preprocessors under one default name, and only the first of them.
+@Component(
+        service = Preprocessor.class,
+        configurationPid = LoginThrottle.PID,
+        property = {"osgi.http.whiteboard.filter.name=hwp-login-throttle", "service.ranking:Integer=100"})
 @Designate(ocd = LoginThrottle.Config.class)
 public class LoginThrottle implements Preprocessor {
     static final String PID = "org.hwpersonality.rest.login";
@@ -151,12 +156,50 @@ public class LoginThrottle implements Preprocessor {
             tooManyRequests(response, wait);
             return;
         }
-        chain.doFilter(request, response);
-        if (response.getStatus() == HttpServletResponse.SC_UNAUTHORIZED) {
-            long next = logins.failed(source, System.nanoTime());
-            if (next > 0) {
-                LOG.warning(() -> "Failed login from " + source + ": it waits " + next + " s before the next try");
+        chain.doFilter(request, new FailureCounting(response, logins, source));
+    }
+
+    /**
+     * Counts a 401 as a failed login of its source when the status is set, before any of the answer can reach the
+     * client: a client that sends its next guess as soon as it reads the 401 finds the failure counted.
+     */
+    private static final class FailureCounting extends HttpServletResponseWrapper {
+        private final FailedLogins logins;
+        private final String source;
+        private boolean counted;
+
+        FailureCounting(HttpServletResponse response, FailedLogins logins, String source) {
+            super(response);
+            this.logins = logins;
+            this.source = source;
+        }
+
+        private void status(int status) {
+            if (status == HttpServletResponse.SC_UNAUTHORIZED && !counted) {
+                counted = true;
+                long next = logins.failed(source, System.nanoTime());
+                if (next > 0) {
+                    LOG.warning(() -> "Failed login from " + source + ": it waits " + next + " s before the next try");
+                }
             }
+        }
+
+        @Override
+        public void setStatus(int status) {
+            status(status);
+            super.setStatus(status);
+        }
+
+        @Override
+        public void sendError(int status) throws IOException {
+            status(status);
+            super.sendError(status);
+        }
+
+        @Override
+        public void sendError(int status, String message) throws IOException {
+            status(status);
+            super.sendError(status, message);
         }
     }
 
