@@ -50,27 +50,54 @@ final class AllocationWaiter implements AutoCloseable {
         }
     }
 
-    /** The allocation once it is no longer PROGRAMMING, or as it is after {@code timeout}. */
-    Allocation await(String allocationId, Duration timeout) {
+    /**
+     * Starts waiting for an allocation that is about to be dispatched: called before the dispatch, so that the other
+     * node's signal cannot come before anybody listens for it.
+     */
+    Waiting expect(String allocationId) {
         Flag flag = new Flag();
         waiting.put(allocationId, flag);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try {
-            while (true) {
-                Allocation a = allocations
-                        .find(allocationId)
-                        .orElseThrow(() -> HwpException.notFound("allocation", allocationId));
-                long left = deadline - System.nanoTime();
-                if (a.state() != AllocationState.PROGRAMMING || left <= 0) {
-                    return a;
+        return new Waiting(allocationId, flag);
+    }
+
+    /** One allocation waited for; closed when the wait is over (or the dispatch failed). */
+    final class Waiting implements AutoCloseable {
+        private final String allocationId;
+        private final Flag flag;
+
+        private Waiting(String allocationId, Flag flag) {
+            this.allocationId = allocationId;
+            this.flag = flag;
+        }
+
+        /**
+         * The allocation, dispatched PROGRAMMING, once it is no longer PROGRAMMING, or as it is after {@code
+         * timeout}: read after each wake-up and at least every {@link #POLL}.
+         */
+        Allocation await(Duration timeout) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            try {
+                while (true) {
+                    long left = deadline - System.nanoTime();
+                    if (left > 0) {
+                        flag.await(Math.max(1, Math.min(POLL.toMillis(), left / 1_000_000)));
+                    }
+                    Allocation a = allocations
+                            .find(allocationId)
+                            .orElseThrow(() -> HwpException.notFound("allocation", allocationId));
+                    if (a.state() != AllocationState.PROGRAMMING || deadline - System.nanoTime() <= 0) {
+                        return a;
+                    }
                 }
-                flag.await(Math.max(1, Math.min(POLL.toMillis(), left / 1_000_000)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return allocations.find(allocationId).orElseThrow();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return allocations.find(allocationId).orElseThrow();
-        } finally {
-            waiting.remove(allocationId);
+        }
+
+        @Override
+        public void close() {
+            waiting.remove(allocationId, flag);
         }
     }
 

@@ -204,7 +204,7 @@ public class Management implements ManagementService {
                         node,
                         tasks,
                         allocations,
-                        devices,
+                        id -> keeper.index().device(id).or(() -> devices.device(id)),
                         // the profile as the index holds it (ACTIVE profiles, refreshed every profileRefreshMillis),
                         // else as stored
                         id -> keeper.index().profile(id).or(() -> profiles.find(id)),

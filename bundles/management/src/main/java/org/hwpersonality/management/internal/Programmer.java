@@ -89,9 +89,12 @@ final class Programmer {
     private Programmed dispatch(Allocation reserved, Region region, Device device, Region loaded, String actor) {
         Region programmingRegion = RegionProgramming.programming(region);
         Allocation queued = reserved.moveTo(AllocationState.PROGRAMMING, Instant.now());
-        allocations.dispatch(reserved, queued, new RegionChange(region, programmingRegion), device.node(), actor);
-        events.allocation(queued, actor);
-        Allocation after = waiter.await(queued.id(), wait);
+        Allocation after;
+        try (AllocationWaiter.Waiting waiting = waiter.expect(queued.id())) {
+            allocations.dispatch(reserved, queued, new RegionChange(region, programmingRegion), device.node(), actor);
+            events.allocation(queued, actor);
+            after = waiting.await(wait);
+        }
         Optional<ProgrammingTask> task = tasks.ofAllocation(queued.id());
         return switch (after.state()) {
             case ACTIVE ->

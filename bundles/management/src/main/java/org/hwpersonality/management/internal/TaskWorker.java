@@ -14,7 +14,6 @@ import org.hwpersonality.api.device.Device;
 import org.hwpersonality.api.device.Region;
 import org.hwpersonality.api.profile.PersonalityProfile;
 import org.hwpersonality.api.store.AllocationRecords;
-import org.hwpersonality.api.store.DeviceRecords;
 import org.hwpersonality.api.store.ProgrammingTask;
 import org.hwpersonality.api.store.Signals;
 import org.hwpersonality.api.store.TaskRecords;
@@ -32,7 +31,7 @@ final class TaskWorker implements AutoCloseable {
     private final NodeIdentity node;
     private final TaskRecords tasks;
     private final AllocationRecords allocations;
-    private final DeviceRecords devices;
+    private final java.util.function.Function<String, Optional<Device>> ownDevices;
     private final java.util.function.Function<String, Optional<PersonalityProfile>> profiles;
     private final Programmer programmer;
     private final Reconciler reconciler;
@@ -53,7 +52,7 @@ final class TaskWorker implements AutoCloseable {
             NodeIdentity node,
             TaskRecords tasks,
             AllocationRecords allocations,
-            DeviceRecords devices,
+            java.util.function.Function<String, Optional<Device>> ownDevices,
             java.util.function.Function<String, Optional<PersonalityProfile>> profiles,
             Programmer programmer,
             Reconciler reconciler,
@@ -65,7 +64,7 @@ final class TaskWorker implements AutoCloseable {
         this.node = node;
         this.tasks = tasks;
         this.allocations = allocations;
-        this.devices = devices;
+        this.ownDevices = ownDevices;
         this.profiles = profiles;
         this.programmer = programmer;
         this.reconciler = reconciler;
@@ -105,8 +104,9 @@ final class TaskWorker implements AutoCloseable {
                     abandoned = recoverAbandoned();
                 }
                 int free = slots.availablePermits();
-                List<ProgrammingTask> claimed = free == 0 ? List.of() : tasks.claim(node.id(), node.session(), free);
-                for (ProgrammingTask t : claimed) {
+                List<TaskRecords.Claimed> claimed =
+                        free == 0 ? List.of() : tasks.claim(node.id(), node.session(), free);
+                for (TaskRecords.Claimed t : claimed) {
                     slots.acquireUninterruptibly();
                     runners.execute(() -> {
                         try {
@@ -172,14 +172,19 @@ final class TaskWorker implements AutoCloseable {
         return left;
     }
 
-    private void run(ProgrammingTask t) {
+    /**
+     * Runs a claimed task with the allocation and region the claim read. The device is this node's, as its index
+     * holds it (the back end and the back end's ID of the card are all the programming takes from it), or as stored.
+     */
+    private void run(TaskRecords.Claimed claimed) {
+        ProgrammingTask t = claimed.task();
         try {
-            Allocation a = allocations.find(t.allocationId()).orElseThrow();
+            Allocation a = claimed.allocation();
             if (a.state() != AllocationState.PROGRAMMING) {
                 finish(t, false, "the allocation is " + a.state() + ", nothing to program");
             } else {
-                Device device = devices.device(t.deviceId()).orElseThrow();
-                Region region = device.region(t.regionId()).orElseThrow();
+                Device device = ownDevices.apply(t.deviceId()).orElseThrow();
+                Region region = claimed.region();
                 PersonalityProfile profile = profiles.apply(a.personalityId()).orElseThrow();
                 Allocation active = programmer.runTask(t, a, region, device, profile, ACTOR);
                 LOG.info("programmed " + t.deviceId() + "/" + t.regionId() + " with " + a.personalityId() + " on node "

@@ -43,7 +43,7 @@ public class SqlAllocationRecords implements AllocationRecords {
     /** The most allocations one listing returns. */
     static final int MAX_LIMIT = 10_000;
 
-    private static final String COLUMNS = "ID, VM_ID, WORKLOAD, OS_FAMILY, OS_KERNEL, MIN_THROUGHPUT_GOPS,"
+    static final String COLUMNS = "ID, VM_ID, WORKLOAD, OS_FAMILY, OS_KERNEL, MIN_THROUGHPUT_GOPS,"
             + " MAX_LATENCY_US, MAX_POWER_WATTS, MIN_MEMORY_MB, PERSONALITY_ID, DEVICE_ID, REGION_ID, STATE,"
             + " DRIVER_PACKAGE_ID, PREVIOUS_ALLOCATION_ID, CREATED_AT, UPDATED_AT";
     /**
@@ -299,7 +299,7 @@ public class SqlAllocationRecords implements AllocationRecords {
         }
     }
 
-    private static void insert(Connection c, Allocation a) throws SQLException {
+    static void insert(Connection c, Allocation a) throws SQLException {
         PersonalityRequest r = a.request();
         {
             PreparedStatement s = Statements.prepare(
@@ -342,27 +342,33 @@ public class SqlAllocationRecords implements AllocationRecords {
     }
 
     private static Allocation read(ResultSet rs) throws SQLException {
-        String vmId = rs.getString(2);
+        return read(rs, 1);
+    }
+
+    /** The allocation in {@link #COLUMNS}' order, from column {@code at} on. */
+    static Allocation read(ResultSet rs, int at) throws SQLException {
+        int i = at - 1;
+        String vmId = rs.getString(i + 2);
         return new Allocation(
-                rs.getString(1),
+                rs.getString(i + 1),
                 vmId,
                 new PersonalityRequest(
                         vmId,
-                        OsInfo.of(rs.getString(4), rs.getString(5)),
-                        rs.getString(3),
+                        OsInfo.of(rs.getString(i + 4), rs.getString(i + 5)),
+                        rs.getString(i + 3),
                         new Requirements(
-                                optionalDouble(rs, 6),
-                                optionalDouble(rs, 7),
-                                optionalDouble(rs, 8),
-                                optionalLong(rs, 9))),
-                rs.getString(10),
-                rs.getString(11),
-                rs.getString(12),
-                AllocationState.valueOf(rs.getString(13)),
-                Optional.ofNullable(rs.getString(14)),
-                Optional.ofNullable(rs.getString(15)),
-                instant(rs.getTimestamp(16)),
-                instant(rs.getTimestamp(17)));
+                                optionalDouble(rs, i + 6),
+                                optionalDouble(rs, i + 7),
+                                optionalDouble(rs, i + 8),
+                                optionalLong(rs, i + 9))),
+                rs.getString(i + 10),
+                rs.getString(i + 11),
+                rs.getString(i + 12),
+                AllocationState.valueOf(rs.getString(i + 13)),
+                Optional.ofNullable(rs.getString(i + 14)),
+                Optional.ofNullable(rs.getString(i + 15)),
+                instant(rs.getTimestamp(i + 16)),
+                instant(rs.getTimestamp(i + 17)));
     }
 
     private static Optional<Double> optionalDouble(ResultSet rs, int i) throws SQLException {

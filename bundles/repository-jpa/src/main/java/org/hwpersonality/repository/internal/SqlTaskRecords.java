@@ -9,9 +9,15 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
+import org.hwpersonality.api.Resources;
+import org.hwpersonality.api.Sha256;
+import org.hwpersonality.api.device.Region;
+import org.hwpersonality.api.device.RegionKind;
+import org.hwpersonality.api.device.RegionState;
 import org.hwpersonality.api.store.ProgrammingTask;
 import org.hwpersonality.api.store.TaskRecords;
 import org.osgi.service.component.annotations.Activate;
@@ -29,6 +35,16 @@ import org.osgi.service.component.annotations.Reference;
 public class SqlTaskRecords implements TaskRecords {
     static final String COLUMNS = "ID, NODE_ID, ALLOCATION_ID, DEVICE_ID, REGION_ID, STATE, CLAIMED_BY, CREATED_AT,"
             + " OUTCOME, DURATION_MS";
+    private static final int TASK_COLUMNS = 10;
+    private static final int ALLOCATION_COLUMNS = 17;
+    /** A claimed task, its allocation and its region, read in the claim (allocation or region null if gone). */
+    private static final String CLAIMED_COLUMNS = prefixed("T.", COLUMNS) + ", "
+            + prefixed("A.", SqlAllocationRecords.COLUMNS)
+            + ", R.REGION_ID, R.KIND, R.LUTS, R.REGISTERS, R.BRAM_BLOCKS, R.DSPS, R.MEMORY_MB, R.STATE,"
+            + " R.LOADED_PERSONALITY_ID, R.LOADED_IMAGE";
+
+    private static final String CLAIMED_JOIN = " LEFT JOIN HWP_ALLOCATION A ON A.ID = T.ALLOCATION_ID"
+            + " LEFT JOIN HWP_REGION R ON R.DEVICE_ID = T.DEVICE_ID AND R.REGION_ID = T.REGION_ID";
 
     private final Database database;
 
@@ -54,7 +70,7 @@ public class SqlTaskRecords implements TaskRecords {
     }
 
     @Override
-    public List<ProgrammingTask> claim(String node, String session, int max) {
+    public List<Claimed> claim(String node, String session, int max) {
         return database.postgres() ? claimOnPostgres(node, session, max) : claimOnDerby(node, session, max);
     }
 
@@ -66,69 +82,101 @@ public class SqlTaskRecords implements TaskRecords {
      * moment may lose the claim, and the task, QUEUED again, is run again: the region is programmed once more with
      * the same image. The step this saves is a wait for the disk on every dispatched programming.
      */
-    private List<ProgrammingTask> claimOnPostgres(String node, String session, int max) {
+    private List<Claimed> claimOnPostgres(String node, String session, int max) {
         return database.inOwnJdbcTransaction(c -> {
             try (Statement s = c.createStatement()) {
                 s.execute("SET LOCAL synchronous_commit TO OFF");
             }
-            List<ProgrammingTask> claimed = new ArrayList<>();
             PreparedStatement s = Statements.prepare(
                     c,
-                    "UPDATE HWP_TASK SET STATE = 'CLAIMED', CLAIMED_BY = ?, UPDATED_AT = ? WHERE ID IN (SELECT ID FROM"
-                            + " HWP_TASK WHERE NODE_ID = ? AND STATE = 'QUEUED' ORDER BY CREATED_AT, ID LIMIT ? FOR"
-                            + " UPDATE SKIP LOCKED) RETURNING " + COLUMNS);
+                    "WITH T AS (UPDATE HWP_TASK SET STATE = 'CLAIMED', CLAIMED_BY = ?, UPDATED_AT = ? WHERE ID IN"
+                            + " (SELECT ID FROM HWP_TASK WHERE NODE_ID = ? AND STATE = 'QUEUED' ORDER BY CREATED_AT,"
+                            + " ID LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS + ") SELECT "
+                            + CLAIMED_COLUMNS + " FROM T" + CLAIMED_JOIN + " ORDER BY T.CREATED_AT, T.ID");
             s.setString(1, session);
             s.setTimestamp(2, Timestamp.from(Instant.now()));
             s.setString(3, node);
             s.setInt(4, Math.max(1, max));
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    claimed.add(read(rs));
-                }
-            }
-            claimed.sort(Comparator.comparing(ProgrammingTask::createdAt).thenComparing(ProgrammingTask::id));
-            return claimed;
+            return claimed(c, s);
         });
     }
 
-    private List<ProgrammingTask> claimOnDerby(String node, String session, int max) {
+    private List<Claimed> claimOnDerby(String node, String session, int max) {
         return database.inJdbcTransaction(c -> {
-            List<ProgrammingTask> queued = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS
-                    + " FROM HWP_TASK WHERE NODE_ID = ? AND STATE = 'QUEUED' ORDER BY CREATED_AT, ID")) {
+            List<String> queued = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT ID FROM HWP_TASK WHERE NODE_ID = ? AND STATE = 'QUEUED' ORDER BY CREATED_AT, ID")) {
                 s.setString(1, node);
                 s.setMaxRows(Math.max(1, max));
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        queued.add(read(rs));
+                        queued.add(rs.getString(1));
                     }
                 }
             }
-            List<ProgrammingTask> claimed = new ArrayList<>();
+            List<Claimed> claimed = new ArrayList<>();
             Timestamp now = Timestamp.from(Instant.now());
-            for (ProgrammingTask t : queued) {
+            for (String id : queued) {
                 try (PreparedStatement s = c.prepareStatement("UPDATE HWP_TASK SET STATE = 'CLAIMED', CLAIMED_BY = ?,"
                         + " UPDATED_AT = ? WHERE ID = ? AND STATE = 'QUEUED'")) {
                     s.setString(1, session);
                     s.setTimestamp(2, now);
-                    s.setString(3, t.id());
-                    if (s.executeUpdate() == 1) {
-                        claimed.add(new ProgrammingTask(
-                                t.id(),
-                                t.node(),
-                                t.allocationId(),
-                                t.deviceId(),
-                                t.regionId(),
-                                ProgrammingTask.State.CLAIMED,
-                                Optional.of(session),
-                                t.createdAt(),
-                                Optional.empty(),
-                                Optional.empty()));
+                    s.setString(3, id);
+                    if (s.executeUpdate() == 0) {
+                        continue;
                     }
+                }
+                try (PreparedStatement s = c.prepareStatement(
+                        "SELECT " + CLAIMED_COLUMNS + " FROM HWP_TASK T" + CLAIMED_JOIN + " WHERE T.ID = ?")) {
+                    s.setString(1, id);
+                    claimed.addAll(claimed(c, s));
                 }
             }
             return claimed;
         });
+    }
+
+    /**
+     * The claimed tasks {@code s} selects, with their allocations and regions. A task whose allocation or region is
+     * gone (nothing to program) is recorded FAILED in the same transaction and not returned.
+     */
+    private static List<Claimed> claimed(Connection c, PreparedStatement s) throws SQLException {
+        List<Claimed> claimed = new ArrayList<>();
+        List<ProgrammingTask> orphans = new ArrayList<>();
+        try (ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                ProgrammingTask t = read(rs);
+                int region = TASK_COLUMNS + ALLOCATION_COLUMNS + 1;
+                if (rs.getString(TASK_COLUMNS + 1) == null || rs.getString(region) == null) {
+                    orphans.add(t);
+                } else {
+                    claimed.add(new Claimed(t, SqlAllocationRecords.read(rs, TASK_COLUMNS + 1), region(rs, region)));
+                }
+            }
+        }
+        for (ProgrammingTask t : orphans) {
+            finish(c, t.id(), false, "nothing to program: the allocation or the region is gone", Optional.empty());
+        }
+        return claimed;
+    }
+
+    private static Region region(ResultSet rs, int at) throws SQLException {
+        return new Region(
+                rs.getString(at),
+                RegionKind.valueOf(rs.getString(at + 1)),
+                new Resources(
+                        rs.getLong(at + 2),
+                        rs.getLong(at + 3),
+                        rs.getLong(at + 4),
+                        rs.getLong(at + 5),
+                        rs.getLong(at + 6)),
+                RegionState.valueOf(rs.getString(at + 7)),
+                Optional.ofNullable(rs.getString(at + 8)),
+                Optional.ofNullable(rs.getString(at + 9)).map(String::trim).map(Sha256::new));
+    }
+
+    private static String prefixed(String alias, String columns) {
+        return Arrays.stream(columns.split(",")).map(x -> alias + x.trim()).collect(Collectors.joining(", "));
     }
 
     @Override

@@ -41,6 +41,7 @@ import org.hwpersonality.api.service.ProfileQuery;
 import org.hwpersonality.api.store.AllocationRecords;
 import org.hwpersonality.api.store.ProgrammingTask;
 import org.hwpersonality.api.store.Signals;
+import org.hwpersonality.api.store.TaskRecords;
 import org.hwpersonality.api.vm.VirtualMachine;
 import org.hwpersonality.repository.internal.entity.AllocationEntity;
 import org.hwpersonality.repository.internal.entity.BitstreamEntity;
@@ -759,13 +760,22 @@ abstract class RepositoryContract {
     void tasksAreClaimedOnceEvenByConcurrentClaimers() throws Exception {
         SqlTaskRecords tasks = new SqlTaskRecords(db.database);
         String node = prefix + "host";
-        Instant now = Instant.now();
+        Device card =
+                new JpaDeviceRecords(db.database).report(node, prefix + "sim", "xilinx", descriptor(prefix + "card"));
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         for (int i = 0; i < 40; i++) {
+            // the allocations the tasks program: ended, so that forty of them may name the card's one region
+            Allocation programmed = newAllocation(prefix + "alloc-" + i, prefix + "vm-c", card.id(), "0", now)
+                    .moveTo(AllocationState.RELEASED, now);
+            db.database.inJdbcTransaction(c -> {
+                SqlAllocationRecords.insert(c, programmed);
+                return null;
+            });
             ProgrammingTask t = new ProgrammingTask(
                     prefix + "task-" + i,
                     node,
                     prefix + "alloc-" + i,
-                    node + ":card",
+                    card.id(),
                     "0",
                     ProgrammingTask.State.QUEUED,
                     Optional.empty(),
@@ -777,13 +787,28 @@ abstract class RepositoryContract {
                 return null;
             });
         }
+        ProgrammingTask orphan = new ProgrammingTask(
+                prefix + "task-orphan",
+                node,
+                prefix + "alloc-never-written",
+                card.id(),
+                "0",
+                ProgrammingTask.State.QUEUED,
+                Optional.empty(),
+                now.plusMillis(20),
+                Optional.empty(),
+                Optional.empty());
+        db.database.inJdbcTransaction(c -> {
+            SqlTaskRecords.insert(c, orphan, now);
+            return null;
+        });
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
-        List<java.util.concurrent.Future<List<ProgrammingTask>>> claims = new ArrayList<>();
+        List<java.util.concurrent.Future<List<TaskRecords.Claimed>>> claims = new ArrayList<>();
         for (int w = 0; w < 4; w++) {
             String session = String.valueOf(w).repeat(32);
             claims.add(pool.submit(() -> {
-                List<ProgrammingTask> mine = new ArrayList<>();
-                for (List<ProgrammingTask> got = tasks.claim(node, session, 3);
+                List<TaskRecords.Claimed> mine = new ArrayList<>();
+                for (List<TaskRecords.Claimed> got = tasks.claim(node, session, 3);
                         !got.isEmpty();
                         got = tasks.claim(node, session, 3)) {
                     mine.addAll(got);
@@ -794,7 +819,13 @@ abstract class RepositoryContract {
         List<String> claimed = new ArrayList<>();
         List<String> byOthers = new ArrayList<>();
         for (var f : claims) {
-            f.get().forEach(t -> {
+            f.get().forEach(c -> {
+                ProgrammingTask t = c.task();
+                assertThat(c.allocation().id())
+                        .as("the task's own allocation, read with the claim")
+                        .isEqualTo(t.allocationId());
+                assertThat(c.allocation().state()).isEqualTo(AllocationState.RELEASED);
+                assertThat(c.region()).isEqualTo(card.region("0").orElseThrow());
                 assertThat(t.state()).isEqualTo(ProgrammingTask.State.CLAIMED);
                 claimed.add(t.id());
                 if (!t.claimedBy().orElseThrow().equals("0".repeat(32)) && !t.id().equals(prefix + "task-0")) {
@@ -805,6 +836,10 @@ abstract class RepositoryContract {
         pool.shutdown();
         assertThat(claimed).as("each task claimed exactly once").hasSize(40).doesNotHaveDuplicates();
         assertThat(tasks.claim(node, "9".repeat(32), 10)).isEmpty();
+        assertThat(tasks.ofAllocation(prefix + "alloc-never-written").orElseThrow())
+                .as("a task with nothing to program is not handed out: it is recorded FAILED")
+                .satisfies(t -> assertThat(t.state()).isEqualTo(ProgrammingTask.State.FAILED))
+                .satisfies(t -> assertThat(t.outcome().orElseThrow()).contains("nothing to program"));
         tasks.finish(prefix + "task-0", true, "programmed", Optional.of(12.5));
         assertThat(tasks.ofAllocation(prefix + "alloc-0").orElseThrow())
                 .satisfies(t -> assertThat(t.state()).isEqualTo(ProgrammingTask.State.DONE))
@@ -865,8 +900,11 @@ abstract class RepositoryContract {
             assertThat(tasks.ofAllocation(reserved.id()).orElseThrow().state()).isEqualTo(ProgrammingTask.State.QUEUED);
 
             assertThat(tasks.claim(host, "s".repeat(32), 4))
-                    .extracting(ProgrammingTask::id)
-                    .containsExactly(task.id());
+                    .singleElement()
+                    .satisfies(c -> assertThat(c.task().id()).isEqualTo(task.id()))
+                    .satisfies(
+                            c -> assertThat(c.allocation()).as("as dispatched").isEqualTo(queuedAllocation))
+                    .satisfies(c -> assertThat(c.region()).as("as dispatched").isEqualTo(programming));
             Sha256 image = Sha256.of("ab".repeat(32));
             Region loaded = new Region(
                     held.id(),

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+#
+# The tail on the embedded default (issue 18): one distribution on embedded Derby with the shipped sample fleets and
+# 64 more U250 cards of two regions with instant programming (benchmarks/fleet-load.cfg), and the load generator's 64
+# VMs starting RATE cycles per second on a schedule (a request's latency counts from when it was due). RUNS runs,
+# each from a fresh start (a new distribution, a new database): WARMUP seconds of the same load first, on the same
+# kept-alive connections, then SECONDS_PER_RUN seconds measured.
+#
+#   benchmarks/derby-tail.sh            # after ./mvnw -B install -DskipTests
+#
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+work=${WORK:-/tmp/hwp-derby-tail}
+runs=${RUNS:-5}
+seconds=${SECONDS_PER_RUN:-60}
+warmup=${WARMUP:-30}
+rate=${RATE:-1000}
+jar=benchmarks/target/hwp-benchmarks.jar
+export HWP_ADMIN_PASSWORD=${HWP_ADMIN_PASSWORD:-bench-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')}
+api=http://localhost:8193/hwp/api/v1
+stop() { [ -d "$work/node" ] && "$work/node/bin/stop" >/dev/null 2>&1 || true; sleep 5; }
+trap stop EXIT
+
+for r in $(seq 1 "$runs"); do
+    echo "-- run $r: a fresh distribution on embedded Derby, ${warmup} s warm-up at ${rate}/s, ${seconds} s measured"
+    rm -rf "$work" && mkdir -p "$work"
+    cp -r karaf-assembly/target/assembly "$work/node"
+    sed -i "s/^org.osgi.service.http.port *=.*/org.osgi.service.http.port = 8193/" "$work/node/etc/org.ops4j.pax.web.cfg"
+    grep -q '^org.osgi.service.http.port' "$work/node/etc/org.ops4j.pax.web.cfg" \
+        || echo "org.osgi.service.http.port = 8193" >> "$work/node/etc/org.ops4j.pax.web.cfg"
+    cp benchmarks/fleet-load.cfg "$work/node/etc/org.hwpersonality.backend.sim.fleet-bench.cfg"
+    "$work/node/bin/start"
+    for _ in $(seq 1 240); do # UP, and the 64 load cards recorded
+        curl -sf "$api/health" >/dev/null \
+            && [ "$(curl -sf -u "karaf:$HWP_ADMIN_PASSWORD" "$api/devices" | grep -o '"localId":"sim-load-' | wc -l)" -ge 64 ] \
+            && break
+        sleep 1
+    done
+    sleep 5 # the index refreshes the fleet
+    java -cp "$jar" org.hwpersonality.benchmarks.load.LoadGenerator --server "$api" \
+        --vms 64 --rate "$rate" --seconds "$seconds" --warmup "$warmup" --timeline true
+    stop
+done
