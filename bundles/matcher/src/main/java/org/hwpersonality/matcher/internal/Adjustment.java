@@ -27,6 +27,37 @@ final class Adjustment {
 
     private Adjustment() {}
 
+    /**
+     * The best figures the combinations of a profile's tunables reach, each on its own, from {@code nominal}: no
+     * variant beats them. {@link #NONE} for a profile whose tunables are not searched (none, or more than {@value
+     * #MAX_VARIANTS} combinations).
+     */
+    record Reach(double throughput, double latency, double power) {
+        static final Reach NONE = new Reach(Double.NaN, Double.NaN, Double.NaN);
+
+        /** False when no variant can meet the limits ({@link #cheapest} then finds none); NaN meets nothing. */
+        boolean mayMeet(Limits limits, long memory) {
+            return limits.met(throughput, latency, power, memory);
+        }
+    }
+
+    /** What {@link #cheapest} could reach for {@code p} from {@code nominal} at best. */
+    static Reach reach(PersonalityProfile p, PerformanceFigures nominal) {
+        List<Tunable> tunables = p.tunables();
+        if (tunables.isEmpty() || combinations(tunables) > MAX_VARIANTS) {
+            return Reach.NONE;
+        }
+        return new Factors(tunables).reach(nominal);
+    }
+
+    private static long combinations(List<Tunable> tunables) {
+        long combinations = 1;
+        for (Tunable t : tunables) {
+            combinations = Math.min((long) MAX_VARIANTS + 1, combinations * t.valueCount());
+        }
+        return combinations;
+    }
+
     static Optional<Variant> cheapest(
             PersonalityProfile p,
             PerformanceFigures nominal,
@@ -36,10 +67,7 @@ final class Adjustment {
         if (tunables.isEmpty()) {
             return Optional.empty();
         }
-        long combinations = 1;
-        for (Tunable t : tunables) {
-            combinations = Math.min((long) MAX_VARIANTS + 1, combinations * t.valueCount());
-        }
+        long combinations = combinations(tunables);
         if (combinations > MAX_VARIANTS) {
             return Optional.empty();
         }
@@ -47,7 +75,7 @@ final class Adjustment {
         Factors factors = new Factors(tunables);
         Resources nominalResources = p.fabric().resources();
         long memory = nominalResources.memoryMb(); // scaling leaves memory as it is
-        if (!factors.mayMeet(nominal, memory, limits)) {
+        if (!factors.reach(nominal).mayMeet(limits, memory)) {
             return Optional.empty();
         }
         int[] index = new int[tunables.size()];
@@ -128,11 +156,11 @@ final class Adjustment {
         }
 
         /**
-         * False when no combination can meet the limits: the highest throughput, lowest latency and lowest power
-         * any combination reaches, each on its own, already miss them. The bounds are multiplied in the order the
-         * search multiplies, so rounding cannot make a combination pass that a bound fails.
+         * The highest throughput, lowest latency and lowest power any combination reaches, each on its own. The
+         * bounds are multiplied in the order the search multiplies, so rounding cannot make a combination pass that
+         * a bound fails.
          */
-        boolean mayMeet(PerformanceFigures nominal, long memory, Limits limits) {
+        Reach reach(PerformanceFigures nominal) {
             double throughput = nominal.throughputGops();
             double latency = nominal.latencyUs();
             double power = nominal.powerWatts();
@@ -141,7 +169,7 @@ final class Adjustment {
                 latency *= Arrays.stream(this.latency[i]).min().orElse(1);
                 power *= Arrays.stream(this.power[i]).min().orElse(1);
             }
-            return limits.met(throughput, latency, power, memory);
+            return new Reach(throughput, latency, power);
         }
     }
 

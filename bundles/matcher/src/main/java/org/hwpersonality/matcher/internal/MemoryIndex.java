@@ -193,10 +193,14 @@ final class MemoryIndex implements MatchIndex {
             Entry e = entries.get(i);
             searched++;
             // The cheapest variant that fits a region free now; else the cheapest at all (then it is NO_CAPACITY).
-            Optional<Adjustment.Variant> variant =
-                    Adjustment.cheapest(e.profile, e.figures, requirements, need -> fitsSomewhere(e.profile, need));
-            if (variant.isEmpty()) {
-                variant = Adjustment.cheapest(e.profile, e.figures, requirements, need -> true);
+            // Not searched when the best each tunable reaches on its own already misses the limits.
+            Optional<Adjustment.Variant> variant = Optional.empty();
+            if (e.mayAdjustTo(limits)) {
+                variant =
+                        Adjustment.cheapest(e.profile, e.figures, requirements, need -> fitsSomewhere(e.profile, need));
+                if (variant.isEmpty()) {
+                    variant = Adjustment.cheapest(e.profile, e.figures, requirements, need -> true);
+                }
             }
             if (variant.isEmpty()) {
                 refuse(

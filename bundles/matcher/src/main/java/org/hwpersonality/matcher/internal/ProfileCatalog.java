@@ -43,6 +43,22 @@ final class ProfileCatalog {
         /** The image's {@link org.hwpersonality.api.Sha256#hashCode}: {@link FleetView#mayHold} without the image. */
         final int imageHash;
 
+        /** What adjustment could reach at best: worked out the first time a request asks (most are never asked). */
+        private Adjustment.Reach reach;
+
+        /**
+         * False when no variant of the profile's tunables can meet {@code limits}, as {@link Adjustment#cheapest}
+         * would find, without searching them.
+         */
+        boolean mayAdjustTo(Limits limits) {
+            Adjustment.Reach r = reach; // immutable once made: a race only makes it twice
+            if (r == null) {
+                r = Adjustment.reach(profile, figures);
+                reach = r;
+            }
+            return r.mayMeet(limits, memoryMb);
+        }
+
         /** An entry with its own {@link GuestSupport}. */
         Entry(PersonalityProfile profile, WorkloadProfile workload) {
             this(profile, workload, new GuestSupport(profile.osSupport()));
