@@ -81,9 +81,11 @@ public class HwpDistributionIT extends HwpTestSupport {
 
     @Test
     public void runsWithoutRemoteMavenRepositories() throws Exception {
-        String repositories =
-                executeCommand("config:property-get --pid org.ops4j.pax.url.mvn org.ops4j.pax.url.mvn.repositories");
-        assertEquals("no remote repository is configured", "", repositories.strip());
+        Object repositories = configured("org.ops4j.pax.url.mvn", "org.ops4j.pax.url.mvn.repositories");
+        assertEquals(
+                "no remote repository is configured",
+                "",
+                String.valueOf(repositories).strip());
         // Every bundle of every installed feature (but Pax Exam's own) is inside the distribution's system/ folder.
         Path system = karafHome().resolve("system");
         int checked = 0;
@@ -135,14 +137,8 @@ public class HwpDistributionIT extends HwpTestSupport {
     @Test
     public void eventsCarryNoSubjectAndNeedNoThreadPerHandler() throws Exception {
         String pid = "org.apache.felix.eventadmin.impl.EventAdmin";
-        assertEquals(
-                "false",
-                executeCommand("config:property-get --pid " + pid + " org.apache.felix.eventadmin.AddSubject")
-                        .strip());
-        assertEquals(
-                "0",
-                executeCommand("config:property-get --pid " + pid + " org.apache.felix.eventadmin.Timeout")
-                        .strip());
+        assertEquals("false", String.valueOf(configured(pid, "org.apache.felix.eventadmin.AddSubject")));
+        assertEquals("0", String.valueOf(configured(pid, "org.apache.felix.eventadmin.Timeout")));
         BlockingQueue<Event> received = new LinkedBlockingQueue<>();
         Hashtable<String, Object> topics =
                 new Hashtable<>(Map.of(EventConstants.EVENT_TOPIC, "org/hwpersonality/it/*"));

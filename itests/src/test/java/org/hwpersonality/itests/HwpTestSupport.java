@@ -293,14 +293,25 @@ public abstract class HwpTestSupport {
 
     /** The port of Karaf's HTTP service in this container. */
     protected int httpPort() {
+        return Integer.parseInt(String.valueOf(configured("org.ops4j.pax.web", "org.osgi.service.http.port")));
+    }
+
+    /**
+     * A configuration property as Configuration Admin holds it, or null. Read from the service, not with the shell's
+     * {@code config:property-get --pid}, which writes the configuration back (and its file through File Install):
+     * two of those in a row raced with File Install re-reading the first one's file, and the second read an
+     * emptied configuration (HwpDistributionIT, CI 2026-12-05).
+     */
+    protected Object configured(String pid, String key) {
         try {
             org.osgi.service.cm.ConfigurationAdmin admin =
                     waitForService(org.osgi.service.cm.ConfigurationAdmin.class, null);
-            Object port = admin.getConfiguration("org.ops4j.pax.web", null)
-                    .getProperties()
-                    .get("org.osgi.service.http.port");
-            return Integer.parseInt(String.valueOf(port));
-        } catch (IOException e) {
+            org.osgi.service.cm.Configuration[] found = admin.listConfigurations("(service.pid=" + pid + ")");
+            if (found == null || found.length == 0 || found[0].getProperties() == null) {
+                return null;
+            }
+            return found[0].getProperties().get(key);
+        } catch (IOException | org.osgi.framework.InvalidSyntaxException e) {
             throw new IllegalStateException(e);
         }
     }
