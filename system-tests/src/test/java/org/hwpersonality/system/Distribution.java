@@ -166,12 +166,70 @@ final class Distribution implements AutoCloseable {
         long deadline = start + max.toNanos();
         while (!healthy()) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(
-                        "not UP within " + max.toSeconds() + " s; see " + home.resolve("data/log/karaf.log"));
+                throw new IllegalStateException("not UP within " + max.toSeconds() + " s; " + diagnosis());
             }
             Thread.sleep(100);
         }
         return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /**
+     * Why a node is not UP, for a failure message that must explain itself where its files are gone (CI): whether the
+     * process lives, what {@code /health} answered, and the log's warnings and last lines.
+     */
+    String diagnosis() {
+        StringBuilder s = new StringBuilder();
+        try {
+            Path pidFile = home.resolve("karaf.pid");
+            s.append("process: ")
+                    .append(
+                            Files.exists(pidFile)
+                                    ? ProcessHandle.of(Long.parseLong(
+                                                    Files.readString(pidFile).trim()))
+                                            .map(p -> p.isAlive() ? "alive" : "gone")
+                                            .orElse("gone")
+                                    : "no karaf.pid")
+                    .append("\n");
+        } catch (IOException | RuntimeException e) {
+            s.append("process: ").append(e).append("\n");
+        }
+        try {
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(api().resolve("health"))
+                            .header("Authorization", ADMIN)
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            s.append("/health: ")
+                    .append(r.statusCode())
+                    .append(' ')
+                    .append(r.body(), 0, Math.min(500, r.body().length()))
+                    .append("\n");
+        } catch (Exception e) {
+            s.append("/health: ").append(e).append("\n");
+        }
+        for (String file : List.of("data/log/karaf.log", "karaf-console.out")) {
+            Path f = home.resolve(file);
+            try {
+                List<String> lines = Files.exists(f) ? Files.readAllLines(f) : List.of();
+                List<String> warnings = lines.stream()
+                        .filter(l -> l.contains("| WARN ") || l.contains("| ERROR ") || l.startsWith("Caused by"))
+                        .toList();
+                s.append("--- ")
+                        .append(f)
+                        .append(": ")
+                        .append(lines.size())
+                        .append(" lines; warnings and errors (last 30):\n");
+                warnings.subList(Math.max(0, warnings.size() - 30), warnings.size())
+                        .forEach(l -> s.append(l).append('\n'));
+                s.append("--- last 30 lines:\n");
+                lines.subList(Math.max(0, lines.size() - 30), lines.size())
+                        .forEach(l -> s.append(l).append('\n'));
+            } catch (IOException | RuntimeException e) {
+                s.append("--- ").append(f).append(": ").append(e).append('\n');
+            }
+        }
+        return s.toString();
     }
 
     boolean healthy() {
