@@ -180,12 +180,10 @@ final class Distribution implements AutoCloseable {
     String diagnosis() {
         StringBuilder s = new StringBuilder();
         try {
-            Path pidFile = home.resolve("karaf.pid");
             s.append("process: ")
                     .append(
-                            Files.exists(pidFile)
-                                    ? ProcessHandle.of(Long.parseLong(
-                                                    Files.readString(pidFile).trim()))
+                            Files.exists(home.resolve("karaf.pid"))
+                                    ? ProcessHandle.of(pid())
                                             .map(p -> p.isAlive() ? "alive" : "gone")
                                             .orElse("gone")
                                     : "no karaf.pid")
@@ -247,11 +245,15 @@ final class Distribution implements AutoCloseable {
 
     /** {@code kill -9} of the Karaf process, then waits for it to be gone. */
     void kill9() throws Exception {
-        long pid = Long.parseLong(Files.readString(home.resolve("karaf.pid")).trim());
-        ProcessHandle.of(pid).ifPresent(p -> {
+        ProcessHandle.of(pid()).ifPresent(p -> {
             p.destroyForcibly();
             p.onExit().join();
         });
+    }
+
+    /** The Karaf process's ID, from the {@code karaf.pid} that {@code bin/start} writes. */
+    private long pid() throws IOException {
+        return Long.parseLong(Files.readString(home.resolve("karaf.pid")).trim());
     }
 
     void stop() throws Exception {
@@ -263,9 +265,7 @@ final class Distribution implements AutoCloseable {
             }
         }
         if (Files.exists(home.resolve("karaf.pid"))) {
-            long pid =
-                    Long.parseLong(Files.readString(home.resolve("karaf.pid")).trim());
-            ProcessHandle.of(pid).ifPresent(p -> {
+            ProcessHandle.of(pid()).ifPresent(p -> {
                 if (!p.onExit()
                         .completeOnTimeout(p, 30, TimeUnit.SECONDS)
                         .join()
