@@ -87,7 +87,8 @@ public class SimProgrammingBenchmark {
                 FaultModel.NONE,
                 Telemetry.STEADY,
                 1,
-                Clock.systemUTC());
+                Clock.systemUTC(),
+                new org.hwpersonality.api.device.PciAddress(0x1000, 0, 0, 0));
     }
 
     @Setup(Level.Invocation)

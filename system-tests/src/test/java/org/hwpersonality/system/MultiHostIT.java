@@ -412,6 +412,105 @@ class MultiHostIT {
         assertThat(regionsHeldTwice()).isEmpty();
     }
 
+    /**
+     * Issue 19, where a VM runs: a VM registered with a host is given devices of that host only, through the api
+     * node; moved to the other host (a migration), of that one; an unknown host, a node without the host role or a
+     * domain a command line would misread is refused naming the field, and nothing is registered or changed.
+     */
+    @Test
+    @Order(5)
+    void aVmRegisteredWithAHostIsGivenOnlyThatHostsDevices() throws Exception {
+        int vmsBefore = fleet.get("vms").size();
+        for (String[] bad : new String[][] {
+            {"\"host\":\"mh-host-z\"", "not a node of this installation: mh-host-z"},
+            {"\"host\":\"" + API + "\"", API + " has no host role"},
+            {"\"host\":\"" + HOST_B + "\",\"domain\":\"--help\"", "must not start with '-'"},
+            {"\"host\":42", "must be a string"}
+        }) {
+            HttpResponse<String> r = send(
+                    api.api(),
+                    "POST",
+                    "vms",
+                    ADMIN,
+                    "{\"name\":\"mh-bad\",\"os\":{\"family\":\"linux\"}," + bad[0] + "}",
+                    Duration.ofSeconds(30));
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+            JsonNode error = JSON.readTree(r.body());
+            assertThat(error.path("error").asText()).isEqualTo("INVALID_REQUEST");
+            assertThat(error.path("message").asText())
+                    .as("names the field and the reason")
+                    .matches("(host|domain): .*")
+                    .contains(bad[1]);
+        }
+        assertThat(fleet.get("vms").size()).as("nothing registered").isEqualTo(vmsBefore);
+
+        List<String[]> onB = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<String> r = send(
+                    api.api(),
+                    "POST",
+                    "vms",
+                    ADMIN,
+                    "{\"name\":\"mh-on-b-" + i + "\",\"os\":{\"family\":\"linux\",\"kernel\":\"5.15.0\"},"
+                            + "\"host\":\"" + HOST_B + "\",\"domain\":\"instance-0000b0" + i + "\"}",
+                    Duration.ofSeconds(30));
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+            JsonNode vm = JSON.readTree(r.body());
+            assertThat(vm.path("vm").path("host").asText()).isEqualTo(HOST_B);
+            assertThat(vm.path("vm").path("domain").asText()).isEqualTo("instance-0000b0" + i);
+            onB.add(new String[] {vm.path("vmId").asText(), vm.path("token").asText()});
+        }
+        // Host A's regions are as free as host B's: only the VMs' host decides.
+        for (int round = 0; round < 4; round++) {
+            for (String[] vm : onB) {
+                assertThat(requestAndRelease(vm)).startsWith(HOST_B + ":");
+            }
+        }
+
+        // Migrated to host A: the domain stays, the host changes, and so do the devices it is given.
+        String[] moved = onB.get(0);
+        HttpResponse<String> patched = send(
+                api.api(), "PATCH", "vms/" + moved[0], ADMIN, "{\"host\":\"" + HOST_A + "\"}", Duration.ofSeconds(30));
+        assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
+        JsonNode now = JSON.readTree(fleet.send("GET", "vms/" + moved[0]).body());
+        assertThat(now.path("host").asText()).isEqualTo(HOST_A);
+        assertThat(now.path("domain").asText()).isEqualTo("instance-0000b00");
+        for (int round = 0; round < 3; round++) {
+            assertThat(requestAndRelease(moved)).startsWith(HOST_A + ":");
+        }
+        HttpResponse<String> unknown =
+                send(api.api(), "PATCH", "vms/" + moved[0], ADMIN, "{\"host\":\"mh-host-z\"}", Duration.ofSeconds(30));
+        assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(400);
+        assertThat(unknown.body()).contains("mh-host-z");
+        HttpResponse<String> asVm = send(
+                api.api(),
+                "PATCH",
+                "vms/" + moved[0],
+                "Bearer " + moved[1],
+                "{\"host\":\"" + HOST_B + "\"}",
+                Duration.ofSeconds(30));
+        assertThat(asVm.statusCode()).as("a VM does not move itself").isEqualTo(403);
+        assertThat(JSON.readTree(fleet.send("GET", "vms/" + moved[0]).body())
+                        .path("host")
+                        .asText())
+                .isEqualTo(HOST_A);
+        assertThat(fleet.problemsAfter(acknowledged)).isEmpty();
+        assertThat(regionsHeldTwice()).isEmpty();
+    }
+
+    /** A compression request of a VM with its token, released at once; the device it was given. */
+    private static String requestAndRelease(String[] vm) throws Exception {
+        HttpResponse<String> r =
+                send(api.api(), "POST", "personality-requests", "Bearer " + vm[1], BODIES[0], Duration.ofSeconds(60));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        JsonNode answer = JSON.readTree(r.body());
+        String allocation = answer.path("allocationId").asText();
+        acknowledged.add(allocation);
+        HttpResponse<String> released = fleet.send("DELETE", "allocations/" + allocation);
+        assertThat(released.statusCode()).as(released.body()).isEqualTo(200);
+        return answer.path("device").path("id").asText();
+    }
+
     // The load: VMs with their tokens and the administrator on VMs' behalf, at once.
 
     /** Request, then release, as fast as the api node answers; a 202 answer stops that VM (it waits for it). */

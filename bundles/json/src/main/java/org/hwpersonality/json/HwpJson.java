@@ -70,6 +70,8 @@ public final class HwpJson {
         mapper.addMixIn(Sha256.class, ValueMixins.Sha256Mixin.class);
         mapper.addMixIn(KernelVersion.class, ValueMixins.KernelVersionMixin.class);
         mapper.addMixIn(KernelRange.class, ValueMixins.KernelRangeMixin.class);
+        mapper.addMixIn(org.hwpersonality.api.device.PciAddress.class, ValueMixins.PciAddressMixin.class);
+        mapper.addMixIn(org.hwpersonality.api.vm.VirtualMachine.class, ValueMixins.VirtualMachineMixin.class);
         return mapper;
     }
 

@@ -7,7 +7,9 @@ import org.hwpersonality.api.internal.Checks;
 
 /**
  * A reconfigurable region of a device: the whole fabric ({@link RegionKind#FULL}) or one partial region,
- * with its capacity, its state, and the personality and image it holds now.
+ * with its capacity, its state, the personality and image it holds now, and the PCI function a guest uses to reach
+ * it ({@code guestFunction}: the XRT user function, the OPAE port or a virtual function of it; empty when its back
+ * end does not say).
  */
 public record Region(
         String id,
@@ -15,7 +17,8 @@ public record Region(
         Resources capacity,
         RegionState state,
         Optional<String> loadedPersonalityId,
-        Optional<Sha256> loadedImage) {
+        Optional<Sha256> loadedImage,
+        Optional<PciAddress> guestFunction) {
     public Region {
         Checks.id("id", id);
         Checks.notNull("kind", kind);
@@ -24,10 +27,27 @@ public record Region(
         Checks.notNull("loadedPersonalityId", loadedPersonalityId);
         loadedPersonalityId.ifPresent(p -> Checks.id("loadedPersonalityId", p));
         Checks.notNull("loadedImage", loadedImage);
+        Checks.notNull("guestFunction", guestFunction);
+    }
+
+    /** A region whose back end names no guest function. */
+    public Region(
+            String id,
+            RegionKind kind,
+            Resources capacity,
+            RegionState state,
+            Optional<String> loadedPersonalityId,
+            Optional<Sha256> loadedImage) {
+        this(id, kind, capacity, state, loadedPersonalityId, loadedImage, Optional.empty());
     }
 
     /** An empty, free region. */
     public static Region free(String id, RegionKind kind, Resources capacity) {
         return new Region(id, kind, capacity, RegionState.FREE, Optional.empty(), Optional.empty());
+    }
+
+    /** This region in another state, holding {@code personality} and {@code image}; the rest as it is. */
+    public Region with(RegionState next, Optional<String> personality, Optional<Sha256> image) {
+        return new Region(id, kind, capacity, next, personality, image, guestFunction);
     }
 }

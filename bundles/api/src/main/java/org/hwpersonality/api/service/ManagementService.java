@@ -8,6 +8,7 @@ import org.hwpersonality.api.allocation.AllocationResult;
 import org.hwpersonality.api.request.PersonalityRequest;
 import org.hwpersonality.api.request.RepersonalizationRequest;
 import org.hwpersonality.api.vm.VirtualMachine;
+import org.hwpersonality.api.vm.VmLocation;
 import org.hwpersonality.api.vm.VmRegistration;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -23,7 +24,21 @@ public interface ManagementService {
     boolean isReady();
 
     /** Registers a VM and issues its API token (returned once, stored hashed). */
-    VmRegistration registerVm(String name, OsInfo os, String actor);
+    default VmRegistration registerVm(String name, OsInfo os, String actor) {
+        return registerVm(name, os, VmLocation.ANYWHERE, actor);
+    }
+
+    /**
+     * Registers a VM that runs at {@code where} (its host must be a node of the installation with the {@code host}
+     * role) and issues its API token (returned once, stored hashed).
+     */
+    VmRegistration registerVm(String name, OsInfo os, VmLocation where, String actor);
+
+    /**
+     * Records where a VM runs now (after a migration): later requests are matched on its new host; the allocations it
+     * holds stay where they are until released or re-personalized.
+     */
+    VirtualMachine moveVm(String vmId, VmLocation where, String actor);
 
     List<VirtualMachine> vms();
 

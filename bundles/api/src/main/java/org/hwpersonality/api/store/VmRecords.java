@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import org.hwpersonality.api.Sha256;
 import org.hwpersonality.api.vm.VirtualMachine;
+import org.hwpersonality.api.vm.VmLocation;
 import org.osgi.annotation.versioning.ProviderType;
 
 /** Registered VMs, with the SHA-256 of their API tokens (never the tokens). */
@@ -13,6 +14,12 @@ public interface VmRecords {
     VirtualMachine register(VirtualMachine vm, Sha256 tokenHash, String actor);
 
     Optional<VirtualMachine> find(String vmId);
+
+    /**
+     * Records where a VM runs now (a migration, or a location learned later), with an audit row naming the old and
+     * the new; NOT_FOUND if there is no such VM. Its allocations stay where they are.
+     */
+    VirtualMachine move(String vmId, VmLocation where, String actor);
 
     /** Revokes the VM's token for good (its allocations stay); NOT_FOUND if there is no such VM. */
     VirtualMachine revokeToken(String vmId, String actor);

@@ -1,12 +1,17 @@
 package org.hwpersonality.json.internal;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.annotation.JsonValue;
 import org.hwpersonality.api.KernelRange;
 import org.hwpersonality.api.KernelVersion;
 import org.hwpersonality.api.Sha256;
+import org.hwpersonality.api.vm.VmLocation;
 
-/** Jackson annotations for the API's single-value types, which are written as plain strings. */
+/**
+ * Jackson annotations for the API's single-value types, which are written as plain strings, and for records whose
+ * parts are written as fields of their own.
+ */
 public final class ValueMixins {
     private ValueMixins() {}
 
@@ -42,5 +47,23 @@ public final class ValueMixins {
         @JsonValue
         @Override
         public abstract String toString();
+    }
+
+    /** {@code "0000:3b:00.1"}. */
+    public abstract static class PciAddressMixin {
+        @JsonCreator
+        static org.hwpersonality.api.device.PciAddress of(String text) {
+            return org.hwpersonality.api.device.PciAddress.of(text);
+        }
+
+        @JsonValue
+        @Override
+        public abstract String toString();
+    }
+
+    /** A VM's {@code host} and {@code domain} are fields of the VM, as registration takes them. */
+    public abstract static class VirtualMachineMixin {
+        @JsonUnwrapped
+        abstract VmLocation location();
     }
 }

@@ -23,6 +23,7 @@ import org.hwpersonality.api.HwpException;
 import org.hwpersonality.api.OsInfo;
 import org.hwpersonality.api.PerformanceFigures;
 import org.hwpersonality.api.Sha256;
+import org.hwpersonality.api.ValidationException;
 import org.hwpersonality.api.allocation.Allocation;
 import org.hwpersonality.api.allocation.AllocationResult;
 import org.hwpersonality.api.allocation.AllocationState;
@@ -36,6 +37,7 @@ import org.hwpersonality.api.device.Region;
 import org.hwpersonality.api.device.RegionRef;
 import org.hwpersonality.api.device.RegionState;
 import org.hwpersonality.api.event.HwpEvent;
+import org.hwpersonality.api.node.Node;
 import org.hwpersonality.api.node.NodeRole;
 import org.hwpersonality.api.profile.ClockSetting;
 import org.hwpersonality.api.profile.FabricConfiguration;
@@ -60,6 +62,7 @@ import org.hwpersonality.api.store.Signals;
 import org.hwpersonality.api.store.TaskRecords;
 import org.hwpersonality.api.store.VmRecords;
 import org.hwpersonality.api.vm.VirtualMachine;
+import org.hwpersonality.api.vm.VmLocation;
 import org.hwpersonality.api.vm.VmRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -328,14 +331,45 @@ public class Management implements ManagementService {
     // VMs
 
     @Override
-    public VmRegistration registerVm(String name, OsInfo os, String actor) {
+    public VmRegistration registerVm(String name, OsInfo os, VmLocation where, String actor) {
+        requireHostNode(where);
         byte[] raw = new byte[32];
         RANDOM.nextBytes(raw);
         String token = "hwp_" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-        VirtualMachine vm =
-                vms.register(new VirtualMachine(newId("vm"), name, os, false, Instant.now()), tokenHash(token), actor);
+        VirtualMachine vm = vms.register(
+                new VirtualMachine(newId("vm"), name, os, false, Instant.now(), where), tokenHash(token), actor);
         events.post(HwpEvent.topic("vm", "REGISTERED"), Map.of("vmId", vm.id(), "name", vm.name(), "actor", actor));
         return new VmRegistration(vm, token);
+    }
+
+    @Override
+    public VirtualMachine moveVm(String vmId, VmLocation where, String actor) {
+        requireHostNode(where);
+        VirtualMachine vm = vms.move(vmId, where, actor);
+        Map<String, Object> details = new java.util.LinkedHashMap<>();
+        details.put("vmId", vmId);
+        where.host().ifPresent(h -> details.put("host", h));
+        where.domain().ifPresent(d -> details.put("domain", d));
+        details.put("actor", actor);
+        events.post(HwpEvent.topic("vm", "MOVED"), details);
+        return vm;
+    }
+
+    /** A VM's host is a node of the installation that runs back ends (a lease that ran out does not matter). */
+    private void requireHostNode(VmLocation where) {
+        if (where.host().isEmpty()) {
+            return;
+        }
+        String host = where.host().get();
+        Optional<Node> known =
+                node.nodes().stream().filter(n -> n.id().equals(host)).findFirst();
+        if (known.isEmpty()) {
+            throw new ValidationException("host", "is not a node of this installation: " + host + " (see node:list)");
+        }
+        if (!known.get().has(NodeRole.HOST)) {
+            throw new ValidationException(
+                    "host", "node " + host + " has no host role: it runs no back ends, so no VM reaches its cards");
+        }
     }
 
     @Override
@@ -431,8 +465,11 @@ public class Management implements ManagementService {
     public AllocationResult request(PersonalityRequest request, String actor) {
         requireApiRole();
         awaitReady();
-        // The VM's existence and "one allocation per VM" are checked in the reservation's own transaction.
-        return allocate(request, MatchOptions.of(drivers.current()), Optional.empty(), false, actor);
+        // Read for its host; "one allocation per VM" is checked in the reservation's own transaction.
+        VirtualMachine vm = vms.find(request.vmId()).orElseThrow(() -> HwpException.notFound("VM", request.vmId()));
+        MatchOptions options =
+                MatchOptions.of(drivers.current()).onHost(vm.location().host());
+        return allocate(request, options, Optional.empty(), false, actor);
     }
 
     /** A VM's allocation that holds a region, but {@code except}. */
@@ -467,7 +504,7 @@ public class Management implements ManagementService {
                     attempt--;
                     continue;
                 }
-                throw refusal(match, failures);
+                throw refusal(match, failures, options.host());
             }
             MatchCandidate candidate = match.candidates().get(0);
             RegionRef ref = new RegionRef(candidate.deviceId(), candidate.regionId());
@@ -526,7 +563,7 @@ public class Management implements ManagementService {
                         + (failures.isEmpty() ? " (regions were taken meanwhile)" : ": " + failures));
     }
 
-    private static HwpException refusal(MatchResult match, List<String> failures) {
+    private static HwpException refusal(MatchResult match, List<String> failures, Optional<String> host) {
         List<String> reasons = new ArrayList<>(failures);
         reasons.addAll(match.refusals());
         ErrorCode code = match.outcome() == MatchOutcome.NO_CAPACITY || !failures.isEmpty()
@@ -534,6 +571,7 @@ public class Management implements ManagementService {
                 : ErrorCode.NO_MATCHING_PROFILE;
         String what = code == ErrorCode.NO_CAPACITY
                 ? "profiles fit, but no compatible region is free"
+                        + host.map(h -> " on host " + h).orElse("")
                 : "no profile, even adjusted, meets the request";
         return new HwpException(code, what + (reasons.isEmpty() ? "" : ": " + String.join("; ", reasons)));
     }
@@ -749,7 +787,7 @@ public class Management implements ManagementService {
     public AllocationResult repersonalize(RepersonalizationRequest rr, String actor) {
         requireApiRole();
         awaitReady();
-        vms.find(rr.vmId()).orElseThrow(() -> HwpException.notFound("VM", rr.vmId()));
+        VirtualMachine vm = vms.find(rr.vmId()).orElseThrow(() -> HwpException.notFound("VM", rr.vmId()));
         Allocation current = allocations.ofVm(rr.vmId()).stream()
                 .filter(a -> a.state() == AllocationState.ACTIVE)
                 .findFirst()
@@ -776,7 +814,8 @@ public class Management implements ManagementService {
         if (stillServes && shortfalls.isEmpty()) {
             return unchanged(current, currentProfile, "the measured figures meet the requirements");
         }
-        MatchOptions options = MatchOptions.of(drivers.current());
+        MatchOptions options =
+                MatchOptions.of(drivers.current()).onHost(vm.location().host());
         if (sameWorkload && !shortfalls.isEmpty()) {
             options = options.excludingProfile(current.personalityId()); // it under-delivers on this VM
         }

@@ -119,6 +119,6 @@ final class RegionProgramming {
     }
 
     static Region with(Region r, RegionState state, Optional<String> personality, Optional<Sha256> image) {
-        return new Region(r.id(), r.kind(), r.capacity(), state, personality, image);
+        return r.with(state, personality, image);
     }
 }

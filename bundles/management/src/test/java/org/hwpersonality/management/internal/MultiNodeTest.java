@@ -13,8 +13,10 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.hwpersonality.api.ErrorCode;
 import org.hwpersonality.api.HwpException;
 import org.hwpersonality.api.OsInfo;
+import org.hwpersonality.api.ValidationException;
 import org.hwpersonality.api.allocation.Allocation;
 import org.hwpersonality.api.allocation.AllocationResult;
 import org.hwpersonality.api.allocation.AllocationState;
@@ -24,9 +26,12 @@ import org.hwpersonality.api.device.Region;
 import org.hwpersonality.api.device.RegionState;
 import org.hwpersonality.api.node.Node;
 import org.hwpersonality.api.node.NodeRole;
+import org.hwpersonality.api.request.Metrics;
 import org.hwpersonality.api.request.PersonalityRequest;
+import org.hwpersonality.api.request.RepersonalizationRequest;
 import org.hwpersonality.api.request.Requirements;
 import org.hwpersonality.api.store.ProgrammingTask;
+import org.hwpersonality.api.vm.VmLocation;
 import org.hwpersonality.repository.internal.SqlTaskRecords;
 import org.hwpersonality.repository.internal.TestDatabase;
 import org.junit.jupiter.api.Test;
@@ -200,6 +205,82 @@ class MultiNodeTest {
                     .as("matched within 10 s, the fleet refresh being an hour away")
                     .isNotNull();
             assertThat(r.allocation().deviceId()).startsWith("host-a:");
+        }
+    }
+
+    @Test
+    void aVmOnAHostIsGivenOnlyThatHostsDevicesAndItsHostMustBeAHostNode() throws Exception {
+        try (TestDatabase db = TestDatabase.postgres();
+                Platform hostA = start(db, "host-a", "host", Map.of(), Platform.u250("pr-", 2));
+                Platform hostB = start(db, "host-b", "host", Map.of(), Platform.u250("pr-", 1));
+                Platform api = start(db, "api-1", "api", Map.of("deviceRefreshSeconds", 1L))) {
+            hostA.inventory.rescan();
+            hostB.inventory.rescan();
+            awaitIndexed(api, 3);
+
+            // Host B has one card with two regions: two VMs on host B get them, a third is refused naming host B,
+            // although host A still has four free regions.
+            List<String> onB = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                onB.add(api.management
+                        .registerVm("b-" + i, LINUX, VmLocation.of("host-b", "instance-b" + i), "karaf")
+                        .vm()
+                        .id());
+            }
+            for (int i = 0; i < 2; i++) {
+                Allocation a =
+                        api.management.request(compression(onB.get(i)), "karaf").allocation();
+                assertThat(a.deviceId()).startsWith("host-b:");
+                assertThat(a.state()).isEqualTo(AllocationState.ACTIVE);
+            }
+            assertThatThrownBy(() -> api.management.request(compression(onB.get(2)), "karaf"))
+                    .isInstanceOf(HwpException.class)
+                    .hasMessageContaining("no compatible region is free on host host-b")
+                    .satisfies(e -> assertThat(((HwpException) e).code()).isEqualTo(ErrorCode.NO_CAPACITY));
+
+            // Migrated to host A, the same VM is served there.
+            assertThat(api.management
+                            .moveVm(onB.get(2), VmLocation.of("host-a", "instance-b2"), "karaf")
+                            .location()
+                            .host())
+                    .contains("host-a");
+            assertThat(api.management
+                            .request(compression(onB.get(2)), "karaf")
+                            .allocation()
+                            .deviceId())
+                    .startsWith("host-a:");
+
+            // A re-personalization of a VM on host B stays on host B (no region free there: in place or unchanged).
+            AllocationResult again = api.management.repersonalize(
+                    new RepersonalizationRequest(
+                            onB.get(0),
+                            new Metrics(
+                                    Optional.of(1.0),
+                                    Optional.empty(),
+                                    Optional.empty(),
+                                    Optional.empty(),
+                                    Map.of(),
+                                    java.time.Instant.now()),
+                            Optional.empty(),
+                            Optional.of(new Requirements(
+                                    Optional.of(40.0), Optional.empty(), Optional.empty(), Optional.empty()))),
+                    "karaf");
+            assertThat(again.allocation().deviceId()).startsWith("host-b:");
+
+            // The host must be a node with the host role; nothing is registered otherwise.
+            int before = api.management.vms().size();
+            assertThatThrownBy(() -> api.management.registerVm("x", LINUX, VmLocation.of("host-z", null), "karaf"))
+                    .isInstanceOf(ValidationException.class)
+                    .hasMessageContaining("host")
+                    .hasMessageContaining("not a node of this installation: host-z");
+            assertThatThrownBy(() -> api.management.registerVm("x", LINUX, VmLocation.of("api-1", null), "karaf"))
+                    .isInstanceOf(ValidationException.class)
+                    .hasMessageContaining("api-1 has no host role");
+            assertThatThrownBy(() -> api.management.moveVm(onB.get(1), VmLocation.of("host-z", null), "karaf"))
+                    .isInstanceOf(ValidationException.class);
+            assertThat(api.management.vms()).hasSize(before);
+            assertThat(api.management.vm(onB.get(1)).orElseThrow().location().host())
+                    .contains("host-b");
         }
     }
 

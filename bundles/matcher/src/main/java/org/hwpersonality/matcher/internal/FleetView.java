@@ -23,7 +23,8 @@ import org.hwpersonality.api.device.RegionState;
  * family, shell, kind, capacity): a fleet of 10,000 cards has a few dozen groups, and a profile is placed by
  * looking at the groups of its vendor and family, not at every card. Each group keeps its FREE regions of devices
  * that take allocations, in (device, region) order; a second map finds the FREE regions that already hold an
- * image. A region claimed by a request on its way to the database is in neither until the claim is released.
+ * image, and a third the FREE regions of each node (a VM that runs on a host is placed on that node's few regions).
+ * A region claimed by a request on its way to the database is in none until the claim is released.
  */
 final class FleetView {
     /** What decides whether a profile fits a region. */
@@ -65,6 +66,9 @@ final class FleetView {
     private final Map<Sha256, ConcurrentSkipListSet<RegionRef>> holding = new ConcurrentHashMap<>();
     /** The same, counted per image hash: whether an image may be held is answered without the map. */
     private final LoadedImages loaded = new LoadedImages();
+
+    /** The offered regions of each node, in order; a node's set stays when it empties. */
+    private final Map<String, ConcurrentSkipListSet<RegionRef>> freeByNode = new ConcurrentHashMap<>();
 
     private final Set<RegionRef> claimed = ConcurrentHashMap.newKeySet();
     private volatile Map<VendorFamily, Group[]> byVendorFamily = Map.of();
@@ -109,6 +113,7 @@ final class FleetView {
         if (g != null) {
             g.free.remove(ref);
         }
+        unfree(d.node(), ref);
         r.loadedImage().ifPresent(image -> unhold(image, ref));
     }
 
@@ -118,12 +123,15 @@ final class FleetView {
         Group g = group(new GroupKey(d.vendor(), d.family(), d.interfaceId(), r.kind(), r.capacity()));
         groupOf.put(ref, g);
         if (offered(d, r, ref)) {
-            show(g, r, ref);
+            show(g, d, r, ref);
         }
     }
 
-    private void show(Group g, Region r, RegionRef ref) {
+    private void show(Group g, Device d, Region r, RegionRef ref) {
         g.free.add(ref);
+        freeByNode
+                .computeIfAbsent(d.node(), k -> new ConcurrentSkipListSet<>(REGION_ORDER))
+                .add(ref);
         r.loadedImage().ifPresent(image -> {
             if (holding.computeIfAbsent(image, k -> new ConcurrentSkipListSet<>(REGION_ORDER))
                     .add(ref)) {
@@ -160,6 +168,13 @@ final class FleetView {
         return d.acceptsAllocations() && r.state() == RegionState.FREE && !claimed.contains(ref);
     }
 
+    private void unfree(String node, RegionRef ref) {
+        ConcurrentSkipListSet<RegionRef> set = freeByNode.get(node);
+        if (set != null) {
+            set.remove(ref);
+        }
+    }
+
     private void unhold(Sha256 image, RegionRef ref) {
         ConcurrentSkipListSet<RegionRef> set = holding.get(image);
         if (set != null && set.remove(ref)) {
@@ -179,6 +194,10 @@ final class FleetView {
                 return false;
             }
             claimed.add(ref);
+            Device d = slot.device;
+            if (d != null) {
+                unfree(d.node(), ref);
+            }
             region(ref).flatMap(Region::loadedImage).ifPresent(image -> unhold(image, ref));
             return true;
         }
@@ -198,7 +217,7 @@ final class FleetView {
             Optional<Region> r = region(ref);
             Group g = groupOf.get(ref);
             if (d != null && r.isPresent() && g != null && offered(d, r.get(), ref)) {
-                show(g, r.get(), ref);
+                show(g, d, r.get(), ref);
             }
         }
     }
@@ -215,6 +234,12 @@ final class FleetView {
     /** The groups of a vendor and family, in a fixed order. */
     Group[] groups(String vendor, String family) {
         return byVendorFamily.getOrDefault(vendorFamily(vendor, family), NO_GROUPS);
+    }
+
+    /** The offered regions of a node's devices, in (device, region) order. */
+    Collection<RegionRef> freeOn(String node) {
+        Collection<RegionRef> set = freeByNode.get(node);
+        return set == null ? List.of() : set;
     }
 
     Group groupOf(RegionRef ref) {

@@ -34,7 +34,9 @@ import org.hwpersonality.matcher.internal.ProfileCatalog.Entry;
  *       Each must support the guest OS and kernel, have a driver package for it, stay within the latency, power
  *       and memory requirements, and not be excluded. Each that does is placed: on a FREE region that already
  *       holds its image (no reprogramming), on the region the VM holds (re-personalization in place), and on the
- *       first FREE region of every region group of its vendor and family whose shell, kind and capacity fit.
+ *       first FREE region of every region group of its vendor and family whose shell, kind and capacity fit. For
+ *       a VM that runs on a host, only that node's regions are looked at (a host has a few cards: all of its FREE
+ *       regions are walked).
  *       The walk stops after {@value #ENOUGH_PROFILES} placed profiles or {@value #SCAN_LIMIT} examined ones.
  *   <li>With nothing placed, profiles with tunables are searched for the cheapest variant that meets the goals,
  *       nearest below the floor first, at most {@value #ADJUST_LIMIT} of them.
@@ -158,7 +160,7 @@ final class MemoryIndex implements MatchIndex {
             if (place(e, e.figures, e.need, Optional.empty(), requirements, options, placed)) {
                 profilesPlaced++;
             } else if (capacity.size() < MAX_REFUSALS) {
-                capacity.add(noRegion(e.profile));
+                capacity.add(noRegion(e.profile, options.host()));
             }
         }
         if (!placed.isEmpty()) {
@@ -196,8 +198,8 @@ final class MemoryIndex implements MatchIndex {
             // Not searched when the best each tunable reaches on its own already misses the limits.
             Optional<Adjustment.Variant> variant = Optional.empty();
             if (e.mayAdjustTo(limits)) {
-                variant =
-                        Adjustment.cheapest(e.profile, e.figures, requirements, need -> fitsSomewhere(e.profile, need));
+                variant = Adjustment.cheapest(
+                        e.profile, e.figures, requirements, need -> fitsSomewhere(e.profile, need, options.host()));
                 if (variant.isEmpty()) {
                     variant = Adjustment.cheapest(e.profile, e.figures, requirements, need -> true);
                 }
@@ -216,7 +218,7 @@ final class MemoryIndex implements MatchIndex {
             if (place(e, v.figures(), v.resources(), Optional.of(lineage), requirements, options, placed)) {
                 variantsPlaced++;
             } else if (capacity.size() < MAX_REFUSALS) {
-                capacity.add(noRegion(e.profile) + " (adjusted)");
+                capacity.add(noRegion(e.profile, options.host()) + " (adjusted)");
             }
         }
         if (!placed.isEmpty()) {
@@ -282,6 +284,10 @@ final class MemoryIndex implements MatchIndex {
                 : Scoring.profilePart(figures, requirements);
         Set<RegionRef> excluded = options.excludedRegions();
         int before = out.size();
+        if (options.host().isPresent()) {
+            placeOnHost(e, figures, need, lineage, options, profilePart, out);
+            return out.size() > before;
+        }
         RegionRef reused = null;
         if (lineage.isEmpty() && fleet.mayHold(e.imageHash)) {
             for (RegionRef ref : fleet.holding(e.profile.fabric().bitstream())) {
@@ -321,8 +327,65 @@ final class MemoryIndex implements MatchIndex {
         return out.size() > before;
     }
 
+    /**
+     * Places a profile on the FREE regions of the VM's host: on one that holds its image, on the VM's held region if
+     * it is there, and on the first of each fitting group.
+     */
+    private void placeOnHost(
+            Entry e,
+            PerformanceFigures figures,
+            Resources need,
+            Optional<Lineage> lineage,
+            MatchOptions options,
+            double profilePart,
+            List<Placed> out) {
+        String host = options.host().get();
+        Compatibility c = e.compatibility;
+        Set<RegionRef> excluded = options.excludedRegions();
+        Optional<org.hwpersonality.api.Sha256> image =
+                lineage.isEmpty() ? Optional.of(e.profile.fabric().bitstream()) : Optional.empty();
+        boolean reused = false;
+        List<Group> placedIn = new ArrayList<>(4);
+        for (RegionRef ref : fleet.freeOn(host)) {
+            Group g = fleet.groupOf(ref);
+            if (g == null || excluded.contains(ref) || !fits(g, c, e.kind, need)) {
+                continue;
+            }
+            if (!reused
+                    && image.isPresent()
+                    && fleet.region(ref).flatMap(Region::loadedImage).equals(image)) {
+                reused = true;
+                out.add(placed(e, figures, need, lineage, ref, g, true, profilePart));
+            } else if (!placedIn.contains(g)) {
+                placedIn.add(g);
+                out.add(placed(e, figures, need, lineage, ref, g, false, profilePart));
+            }
+        }
+        if (options.held().isPresent()) {
+            RegionRef held = options.held().get();
+            Group g = fleet.groupOf(held);
+            boolean accepts = fleet.device(held.deviceId())
+                    .map(d -> d.acceptsAllocations() && d.node().equals(host))
+                    .orElse(false);
+            if (g != null && accepts && !excluded.contains(held) && fits(g, c, e.kind, need)) {
+                boolean loaded = image.isPresent()
+                        && fleet.region(held).flatMap(Region::loadedImage).equals(image);
+                out.add(placed(e, figures, need, lineage, held, g, loaded, profilePart));
+            }
+        }
+    }
+
     /** Whether a region group of the profile's vendor and family with a FREE region takes this need. */
-    private boolean fitsSomewhere(PersonalityProfile p, Resources need) {
+    private boolean fitsSomewhere(PersonalityProfile p, Resources need, Optional<String> host) {
+        if (host.isPresent()) {
+            for (RegionRef ref : fleet.freeOn(host.get())) {
+                Group g = fleet.groupOf(ref);
+                if (g != null && fits(g, p.compatibility(), p.fabric().regionKind(), need)) {
+                    return true;
+                }
+            }
+            return false;
+        }
         for (Group g :
                 fleet.groups(p.compatibility().vendor(), p.compatibility().family())) {
             if (fits(g, p.compatibility(), p.fabric().regionKind(), need) && !g.free.isEmpty()) {
@@ -372,9 +435,10 @@ final class MemoryIndex implements MatchIndex {
         return new MatchResult(outcome, candidates, nearest(refusals));
     }
 
-    private static String noRegion(PersonalityProfile p) {
+    private static String noRegion(PersonalityProfile p, Optional<String> host) {
         return p.personalityId() + ": no FREE " + p.fabric().regionKind() + " region on an "
-                + p.compatibility().vendor() + " " + p.compatibility().family() + " that takes allocations";
+                + p.compatibility().vendor() + " " + p.compatibility().family()
+                + host.map(h -> " of host " + h).orElse("") + " that takes allocations";
     }
 
     private static List<String> nearest(List<String> reasons) {

@@ -68,7 +68,7 @@ class DefaultMatcherTest {
         return index.match(request, MatchOptions.of((p, os) -> !withoutDriver.contains(p.personalityId())));
     }
 
-    private static PersonalityProfile profile(
+    static PersonalityProfile profile(
             String id, String family, RegionKind kind, Resources need, PerformanceFigures f, List<Tunable> tunables) {
         return new PersonalityProfile(
                 id,
@@ -89,7 +89,7 @@ class DefaultMatcherTest {
                 Instant.EPOCH);
     }
 
-    private static PersonalityProfile zstd() {
+    static PersonalityProfile zstd() {
         return profile(
                 "zstd-v1",
                 "alveo-u250",
@@ -118,15 +118,15 @@ class DefaultMatcherTest {
         return cards;
     }
 
-    private static Region free(String id, RegionKind kind, Resources capacity) {
+    static Region free(String id, RegionKind kind, Resources capacity) {
         return Region.free(id, kind, capacity);
     }
 
-    private static PersonalityRequest request(Requirements r) {
+    static PersonalityRequest request(Requirements r) {
         return new PersonalityRequest("vm-1", OsInfo.of("linux", "5.15.0"), "compression", r);
     }
 
-    private static Requirements needs(Double throughput, Double latency, Double power) {
+    static Requirements needs(Double throughput, Double latency, Double power) {
         return new Requirements(
                 Optional.ofNullable(throughput),
                 Optional.ofNullable(latency),

@@ -60,7 +60,15 @@ public class JpaDeviceRecords implements DeviceRecords {
                     personality = Optional.empty();
                 }
                 regions.put(
-                        r.id(), new Region(r.id(), r.kind(), r.capacity(), regionState, personality, r.loadedImage()));
+                        r.id(),
+                        new Region(
+                                r.id(),
+                                r.kind(),
+                                r.capacity(),
+                                regionState,
+                                personality,
+                                r.loadedImage(),
+                                r.guestFunction()));
             }
             Device device = new Device(
                     id,

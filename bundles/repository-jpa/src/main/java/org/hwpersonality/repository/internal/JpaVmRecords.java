@@ -8,6 +8,7 @@ import org.hwpersonality.api.Sha256;
 import org.hwpersonality.api.event.HwpEvent;
 import org.hwpersonality.api.store.VmRecords;
 import org.hwpersonality.api.vm.VirtualMachine;
+import org.hwpersonality.api.vm.VmLocation;
 import org.hwpersonality.repository.internal.entity.VmEntity;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -35,7 +36,7 @@ public class JpaVmRecords implements VmRecords {
                     HwpEvent.topic("vm", "REGISTERED"),
                     vm.id(),
                     actor,
-                    Map.of("name", vm.name(), "os", vm.os().family()));
+                    where(Map.of("name", vm.name(), "os", vm.os().family()), vm.location()));
             return vm;
         });
     }
@@ -53,6 +54,33 @@ public class JpaVmRecords implements VmRecords {
             }
             return vm.toDomain();
         });
+    }
+
+    @Override
+    public VirtualMachine move(String vmId, VmLocation where, String actor) {
+        return database.inTransaction(em -> {
+            VmEntity vm = em.find(VmEntity.class, vmId);
+            if (vm == null) {
+                throw org.hwpersonality.api.HwpException.notFound("VM", vmId);
+            }
+            VmLocation before = vm.toDomain().location();
+            if (!before.equals(where)) {
+                vm.moveTo(where);
+                Map<String, String> details = new java.util.LinkedHashMap<>();
+                details.put("fromHost", before.host().orElse(""));
+                details.put("fromDomain", before.domain().orElse(""));
+                Audit.write(em, HwpEvent.topic("vm", "MOVED"), vmId, actor, where(details, where));
+            }
+            return vm.toDomain();
+        });
+    }
+
+    /** Event details with the VM's host and domain, when it has them. */
+    private static Map<String, String> where(Map<String, String> details, VmLocation location) {
+        Map<String, String> all = new java.util.LinkedHashMap<>(details);
+        location.host().ifPresent(h -> all.put("host", h));
+        location.domain().ifPresent(d -> all.put("domain", d));
+        return all;
     }
 
     @Override

@@ -103,13 +103,8 @@ public class SqlAllocationRecords implements AllocationRecords {
                     true,
                     expected,
                     allocation.state() == AllocationState.ACTIVE
-                            ? new Region(
-                                    expected.id(),
-                                    expected.kind(),
-                                    expected.capacity(),
-                                    RegionState.ACTIVE,
-                                    Optional.of(allocation.personalityId()),
-                                    expected.loadedImage())
+                            ? expected.with(
+                                    RegionState.ACTIVE, Optional.of(allocation.personalityId()), expected.loadedImage())
                             : withState(expected, RegionState.RESERVED));
             insert(c, allocation);
             audit(c, allocation, actor);
@@ -394,7 +389,7 @@ public class SqlAllocationRecords implements AllocationRecords {
     }
 
     private static Region withState(Region r, RegionState state) {
-        return new Region(r.id(), r.kind(), r.capacity(), state, r.loadedPersonalityId(), r.loadedImage());
+        return r.with(state, r.loadedPersonalityId(), r.loadedImage());
     }
 
     private static void audit(Connection c, Allocation a, String actor) throws SQLException {

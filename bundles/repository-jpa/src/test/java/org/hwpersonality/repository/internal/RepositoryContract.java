@@ -43,6 +43,7 @@ import org.hwpersonality.api.store.ProgrammingTask;
 import org.hwpersonality.api.store.Signals;
 import org.hwpersonality.api.store.TaskRecords;
 import org.hwpersonality.api.vm.VirtualMachine;
+import org.hwpersonality.api.vm.VmLocation;
 import org.hwpersonality.repository.internal.entity.AllocationEntity;
 import org.hwpersonality.repository.internal.entity.BitstreamEntity;
 import org.hwpersonality.repository.internal.entity.DeviceEntity;
@@ -109,8 +110,8 @@ abstract class RepositoryContract {
 
     @Test
     void schemaIsMigratedAndMigrationIsIdempotent() {
-        assertThat(db.database.schemaVersion()).isEqualTo("5");
-        assertThat(SchemaMigrations.migrate(db.dataSource)).isEqualTo("5");
+        assertThat(db.database.schemaVersion()).isEqualTo("6");
+        assertThat(SchemaMigrations.migrate(db.dataSource)).isEqualTo("6");
     }
 
     @Test
@@ -361,6 +362,52 @@ abstract class RepositoryContract {
         }
         long version = db.database.read(em -> em.find(RegionEntity.class, key).rowVersion());
         assertThat(version).isEqualTo(2);
+    }
+
+    @Test
+    void whereAVmRunsIsStoredMovedAndAudited() {
+        Instant now = T0.truncatedTo(ChronoUnit.MICROS);
+        JpaVmRecords vms = new JpaVmRecords(db.database);
+        JpaEventLog events = new JpaEventLog(db.database);
+        Sha256 hash = Sha256.of(
+                ("7" + prefix.replace("-", "0").replace("t", "a")).repeat(64).substring(0, 64));
+        VirtualMachine placed = vms.register(
+                new VirtualMachine(
+                        prefix + "vm",
+                        "web-1",
+                        OsInfo.of("linux", "5.15.0"),
+                        false,
+                        now,
+                        VmLocation.of("fpga-host-7", "instance-0000002a")),
+                hash,
+                "karaf");
+        assertThat(vms.find(placed.id())).contains(placed);
+        assertThat(vms.findByToken(hash).orElseThrow().location().host()).contains("fpga-host-7");
+
+        // Migrated: a new host, the same domain; then nowhere in particular.
+        VirtualMachine moved = vms.move(placed.id(), VmLocation.of("fpga-host-9", "instance-0000002a"), "karaf");
+        assertThat(moved.location()).isEqualTo(VmLocation.of("fpga-host-9", "instance-0000002a"));
+        assertThat(vms.find(placed.id()).orElseThrow().location()).isEqualTo(moved.location());
+        assertThat(vms.move(placed.id(), VmLocation.ANYWHERE, "karaf").location())
+                .isEqualTo(VmLocation.ANYWHERE);
+        assertThat(vms.find(placed.id()).orElseThrow()).isEqualTo(placed.movedTo(VmLocation.ANYWHERE));
+        // The same location again changes nothing and writes no event.
+        vms.move(placed.id(), VmLocation.ANYWHERE, "karaf");
+
+        List<HwpEvent> trail = events.newest(10, placed.id());
+        assertThat(trail)
+                .extracting(HwpEvent::topic)
+                .containsExactly(
+                        "org/hwpersonality/vm/MOVED", "org/hwpersonality/vm/MOVED", "org/hwpersonality/vm/REGISTERED");
+        assertThat(trail.get(1).details())
+                .containsEntry("fromHost", "fpga-host-7")
+                .containsEntry("host", "fpga-host-9")
+                .containsEntry("domain", "instance-0000002a");
+        assertThat(trail.get(2).details()).containsEntry("host", "fpga-host-7");
+        assertThatThrownBy(() -> vms.move(prefix + "nobody", VmLocation.ANYWHERE, "karaf"))
+                .isInstanceOf(HwpException.class)
+                .extracting(e -> ((HwpException) e).code())
+                .isEqualTo(ErrorCode.NOT_FOUND);
     }
 
     @Test
@@ -989,9 +1036,13 @@ abstract class RepositoryContract {
                                 RegionKind.PARTIAL,
                                 capacity,
                                 Optional.of(Sha256.of("c".repeat(64))),
-                                Optional.empty())),
+                                Optional.empty(),
+                                Optional.of(new org.hwpersonality.api.device.PciAddress(0, 0x3b, 0, 2)))),
                 DeviceHealth.OK);
         Device first = records.report("node-1", backend, "xilinx", reported);
+        assertThat(first.region("1").orElseThrow().guestFunction().map(Object::toString))
+                .contains("0000:3b:00.2");
+        assertThat(first.region("0").orElseThrow().guestFunction()).isEmpty();
         assertThat(first.state()).isEqualTo(DeviceState.ONLINE);
         assertThat(first.backend()).isEqualTo(backend);
         assertThat(first.regions()).extracting(Region::state).containsOnly(RegionState.FREE);

@@ -34,4 +34,16 @@ final class Fields {
         }
         return value.asText();
     }
+
+    /** An optional string field: null when absent or null. */
+    static String optionalText(ObjectNode body, String name) {
+        JsonNode value = body.get(name);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new ValidationException(name, "must be a string");
+        }
+        return value.asText();
+    }
 }

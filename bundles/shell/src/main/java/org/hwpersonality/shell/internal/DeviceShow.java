@@ -40,6 +40,7 @@ public class DeviceShow implements Action {
         table.column("State");
         table.column("Personality");
         table.column("Image");
+        table.column("Guest function");
         table.column("LUTs").alignRight();
         table.column("Memory MiB").alignRight();
         for (Region r : d.regions()) {
@@ -53,6 +54,7 @@ public class DeviceShow implements Action {
                                     .map(Sha256::hex)
                                     .map(h -> h.substring(0, 12) + "…")
                                     .orElse("-"),
+                            r.guestFunction().map(Object::toString).orElse("-"),
                             r.capacity().luts(),
                             r.capacity().memoryMb());
         }

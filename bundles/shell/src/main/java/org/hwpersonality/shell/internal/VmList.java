@@ -25,6 +25,8 @@ public class VmList implements Action {
         table.column("ID");
         table.column("Name");
         table.column("OS");
+        table.column("Host");
+        table.column("Domain");
         table.column("Registered");
         table.column("Token");
         for (VirtualMachine vm : management.vms()) {
@@ -34,6 +36,8 @@ public class VmList implements Action {
                             vm.name(),
                             vm.os().family()
                                     + vm.os().kernel().map(k -> " " + k).orElse(""),
+                            vm.location().host().orElse("-"),
+                            vm.location().domain().orElse("-"),
                             vm.registeredAt(),
                             vm.tokenRevoked() ? "revoked" : "valid");
         }

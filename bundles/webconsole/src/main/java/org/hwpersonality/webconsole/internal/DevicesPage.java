@@ -69,7 +69,8 @@ public class DevicesPage extends Page {
     private static String region(Region r) {
         return esc(r.id() + " " + r.kind() + " " + r.state()
                 + r.loadedPersonalityId().map(p -> " holds " + p).orElse("")
-                + r.loadedImage().map(i -> " image " + i.hex().substring(0, 12)).orElse(""));
+                + r.loadedImage().map(i -> " image " + i.hex().substring(0, 12)).orElse("")
+                + r.guestFunction().map(f -> ", guest function " + f).orElse(""));
     }
 
     @Override

@@ -42,11 +42,13 @@ public class VmsPage extends Page {
                     esc(vm.id()),
                     esc(vm.name()),
                     esc(vm.os().family() + vm.os().kernel().map(k -> " " + k).orElse("")),
+                    esc(vm.location().host().orElse("any node")),
+                    esc(vm.location().domain().orElse("")),
                     esc(vm.registeredAt()),
                     vm.tokenRevoked() ? "revoked" : "valid",
                     vm.tokenRevoked() ? "" : Html.button("revoke", "Revoke token", "id", vm.id())));
         }
-        html.table("hwp-vms", List.of("VM", "Name", "OS", "Registered", "Token", ""), rows);
+        html.table("hwp-vms", List.of("VM", "Name", "OS", "Host", "Domain", "Registered", "Token", ""), rows);
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.hwpersonality.api.device.PciAddress;
 
 /**
  * Parses the text that {@code fpgainfo fme} and {@code fpgainfo port} print.
@@ -37,38 +38,9 @@ import java.util.regex.Pattern;
 public final class FpgaInfo {
     private FpgaInfo() {}
 
-    /** A PCIe address, segment:bus:device.function. */
-    public record Bdf(int segment, int bus, int device, int function) {
-        private static final Pattern FORM =
-                Pattern.compile("(?:([0-9a-fA-F]{1,4}):)?([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2})[.:]([0-7])");
-
-        /** Parses {@code 0000:86:00.0}, {@code 86:00.0} or the OPAE 1.x {@code 0000:D8:00:0}. */
-        public static Optional<Bdf> parse(String text) {
-            Matcher m = FORM.matcher(text.strip());
-            if (!m.matches()) {
-                return Optional.empty();
-            }
-            return Optional.of(new Bdf(
-                    m.group(1) == null ? 0 : Integer.parseInt(m.group(1), 16),
-                    Integer.parseInt(m.group(2), 16),
-                    Integer.parseInt(m.group(3), 16),
-                    Integer.parseInt(m.group(4), 16)));
-        }
-
-        public boolean sameSlot(Bdf other) {
-            return segment == other.segment && bus == other.bus && device == other.device;
-        }
-
-        /** The canonical form, lower-case: {@code 0000:86:00.0}. */
-        @Override
-        public String toString() {
-            return String.format(Locale.ROOT, "%04x:%02x:%02x.%x", segment, bus, device, function);
-        }
-    }
-
     /** One FME block: a card. */
     public record Fme(
-            Bdf address,
+            PciAddress address,
             Optional<String> boardName,
             Optional<Integer> deviceId,
             Optional<String> prInterfaceId,
@@ -78,7 +50,7 @@ public final class FpgaInfo {
             Map<String, String> fields) {}
 
     /** One PORT block: an accelerator port and the AFU loaded behind it, if shown. */
-    public record Port(Bdf address, Optional<String> acceleratorId, Map<String, String> fields) {}
+    public record Port(PciAddress address, Optional<String> acceleratorId, Map<String, String> fields) {}
 
     private static final Pattern FIELD = Pattern.compile("\\s*([A-Za-z][A-Za-z0-9 .:/()_-]*?)\\s+:\\s?(.*)");
     private static final Pattern HEADER = Pattern.compile("\\s*//\\*+\\s*([A-Z]+)\\s*\\*+//\\s*");
@@ -89,7 +61,7 @@ public final class FpgaInfo {
     public static List<Fme> parseFme(String output) {
         List<Fme> cards = new ArrayList<>();
         for (Block block : blocks(output, "FME")) {
-            Optional<Bdf> bdf = address(block.fields);
+            Optional<PciAddress> bdf = address(block.fields);
             if (bdf.isEmpty()) {
                 continue;
             }
@@ -110,7 +82,7 @@ public final class FpgaInfo {
     public static List<Port> parsePorts(String output) {
         List<Port> ports = new ArrayList<>();
         for (Block block : blocks(output, "PORT")) {
-            Optional<Bdf> bdf = address(block.fields);
+            Optional<PciAddress> bdf = address(block.fields);
             if (bdf.isEmpty()) {
                 continue;
             }
@@ -176,9 +148,9 @@ public final class FpgaInfo {
         return Optional.empty();
     }
 
-    private static Optional<Bdf> address(Map<String, String> fields) {
+    private static Optional<PciAddress> address(Map<String, String> fields) {
         String text = fields.getOrDefault("PCIe s:b:d.f", fields.get("PCIe s:b:d:f"));
-        return text == null ? Optional.empty() : Bdf.parse(text);
+        return text == null ? Optional.empty() : PciAddress.read(text);
     }
 
     private static Optional<Integer> hex(String text) {

@@ -25,8 +25,8 @@ import org.hwpersonality.api.backend.ProgrammingResult;
 import org.hwpersonality.api.backend.ReconfigurationBackend;
 import org.hwpersonality.api.backend.RegionDescriptor;
 import org.hwpersonality.api.device.DeviceHealth;
+import org.hwpersonality.api.device.PciAddress;
 import org.hwpersonality.api.device.RegionKind;
-import org.hwpersonality.backend.intel.internal.FpgaInfo.Bdf;
 import org.hwpersonality.backend.intel.internal.FpgaInfo.Fme;
 import org.hwpersonality.backend.intel.internal.FpgaInfo.Port;
 import org.osgi.service.component.annotations.Activate;
@@ -132,7 +132,7 @@ public class OpaeBackend implements ReconfigurationBackend {
     private record Loaded(Optional<String> afuUuid, Sha256 sha) {}
 
     /** A card as fpgainfo shows it now. */
-    private record Card(Fme fme, Optional<String> acceleratorId) {}
+    private record Card(Fme fme, Optional<String> acceleratorId, Optional<PciAddress> guestFunction) {}
 
     @Activate
     public OpaeBackend(Config config) {
@@ -261,18 +261,18 @@ public class OpaeBackend implements ReconfigurationBackend {
 
     /** Runs fpgaconf on the card, then checks that the port now shows the image's AFU. */
     private void configure(Card card, Path image, Gbs gbs) {
-        Bdf at = card.fme().address();
+        PciAddress at = card.fme().address();
         List<String> command = new ArrayList<>();
         command.add(fpgaconf.toString());
-        if (at.segment() != 0) {
+        if (at.domain() != 0) {
             command.add("--segment");
-            command.add(hex(at.segment()));
+            command.add(hex(at.domain()));
         }
         command.addAll(List.of(
                 "-B",
                 hex(at.bus()),
                 "-D",
-                hex(at.device()),
+                hex(at.slot()),
                 "-F",
                 hex(at.function()),
                 image.toAbsolutePath().toString()));
@@ -352,7 +352,8 @@ public class OpaeBackend implements ReconfigurationBackend {
                 known != null && known.afuUuid().isPresent() && known.afuUuid().equals(card.acceleratorId())
                         ? Optional.of(known.sha())
                         : Optional.empty();
-        RegionDescriptor region = new RegionDescriptor(REGION, RegionKind.PARTIAL, capacity, sha, card.acceleratorId());
+        RegionDescriptor region = new RegionDescriptor(
+                REGION, RegionKind.PARTIAL, capacity, sha, card.acceleratorId(), card.guestFunction());
         return new DeviceDescriptor(id, VENDOR, model(fme), family(fme), interfaceId, List.of(region), health(fme));
     }
 
@@ -411,7 +412,7 @@ public class OpaeBackend implements ReconfigurationBackend {
 
     private Card card(String deviceId) {
         Objects.requireNonNull(deviceId, "deviceId");
-        Bdf wanted = Bdf.parse(deviceId)
+        PciAddress wanted = PciAddress.read(deviceId)
                 .orElseThrow(() -> new BackendException(
                         Kind.UNKNOWN_DEVICE, "no Intel FPGA card at '" + deviceId + "' (not a PCIe address)"));
         return cards().stream()
@@ -426,7 +427,7 @@ public class OpaeBackend implements ReconfigurationBackend {
         List<Port> ports = fmes.isEmpty() ? List.of() : FpgaInfo.parsePorts(fpgainfo("port"));
         List<Card> cards = new ArrayList<>();
         for (Fme fme : fmes) {
-            cards.add(new Card(fme, accelerator(fme, ports)));
+            cards.add(new Card(fme, accelerator(fme, ports), guestFunction(fme, ports)));
         }
         return cards;
     }
@@ -451,6 +452,28 @@ public class OpaeBackend implements ReconfigurationBackend {
                 .distinct()
                 .collect(Collectors.toList());
         return slot.size() == 1 ? Optional.of(slot.get(0)) : Optional.empty();
+    }
+
+    /**
+     * The function a guest is given to reach the card's PR region: a virtual function of the card's slot when SR-IOV
+     * has made some (the port moves to the VF; the FME stays on the host's physical function), the one showing an
+     * AFU first; else the port of the physical function itself (passed through whole); empty if fpgainfo lists no
+     * port of the card.
+     */
+    static Optional<PciAddress> guestFunction(Fme fme, List<Port> ports) {
+        List<Port> slot =
+                ports.stream().filter(p -> p.address().sameSlot(fme.address())).toList();
+        Optional<PciAddress> vf = slot.stream()
+                .filter(p -> !p.address().equals(fme.address()))
+                .sorted(java.util.Comparator.comparing(
+                                (Port p) -> p.acceleratorId().isEmpty())
+                        .thenComparing(p -> p.address().function()))
+                .map(Port::address)
+                .findFirst();
+        return vf.or(() -> slot.stream()
+                .map(Port::address)
+                .filter(a -> a.equals(fme.address()))
+                .findFirst());
     }
 
     /** Runs {@code fpgainfo <command>}; "No FPGA resources found." (exit 70, EX_SOFTWARE) is an empty answer. */

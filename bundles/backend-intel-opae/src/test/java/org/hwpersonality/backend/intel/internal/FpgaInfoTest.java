@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.hwpersonality.backend.intel.internal.FpgaInfo.Bdf;
+import org.hwpersonality.api.device.PciAddress;
 import org.hwpersonality.backend.intel.internal.FpgaInfo.Fme;
 import org.hwpersonality.backend.intel.internal.FpgaInfo.Port;
 import org.junit.jupiter.api.Test;
@@ -24,7 +24,7 @@ class FpgaInfoTest {
 
         assertThat(cards).hasSize(2);
         Fme a10 = cards.get(0);
-        assertThat(a10.address()).isEqualTo(new Bdf(0, 0x5e, 0, 0));
+        assertThat(a10.address()).isEqualTo(new PciAddress(0, 0x5e, 0, 0));
         assertThat(a10.address()).hasToString("0000:5e:00.0");
         assertThat(a10.boardName()).isEmpty();
         assertThat(a10.deviceId()).contains(0x09c4);
@@ -74,9 +74,9 @@ class FpgaInfoTest {
 
     @Test
     void parsesAddresses() {
-        assertThat(Bdf.parse("0000:86:00.0")).contains(new Bdf(0, 0x86, 0, 0));
-        assertThat(Bdf.parse("0001:3B:00.7")).contains(new Bdf(1, 0x3b, 0, 7));
-        assertThat(Bdf.parse("86:00.0")).contains(new Bdf(0, 0x86, 0, 0));
-        assertThat(Bdf.parse("fpga0")).isEmpty();
+        assertThat(PciAddress.read("0000:86:00.0")).contains(new PciAddress(0, 0x86, 0, 0));
+        assertThat(PciAddress.read("0001:3B:00.7")).contains(new PciAddress(1, 0x3b, 0, 7));
+        assertThat(PciAddress.read("86:00.0")).contains(new PciAddress(0, 0x86, 0, 0));
+        assertThat(PciAddress.read("fpga0")).isEmpty();
     }
 }

@@ -103,6 +103,36 @@ class OpaeBackendTest {
                 .satisfies(d -> assertThat(d.family()).isEqualTo("agilex-i"));
     }
 
+    /**
+     * The guest function: with SR-IOV the port a VF shows (the one with the AFU first), the FME staying on the PF;
+     * without VFs, the PF's own port. Port layout as in port-sriov.txt (an N6001 with VFs, OFS docs).
+     */
+    @Test
+    void theGuestFunctionIsTheVirtualFunctionWhenSrIovMadeOneElseThePortItself() throws Exception {
+        opae.fme("fme-n6001-errors.txt")
+                .ports("0000:B1:00.0 0xBCCE", "0000:B1:00.6 0xBCCF", "0000:B1:00.7 0xBCCF")
+                .loaded("0000:B1:00.7", "4dadea34-2c78-48cb-a3dc-5b831f5cecbb");
+        assertThat(opae.backend().discover())
+                .singleElement()
+                .satisfies(d -> assertThat(d.regions().get(0).guestFunction())
+                        .contains(new org.hwpersonality.api.device.PciAddress(0, 0xb1, 0, 7)));
+
+        opae.ports("0000:B1:00.0 0xBCCE", "0000:B1:00.6 0xBCCF");
+        assertThat(opae.backend().discover().get(0).regions().get(0).guestFunction())
+                .as("no VF shows an AFU: the first VF")
+                .contains(new org.hwpersonality.api.device.PciAddress(0, 0xb1, 0, 6));
+
+        opae.ports("0000:B1:00.0 0xBCCE");
+        assertThat(opae.backend().discover().get(0).regions().get(0).guestFunction())
+                .as("no VF: the physical function's port")
+                .contains(new org.hwpersonality.api.device.PciAddress(0, 0xb1, 0, 0));
+
+        opae.ports("0000:3B:00.0 0xBCCE");
+        assertThat(opae.backend().discover().get(0).regions().get(0).guestFunction())
+                .as("no port of this card")
+                .isEmpty();
+    }
+
     @Test
     void discoversNothingWhenOpaeFindsNoCard() throws Exception {
         opae.fmeText("");

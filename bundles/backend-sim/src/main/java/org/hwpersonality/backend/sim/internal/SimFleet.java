@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.hwpersonality.api.Resources;
+import org.hwpersonality.api.device.PciAddress;
 import org.hwpersonality.api.device.RegionKind;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -83,6 +84,11 @@ public class SimFleet {
         double noise() default 0.02;
 
         long seed() default 1;
+
+        @AttributeDefinition(
+                description = "PCI domain of the cards' synthetic addresses (card i on bus i, region r at function"
+                        + " r + 1); -1: derived from idPrefix")
+        int pciDomain() default -1;
     }
 
     private final List<SimulatedDevice> devices;
@@ -114,8 +120,19 @@ public class SimFleet {
                         faults,
                         telemetry,
                         c.seed() * 1_000_003L + i,
-                        clock))
+                        clock,
+                        address(c, i)))
                 .toList();
+    }
+
+    /**
+     * The synthetic PCI address of card {@code i} (its management function, .0): bus {@code i} of the fleet's
+     * domain, the next domain after 256 cards. The domain is configured, or derived from the ID prefix so that two
+     * fleets of one node rarely share one; real cards report their own.
+     */
+    static PciAddress address(Config c, int i) {
+        int base = c.pciDomain() >= 0 ? c.pciDomain() : 0x1000 | (c.idPrefix().hashCode() & 0x0fff);
+        return new PciAddress((base + i / 256) & 0xffff, i % 256, 0, 0);
     }
 
     public List<SimulatedDevice> devices() {

@@ -25,11 +25,15 @@ import org.hwpersonality.api.backend.ProgrammingRequest;
 import org.hwpersonality.api.backend.ProgrammingResult;
 import org.hwpersonality.api.backend.RegionDescriptor;
 import org.hwpersonality.api.device.DeviceHealth;
+import org.hwpersonality.api.device.PciAddress;
 import org.hwpersonality.api.device.RegionKind;
 
 /**
  * One simulated FPGA card: a static shell (family and interface ID) with reconfigurable regions, a configuration
  * port that programs one region at a time at its modelled speed, injected faults, and telemetry of what is loaded.
+ * It sits at a synthetic PCI address (its management function, .0); region {@code r} is reached by a guest through
+ * function {@code r + 1} of it (slot {@code r / 7}, as functions end at 7), as a real card's user function or an
+ * OPAE port's virtual functions are.
  */
 public final class SimulatedDevice {
     /** What a region holds. */
@@ -59,6 +63,7 @@ public final class SimulatedDevice {
     private final Telemetry telemetry;
     private final SplittableRandom random;
     private final Clock clock;
+    private final PciAddress address;
 
     public SimulatedDevice(
             String id,
@@ -73,8 +78,13 @@ public final class SimulatedDevice {
             FaultModel faults,
             Telemetry telemetry,
             long seed,
-            Clock clock) {
+            Clock clock,
+            PciAddress address) {
         this.id = id;
+        this.address = address;
+        if (regionCount > 32 * 7) {
+            throw new IllegalArgumentException("a simulated card has at most " + 32 * 7 + " regions");
+        }
         this.vendor = vendor;
         this.model = model;
         this.family = family;
@@ -96,6 +106,11 @@ public final class SimulatedDevice {
         return id;
     }
 
+    /** The function a guest reaches region {@code r} through. */
+    PciAddress guestFunction(int r) {
+        return new PciAddress(address.domain(), address.bus(), address.slot() + r / 7, r % 7 + 1);
+    }
+
     public String vendor() {
         return vendor;
     }
@@ -109,7 +124,12 @@ public final class SimulatedDevice {
                 interfaceId,
                 regions.stream()
                         .map(r -> new RegionDescriptor(
-                                r.id, r.kind, r.capacity, r.loaded.map(Loaded::sha256), Optional.empty()))
+                                r.id,
+                                r.kind,
+                                r.capacity,
+                                r.loaded.map(Loaded::sha256),
+                                Optional.empty(),
+                                Optional.of(guestFunction(Integer.parseInt(r.id)))))
                         .toList(),
                 DeviceHealth.OK);
     }

@@ -99,6 +99,19 @@ class SimBackendTest {
                 .allSatisfy(r -> assertThat(r.kind()).isEqualTo(RegionKind.PARTIAL));
         assertThat(devices.get(0).interfaceId()).isEqualTo(U250);
         assertThat(backend.vendor()).isEqualTo("sim");
+        // Synthetic guest functions: card i on bus i of the fleet's domain, region r at function r + 1.
+        org.hwpersonality.api.device.PciAddress first =
+                devices.get(0).regions().get(0).guestFunction().orElseThrow();
+        assertThat(first.bus()).isZero();
+        assertThat(first.function()).isEqualTo(1);
+        assertThat(devices.get(1).regions().get(0).guestFunction())
+                .contains(new org.hwpersonality.api.device.PciAddress(first.domain(), 1, 0, 1));
+        assertThat(devices.get(2).regions())
+                .extracting(r -> r.guestFunction().orElseThrow().function())
+                .containsExactly(1, 2);
+        assertThat(devices.get(2).regions().get(0).guestFunction().orElseThrow().domain())
+                .as("another fleet, another domain")
+                .isNotEqualTo(first.domain());
     }
 
     @Test

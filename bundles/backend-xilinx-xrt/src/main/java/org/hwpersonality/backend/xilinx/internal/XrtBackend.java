@@ -27,6 +27,7 @@ import org.hwpersonality.api.backend.ProgrammingResult;
 import org.hwpersonality.api.backend.ReconfigurationBackend;
 import org.hwpersonality.api.backend.RegionDescriptor;
 import org.hwpersonality.api.device.DeviceHealth;
+import org.hwpersonality.api.device.PciAddress;
 import org.hwpersonality.api.device.RegionKind;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -369,7 +370,9 @@ public final class XrtBackend implements ReconfigurationBackend {
         Loaded mine = programmed.get(host.bdf());
         Optional<Sha256> sha =
                 mine != null && loaded.equals(Optional.of(mine.uuid())) ? Optional.of(mine.sha256()) : Optional.empty();
-        RegionDescriptor region = new RegionDescriptor(REGION, RegionKind.FULL, capacity, sha, loaded);
+        // xbutil names a card by its user function (.1 next to the management function .0): what a guest is given.
+        RegionDescriptor region =
+                new RegionDescriptor(REGION, RegionKind.FULL, capacity, sha, loaded, PciAddress.read(host.bdf()));
         return new DeviceDescriptor(
                 host.bdf(), VENDOR, vbnv, family(vbnv), interfaceId, List.of(region), health(host, card));
     }

@@ -93,6 +93,8 @@ class XrtBackendTest {
             assertThat(r.capacity()).isEqualTo(U250_CAPACITY);
             assertThat(r.loadedImageUuid()).isEmpty();
             assertThat(r.loadedImage()).isEmpty();
+            // xbutil lists the user function: what a guest is given (the management function .0 stays)
+            assertThat(r.guestFunction().map(Object::toString)).contains(U250);
         });
         assertThat(devices.get(1).family()).isEqualTo("alveo-u55c");
         assertThat(devices.get(1).interfaceId()).isEqualTo(U55C_SHELL);

@@ -11,6 +11,7 @@ import javax.persistence.Table;
 import javax.persistence.Version;
 import org.hwpersonality.api.Resources;
 import org.hwpersonality.api.Sha256;
+import org.hwpersonality.api.device.PciAddress;
 import org.hwpersonality.api.device.Region;
 import org.hwpersonality.api.device.RegionKind;
 import org.hwpersonality.api.device.RegionState;
@@ -60,6 +61,9 @@ public class RegionEntity {
     @Column(name = "LOADED_IMAGE")
     private String loadedImage;
 
+    @Column(name = "GUEST_FUNCTION")
+    private String guestFunction;
+
     @Version
     @Column(name = "ROW_VERSION")
     private long rowVersion;
@@ -82,6 +86,7 @@ public class RegionEntity {
         this.state = r.state();
         this.loadedPersonalityId = r.loadedPersonalityId().orElse(null);
         this.loadedImage = r.loadedImage().map(Sha256::hex).orElse(null);
+        this.guestFunction = r.guestFunction().map(PciAddress::toString).orElse(null);
     }
 
     public String deviceId() {
@@ -99,6 +104,7 @@ public class RegionEntity {
                 new Resources(luts, registers, bramBlocks, dsps, memoryMb),
                 state,
                 Optional.ofNullable(loadedPersonalityId),
-                Optional.ofNullable(loadedImage).map(Sha256::new));
+                Optional.ofNullable(loadedImage).map(Sha256::new),
+                Optional.ofNullable(guestFunction).map(f -> PciAddress.parse("guestFunction", f)));
     }
 }

@@ -9,6 +9,7 @@ import javax.persistence.Table;
 import javax.persistence.Version;
 import org.hwpersonality.api.OsInfo;
 import org.hwpersonality.api.vm.VirtualMachine;
+import org.hwpersonality.api.vm.VmLocation;
 
 /**
  * A registered VM with the SHA-256 of its API token (never the token itself). Never in a shared cache, whatever the
@@ -40,6 +41,12 @@ public class VmEntity {
     @Column(name = "REGISTERED_AT")
     private Instant registeredAt;
 
+    @Column(name = "HOST_NODE")
+    private String hostNode;
+
+    @Column(name = "DOMAIN_NAME")
+    private String domainName;
+
     @Version
     @Column(name = "ROW_VERSION")
     private long rowVersion;
@@ -54,6 +61,12 @@ public class VmEntity {
         this.tokenHash = tokenHash;
         this.tokenRevoked = vm.tokenRevoked();
         this.registeredAt = vm.registeredAt();
+        moveTo(vm.location());
+    }
+
+    public void moveTo(VmLocation where) {
+        this.hostNode = where.host().orElse(null);
+        this.domainName = where.domain().orElse(null);
     }
 
     public void revokeToken() {
@@ -65,6 +78,12 @@ public class VmEntity {
     }
 
     public VirtualMachine toDomain() {
-        return new VirtualMachine(id, name, OsInfo.of(osFamily, osKernel), tokenRevoked, registeredAt);
+        return new VirtualMachine(
+                id,
+                name,
+                OsInfo.of(osFamily, osKernel),
+                tokenRevoked,
+                registeredAt,
+                VmLocation.of(hostNode, domainName));
     }
 }
