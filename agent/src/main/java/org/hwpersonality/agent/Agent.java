@@ -173,7 +173,8 @@ final class Agent {
                         a.path("allocationId").asText());
                 return withExpectedFigures(answer);
             }
-            if (inProgress == null && (status.equals("RESERVED") || status.equals("PROGRAMMING"))) {
+            if (inProgress == null
+                    && (status.equals("RESERVED") || status.equals("PROGRAMMING") || status.equals("ATTACHING"))) {
                 inProgress = a;
             }
         }

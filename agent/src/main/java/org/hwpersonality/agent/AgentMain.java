@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
         version = "hwp-agent 0.1.0",
         sortOptions = false,
         description = "The HWP monitoring agent for one VM: requests a personality, downloads its driver package,"
-                + " verifies its SHA-256 and signature, unpacks it into --driver-dir and runs --load-command; then"
+                + " verifies its SHA-256 and signature, unpacks it into --driver-dir, runs --rescan-command and"
+                + " --load-command (or the package's signed loadInstructions); then"
                 + " samples --metrics-command every --interval and, when performance stays below --threshold of what"
                 + " the personality promises (--hysteresis samples in a row, never within --cooldown of the last"
                 + " change, backing off after errors), asks for re-personalization and swaps drivers. A request the server"
@@ -105,8 +106,16 @@ public final class AgentMain implements Callable<Integer> {
     @Option(names = "--driver-dir", required = true, description = "where packages are unpacked")
     Path driverDir;
 
-    @Option(names = "--load-command", required = true, description = "run with the package folder and Personality ID")
+    @Option(
+            names = "--load-command",
+            description =
+                    "run with the package folder and Personality ID (default: the package's signed loadInstructions)")
     String loadCommand;
+
+    @Option(
+            names = "--rescan-command",
+            description = "run before a new personality's driver loads, e.g. 'echo 1 > /sys/bus/pci/rescan'")
+    String rescanCommand;
 
     @Option(names = "--unload-command", description = "run for the old package when drivers are swapped")
     String unloadCommand;
@@ -163,8 +172,9 @@ public final class AgentMain implements Callable<Integer> {
                 api,
                 driverDir.toAbsolutePath(),
                 key(api),
-                Optional.of(loadCommand),
+                Optional.ofNullable(loadCommand),
                 Optional.ofNullable(unloadCommand),
+                Optional.ofNullable(rescanCommand),
                 Duration.ofMinutes(5));
         ProgrammingWait programming;
         try {

@@ -23,7 +23,7 @@ import java.util.Optional;
 
 /** The HWP HTTP API as the agent uses it, with the VM's bearer token. */
 final class ApiClient {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
     private final URI base;

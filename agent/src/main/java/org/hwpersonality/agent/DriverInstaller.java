@@ -23,6 +23,11 @@ import org.hwpersonality.artifacts.signature.DriverSignature;
  * digest and manifest digest verifies with the pinned public key; it is then unpacked safely (no path leaves the
  * package folder, no links are created) into {@code DRIVER-DIR/PACKAGE-ID-SHA}. Anything else is refused and
  * nothing is loaded.
+ *
+ * <p>Loading runs the rescan command first, if one is given (the guest finds the accelerator just hot-plugged into
+ * it, e.g. {@code echo 1 > /sys/bus/pci/rescan}: the seed's {@code reconfigure_vm_hardware()}), then the load
+ * command, or, without one, the package's own {@code loadInstructions}: those of its signed manifest
+ * ({@code hwp-driver.json}, whose digest the verified signature covers), never those of the API's answer.
  */
 final class DriverInstaller {
     /** Bounds on a package: entries, one file, everything. */
@@ -32,7 +37,12 @@ final class DriverInstaller {
     private static final Pattern HEX = Pattern.compile("[0-9a-f]{64}");
 
     /** A package ready in its folder, for a personality. */
-    record Installed(String packageId, String personalityId, String allocationId, Path directory) {}
+    record Installed(
+            String packageId,
+            String personalityId,
+            String allocationId,
+            Path directory,
+            List<String> loadInstructions) {}
 
     /** A package refused or a command failed. */
     static final class InstallException extends Exception {
@@ -48,6 +58,7 @@ final class DriverInstaller {
     private final Supplier<byte[]> publicKey;
     private final Optional<String> loadCommand;
     private final Optional<String> unloadCommand;
+    private final Optional<String> rescanCommand;
     private final Duration commandTimeout;
 
     DriverInstaller(
@@ -56,12 +67,14 @@ final class DriverInstaller {
             Supplier<byte[]> publicKey,
             Optional<String> loadCommand,
             Optional<String> unloadCommand,
+            Optional<String> rescanCommand,
             Duration commandTimeout) {
         this.api = api;
         this.driverDir = driverDir;
         this.publicKey = publicKey;
         this.loadCommand = loadCommand;
         this.unloadCommand = unloadCommand;
+        this.rescanCommand = rescanCommand;
         this.commandTimeout = commandTimeout;
     }
 
@@ -78,7 +91,12 @@ final class DriverInstaller {
         Path target = driverDir.resolve(packageId + "-" + expected.substring(0, 12));
         if (Files.isDirectory(target)) {
             Log.info("driver %s already unpacked in %s", packageId, target);
-            return new Installed(packageId, personalityId, allocationId, target);
+            try {
+                byte[] manifest = Files.readAllBytes(target.resolve(DriverArchive.MANIFEST));
+                return new Installed(packageId, personalityId, allocationId, target, loadInstructions(manifest));
+            } catch (IOException e) {
+                throw new InstallException("cannot read the manifest of " + target + ": " + e.getMessage());
+            }
         }
         try {
             Files.createDirectories(driverDir);
@@ -101,11 +119,12 @@ final class DriverInstaller {
                     throw new InstallException(
                             "refused " + packageId + ": its signature does not verify with the repository's key");
                 }
+                List<String> instructions = loadInstructions(contents.manifest());
                 DriverArchive.unpack(part, LIMITS, target);
                 Log.info(
                         "driver %s verified (SHA-256 %s, signature OK) and unpacked in %s",
                         packageId, expected, target);
-                return new Installed(packageId, personalityId, allocationId, target);
+                return new Installed(packageId, personalityId, allocationId, target, instructions);
             } finally {
                 Files.deleteIfExists(part);
             }
@@ -116,32 +135,75 @@ final class DriverInstaller {
         }
     }
 
-    /** Runs the load command with the package folder and the Personality ID. */
+    /**
+     * Runs the rescan command (if any), then the load command with the package folder and the Personality ID, or
+     * else each of the package's signed load instructions, in order, from its folder.
+     */
     void load(Installed p) throws InstallException {
-        if (loadCommand.isPresent()) {
-            run("load", loadCommand.get(), p);
+        if (rescanCommand.isPresent()) {
+            run("rescan", rescanCommand.get(), p, false);
         }
+        if (loadCommand.isPresent()) {
+            run("load", loadCommand.get(), p, true);
+            return;
+        }
+        if (p.loadInstructions().isEmpty()) {
+            throw new InstallException("driver " + p.packageId()
+                    + " has no loadInstructions in its manifest and no --load-command was given: nothing loads it");
+        }
+        for (int i = 0; i < p.loadInstructions().size(); i++) {
+            run("load instruction " + (i + 1), p.loadInstructions().get(i), p, false);
+        }
+    }
+
+    /** The {@code loadInstructions} of a package's manifest: strings, at most 64 of 1,024 characters. */
+    static List<String> loadInstructions(byte[] manifest) throws InstallException {
+        JsonNode instructions;
+        try {
+            instructions = ApiClient.JSON.readTree(manifest).path("loadInstructions");
+        } catch (IOException e) {
+            throw new InstallException("refused the package: its manifest is not JSON: " + e.getMessage());
+        }
+        if (instructions.isMissingNode() || instructions.isNull()) {
+            return List.of();
+        }
+        if (!instructions.isArray() || instructions.size() > 64) {
+            throw new InstallException("refused the package: loadInstructions must be a list of at most 64 commands");
+        }
+        List<String> out = new java.util.ArrayList<>();
+        for (JsonNode i : instructions) {
+            if (!i.isTextual() || i.asText().isBlank() || i.asText().length() > 1024) {
+                throw new InstallException("refused the package: loadInstructions[" + out.size()
+                        + "] must be a command of 1 to 1024" + " characters");
+            }
+            out.add(i.asText());
+        }
+        return List.copyOf(out);
     }
 
     /** Runs the unload command (if any) for a package loaded before. */
     void unload(Installed p) throws InstallException {
         if (unloadCommand.isPresent()) {
-            run("unload", unloadCommand.get(), p);
+            run("unload", unloadCommand.get(), p, true);
         }
     }
 
     /**
-     * {@code sh -c 'COMMAND "$@"' hwp-agent DIR PERSONALITY-ID}, from the package folder, with {@code HWP_*}
-     * variables set; a non-zero exit or a timeout is a failure.
+     * {@code sh -c 'COMMAND "$@"' hwp-agent DIR PERSONALITY-ID} (or, for a rescan or a package's own instruction,
+     * {@code sh -c COMMAND} as written), from the package folder, with {@code HWP_*} variables set; a non-zero exit or
+     * a timeout is a failure.
      */
-    private void run(String what, String command, Installed p) throws InstallException {
-        ProcessBuilder pb = new ProcessBuilder(List.of(
-                        "/bin/sh",
-                        "-c",
-                        command + " \"$@\"",
-                        "hwp-agent",
-                        p.directory().toString(),
-                        p.personalityId()))
+    private void run(String what, String command, Installed p, boolean withArguments) throws InstallException {
+        ProcessBuilder pb = new ProcessBuilder(
+                        withArguments
+                                ? List.of(
+                                        "/bin/sh",
+                                        "-c",
+                                        command + " \"$@\"",
+                                        "hwp-agent",
+                                        p.directory().toString(),
+                                        p.personalityId())
+                                : List.of("/bin/sh", "-c", command))
                 .directory(p.directory().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.INHERIT);

@@ -81,6 +81,7 @@ class DriverInstallerTest {
                 signer::publicKey,
                 Optional.of("echo \"load $HWP_PACKAGE_ID\" >> " + loaded + "; test -f \"$1/bin/driver.ko\"; echo"),
                 Optional.of("echo \"unload $HWP_PACKAGE_ID $2\" >> " + loaded + "; echo"),
+                Optional.empty(),
                 Duration.ofSeconds(30));
     }
 
@@ -90,6 +91,10 @@ class DriverInstallerTest {
     }
 
     private static byte[] zip(String... nameContent) throws IOException {
+        return zipWith(MANIFEST, nameContent);
+    }
+
+    private static byte[] zipWith(byte[] manifest, String... nameContent) throws IOException {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         try (ZipOutputStream z = new ZipOutputStream(buf)) {
             for (int i = 0; i < nameContent.length; i += 2) {
@@ -98,7 +103,7 @@ class DriverInstallerTest {
                 z.closeEntry();
             }
             z.putNextEntry(new ZipEntry("hwp-driver.json"));
-            z.write(MANIFEST);
+            z.write(manifest);
             z.closeEntry();
         }
         return buf.toByteArray();
@@ -110,8 +115,12 @@ class DriverInstallerTest {
 
     /** The driver object of an allocation answer for a package, signed by {@code by}. */
     private ObjectNode publish(String id, byte[] archive, DriverSigner by) {
+        return publish(id, archive, MANIFEST, by);
+    }
+
+    private ObjectNode publish(String id, byte[] archive, byte[] manifest, DriverSigner by) {
         served.put(id, archive);
-        String signature = by.sign(DriverSigner.payload(id, Sha256.of(sha(archive)), Sha256.of(sha(MANIFEST))));
+        String signature = by.sign(DriverSigner.payload(id, Sha256.of(sha(archive)), Sha256.of(sha(manifest))));
         ObjectNode d = JSON.createObjectNode();
         d.put("packageId", id);
         d.put("sha256", sha(archive));
@@ -142,6 +151,51 @@ class DriverInstallerTest {
                     .as("no download is left behind")
                     .noneMatch(n -> n.endsWith(".download"));
         }
+    }
+
+    /**
+     * Issue 19: without --load-command the package's signed loadInstructions run, in order, from its folder, each as
+     * written; the rescan command runs first, so that the guest sees the function just hot-plugged into it.
+     */
+    @Test
+    void withoutALoadCommandTheSignedInstructionsRunAfterTheRescan() throws Exception {
+        byte[] manifest = ("{\"id\":\"acme-drv\",\"version\":\"3.0.0\",\"loadInstructions\":["
+                        + "\"echo \\\"insmod $(cat bin/driver.ko) $HWP_PERSONALITY_ID\\\" >> " + loaded + "\","
+                        + "\"echo \\\"configured $# args\\\" >> " + loaded + "\"]}")
+                .getBytes(StandardCharsets.UTF_8);
+        ObjectNode driver = publish("acme-drv-3.0.0", zipWith(manifest, "bin/driver.ko", "v3"), manifest, signer);
+        ApiClient api = new ApiClient(
+                URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/hwp/api/v1"), "hwp_test");
+        DriverInstaller own = new DriverInstaller(
+                api,
+                drivers,
+                signer::publicKey,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of("echo rescan >> " + loaded),
+                Duration.ofSeconds(30));
+
+        DriverInstaller.Installed p = own.install(driver, "u250-zstd-v1", "alloc-3");
+        assertThat(p.loadInstructions()).hasSize(2);
+        own.load(p);
+        assertThat(log()).isEqualTo("rescan\ninsmod v3 u250-zstd-v1\nconfigured 0 args\n");
+
+        // Unpacked already (a restarted agent): the instructions are read from the package's folder.
+        DriverInstaller.Installed again = own.install(driver, "u250-zstd-v1", "alloc-4");
+        assertThat(again.loadInstructions()).isEqualTo(p.loadInstructions());
+
+        // A package without instructions and no --load-command: refused to load, naming what to give.
+        ObjectNode bare = publish("acme-drv-4.0.0", zip("bin/driver.ko", "v4"), signer);
+        DriverInstaller.Installed none = own.install(bare, "u250-zstd-v1", "alloc-5");
+        assertThatThrownBy(() -> own.load(none))
+                .isInstanceOf(DriverInstaller.InstallException.class)
+                .hasMessageContaining("no loadInstructions in its manifest and no --load-command");
+        // Instructions of the wrong shape are refused before anything is unpacked.
+        byte[] odd = "{\"id\":\"x\",\"loadInstructions\":\"insmod x.ko\"}".getBytes(StandardCharsets.UTF_8);
+        ObjectNode malformed = publish("acme-drv-5.0.0", zipWith(odd, "bin/driver.ko", "v5"), odd, signer);
+        assertThatThrownBy(() -> own.install(malformed, "u250-zstd-v1", "alloc-6"))
+                .isInstanceOf(DriverInstaller.InstallException.class)
+                .hasMessageContaining("loadInstructions must be a list");
     }
 
     @Test

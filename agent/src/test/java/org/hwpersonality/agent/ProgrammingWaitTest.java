@@ -221,6 +221,7 @@ class ProgrammingWaitTest {
                 signer::publicKey,
                 Optional.of("echo \"load $HWP_PACKAGE_ID\" >> " + loaded + "; true"),
                 Optional.of("echo \"unload $HWP_PACKAGE_ID\" >> " + loaded + "; true"),
+                Optional.empty(),
                 Duration.ofSeconds(30));
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("vmId", VM);

@@ -12,9 +12,14 @@ public enum AllocationState {
     RESERVED,
     /** Its region is being programmed. */
     PROGRAMMING,
+    /**
+     * Its region is programmed (or held the image) and its guest function is being hot-plugged into the VM's domain;
+     * only for a VM with a domain on a node with an attachment.
+     */
+    ATTACHING,
     /** Programmed; the VM uses it. */
     ACTIVE,
-    /** Its region is being freed. */
+    /** Its region is being freed (its guest function unplugged from the VM first, when it was attached). */
     RELEASING,
     /** Over: the region is free again (or was taken by its successor). */
     RELEASED,
@@ -23,21 +28,25 @@ public enum AllocationState {
 
     private Set<AllocationState> next() {
         return switch (this) {
-            case RESERVED -> EnumSet.of(PROGRAMMING, ACTIVE, FAILED, RELEASED);
-            case PROGRAMMING -> EnumSet.of(ACTIVE, FAILED);
+            case RESERVED -> EnumSet.of(PROGRAMMING, ATTACHING, ACTIVE, FAILED, RELEASED);
+            case PROGRAMMING -> EnumSet.of(ATTACHING, ACTIVE, FAILED);
+            case ATTACHING -> EnumSet.of(ACTIVE, FAILED);
             case ACTIVE -> EnumSet.of(RELEASING, RELEASED);
             case RELEASING -> EnumSet.of(RELEASED);
             case RELEASED, FAILED -> EnumSet.noneOf(AllocationState.class);
         };
     }
 
-    /** Whether the state machine allows this transition. RESERVED → ACTIVE is the reuse of a loaded region. */
+    /**
+     * Whether the state machine allows this transition. RESERVED → ACTIVE is the reuse of a loaded region; RESERVED →
+     * ATTACHING the same for a VM whose domain gets the region's guest function.
+     */
     public boolean canMoveTo(AllocationState target) {
         return next().contains(target);
     }
 
     /** Whether the allocation holds its region. */
     public boolean holdsRegion() {
-        return this == RESERVED || this == PROGRAMMING || this == ACTIVE || this == RELEASING;
+        return this == RESERVED || this == PROGRAMMING || this == ATTACHING || this == ACTIVE || this == RELEASING;
     }
 }

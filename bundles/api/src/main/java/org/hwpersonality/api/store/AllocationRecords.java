@@ -61,7 +61,7 @@ public interface AllocationRecords {
     /** A VM's allocations, newest first. */
     List<Allocation> ofVm(String vmId);
 
-    /** Allocations in a state that precedes a step (RESERVED, PROGRAMMING, RELEASING), oldest first. */
+    /** Allocations in a state that precedes a step (RESERVED, PROGRAMMING, ATTACHING, RELEASING), oldest first. */
     List<Allocation> inFlight();
 
     /** A region's move from what it was to what it becomes. */

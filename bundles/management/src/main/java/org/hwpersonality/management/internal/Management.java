@@ -32,6 +32,8 @@ import org.hwpersonality.api.allocation.MatchOutcome;
 import org.hwpersonality.api.allocation.MatchResult;
 import org.hwpersonality.api.allocation.Reconfiguration;
 import org.hwpersonality.api.artifact.DriverPackage;
+import org.hwpersonality.api.attach.Attachment;
+import org.hwpersonality.api.attach.AttachmentException;
 import org.hwpersonality.api.device.Device;
 import org.hwpersonality.api.device.Region;
 import org.hwpersonality.api.device.RegionRef;
@@ -58,6 +60,7 @@ import org.hwpersonality.api.service.PersonalityMatcher;
 import org.hwpersonality.api.service.ProfileRepository;
 import org.hwpersonality.api.store.AllocationRecords;
 import org.hwpersonality.api.store.DeviceRecords;
+import org.hwpersonality.api.store.EventLog;
 import org.hwpersonality.api.store.Signals;
 import org.hwpersonality.api.store.TaskRecords;
 import org.hwpersonality.api.store.VmRecords;
@@ -70,6 +73,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -135,7 +139,8 @@ public class Management implements ManagementService {
             Region region,
             Device device,
             PersonalityProfile profile,
-            Optional<DriverPackage> driver) {}
+            Optional<DriverPackage> driver,
+            Optional<Attachments.Plug> plug) {}
 
     private final ProfileRepository profiles;
     private final DriverRepository driverRepository;
@@ -151,6 +156,8 @@ public class Management implements ManagementService {
             new java.util.concurrent.atomic.AtomicBoolean();
     private final DriverCache drivers;
     private final Events events = new Events();
+    private final Attachments attachments = new Attachments();
+    private final EventLog eventLog;
     private final Programmer programmer;
     private final Reconciler reconciler;
     private final int attempts;
@@ -173,7 +180,9 @@ public class Management implements ManagementService {
             @Reference NodeIdentity node,
             @Reference TaskRecords tasks,
             @Reference Signals signals,
+            @Reference EventLog eventLog,
             Config config) {
+        this.eventLog = eventLog;
         this.profiles = profiles;
         this.driverRepository = driverRepository;
         this.allocations = allocations;
@@ -200,7 +209,8 @@ public class Management implements ManagementService {
                 events,
                 java.time.Duration.ofSeconds(config.reconcileAfterSeconds()),
                 inventory::ours,
-                tasks);
+                tasks,
+                this::plugOf);
         this.attempts = Math.max(1, config.attempts());
         this.worker = node.has(NodeRole.HOST)
                 ? Optional.of(new TaskWorker(
@@ -280,6 +290,29 @@ public class Management implements ManagementService {
         events.unbind(admin);
     }
 
+    @Reference(
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindAttachment(Attachment attachment) {
+        attachments.bind(attachment);
+    }
+
+    void unbindAttachment(Attachment attachment) {
+        attachments.unbind(attachment);
+    }
+
+    /** The plug of an allocation's region into its VM's domain, if it is attached (for the reconciler). */
+    Optional<Attachments.Plug> plugOf(Allocation a) {
+        try {
+            return vms.find(a.vmId())
+                    .flatMap(vm -> devices.device(a.deviceId())
+                            .flatMap(d -> d.region(a.regionId()).flatMap(r -> attachments.plug(vm, d, r, node.id()))));
+        } catch (AttachmentException e) {
+            return Optional.empty(); // a region without a guest function was never attached
+        }
+    }
+
     @Deactivate
     void stop() throws Exception {
         devicesChanged.close();
@@ -333,6 +366,7 @@ public class Management implements ManagementService {
     @Override
     public VmRegistration registerVm(String name, OsInfo os, VmLocation where, String actor) {
         requireHostNode(where);
+        requireKnownDomain(where);
         byte[] raw = new byte[32];
         RANDOM.nextBytes(raw);
         String token = "hwp_" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
@@ -345,6 +379,7 @@ public class Management implements ManagementService {
     @Override
     public VirtualMachine moveVm(String vmId, VmLocation where, String actor) {
         requireHostNode(where);
+        requireKnownDomain(where);
         VirtualMachine vm = vms.move(vmId, where, actor);
         Map<String, Object> details = new java.util.LinkedHashMap<>();
         details.put("vmId", vmId);
@@ -353,6 +388,18 @@ public class Management implements ManagementService {
         details.put("actor", actor);
         events.post(HwpEvent.topic("vm", "MOVED"), details);
         return vm;
+    }
+
+    /** A domain this node's hypervisor can tell about must exist there (a VM on another node is not checked here). */
+    private void requireKnownDomain(VmLocation where) {
+        VirtualMachine probe =
+                new VirtualMachine("probe", "probe", OsInfo.of("linux", null), false, Instant.EPOCH, where);
+        if (!attachments.knowsDomain(probe, node.id())) {
+            throw new ValidationException(
+                    "domain",
+                    attachments.hypervisor() + " on node " + node.id() + " knows no domain "
+                            + where.domain().orElse(""));
+        }
     }
 
     /** A VM's host is a node of the installation that runs back ends (a lease that ran out does not matter). */
@@ -469,7 +516,7 @@ public class Management implements ManagementService {
         VirtualMachine vm = vms.find(request.vmId()).orElseThrow(() -> HwpException.notFound("VM", request.vmId()));
         MatchOptions options =
                 MatchOptions.of(drivers.current()).onHost(vm.location().host());
-        return allocate(request, options, Optional.empty(), false, actor);
+        return allocate(request, vm, options, Optional.empty(), false, actor);
     }
 
     /** A VM's allocation that holds a region, but {@code except}. */
@@ -486,6 +533,7 @@ public class Management implements ManagementService {
      */
     private AllocationResult allocate(
             PersonalityRequest request,
+            VirtualMachine vm,
             MatchOptions options,
             Optional<Allocation> previous,
             boolean inPlace,
@@ -514,7 +562,11 @@ public class Management implements ManagementService {
             }
             Optional<Reserved> reserved;
             try {
-                reserved = reserve(request, candidate, previous, own, actor);
+                reserved = reserve(request, vm, candidate, previous, own, actor);
+            } catch (AttachmentException e) {
+                failures.add(ref + ": " + e.getMessage()); // a region that cannot be attached: the next one
+                options = options.excludingRegion(ref);
+                continue;
             } finally {
                 if (!own) {
                     keeper.index().release(ref);
@@ -536,17 +588,46 @@ public class Management implements ManagementService {
                         true);
             }
             try {
-                Programmer.Programmed done =
-                        programmer.activate(r.allocation(), r.region(), r.device(), r.profile(), actor);
-                keeper.index().putRegion(r.device().id(), done.region());
+                Allocation done;
+                Reconfiguration reconfiguration;
+                if (r.allocation().state() == AllocationState.ATTACHING) {
+                    // The region held the image: only the plug into the VM's domain is left.
+                    done = programmer.attach(
+                            r.allocation(), r.region(), r.plug().orElseThrow(), actor);
+                    reconfiguration = Reconfiguration.NOT_NEEDED;
+                } else {
+                    AllocationState programmed =
+                            r.plug().isPresent() ? AllocationState.ATTACHING : AllocationState.ACTIVE;
+                    Programmer.Programmed p =
+                            programmer.activate(r.allocation(), r.region(), r.device(), r.profile(), programmed, actor);
+                    keeper.index().putRegion(r.device().id(), p.region());
+                    done = p.allocation();
+                    reconfiguration = p.reconfiguration();
+                    if (done.state() == AllocationState.ATTACHING) {
+                        done = programmer.attach(done, p.region(), r.plug().orElseThrow(), actor);
+                    }
+                }
                 return new AllocationResult(
-                        done.allocation(),
+                        done,
                         r.device().vendor(),
                         r.profile().origin() == Origin.DERIVED,
                         r.driver(),
-                        done.reconfiguration(),
+                        reconfiguration,
                         candidate,
                         true);
+            } catch (AttachmentException e) {
+                // The allocation FAILED and its region is FREE with its image: nothing is left attached.
+                keeper.refreshDevice(r.device().id());
+                if (e.kind() == AttachmentException.Kind.UNKNOWN_DOMAIN
+                        || e.kind() == AttachmentException.Kind.NOT_RUNNING) {
+                    throw e; // the VM's domain, not the region: another region would fare no better
+                }
+                LOG.log(
+                        Level.WARNING,
+                        "Attaching " + ref + " to " + request.vmId() + " failed; trying another region",
+                        e);
+                failures.add(ref + ": " + e.getMessage());
+                options = options.excludingRegion(ref);
             } catch (RuntimeException e) {
                 keeper.refreshDevice(r.device().id());
                 LOG.log(
@@ -582,6 +663,7 @@ public class Management implements ManagementService {
      */
     private Optional<Reserved> reserve(
             PersonalityRequest request,
+            VirtualMachine vm,
             MatchCandidate candidate,
             Optional<Allocation> previous,
             boolean own,
@@ -618,6 +700,7 @@ public class Management implements ManagementService {
         if (driver.isEmpty()) {
             return Optional.empty(); // the package went away; the refreshed cache leaves the profile out
         }
+        Optional<Attachments.Plug> plug = attachments.plug(vm, device, region, node.id());
         Instant now = Instant.now();
         boolean loaded = profile.lineage().isEmpty()
                 && region.loadedImage().equals(Optional.of(profile.fabric().bitstream()));
@@ -628,7 +711,9 @@ public class Management implements ManagementService {
                 profile.personalityId(),
                 device.id(),
                 region.id(),
-                loaded ? AllocationState.ACTIVE : AllocationState.RESERVED,
+                loaded
+                        ? plug.isPresent() ? AllocationState.ATTACHING : AllocationState.ACTIVE
+                        : AllocationState.RESERVED,
                 driver.map(DriverPackage::id),
                 previous.map(Allocation::id),
                 now,
@@ -656,7 +741,7 @@ public class Management implements ManagementService {
                         region, RegionState.ACTIVE, Optional.of(profile.personalityId()), region.loadedImage())
                 : Programmer.with(region, RegionState.RESERVED, region.loadedPersonalityId(), region.loadedImage());
         keeper.index().putRegion(device.id(), reservedRegion);
-        return Optional.of(new Reserved(allocation, reservedRegion, device, profile, driver));
+        return Optional.of(new Reserved(allocation, reservedRegion, device, profile, driver, plug));
     }
 
     /**
@@ -746,12 +831,16 @@ public class Management implements ManagementService {
                 .flatMap(d -> d.region(a.regionId()))
                 .filter(r -> r.state() == RegionState.ACTIVE
                         && r.loadedPersonalityId().equals(Optional.of(a.personalityId())));
+        Allocation current = a;
         for (int attempt = 0; ; attempt++) {
             Region region = known.orElseGet(() -> keeper.refreshDevice(a.deviceId())
                     .region(a.regionId())
                     .orElseThrow(() -> HwpException.notFound("region", a.regionKey())));
             try {
-                Programmer.Released released = programmer.release(a, region, actor);
+                if (current.state() == AllocationState.ACTIVE) {
+                    current = detach(current, region, actor);
+                }
+                Programmer.Released released = programmer.release(current, region, actor);
                 keeper.index().putRegion(a.deviceId(), released.region());
                 return released.allocation();
             } catch (HwpException e) {
@@ -761,6 +850,44 @@ public class Management implements ManagementService {
                 known = Optional.empty(); // the index was stale: once more with the region as stored
             }
         }
+    }
+
+    /**
+     * Unplugs an attached allocation's guest function from its VM before the region is freed: RELEASING is written
+     * first, then the detach, whose outcome is an event (the VM's domain may be gone: the release completes). A detach
+     * that fails leaves the allocation RELEASING; the reconciler tries again. Not attached: {@code active} as it is.
+     */
+    private Allocation detach(Allocation active, Region region, String actor) {
+        Optional<VirtualMachine> vm = vms.find(active.vmId());
+        Optional<Device> device = keeper.index().device(active.deviceId()).or(() -> devices.device(active.deviceId()));
+        Optional<Attachments.Plug> plug;
+        try {
+            plug = vm.isEmpty() || device.isEmpty()
+                    ? Optional.empty()
+                    : attachments.plug(vm.get(), device.get(), region, node.id());
+        } catch (AttachmentException e) {
+            plug = Optional.empty(); // no guest function: it was never attached
+        }
+        if (plug.isEmpty()) {
+            return active;
+        }
+        Allocation releasing = programmer.releasing(active, actor);
+        recordDetach(releasing, plug.get(), plug.get().detach(), actor);
+        return releasing;
+    }
+
+    private void recordDetach(Allocation a, Attachments.Plug plug, Attachment.Detached outcome, String actor) {
+        Map<String, String> details = new java.util.LinkedHashMap<>();
+        details.put("vmId", a.vmId());
+        details.put("region", a.regionKey());
+        details.put("function", plug.function().toString());
+        details.put("domain", plug.domain());
+        details.put("outcome", outcome.name());
+        if (outcome == Attachment.Detached.DOMAIN_GONE) {
+            details.put("note", "the VM's domain is gone: the region is freed all the same");
+        }
+        eventLog.append(HwpEvent.topic("allocation", "DETACHED"), a.id(), actor, details);
+        LOG.info("Detached " + plug + " for allocation " + a.id() + ": " + outcome);
     }
 
     /**
@@ -828,7 +955,7 @@ public class Management implements ManagementService {
             }
         }
         try {
-            AllocationResult moved = allocate(next, options, Optional.of(current), false, actor);
+            AllocationResult moved = allocate(next, vm, options, Optional.of(current), false, actor);
             if (moved.allocation().state() == AllocationState.ACTIVE) {
                 releaseReplaced(moved.allocation(), actor);
             } // else another node still programs it: its task worker releases the old one once the new one is ACTIVE
@@ -839,7 +966,7 @@ public class Management implements ManagementService {
             }
             if (e.code() == ErrorCode.NO_CAPACITY) {
                 try {
-                    return allocate(next, options.holding(held), Optional.of(current), true, actor);
+                    return allocate(next, vm, options.holding(held), Optional.of(current), true, actor);
                 } catch (HwpException inPlace) {
                     if (!sameWorkload
                             || (inPlace.code() != ErrorCode.NO_CAPACITY

@@ -66,7 +66,17 @@ final class Programmer {
         return device.node().equals(node.id()) && node.has(NodeRole.HOST);
     }
 
-    Programmed activate(Allocation reserved, Region region, Device device, PersonalityProfile p, String actor) {
+    /**
+     * Programs {@code reserved}'s region here or on its node; a local programming ends in {@code programmed}: ACTIVE,
+     * or ATTACHING when the region's guest function is plugged into the VM next.
+     */
+    Programmed activate(
+            Allocation reserved,
+            Region region,
+            Device device,
+            PersonalityProfile p,
+            AllocationState programmed,
+            String actor) {
         Region loaded = RegionProgramming.with(
                 region,
                 RegionState.ACTIVE,
@@ -74,11 +84,11 @@ final class Programmer {
                 Optional.of(p.fabric().bitstream()));
         if (region.loadedImage().equals(Optional.of(p.fabric().bitstream()))
                 && p.lineage().isEmpty()) {
-            Allocation active = move(reserved, AllocationState.ACTIVE, region, loaded, actor);
+            Allocation active = move(reserved, programmed, region, loaded, actor);
             return new Programmed(active, loaded, Reconfiguration.NOT_NEEDED);
         }
         if (programsHere(device)) {
-            AllocationSteps steps = new AllocationSteps(reserved, actor);
+            AllocationSteps steps = new AllocationSteps(reserved, programmed, actor);
             Reconfiguration done = programming.run(device, region, load(p), RegionState.ACTIVE, true, steps);
             return new Programmed(steps.current, loaded, done);
         }
@@ -131,7 +141,34 @@ final class Programmer {
                 p.fabric().bitstream(), p.personalityId(), p.fabric().clocks(), p.memoryMap(), p.peripherals());
     }
 
-    /** ACTIVE to RELEASED; the region is FREE and keeps its image for reuse. */
+    /**
+     * ATTACHING to ACTIVE once the region's guest function is in the VM; if the plug fails, FAILED, the region FREE
+     * with its image kept (for reuse), and the failure rethrown.
+     */
+    Allocation attach(Allocation attaching, Region region, Attachments.Plug plug, String actor) {
+        try {
+            plug.attach();
+        } catch (RuntimeException e) {
+            Region free = RegionProgramming.with(
+                    region, RegionState.FREE, region.loadedPersonalityId(), region.loadedImage());
+            move(attaching, AllocationState.FAILED, region, free, actor);
+            throw e;
+        }
+        Allocation active = allocations.update(
+                attaching, attaching.moveTo(AllocationState.ACTIVE, Instant.now()), Optional.empty(), actor);
+        events.allocation(active, actor);
+        return active;
+    }
+
+    /** ACTIVE to RELEASING, written before the region's guest function is unplugged from the VM. */
+    Allocation releasing(Allocation active, String actor) {
+        Allocation releasing = allocations.update(
+                active, active.moveTo(AllocationState.RELEASING, Instant.now()), Optional.empty(), actor);
+        events.allocation(releasing, actor);
+        return releasing;
+    }
+
+    /** ACTIVE (or RELEASING) to RELEASED; the region is FREE and keeps its image for reuse. */
     Released release(Allocation active, Region region, String actor) {
         Region free =
                 RegionProgramming.with(region, RegionState.FREE, region.loadedPersonalityId(), region.loadedImage());
@@ -141,10 +178,12 @@ final class Programmer {
     /** The programming steps written with the allocation's state: PROGRAMMING, then ACTIVE or FAILED. */
     private final class AllocationSteps implements RegionProgramming.Steps {
         private Allocation current;
+        private final AllocationState programmed;
         private final String actor;
 
-        AllocationSteps(Allocation current, String actor) {
+        AllocationSteps(Allocation current, AllocationState programmed, String actor) {
             this.current = current;
+            this.programmed = programmed;
             this.actor = actor;
         }
 
@@ -155,7 +194,7 @@ final class Programmer {
 
         @Override
         public void succeeded(Region programming, Region loaded, Reconfiguration done) {
-            current = move(current, AllocationState.ACTIVE, programming, loaded, actor);
+            current = move(current, programmed, programming, loaded, actor);
         }
 
         @Override

@@ -11,6 +11,7 @@ import java.util.logging.Logger;
 import org.hwpersonality.api.Sha256;
 import org.hwpersonality.api.allocation.Allocation;
 import org.hwpersonality.api.allocation.AllocationState;
+import org.hwpersonality.api.attach.Attachment;
 import org.hwpersonality.api.device.Device;
 import org.hwpersonality.api.device.Region;
 import org.hwpersonality.api.device.RegionState;
@@ -30,8 +31,13 @@ import org.hwpersonality.api.store.TaskRecords;
  *   <li>RESERVED: the allocation FAILED, the region FREE with what it held;
  *   <li>PROGRAMMING: the allocation FAILED (its VM never got an answer), the region FREE with what its back end
  *       reports loaded now (if that is the profile's image, it stays reusable);
- *   <li>RELEASING: the allocation RELEASED, the region FREE.
+ *   <li>ATTACHING: its guest function unplugged from the VM's domain (it may or may not have been plugged), the
+ *       allocation FAILED (its VM never got an answer), the region FREE with its image (reusable);
+ *   <li>RELEASING: its guest function unplugged if it was attached, the allocation RELEASED, the region FREE.
  * </ul>
+ *
+ * A detach that fails leaves the allocation as it is, to be tried again on the next run: a function still in a VM is
+ * not given to another.
  *
  * At start, regions left RESERVED, PROGRAMMING or CLEARING by no allocation (a manual reconfiguration) are set
  * FREE with what the back end reports. Devices whose back end is absent wait until it is back. A node reconciles
@@ -56,6 +62,7 @@ final class Reconciler {
     private final Duration staleAfter;
     private final java.util.function.Predicate<Device> ours;
     private final TaskRecords tasks;
+    private final java.util.function.Function<Allocation, Optional<Attachments.Plug>> plugOf;
 
     Reconciler(
             AllocationRecords allocations,
@@ -66,7 +73,8 @@ final class Reconciler {
             Events events,
             Duration staleAfter,
             java.util.function.Predicate<Device> ours,
-            TaskRecords tasks) {
+            TaskRecords tasks,
+            java.util.function.Function<Allocation, Optional<Attachments.Plug>> plugOf) {
         this.allocations = allocations;
         this.devices = devices;
         this.profiles = profiles;
@@ -76,6 +84,7 @@ final class Reconciler {
         this.staleAfter = staleAfter;
         this.ours = ours;
         this.tasks = tasks;
+        this.plugOf = plugOf;
     }
 
     /** Reconciles one allocation now, whatever its age (its process is known to be gone); true if it was. */
@@ -179,7 +188,13 @@ final class Reconciler {
                 next = a.moveTo(AllocationState.FAILED, now);
                 after = Programmer.with(r, RegionState.FREE, personality, image);
             }
+            case ATTACHING -> {
+                unplug(a);
+                next = a.moveTo(AllocationState.FAILED, now);
+                after = Programmer.with(r, RegionState.FREE, r.loadedPersonalityId(), r.loadedImage());
+            }
             case RELEASING -> {
+                unplug(a);
                 next = a.moveTo(AllocationState.RELEASED, now);
                 after = Programmer.with(r, RegionState.FREE, r.loadedPersonalityId(), r.loadedImage());
             }
@@ -192,6 +207,15 @@ final class Reconciler {
         events.allocation(next, ACTOR);
         LOG.info("Allocation " + a.id() + " was left " + a.state() + " on " + a.regionKey() + ": now " + next.state());
         return true;
+    }
+
+    /** Unplugs an allocation's guest function from its VM if it is an attached one; a failure is rethrown. */
+    private void unplug(Allocation a) {
+        Optional<Attachments.Plug> plug = plugOf.apply(a);
+        if (plug.isPresent()) {
+            Attachment.Detached outcome = plug.get().detach();
+            LOG.info("Allocation " + a.id() + " was left " + a.state() + ": detached " + plug.get() + ": " + outcome);
+        }
     }
 
     private boolean orphan(Device d, Region r) {

@@ -329,7 +329,8 @@ class ManagementTest {
                     new Events(),
                     java.time.Duration.ofSeconds(60),
                     p.inventory::ours,
-                    new SqlTaskRecords(p.db.database));
+                    new SqlTaskRecords(p.db.database),
+                    a -> Optional.empty());
             assertThat(reconciler.run(true)).isEqualTo(1);
             assertThat(p.management.allocation("alloc-crashed").orElseThrow().state())
                     .isEqualTo(AllocationState.FAILED);
@@ -386,7 +387,8 @@ class ManagementTest {
                     new Events(),
                     java.time.Duration.ofSeconds(60),
                     p.inventory::ours,
-                    new SqlTaskRecords(p.db.database));
+                    new SqlTaskRecords(p.db.database),
+                    a -> Optional.empty());
             assertThat(reconciler.run(true)).as("nothing reconciled").isZero();
             assertThat(p.management.allocation("alloc-queued").orElseThrow().state())
                     .as("left to the task worker")
@@ -469,7 +471,8 @@ class ManagementTest {
                     new Events(),
                     java.time.Duration.ofSeconds(60),
                     p.inventory::ours,
-                    late);
+                    late,
+                    a -> Optional.empty());
             List<String> warnings = new ArrayList<>();
             java.util.logging.Logger log = java.util.logging.Logger.getLogger(Reconciler.class.getName());
             java.util.logging.Handler handler = new java.util.logging.Handler() {

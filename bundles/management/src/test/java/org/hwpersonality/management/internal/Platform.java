@@ -134,6 +134,7 @@ final class Platform implements AutoCloseable {
                 node,
                 new org.hwpersonality.repository.internal.SqlTaskRecords(db.database),
                 signals,
+                new org.hwpersonality.repository.internal.JpaEventLog(db.database),
                 config(Management.Config.class, withDefaults(management)));
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (!this.management.isReady() && System.nanoTime() < deadline) {

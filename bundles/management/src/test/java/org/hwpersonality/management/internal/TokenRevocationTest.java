@@ -72,6 +72,7 @@ class TokenRevocationTest {
                     p.node,
                     new SqlTaskRecords(p.db.database),
                     p.signals,
+                    new org.hwpersonality.repository.internal.JpaEventLog(p.db.database),
                     Platform.config(
                             Management.Config.class,
                             Map.of("reconcileEverySeconds", 3600L, "deviceRefreshSeconds", 3600L)));

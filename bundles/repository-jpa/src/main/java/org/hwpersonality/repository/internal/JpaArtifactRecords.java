@@ -24,8 +24,9 @@ import org.osgi.service.component.annotations.Reference;
 /** Bitstream and driver-package metadata in the HWP database. */
 @Component(service = ArtifactRecords.class)
 public class JpaArtifactRecords implements ArtifactRecords {
-    private static final Set<AllocationState> HOLDING = EnumSet.of(
-            AllocationState.RESERVED, AllocationState.PROGRAMMING, AllocationState.ACTIVE, AllocationState.RELEASING);
+    private static final Set<AllocationState> HOLDING = EnumSet.copyOf(java.util.Arrays.stream(AllocationState.values())
+            .filter(AllocationState::holdsRegion)
+            .toList());
 
     private final Database database;
     private final ObjectMapper json = HwpJson.newJsonMapper().disable(SerializationFeature.INDENT_OUTPUT);

@@ -65,8 +65,11 @@ public class SqlAllocationRecords implements AllocationRecords {
     @Override
     public Allocation reserve(
             Allocation allocation, Region expected, Optional<Allocation> releasedInPlace, String actor) {
-        if (allocation.state() != AllocationState.RESERVED && allocation.state() != AllocationState.ACTIVE) {
-            throw new IllegalArgumentException("a new allocation is RESERVED, or ACTIVE on a region holding its image");
+        if (allocation.state() != AllocationState.RESERVED
+                && allocation.state() != AllocationState.ACTIVE
+                && allocation.state() != AllocationState.ATTACHING) {
+            throw new IllegalArgumentException(
+                    "a new allocation is RESERVED, or ACTIVE (ATTACHING) on a region holding its image");
         }
         if (releasedInPlace.isPresent() && !releasedInPlace.get().regionKey().equals(allocation.regionKey())) {
             throw new IllegalArgumentException("a re-personalization in place keeps the region");
@@ -102,7 +105,7 @@ public class SqlAllocationRecords implements AllocationRecords {
                     allocation.deviceId(),
                     true,
                     expected,
-                    allocation.state() == AllocationState.ACTIVE
+                    allocation.state() == AllocationState.ACTIVE || allocation.state() == AllocationState.ATTACHING
                             ? expected.with(
                                     RegionState.ACTIVE, Optional.of(allocation.personalityId()), expected.loadedImage())
                             : withState(expected, RegionState.RESERVED));
@@ -448,7 +451,7 @@ public class SqlAllocationRecords implements AllocationRecords {
     public List<Allocation> inFlight() {
         return query(
                 "SELECT " + COLUMNS + " FROM HWP_ALLOCATION --DERBY-PROPERTIES constraint=HWP_ALLOCATION_HELD\n"
-                        + " WHERE HELD_REGION IS NOT NULL AND STATE IN ('RESERVED', 'PROGRAMMING', 'RELEASING')"
+                        + " WHERE HELD_REGION IS NOT NULL AND STATE IN ('RESERVED', 'PROGRAMMING', 'ATTACHING', 'RELEASING')"
                         + " ORDER BY UPDATED_AT, ID",
                 Optional.empty(),
                 Integer.MAX_VALUE);

@@ -32,8 +32,8 @@ import org.hwpersonality.api.service.ManagementService;
  */
 final class ArtifactRoutes {
     /** Allocation states in which a VM holds its region and may fetch the driver. */
-    private static final EnumSet<AllocationState> HOLDING =
-            EnumSet.of(AllocationState.RESERVED, AllocationState.PROGRAMMING, AllocationState.ACTIVE);
+    private static final EnumSet<AllocationState> HOLDING = EnumSet.of(
+            AllocationState.RESERVED, AllocationState.PROGRAMMING, AllocationState.ATTACHING, AllocationState.ACTIVE);
 
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d{0,18})-(\\d{0,18})");
     private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,254}");

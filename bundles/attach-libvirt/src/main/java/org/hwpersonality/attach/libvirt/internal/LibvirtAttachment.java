@@ -196,7 +196,7 @@ public final class LibvirtAttachment implements Attachment {
     }
 
     /** Whether the running domain's live XML has a PCI hostdev of this function. */
-    boolean attached(String domain, PciAddress function) {
+    public boolean attached(String domain, PciAddress function) {
         CommandRunner.Result r = virsh("dumpxml", "--domain", domain);
         if (r.exitCode() != 0) {
             Kind kind =

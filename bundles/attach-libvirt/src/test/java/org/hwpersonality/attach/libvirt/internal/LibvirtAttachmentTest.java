@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.hwpersonality.api.attach.Attachment.Detached;
 import org.hwpersonality.api.attach.AttachmentException;
 import org.hwpersonality.api.attach.AttachmentException.Kind;
@@ -20,36 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
  * one) through the real virsh, with hot-plug recorded by {@link RecordingVirsh}, as the test driver has none.
  */
 class LibvirtAttachmentTest {
-    /** libvirt's test-driver node file: domains vm-a and vm-b running, vm-off shut off (test:runstate 5). */
-    private static final String NODE = """
-            <node>
-              <domain type='test'>
-                <name>vm-a</name>
-                <uuid>4dea22b3-1d52-d8f3-2516-782e98ab3fa0</uuid>
-                <memory>1048576</memory>
-                <vcpu>1</vcpu>
-                <os><type>hvm</type></os>
-                <devices/>
-              </domain>
-              <domain type='test'>
-                <name>vm-b</name>
-                <uuid>4dea22b3-1d52-d8f3-2516-782e98ab3fa2</uuid>
-                <memory>1048576</memory>
-                <vcpu>1</vcpu>
-                <os><type>hvm</type></os>
-                <devices/>
-              </domain>
-              <domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>
-                <name>vm-off</name>
-                <uuid>4dea22b3-1d52-d8f3-2516-782e98ab3fa1</uuid>
-                <memory>1048576</memory>
-                <vcpu>1</vcpu>
-                <os><type>hvm</type></os>
-                <test:runstate>5</test:runstate>
-              </domain>
-            </node>
-            """;
-
     /** An Alveo U250's user function, as xbutil lists it. */
     private static final PciAddress USER_FUNCTION = new PciAddress(0, 0x3b, 0, 1);
 
@@ -64,8 +35,8 @@ class LibvirtAttachmentTest {
         assertThat(RecordingVirsh.REAL)
                 .as("libvirt's virsh (Debian: apt-get install libvirt-clients)")
                 .isExecutable();
-        Path node = dir.resolve("node.xml");
-        Files.writeString(node, NODE);
+        // libvirt's test-driver node file: vm-a and vm-b running, vm-off shut off
+        Path node = RecordingVirsh.node(dir.resolve("node.xml"), List.of("vm-a", "vm-b"), List.of("vm-off"));
         virsh = new RecordingVirsh(dir.resolve("virsh"));
         libvirt = new LibvirtAttachment(virsh.script, "test://" + node, Duration.ofSeconds(20), Duration.ofMillis(600));
     }
@@ -73,7 +44,7 @@ class LibvirtAttachmentTest {
     @Test
     void domainsAreFoundByNameOrUuidThroughTheRealVirsh() throws IOException {
         assertThat(libvirt.hasDomain("vm-a")).isTrue();
-        assertThat(libvirt.hasDomain("4dea22b3-1d52-d8f3-2516-782e98ab3fa1"))
+        assertThat(libvirt.hasDomain("4dea22b3-1d52-d8f3-2516-782e98ab0002"))
                 .as("vm-off by UUID")
                 .isTrue();
         assertThat(libvirt.hasDomain("nosuch")).isFalse();

@@ -25,8 +25,8 @@ import java.util.List;
  * not running} ({@code virDomainObjUpdateModificationImpact}). On failure virsh also prints an empty line on
  * standard output and exits with 1.
  */
-final class RecordingVirsh {
-    static final Path REAL = Path.of("/usr/bin/virsh");
+public final class RecordingVirsh {
+    public static final Path REAL = Path.of("/usr/bin/virsh");
 
     private static final String SCRIPT = """
             #!/bin/bash
@@ -96,10 +96,10 @@ final class RecordingVirsh {
             esac
             """;
 
-    final Path dir;
-    final Path script;
+    public final Path dir;
+    public final Path script;
 
-    RecordingVirsh(Path dir) throws IOException {
+    public RecordingVirsh(Path dir) throws IOException {
         this.dir = dir;
         Files.createDirectories(dir.resolve("domains"));
         this.script = dir.resolve("virsh");
@@ -110,8 +110,35 @@ final class RecordingVirsh {
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
     }
 
+    /**
+     * Writes a node file of libvirt's test driver ({@code test://FILE}): {@code running} domains, then {@code shutOff}
+     * ones ({@code test:runstate} 5). Each virsh call reads it anew, so rewriting it makes domains come and go.
+     */
+    public static Path node(Path file, List<String> running, List<String> shutOff) throws IOException {
+        StringBuilder xml = new StringBuilder("<node>\n");
+        int n = 0;
+        for (String name : running) {
+            xml.append(domain(name, n++, ""));
+        }
+        for (String name : shutOff) {
+            xml.append(domain(name, n++, "    <test:runstate>5</test:runstate>\n"));
+        }
+        Files.writeString(file, xml.append("</node>\n").toString(), StandardCharsets.UTF_8);
+        return file;
+    }
+
+    private static String domain(String name, int n, String extra) {
+        return "  <domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>\n"
+                + "    <name>" + name + "</name>\n"
+                + String.format("    <uuid>4dea22b3-1d52-d8f3-2516-782e98ab%04x</uuid>%n", n)
+                + "    <memory>1048576</memory>\n    <vcpu>1</vcpu>\n    <os><type>hvm</type></os>\n"
+                + "    <devices/>\n"
+                + extra
+                + "  </domain>\n";
+    }
+
     /** The virsh command lines, in order, without the program and {@code -c URI}. */
-    List<String> calls() throws IOException {
+    public List<String> calls() throws IOException {
         Path log = dir.resolve("calls.log");
         if (!Files.exists(log)) {
             return List.of();
@@ -123,17 +150,17 @@ final class RecordingVirsh {
     }
 
     /** Each attach-device and detach-device call with the XML file it was given. */
-    String files() throws IOException {
+    public String files() throws IOException {
         Path log = dir.resolve("files.log");
         return Files.exists(log) ? Files.readString(log) : "";
     }
 
     /** Makes the next attach (or detach) fail with these libvirt lines after virsh's "Failed to … device". */
-    void refuse(String verb, String libvirtSays) throws IOException {
+    public void refuse(String verb, String libvirtSays) throws IOException {
         Files.writeString(dir.resolve(verb + ".refuse"), libvirtSays + "\n");
     }
 
-    void accept(String verb) throws IOException {
+    public void accept(String verb) throws IOException {
         Files.deleteIfExists(dir.resolve(verb + ".refuse"));
     }
 }
