@@ -266,6 +266,9 @@ final class Agent {
     private void repersonalize(Sample sample) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("metrics", sample.toJson());
+        if (request.containsKey("slot")) {
+            body.put("slot", request.get("slot")); // this agent's accelerator, when the VM has several
+        }
         try {
             JsonNode answer = programming.settle(api.repersonalize(vmId, body));
             decider.onAnswered(clock.instant());

@@ -49,6 +49,11 @@ public final class AgentMain implements Callable<Integer> {
     @Option(names = "--vm", required = true, description = "the VM's ID")
     String vm;
 
+    @Option(
+            names = "--slot",
+            description = "the slot this agent's accelerator fills, when the VM runs one agent per accelerator")
+    String slot;
+
     @Option(names = "--workload", required = true, description = "the workload, e.g. ml-inference")
     String workload;
 
@@ -247,6 +252,9 @@ public final class AgentMain implements Callable<Integer> {
         body.put("os", osInfo);
         body.put("workload", workload);
         body.put("requirements", requirements);
+        if (slot != null) {
+            body.put("slot", slot);
+        }
         return body;
     }
 

@@ -5,3 +5,6 @@ ALTER TABLE HWP_VM ADD COLUMN DOMAIN_NAME VARCHAR(255);
 
 -- The PCI function a guest uses to reach a region (DDDD:BB:SS.F), as its back end reports it; NULL when it does not.
 ALTER TABLE HWP_REGION ADD COLUMN GUEST_FUNCTION VARCHAR(16);
+
+-- The slot an allocation fills: a VM holds at most one allocation per slot (several accelerators per VM).
+ALTER TABLE HWP_ALLOCATION ADD COLUMN SLOT VARCHAR(64) DEFAULT 'default' NOT NULL;

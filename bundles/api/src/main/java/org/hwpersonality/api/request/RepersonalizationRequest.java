@@ -5,14 +5,26 @@ import org.hwpersonality.api.internal.Checks;
 
 /**
  * A Re-personalization Request (step 6): a VM reports the metrics of its current personality and may state a
- * new workload or new requirements; the service chooses again.
+ * new workload or new requirements; the service chooses again. It acts on one of the VM's allocations: the one of
+ * {@code slot}, or, when none is named, the VM's only one (the default slot's when it holds several).
  */
 public record RepersonalizationRequest(
-        String vmId, Metrics metrics, Optional<String> workload, Optional<Requirements> requirements) {
+        String vmId,
+        Metrics metrics,
+        Optional<String> workload,
+        Optional<Requirements> requirements,
+        Optional<String> slot) {
     public RepersonalizationRequest {
         Checks.id("vmId", vmId);
         Checks.notNull("metrics", metrics);
         Checks.notNull("workload", workload).ifPresent(w -> Checks.name("workload", w));
         Checks.notNull("requirements", requirements);
+        Checks.notNull("slot", slot).ifPresent(s -> Checks.name("slot", s));
+    }
+
+    /** For whichever allocation the VM holds (its only one, or its default slot's). */
+    public RepersonalizationRequest(
+            String vmId, Metrics metrics, Optional<String> workload, Optional<Requirements> requirements) {
+        this(vmId, metrics, workload, requirements, Optional.empty());
     }
 }

@@ -15,8 +15,8 @@ import org.osgi.annotation.versioning.ProviderType;
 /**
  * The Management Service (steps 2 to 6): registers VMs, matches their requests, reserves a region in a
  * database transaction, has the back end program it, and releases or re-personalizes allocations. A VM holds at
- * most one allocation (two for a moment during a re-personalization). {@code actor} names who asked (an
- * administrator, or the VM itself) for the audit trail.
+ * most one allocation per slot its requests name (two for a moment during a re-personalization), and at most the
+ * configured number in all. {@code actor} names who asked (an administrator, or the VM itself) for the audit trail.
  */
 @ProviderType
 public interface ManagementService {
@@ -53,7 +53,7 @@ public interface ManagementService {
     /**
      * A Personality Request: an ACTIVE allocation; or NO_MATCHING_PROFILE (no profile, even adjusted, meets it),
      * NO_CAPACITY (profiles fit but no compatible region is free), NOT_FOUND (unknown VM), CONFLICT (the VM holds
-     * an allocation already).
+     * an allocation in the request's slot already, or as many as it may).
      */
     AllocationResult request(PersonalityRequest request, String actor);
 

@@ -16,13 +16,24 @@ public interface AllocationRecords {
     /**
      * Stores a new allocation and moves its region from {@code expected} to RESERVED — or, for an ACTIVE allocation
      * (the region holds its image already: nothing to program), to ACTIVE with the allocation's personality — if the
-     * region still is
-     * as expected, its device takes allocations, and the VM holds no other allocation (but the one this replaces,
-     * {@code allocation.previousAllocationId()}). {@code releasedInPlace}, if given, is the VM's allocation of the
-     * same region, RELEASED in the same transaction (a re-personalization in place). CONFLICT when any of that
-     * changed meanwhile.
+     * region still is as expected, its device takes allocations, and the VM holds no other allocation in the same
+     * slot and fewer than {@code maxHeldByVm} in all (but the one this replaces, {@code
+     * allocation.previousAllocationId()}). {@code releasedInPlace}, if given, is the VM's allocation of the same
+     * region, RELEASED in the same transaction (a re-personalization in place). CONFLICT when any of that changed
+     * meanwhile. Stored with ATTACHING, the region becomes ACTIVE as for ACTIVE.
      */
-    Allocation reserve(Allocation allocation, Region expected, Optional<Allocation> releasedInPlace, String actor);
+    Allocation reserve(
+            Allocation allocation,
+            Region expected,
+            Optional<Allocation> releasedInPlace,
+            int maxHeldByVm,
+            String actor);
+
+    /** {@link #reserve} with no limit on the slots a VM holds (one allocation per slot still). */
+    default Allocation reserve(
+            Allocation allocation, Region expected, Optional<Allocation> releasedInPlace, String actor) {
+        return reserve(allocation, expected, releasedInPlace, Integer.MAX_VALUE, actor);
+    }
 
     /**
      * Moves an allocation from {@code current} (as stored) to {@code next}, and its region from {@code

@@ -98,6 +98,12 @@ public class Management implements ManagementService {
         int attempts() default 8;
 
         @AttributeDefinition(
+                name = "Allocations per VM",
+                description = "How many accelerators one VM may hold at once, one per slot the requests name.",
+                min = "1")
+        int maxAllocationsPerVm() default 4;
+
+        @AttributeDefinition(
                 name = "Profile refresh (ms)",
                 description = "How often the repository's revision is compared with the index's.")
         long profileRefreshMillis() default 1000;
@@ -161,6 +167,7 @@ public class Management implements ManagementService {
     private final Programmer programmer;
     private final Reconciler reconciler;
     private final int attempts;
+    private final int maxAllocationsPerVm;
     private final CountDownLatch ready = new CountDownLatch(1);
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "hwp-management");
@@ -212,6 +219,7 @@ public class Management implements ManagementService {
                 tasks,
                 this::plugOf);
         this.attempts = Math.max(1, config.attempts());
+        this.maxAllocationsPerVm = Math.max(1, config.maxAllocationsPerVm());
         this.worker = node.has(NodeRole.HOST)
                 ? Optional.of(new TaskWorker(
                         node,
@@ -519,12 +527,17 @@ public class Management implements ManagementService {
         return allocate(request, vm, options, Optional.empty(), false, actor);
     }
 
-    /** A VM's allocation that holds a region, but {@code except}. */
-    private Optional<Allocation> holding(String vmId, Optional<Allocation> except) {
-        return allocations.ofVm(vmId).stream()
+    /**
+     * Whether the VM's allocations leave no room for {@code request}: one holds the request's slot, or the VM holds
+     * as many as it may (but {@code except}, the one a re-personalization replaces).
+     */
+    private boolean noRoomFor(PersonalityRequest request, Optional<Allocation> except) {
+        List<Allocation> held = allocations.ofVm(request.vmId()).stream()
                 .filter(a -> a.state().holdsRegion())
                 .filter(a -> except.map(e -> !e.id().equals(a.id())).orElse(true))
-                .findFirst();
+                .toList();
+        return held.size() >= maxAllocationsPerVm
+                || held.stream().anyMatch(a -> a.request().slot().equals(request.slot()));
     }
 
     /**
@@ -719,14 +732,13 @@ public class Management implements ManagementService {
                 now,
                 now);
         try {
-            allocations.reserve(allocation, region, own ? previous : Optional.empty(), actor);
+            allocations.reserve(allocation, region, own ? previous : Optional.empty(), maxAllocationsPerVm, actor);
         } catch (HwpException e) {
             if (e.code() != ErrorCode.CONFLICT) {
                 throw e;
             }
-            Optional<Allocation> other = holding(request.vmId(), previous);
-            if (other.isPresent()) {
-                throw e; // the VM's own concurrent request won: final
+            if (noRoomFor(request, previous)) {
+                throw e; // the slot is taken (or the VM is at its limit), maybe by its own concurrent request: final
             }
             keeper.refreshDevice(device.id());
             return Optional.empty();
@@ -915,17 +927,14 @@ public class Management implements ManagementService {
         requireApiRole();
         awaitReady();
         VirtualMachine vm = vms.find(rr.vmId()).orElseThrow(() -> HwpException.notFound("VM", rr.vmId()));
-        Allocation current = allocations.ofVm(rr.vmId()).stream()
-                .filter(a -> a.state() == AllocationState.ACTIVE)
-                .findFirst()
-                .orElseThrow(() -> HwpException.conflict(
-                        "VM " + rr.vmId() + " holds no ACTIVE allocation: send a Personality Request"));
+        Allocation current = activeOf(rr);
         PersonalityRequest before = current.request();
         PersonalityRequest next = new PersonalityRequest(
                 rr.vmId(),
                 before.os(),
                 rr.workload().orElse(before.workload()),
-                rr.requirements().orElse(before.requirements()));
+                rr.requirements().orElse(before.requirements()),
+                before.slot());
         boolean sameWorkload = next.workload().equals(before.workload());
         PersonalityProfile currentProfile = profiles.find(current.personalityId())
                 .orElseThrow(() -> HwpException.notFound("profile", current.personalityId()));
@@ -981,6 +990,40 @@ public class Management implements ManagementService {
             }
             return keptOrGone(current, currentProfile, e);
         }
+    }
+
+    /**
+     * The ACTIVE allocation a re-personalization acts on: the one of its slot; without a slot, the VM's only one, or
+     * that of the default slot.
+     */
+    private Allocation activeOf(RepersonalizationRequest rr) {
+        List<Allocation> active = allocations.ofVm(rr.vmId()).stream()
+                .filter(a -> a.state() == AllocationState.ACTIVE)
+                .toList();
+        if (rr.slot().isPresent()) {
+            String slot = rr.slot().get();
+            return active.stream()
+                    .filter(a -> a.request().slot().equals(slot))
+                    .findFirst()
+                    .orElseThrow(() -> HwpException.conflict("VM " + rr.vmId() + " holds no ACTIVE allocation in slot "
+                            + slot + ": send a Personality Request"));
+        }
+        if (active.size() == 1) {
+            return active.get(0);
+        }
+        return active.stream()
+                .filter(a -> a.request().slot().equals(PersonalityRequest.DEFAULT_SLOT))
+                .findFirst()
+                .orElseThrow(() -> HwpException.conflict(
+                        active.isEmpty()
+                                ? "VM " + rr.vmId() + " holds no ACTIVE allocation: send a Personality Request"
+                                : "VM " + rr.vmId() + " holds " + active.size() + " allocations: name the slot to"
+                                        + " re-personalize ("
+                                        + active.stream()
+                                                .map(a -> a.request().slot())
+                                                .sorted()
+                                                .collect(java.util.stream.Collectors.joining(", "))
+                                        + ")"));
     }
 
     /** After a failed in-place attempt the current allocation may be gone (released for its successor). */

@@ -63,7 +63,11 @@ class AttachmentTest {
     }
 
     private Platform platform(int cards) throws Exception {
-        Platform p = new Platform(folder.resolve("karaf"), Map.of(), Platform.u250("pr-", cards));
+        return platform(cards, Map.of());
+    }
+
+    private Platform platform(int cards, Map<String, Object> management) throws Exception {
+        Platform p = new Platform(folder.resolve("karaf"), management, Platform.u250("pr-", cards));
         p.management.bindAttachment(libvirt);
         return p;
     }
@@ -189,6 +193,77 @@ class AttachmentTest {
             assertThat(libvirt.attached("vm-a", old)).isFalse();
             assertThat(p.management.allocation(first.id()).orElseThrow().state())
                     .isEqualTo(AllocationState.RELEASED);
+        }
+    }
+
+    /**
+     * Several accelerators per VM: one allocation per slot, each attached on its own, at most maxAllocationsPerVm;
+     * a re-personalization acts on the slot it names and leaves the others attached.
+     */
+    @Test
+    void aVmHoldsOneAcceleratorPerSlotEachAttachedAndARepersonalizationActsOnOne() throws Exception {
+        try (Platform p = platform(2, Map.of("maxAllocationsPerVm", 2))) {
+            String vm = vmIn(p, "vm-a");
+            Allocation compression = p.management
+                    .request(
+                            new PersonalityRequest(
+                                    vm,
+                                    LINUX,
+                                    "compression",
+                                    compression(vm, 10.0).requirements(),
+                                    "compression"),
+                            "vm")
+                    .allocation();
+            Allocation database = p.management
+                    .request(
+                            new PersonalityRequest(
+                                    vm,
+                                    LINUX,
+                                    "database-acceleration",
+                                    new Requirements(
+                                            Optional.of(50.0), Optional.empty(), Optional.empty(), Optional.empty()),
+                                    "database"),
+                            "vm")
+                    .allocation();
+            assertThat(List.of(compression.state(), database.state())).containsOnly(AllocationState.ACTIVE);
+            assertThat(compression.regionKey()).isNotEqualTo(database.regionKey());
+            assertThat(compression.request().slot()).isEqualTo("compression");
+            assertThat(libvirt.attached("vm-a", function(p, compression))).isTrue();
+            assertThat(libvirt.attached("vm-a", function(p, database))).isTrue();
+
+            assertThatThrownBy(() -> p.management.request(
+                            new PersonalityRequest(vm, LINUX, "compression", Requirements.NONE, "compression"), "vm"))
+                    .isInstanceOf(HwpException.class)
+                    .hasMessageContaining("in slot compression already");
+            assertThatThrownBy(() -> p.management.request(compression(vm, 10.0), "vm"))
+                    .as("a third slot, over the limit of 2")
+                    .isInstanceOf(HwpException.class)
+                    .hasMessageContaining("the most one VM may hold");
+            assertThatThrownBy(() -> p.management.request(
+                            new PersonalityRequest(vm, LINUX, "compression", Requirements.NONE, "Bad Slot"), "vm"))
+                    .isInstanceOf(ValidationException.class)
+                    .hasMessageStartingWith("slot: ");
+
+            Metrics slow = new Metrics(
+                    Optional.of(3.0), Optional.empty(), Optional.empty(), Optional.empty(), Map.of(), Instant.now());
+            assertThatThrownBy(() -> p.management.repersonalize(
+                            new RepersonalizationRequest(vm, slow, Optional.empty(), Optional.empty()), "vm"))
+                    .isInstanceOf(HwpException.class)
+                    .hasMessageContaining("name the slot to re-personalize (compression, database)");
+            Allocation moved = p.management
+                    .repersonalize(
+                            new RepersonalizationRequest(
+                                    vm, slow, Optional.empty(), Optional.empty(), Optional.of("compression")),
+                            "vm")
+                    .allocation();
+            assertThat(moved.previousAllocationId()).contains(compression.id());
+            assertThat(moved.request().slot()).isEqualTo("compression");
+            assertThat(libvirt.attached("vm-a", function(p, moved))).isTrue();
+            assertThat(libvirt.attached("vm-a", function(p, compression))).isFalse();
+            assertThat(p.management.allocation(database.id()).orElseThrow().state())
+                    .as("the other slot is untouched")
+                    .isEqualTo(AllocationState.ACTIVE);
+            assertThat(libvirt.attached("vm-a", function(p, database))).isTrue();
         }
     }
 

@@ -45,7 +45,9 @@ public class SqlAllocationRecords implements AllocationRecords {
 
     static final String COLUMNS = "ID, VM_ID, WORKLOAD, OS_FAMILY, OS_KERNEL, MIN_THROUGHPUT_GOPS,"
             + " MAX_LATENCY_US, MAX_POWER_WATTS, MIN_MEMORY_MB, PERSONALITY_ID, DEVICE_ID, REGION_ID, STATE,"
-            + " DRIVER_PACKAGE_ID, PREVIOUS_ALLOCATION_ID, CREATED_AT, UPDATED_AT";
+            + " DRIVER_PACKAGE_ID, PREVIOUS_ALLOCATION_ID, CREATED_AT, UPDATED_AT, SLOT";
+    /** How many columns {@link #COLUMNS} names. */
+    static final int COLUMN_COUNT = COLUMNS.split(",").length;
     /**
      * A VM's rows through its index, always. Derby compiles a statement once, with the statistics of the moment: a
      * plan made while the table was small scans the whole table, and under load each scan waits for the row locks
@@ -64,7 +66,11 @@ public class SqlAllocationRecords implements AllocationRecords {
 
     @Override
     public Allocation reserve(
-            Allocation allocation, Region expected, Optional<Allocation> releasedInPlace, String actor) {
+            Allocation allocation,
+            Region expected,
+            Optional<Allocation> releasedInPlace,
+            int maxHeldByVm,
+            String actor) {
         if (allocation.state() != AllocationState.RESERVED
                 && allocation.state() != AllocationState.ACTIVE
                 && allocation.state() != AllocationState.ATTACHING) {
@@ -78,23 +84,32 @@ public class SqlAllocationRecords implements AllocationRecords {
             if (execute(c, "UPDATE HWP_VM SET ROW_VERSION = ROW_VERSION + 1 WHERE ID = ?", allocation.vmId()) == 0) {
                 throw HwpException.notFound("VM", allocation.vmId());
             }
-            List<String> held = new ArrayList<>();
+            // What the VM holds, by allocation ID: its slot (the allocation this one replaces left out).
+            java.util.Map<String, String> held = new java.util.LinkedHashMap<>();
             {
                 PreparedStatement s = Statements.prepare(
                         c,
-                        "SELECT ID FROM HWP_ALLOCATION --DERBY-PROPERTIES index=HWP_ALLOCATION_HELD_VM\n"
+                        "SELECT ID, SLOT FROM HWP_ALLOCATION --DERBY-PROPERTIES index=HWP_ALLOCATION_HELD_VM\n"
                                 + " WHERE HELD_VM = ?");
                 s.setString(1, allocation.vmId());
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        held.add(rs.getString(1));
+                        held.put(rs.getString(1), rs.getString(2));
                     }
                 }
             }
             allocation.previousAllocationId().ifPresent(held::remove);
-            if (!held.isEmpty()) {
-                throw HwpException.conflict("VM " + allocation.vmId() + " holds allocation " + held.get(0)
-                        + " already: release it, or ask for a re-personalization");
+            String slot = allocation.request().slot();
+            for (java.util.Map.Entry<String, String> h : held.entrySet()) {
+                if (h.getValue().equals(slot)) {
+                    throw HwpException.conflict("VM " + allocation.vmId() + " holds allocation " + h.getKey()
+                            + " in slot " + slot + " already: release it, ask for a re-personalization, or name"
+                            + " another slot");
+                }
+            }
+            if (held.size() >= maxHeldByVm) {
+                throw HwpException.conflict("VM " + allocation.vmId() + " holds " + held.size() + " allocations ("
+                        + String.join(", ", held.keySet()) + "), the most one VM may hold (maxAllocationsPerVm)");
             }
             if (releasedInPlace.isPresent()) {
                 Allocation old = releasedInPlace.get();
@@ -303,7 +318,7 @@ public class SqlAllocationRecords implements AllocationRecords {
             PreparedStatement s = Statements.prepare(
                     c,
                     "INSERT INTO HWP_ALLOCATION (" + COLUMNS
-                            + ", HELD_REGION, HELD_VM, ROW_VERSION) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)");
+                            + ", HELD_REGION, HELD_VM, ROW_VERSION) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)");
             s.setString(1, a.id());
             s.setString(2, a.vmId());
             s.setString(3, r.workload());
@@ -325,8 +340,9 @@ public class SqlAllocationRecords implements AllocationRecords {
             s.setString(15, a.previousAllocationId().orElse(null));
             s.setTimestamp(16, Timestamp.from(a.createdAt()));
             s.setTimestamp(17, Timestamp.from(a.updatedAt()));
-            s.setString(18, a.state().holdsRegion() ? a.regionKey() : null);
-            s.setString(19, a.state().holdsRegion() ? a.vmId() : null);
+            s.setString(18, r.slot());
+            s.setString(19, a.state().holdsRegion() ? a.regionKey() : null);
+            s.setString(20, a.state().holdsRegion() ? a.vmId() : null);
             s.executeUpdate();
         }
     }
@@ -358,7 +374,8 @@ public class SqlAllocationRecords implements AllocationRecords {
                                 optionalDouble(rs, i + 6),
                                 optionalDouble(rs, i + 7),
                                 optionalDouble(rs, i + 8),
-                                optionalLong(rs, i + 9))),
+                                optionalLong(rs, i + 9)),
+                        rs.getString(i + 18)),
                 rs.getString(i + 10),
                 rs.getString(i + 11),
                 rs.getString(i + 12),

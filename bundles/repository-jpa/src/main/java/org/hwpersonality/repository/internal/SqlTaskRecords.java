@@ -37,7 +37,7 @@ public class SqlTaskRecords implements TaskRecords {
     static final String COLUMNS = "ID, NODE_ID, ALLOCATION_ID, DEVICE_ID, REGION_ID, STATE, CLAIMED_BY, CREATED_AT,"
             + " OUTCOME, DURATION_MS";
     private static final int TASK_COLUMNS = 10;
-    private static final int ALLOCATION_COLUMNS = 17;
+    private static final int ALLOCATION_COLUMNS = SqlAllocationRecords.COLUMN_COUNT;
     /** A claimed task, its allocation and its region, read in the claim (allocation or region null if gone). */
     private static final String CLAIMED_COLUMNS = prefixed("T.", COLUMNS) + ", "
             + prefixed("A.", SqlAllocationRecords.COLUMNS)

@@ -561,9 +561,38 @@ abstract class RepositoryContract {
         Allocation again = newAllocation(prefix + "a1b", vm1.id(), card, "1", now);
         assertThatThrownBy(
                         () -> allocations.reserve(again, device.region("1").orElseThrow(), Optional.empty(), "karaf"))
-                .as("one allocation per VM")
+                .as("one allocation per VM and slot")
                 .isInstanceOf(HwpException.class)
-                .hasMessageContaining("holds allocation " + a1.id() + " already");
+                .hasMessageContaining("holds allocation " + a1.id() + " in slot default already");
+        // Another slot: allowed up to the VM's limit, and the slot is stored with the allocation.
+        Allocation inference = new Allocation(
+                prefix + "a1c",
+                vm1.id(),
+                new PersonalityRequest(vm1.id(), OsInfo.of("linux", "5.15.0"), "ml-inference", null, "inference"),
+                "p-1",
+                card,
+                "1",
+                AllocationState.RESERVED,
+                Optional.empty(),
+                Optional.empty(),
+                now,
+                now);
+        assertThatThrownBy(() ->
+                        allocations.reserve(inference, device.region("1").orElseThrow(), Optional.empty(), 1, "karaf"))
+                .as("at the limit of one per VM")
+                .isInstanceOf(HwpException.class)
+                .hasMessageContaining("holds 1 allocations (" + a1.id() + "), the most one VM may hold");
+        allocations.reserve(inference, device.region("1").orElseThrow(), Optional.empty(), 2, "karaf");
+        assertThat(allocations.find(inference.id()).orElseThrow().request().slot())
+                .isEqualTo("inference");
+        assertThat(allocations.find(a1.id()).orElseThrow().request().slot()).isEqualTo("default");
+        allocations.update(
+                inference,
+                inference.moveTo(AllocationState.FAILED, now.plusMillis(1)),
+                Optional.of(new AllocationRecords.RegionChange(
+                        devices.device(card).orElseThrow().region("1").orElseThrow(),
+                        device.region("1").orElseThrow())),
+                "karaf");
 
         Region reserved = devices.device(card).orElseThrow().region("0").orElseThrow();
         assertThat(reserved.state()).isEqualTo(RegionState.RESERVED);
@@ -577,7 +606,9 @@ abstract class RepositoryContract {
                 .isInstanceOf(HwpException.class)
                 .hasMessageContaining("is ACTIVE now, not RESERVED");
         assertThat(allocations.find(a1.id())).contains(a1Active);
-        assertThat(allocations.ofVm(vm1.id())).containsExactly(a1Active);
+        assertThat(allocations.ofVm(vm1.id()))
+                .filteredOn(a -> a.state().holdsRegion())
+                .containsExactly(a1Active);
         assertThat(allocations.inFlight()).extracting(Allocation::id).doesNotContain(a1.id());
 
         // Re-personalization in place: the old allocation is released and the new one reserves the same region.

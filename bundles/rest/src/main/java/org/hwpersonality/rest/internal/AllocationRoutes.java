@@ -86,7 +86,7 @@ final class AllocationRoutes {
         String vmId = x.path("vmId");
         x.caller.requireActingFor(vmId, "re-personalize a VM");
         ObjectNode body = x.jsonObject();
-        Fields.only(body, Set.of("metrics", "workload", "requirements"));
+        Fields.only(body, Set.of("metrics", "workload", "requirements", "slot"));
         JsonNode metricsNode = body.get("metrics");
         if (metricsNode == null || metricsNode.isNull()) {
             throw HwpApi.required("metrics");
@@ -116,8 +116,9 @@ final class AllocationRoutes {
                 throw e.within("requirements");
             }
         }
+        Optional<String> slot = Optional.ofNullable(Fields.optionalText(body, "slot"));
         AllocationResult result = management.repersonalize(
-                new RepersonalizationRequest(vmId, metrics, workload, requirements), x.caller.actor());
+                new RepersonalizationRequest(vmId, metrics, workload, requirements, slot), x.caller.actor());
         if (!pending(x, result)) {
             x.send(result.changed() ? 201 : 200, Views.result(result));
         }

@@ -44,6 +44,7 @@ final class Views {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("allocationId", a.id());
         out.put("vmId", a.vmId());
+        out.put("slot", a.request().slot());
         out.put("status", a.state().name());
         out.put("personalityId", a.personalityId());
         out.put("deviceId", a.deviceId());

@@ -32,6 +32,7 @@ public class AllocationList implements Action {
         ShellTable table = new ShellTable();
         table.column("ID");
         table.column("VM");
+        table.column("Slot");
         table.column("Personality");
         table.column("Region");
         table.column("State");
@@ -42,6 +43,7 @@ public class AllocationList implements Action {
                     .addContent(
                             a.id(),
                             a.vmId(),
+                            a.request().slot(),
                             a.personalityId(),
                             a.regionKey(),
                             a.state(),

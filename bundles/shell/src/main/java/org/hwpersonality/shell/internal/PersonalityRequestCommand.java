@@ -46,6 +46,11 @@ public class PersonalityRequestCommand implements Action {
     @Option(name = "--min-memory-mb", description = "Device memory the workload needs, in MiB")
     String minMemory;
 
+    @Option(
+            name = "--slot",
+            description = "The slot this accelerator fills (a VM holds one per slot; default: default)")
+    String slot;
+
     @Reference
     ManagementService management;
 
@@ -62,7 +67,7 @@ public class PersonalityRequestCommand implements Action {
             throw e.within("requirements");
         }
         AllocationResult r = management.request(
-                new PersonalityRequest(vm, OsInfo.of(os, kernel), workload, requirements), Actors.current());
+                new PersonalityRequest(vm, OsInfo.of(os, kernel), workload, requirements, slot), Actors.current());
         print(r);
         return null;
     }

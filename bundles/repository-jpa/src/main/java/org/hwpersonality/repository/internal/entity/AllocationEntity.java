@@ -30,6 +30,9 @@ public class AllocationEntity {
     @Column(name = "WORKLOAD")
     private String workload;
 
+    @Column(name = "SLOT")
+    private String slot;
+
     @Column(name = "OS_FAMILY")
     private String osFamily;
 
@@ -92,6 +95,7 @@ public class AllocationEntity {
         this.vmId = a.vmId();
         PersonalityRequest r = a.request();
         this.workload = r.workload();
+        this.slot = r.slot();
         this.osFamily = r.os().family();
         this.osKernel = r.os().kernel().map(KernelVersion::text).orElse(null);
         this.minThroughputGops = r.requirements().minThroughputGops().orElse(null);
@@ -127,7 +131,8 @@ public class AllocationEntity {
                                 Optional.ofNullable(minThroughputGops),
                                 Optional.ofNullable(maxLatencyUs),
                                 Optional.ofNullable(maxPowerWatts),
-                                Optional.ofNullable(minMemoryMb))),
+                                Optional.ofNullable(minMemoryMb)),
+                        slot),
                 personalityId,
                 deviceId,
                 regionId,
