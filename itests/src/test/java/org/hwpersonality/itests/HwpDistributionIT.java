@@ -51,6 +51,51 @@ public class HwpDistributionIT extends HwpTestSupport {
         }
     }
 
+    /**
+     * Issue 19: the libvirt attachment installs offline from the distribution, binds to the management service, and
+     * checks a VM's domain with the real virsh (here against libvirt's test driver, whose only domain is {@code
+     * test}) when the VM is registered.
+     */
+    @Test
+    public void theLibvirtAttachmentInstallsOfflineAndChecksDomainsWithVirsh() throws Exception {
+        assertTrue("libvirt's virsh (Debian: libvirt-clients)", Files.isExecutable(Path.of("/usr/bin/virsh")));
+        executeCommand("feature:install hwp-attach-libvirt");
+        try {
+            // The feature ships qemu:///system; this machine has no hypervisor, but libvirt's test driver.
+            org.osgi.service.cm.ConfigurationAdmin admin =
+                    waitForService(org.osgi.service.cm.ConfigurationAdmin.class, null);
+            org.osgi.service.cm.Configuration config = admin.getConfiguration("org.hwpersonality.attach.libvirt", "?");
+            assertEquals("qemu:///system", config.getProperties().get("connection.uri"));
+            Hashtable<String, Object> libvirt = new Hashtable<>();
+            libvirt.put("virsh.path", "/usr/bin/virsh");
+            libvirt.put("connection.uri", "test:///default");
+            config.update(libvirt);
+            waitUntil("the attachment asks test:///default", TIMEOUT, () -> {
+                try {
+                    return waitForService(org.hwpersonality.api.attach.Attachment.class, "(hwp.hypervisor=libvirt)")
+                            .hasDomain("test");
+                } catch (RuntimeException e) {
+                    return false; // the one bound before the new configuration, or none yet
+                }
+            });
+            String registered = executeCommand("vm:register it-in-test --os linux --domain test");
+            assertTrue(registered, registered.startsWith("VM "));
+            String listed = executeCommand("vm:list --no-format");
+            assertTrue(listed, listed.lines().anyMatch(l -> l.contains("it-in-test") && l.contains("test")));
+            try {
+                String refused = executeCommand("vm:register it-nowhere --os linux --domain nosuch");
+                throw new AssertionError("registered with an unknown domain: " + refused);
+            } catch (CommandFailed e) {
+                assertTrue(
+                        e.getMessage(),
+                        e.getMessage().contains("domain: libvirt on node " + NODE + " knows no domain nosuch"));
+            }
+            assertTrue(executeCommand("vm:list --no-format").lines().noneMatch(l -> l.contains("it-nowhere")));
+        } finally {
+            executeCommand("feature:uninstall hwp-attach-libvirt");
+        }
+    }
+
     @Test
     public void apiBundleIsActiveAndExportsEveryApiPackage() {
         Bundle api = bundle("org.hwpersonality.api");

@@ -628,24 +628,20 @@ public class Management implements ManagementService {
                         reconfiguration,
                         candidate,
                         true);
-            } catch (AttachmentException e) {
-                // The allocation FAILED and its region is FREE with its image: nothing is left attached.
+            } catch (RuntimeException e) {
+                // The allocation FAILED, its region as it was (FREE with its image after a failed attach): nothing is
+                // left attached.
                 keeper.refreshDevice(r.device().id());
-                if (e.kind() == AttachmentException.Kind.UNKNOWN_DOMAIN
-                        || e.kind() == AttachmentException.Kind.NOT_RUNNING) {
+                boolean attaching = e instanceof AttachmentException;
+                if (e instanceof AttachmentException a
+                        && (a.kind() == AttachmentException.Kind.UNKNOWN_DOMAIN
+                                || a.kind() == AttachmentException.Kind.NOT_RUNNING)) {
                     throw e; // the VM's domain, not the region: another region would fare no better
                 }
                 LOG.log(
                         Level.WARNING,
-                        "Attaching " + ref + " to " + request.vmId() + " failed; trying another region",
-                        e);
-                failures.add(ref + ": " + e.getMessage());
-                options = options.excludingRegion(ref);
-            } catch (RuntimeException e) {
-                keeper.refreshDevice(r.device().id());
-                LOG.log(
-                        Level.WARNING,
-                        "Programming " + ref + " for " + request.vmId() + " failed; trying another region",
+                        (attaching ? "Attaching " : "Programming ") + ref + " for " + request.vmId()
+                                + " failed; trying another region",
                         e);
                 failures.add(ref + ": " + e.getMessage());
                 options = options.excludingRegion(ref);

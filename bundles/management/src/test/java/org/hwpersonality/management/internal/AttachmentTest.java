@@ -25,7 +25,6 @@ import org.hwpersonality.api.request.Requirements;
 import org.hwpersonality.api.vm.VmLocation;
 import org.hwpersonality.attach.libvirt.internal.LibvirtAttachment;
 import org.hwpersonality.attach.libvirt.internal.RecordingVirsh;
-import org.hwpersonality.repository.internal.SqlTaskRecords;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -375,17 +374,7 @@ class AttachmentTest {
             p.allocations.reserve(attaching, free, Optional.empty(), "karaf");
             libvirt.attach("vm-a", f);
 
-            Reconciler reconciler = new Reconciler(
-                    p.allocations,
-                    p.devices,
-                    p.profiles,
-                    p.registry,
-                    p.inventory.programming(),
-                    new Events(),
-                    java.time.Duration.ofSeconds(60),
-                    p.inventory::ours,
-                    new SqlTaskRecords(p.db.database),
-                    p.management::plugOf);
+            Reconciler reconciler = p.reconciler(java.time.Duration.ofSeconds(60));
             assertThat(reconciler.run(false)).isEqualTo(1);
             assertThat(p.management.allocation("alloc-attaching").orElseThrow().state())
                     .isEqualTo(AllocationState.FAILED);
@@ -400,17 +389,7 @@ class AttachmentTest {
             p.allocations.update(
                     active, active.moveTo(AllocationState.RELEASING, Instant.now()), Optional.empty(), "karaf");
             assertThat(libvirt.attached("vm-a", f)).isTrue();
-            Reconciler later = new Reconciler(
-                    p.allocations,
-                    p.devices,
-                    p.profiles,
-                    p.registry,
-                    p.inventory.programming(),
-                    new Events(),
-                    java.time.Duration.ZERO,
-                    p.inventory::ours,
-                    new SqlTaskRecords(p.db.database),
-                    p.management::plugOf);
+            Reconciler later = p.reconciler(java.time.Duration.ZERO);
             assertThat(later.run(false)).isEqualTo(1);
             assertThat(p.management.allocation(active.id()).orElseThrow().state())
                     .isEqualTo(AllocationState.RELEASED);

@@ -320,17 +320,7 @@ class ManagementTest {
                     Optional.of(new RegionChange(reservedRegion, programming)),
                     "karaf");
             // The process died here: nothing was programmed.
-            Reconciler reconciler = new Reconciler(
-                    p.allocations,
-                    p.devices,
-                    p.profiles,
-                    p.registry,
-                    p.inventory.programming(),
-                    new Events(),
-                    java.time.Duration.ofSeconds(60),
-                    p.inventory::ours,
-                    new SqlTaskRecords(p.db.database),
-                    a -> Optional.empty());
+            Reconciler reconciler = p.reconciler(java.time.Duration.ofSeconds(60));
             assertThat(reconciler.run(true)).isEqualTo(1);
             assertThat(p.management.allocation("alloc-crashed").orElseThrow().state())
                     .isEqualTo(AllocationState.FAILED);
@@ -378,17 +368,7 @@ class ManagementTest {
                     new RegionChange(reservedRegion, RegionProgramming.programming(reservedRegion)),
                     "node-1",
                     "karaf");
-            Reconciler reconciler = new Reconciler(
-                    p.allocations,
-                    p.devices,
-                    p.profiles,
-                    p.registry,
-                    p.inventory.programming(),
-                    new Events(),
-                    java.time.Duration.ofSeconds(60),
-                    p.inventory::ours,
-                    new SqlTaskRecords(p.db.database),
-                    a -> Optional.empty());
+            Reconciler reconciler = p.reconciler(java.time.Duration.ofSeconds(60));
             assertThat(reconciler.run(true)).as("nothing reconciled").isZero();
             assertThat(p.management.allocation("alloc-queued").orElseThrow().state())
                     .as("left to the task worker")
@@ -462,17 +442,7 @@ class ManagementTest {
                             throw e.getCause();
                         }
                     });
-            Reconciler reconciler = new Reconciler(
-                    p.allocations,
-                    p.devices,
-                    p.profiles,
-                    p.registry,
-                    p.inventory.programming(),
-                    new Events(),
-                    java.time.Duration.ofSeconds(60),
-                    p.inventory::ours,
-                    late,
-                    a -> Optional.empty());
+            Reconciler reconciler = p.reconciler(java.time.Duration.ofSeconds(60), late);
             List<String> warnings = new ArrayList<>();
             java.util.logging.Logger log = java.util.logging.Logger.getLogger(Reconciler.class.getName());
             java.util.logging.Handler handler = new java.util.logging.Handler() {

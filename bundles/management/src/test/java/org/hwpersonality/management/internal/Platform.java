@@ -158,6 +158,25 @@ final class Platform implements AutoCloseable {
         return devices.devices();
     }
 
+    /** A reconciler of this node's allocations older than {@code staleAfter}, as the management service runs it. */
+    Reconciler reconciler(java.time.Duration staleAfter, org.hwpersonality.api.store.TaskRecords tasks) {
+        return new Reconciler(
+                allocations,
+                devices,
+                profiles,
+                registry,
+                inventory.programming(),
+                new Events(),
+                staleAfter,
+                inventory::ours,
+                tasks,
+                management::plugOf);
+    }
+
+    Reconciler reconciler(java.time.Duration staleAfter) {
+        return reconciler(staleAfter, new org.hwpersonality.repository.internal.SqlTaskRecords(db.database));
+    }
+
     /** An instance of a component property type with these values and the defaults for the rest. */
     @SuppressWarnings("unchecked")
     static <A> A config(Class<A> type, Map<String, Object> values) {
