@@ -42,8 +42,10 @@ public interface AllocationRecords {
     Allocation update(Allocation current, Allocation next, Optional<RegionChange> region, String actor);
 
     /**
-     * As {@link #update}, from RESERVED to PROGRAMMING, and in the same transaction queues the programming as a task
-     * for {@code node}, which owns the device, and signals it ({@link Signals#TASK_QUEUED}); returns the task.
+     * As {@link #update}, from RESERVED to PROGRAMMING (or from ACTIVE to RELEASING), and in the same transaction
+     * queues the step as a task for {@code node}, which owns the device, and signals it ({@link
+     * Signals#TASK_QUEUED}); returns the task. The task's work follows from its allocation's state when claimed:
+     * PROGRAMMING, program (and attach); RELEASING, detach and free.
      */
     ProgrammingTask dispatch(
             Allocation reserved, Allocation programming, RegionChange region, String node, String actor);

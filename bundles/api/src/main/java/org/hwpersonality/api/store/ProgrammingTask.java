@@ -6,7 +6,8 @@ import org.hwpersonality.api.internal.Checks;
 
 /**
  * Programming of a region that belongs to another node: written with the allocation's PROGRAMMING state by the node
- * that matched, claimed by the node that owns the device ({@code node}), which programs and records the outcome.
+ * that matched, claimed by the node that owns the device ({@code node}), which programs and records the outcome. A
+ * release that has to unplug the region's function from its VM is a task too, written with RELEASING.
  * A task is claimed once: a process that dies holding it leaves it CLAIMED, and that node, back, reconciles the
  * region instead of running the task again.
  */

@@ -71,8 +71,8 @@ final class AllocationWaiter implements AutoCloseable {
         }
 
         /**
-         * The allocation, dispatched PROGRAMMING, once it is no longer PROGRAMMING, or as it is after {@code
-         * timeout}: read after each wake-up and at least every {@link #POLL}.
+         * The allocation, dispatched PROGRAMMING (or RELEASING), once it is no longer in that state, or as it is after
+         * {@code timeout}: read after each wake-up and at least every {@link #POLL}.
          */
         Allocation await(Duration timeout) {
             long deadline = System.nanoTime() + timeout.toNanos();
@@ -85,7 +85,9 @@ final class AllocationWaiter implements AutoCloseable {
                     Allocation a = allocations
                             .find(allocationId)
                             .orElseThrow(() -> HwpException.notFound("allocation", allocationId));
-                    if (a.state() != AllocationState.PROGRAMMING || deadline - System.nanoTime() <= 0) {
+                    boolean midStep =
+                            a.state() == AllocationState.PROGRAMMING || a.state() == AllocationState.RELEASING;
+                    if (!midStep || deadline - System.nanoTime() <= 0) {
                         return a;
                     }
                 }

@@ -234,6 +234,8 @@ public class Management implements ManagementService {
                         signals,
                         deviceId -> quietly("device refresh", () -> keeper.refreshDevice(deviceId)),
                         a -> releaseReplaced(a, TaskWorker.ACTOR),
+                        this::plugOf,
+                        this::releaseTask,
                         config.taskRunners(),
                         config.taskPollMillis()))
                 : Optional.empty();
@@ -611,8 +613,14 @@ public class Management implements ManagementService {
                 } else {
                     AllocationState programmed =
                             r.plug().isPresent() ? AllocationState.ATTACHING : AllocationState.ACTIVE;
-                    Programmer.Programmed p =
-                            programmer.activate(r.allocation(), r.region(), r.device(), r.profile(), programmed, actor);
+                    Programmer.Programmed p = programmer.activate(
+                            r.allocation(),
+                            r.region(),
+                            r.device(),
+                            r.profile(),
+                            programmed,
+                            attachesOnItsNode(vm, r.device()),
+                            actor);
                     keeper.index().putRegion(r.device().id(), p.region());
                     done = p.allocation();
                     reconfiguration = p.reconfiguration();
@@ -711,8 +719,11 @@ public class Management implements ManagementService {
         }
         Optional<Attachments.Plug> plug = attachments.plug(vm, device, region, node.id());
         Instant now = Instant.now();
+        // A VM with a domain on another node's device: that node programs and attaches, by a task, even a region
+        // that holds the image.
         boolean loaded = profile.lineage().isEmpty()
-                && region.loadedImage().equals(Optional.of(profile.fabric().bitstream()));
+                && region.loadedImage().equals(Optional.of(profile.fabric().bitstream()))
+                && !attachesOnItsNode(vm, device);
         Allocation allocation = new Allocation(
                 newId("alloc"),
                 request.vmId(),
@@ -839,6 +850,20 @@ public class Management implements ManagementService {
                 .flatMap(d -> d.region(a.regionId()))
                 .filter(r -> r.state() == RegionState.ACTIVE
                         && r.loadedPersonalityId().equals(Optional.of(a.personalityId())));
+        Optional<Device> device = keeper.index().device(a.deviceId()).or(() -> devices.device(a.deviceId()));
+        if (device.isPresent()
+                && !programmer.programsHere(device.get())
+                && vms.find(a.vmId())
+                        .map(vm -> attachesOnItsNode(vm, device.get()))
+                        .orElse(false)) {
+            // The function is in a VM on the device's node: that node unplugs it and frees the region, by a task.
+            Region region = known.orElseGet(() -> keeper.refreshDevice(a.deviceId())
+                    .region(a.regionId())
+                    .orElseThrow(() -> HwpException.notFound("region", a.regionKey())));
+            Allocation after = programmer.releaseOnItsNode(a, region, device.get(), actor);
+            keeper.refreshDevice(a.deviceId());
+            return after;
+        }
         Allocation current = a;
         for (int attempt = 0; ; attempt++) {
             Region region = known.orElseGet(() -> keeper.refreshDevice(a.deviceId())
@@ -882,6 +907,41 @@ public class Management implements ManagementService {
         Allocation releasing = programmer.releasing(active, actor);
         recordDetach(releasing, plug.get(), plug.get().detach(), actor);
         return releasing;
+    }
+
+    /** Whether a VM's allocation of {@code device} is attached by the device's node, not this one. */
+    private boolean attachesOnItsNode(VirtualMachine vm, Device device) {
+        return vm.location().domain().isPresent() && !programmer.programsHere(device);
+    }
+
+    /**
+     * A release task of this node (the allocation RELEASING, dispatched by the node that was asked): the function
+     * unplugged from its VM if it is in one, then the region freed with the task's outcome, in one transaction. A
+     * failed detach fails the task and leaves the allocation RELEASING, for the reconciler to try again.
+     */
+    private Allocation releaseTask(TaskRecords.Claimed claimed) {
+        Allocation releasing = claimed.allocation();
+        Region region = claimed.region();
+        String outcome = "released " + releasing.regionKey() + " on node " + node.id();
+        Optional<Attachments.Plug> plug = plugOf(releasing);
+        if (plug.isPresent()) {
+            Attachment.Detached detached = plug.get().detach();
+            recordDetach(releasing, plug.get(), detached, TaskWorker.ACTOR);
+            outcome += ", detached " + plug.get() + ": " + detached;
+        }
+        Region free = Programmer.with(region, RegionState.FREE, region.loadedPersonalityId(), region.loadedImage());
+        Allocation released = allocations.finishTask(
+                claimed.task().id(),
+                releasing,
+                releasing.moveTo(AllocationState.RELEASED, Instant.now()),
+                new AllocationRecords.RegionChange(region, free),
+                true,
+                outcome,
+                Optional.empty(),
+                TaskWorker.ACTOR);
+        events.allocation(released, TaskWorker.ACTOR);
+        keeper.index().putRegion(releasing.deviceId(), free);
+        return released;
     }
 
     private void recordDetach(Allocation a, Attachments.Plug plug, Attachment.Detached outcome, String actor) {

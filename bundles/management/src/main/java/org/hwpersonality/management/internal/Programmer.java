@@ -76,14 +76,17 @@ final class Programmer {
             Device device,
             PersonalityProfile p,
             AllocationState programmed,
+            boolean attachOnItsNode,
             String actor) {
         Region loaded = RegionProgramming.with(
                 region,
                 RegionState.ACTIVE,
                 Optional.of(p.personalityId()),
                 Optional.of(p.fabric().bitstream()));
+        // Loaded already: nothing to program, unless the device's node has to attach it (its task does both).
         if (region.loadedImage().equals(Optional.of(p.fabric().bitstream()))
-                && p.lineage().isEmpty()) {
+                && p.lineage().isEmpty()
+                && (programsHere(device) || !attachOnItsNode)) {
             Allocation active = move(reserved, programmed, region, loaded, actor);
             return new Programmed(active, loaded, Reconfiguration.NOT_NEEDED);
         }
@@ -128,10 +131,16 @@ final class Programmer {
      * allocation ACTIVE; rethrows a failed programming after recording it.
      */
     Allocation runTask(
-            ProgrammingTask task, Allocation queued, Region region, Device device, PersonalityProfile p, String actor) {
+            ProgrammingTask task,
+            Allocation queued,
+            Region region,
+            Device device,
+            PersonalityProfile p,
+            Optional<Attachments.Plug> plug,
+            String actor) {
         Region before =
                 RegionProgramming.with(region, RegionState.FREE, region.loadedPersonalityId(), region.loadedImage());
-        TaskSteps steps = new TaskSteps(task, queued, actor);
+        TaskSteps steps = new TaskSteps(task, queued, plug, actor);
         programming.run(device, before, load(p), RegionState.ACTIVE, false, steps);
         return steps.current;
     }
@@ -166,6 +175,20 @@ final class Programmer {
                 active, active.moveTo(AllocationState.RELEASING, Instant.now()), Optional.empty(), actor);
         events.allocation(releasing, actor);
         return releasing;
+    }
+
+    /**
+     * The release of a region of another node whose function is in a VM there: RELEASING and a task for that node in
+     * one transaction; its worker unplugs and frees. Waits for that at most {@link #wait}: the allocation as it is
+     * then (RELEASED, or still RELEASING while that node is away).
+     */
+    Allocation releaseOnItsNode(Allocation active, Region region, Device device, String actor) {
+        Allocation releasing = active.moveTo(AllocationState.RELEASING, Instant.now());
+        try (AllocationWaiter.Waiting waiting = waiter.expect(releasing.id())) {
+            allocations.dispatch(active, releasing, new RegionChange(region, region), device.node(), actor);
+            events.allocation(releasing, actor);
+            return waiting.await(wait);
+        }
     }
 
     /** ACTIVE (or RELEASING) to RELEASED; the region is FREE and keeps its image for reuse. */
@@ -207,11 +230,13 @@ final class Programmer {
     private final class TaskSteps implements RegionProgramming.Steps {
         private final ProgrammingTask task;
         private Allocation current;
+        private final Optional<Attachments.Plug> plug;
         private final String actor;
 
-        TaskSteps(ProgrammingTask task, Allocation current, String actor) {
+        TaskSteps(ProgrammingTask task, Allocation current, Optional<Attachments.Plug> plug, String actor) {
             this.task = task;
             this.current = current;
+            this.plug = plug;
             this.actor = actor;
         }
 
@@ -224,6 +249,26 @@ final class Programmer {
         public void succeeded(Region programming, Region loaded, Reconfiguration done) {
             String outcome = "programmed " + task.deviceId() + "/" + task.regionId() + " with "
                     + current.personalityId() + " on node " + node.id();
+            if (plug.isPresent()) {
+                // The VM gets the function before the allocation is ACTIVE; a failed attach releases the region (its
+                // image kept), and the node that matched tries another. A crash in between leaves the task CLAIMED:
+                // this node, back, reconciles the allocation and unplugs the function.
+                try {
+                    plug.get().attach();
+                    outcome += ", attached " + plug.get();
+                } catch (RuntimeException e) {
+                    Region free = RegionProgramming.with(
+                            loaded, RegionState.FREE, loaded.loadedPersonalityId(), loaded.loadedImage());
+                    finish(
+                            AllocationState.FAILED,
+                            programming,
+                            free,
+                            false,
+                            outcome + ", but attaching failed: " + e.getMessage(),
+                            Optional.of(done.durationMs()));
+                    return;
+                }
+            }
             finish(AllocationState.ACTIVE, programming, loaded, true, outcome, Optional.of(done.durationMs()));
         }
 

@@ -136,11 +136,12 @@ final class Reconciler {
     }
 
     /**
-     * A PROGRAMMING allocation whose task is QUEUED or CLAIMED: its node's task worker programs or reconciles it. A task
+     * A PROGRAMMING (or RELEASING) allocation whose task is QUEUED or CLAIMED: its node's task worker programs (or
+     * releases) or reconciles it. A task
      * that finished since {@code a} was read moved the allocation in the same commit: that is not abandoned either.
      */
     private boolean leftToTaskWorker(Allocation a) {
-        if (a.state() != AllocationState.PROGRAMMING) {
+        if (a.state() != AllocationState.PROGRAMMING && a.state() != AllocationState.RELEASING) {
             return false;
         }
         Optional<ProgrammingTask> task = tasks.ofAllocation(a.id());
@@ -185,6 +186,7 @@ final class Reconciler {
                         .map(f -> f.bitstream());
                 Optional<String> personality =
                         image.isPresent() && image.equals(expected) ? Optional.of(a.personalityId()) : Optional.empty();
+                unplug(a); // attached by a task on this node, maybe, before it could finish
                 next = a.moveTo(AllocationState.FAILED, now);
                 after = Programmer.with(r, RegionState.FREE, personality, image);
             }

@@ -38,6 +38,8 @@ final class TaskWorker implements AutoCloseable {
     private final Signals signals;
     private final java.util.function.Consumer<String> deviceChanged;
     private final java.util.function.Consumer<Allocation> activated;
+    private final java.util.function.Function<Allocation, Optional<Attachments.Plug>> plugOf;
+    private final java.util.function.Function<TaskRecords.Claimed, Allocation> release;
     private final long pollMillis;
     private final int parallel;
     private final Semaphore slots;
@@ -59,6 +61,8 @@ final class TaskWorker implements AutoCloseable {
             Signals signals,
             java.util.function.Consumer<String> deviceChanged,
             java.util.function.Consumer<Allocation> activated,
+            java.util.function.Function<Allocation, Optional<Attachments.Plug>> plugOf,
+            java.util.function.Function<TaskRecords.Claimed, Allocation> release,
             int parallel,
             long pollMillis) {
         this.node = node;
@@ -71,6 +75,8 @@ final class TaskWorker implements AutoCloseable {
         this.signals = signals;
         this.deviceChanged = deviceChanged;
         this.activated = activated;
+        this.plugOf = plugOf;
+        this.release = release;
         this.parallel = Math.max(1, parallel);
         this.pollMillis = Math.max(10, pollMillis);
         this.slots = new Semaphore(this.parallel);
@@ -147,7 +153,9 @@ final class TaskWorker implements AutoCloseable {
         boolean left = false;
         for (ProgrammingTask t : tasks.abandoned(node.id(), node.session())) {
             Optional<Allocation> a = allocations.find(t.allocationId());
-            if (a.isEmpty() || a.get().state() != AllocationState.PROGRAMMING) {
+            if (a.isEmpty()
+                    || (a.get().state() != AllocationState.PROGRAMMING
+                            && a.get().state() != AllocationState.RELEASING)) {
                 tasks.finish(
                         t.id(),
                         false,
@@ -160,7 +168,7 @@ final class TaskWorker implements AutoCloseable {
                 tasks.finish(
                         t.id(),
                         false,
-                        "node " + node.id() + " stopped while programming; the region was reconciled with its"
+                        "node " + node.id() + " stopped while running it; the region was reconciled with its"
                                 + " back end",
                         Optional.empty());
                 signals.publish(Signals.ALLOCATION_CHANGED, t.allocationId());
@@ -180,16 +188,22 @@ final class TaskWorker implements AutoCloseable {
         ProgrammingTask t = claimed.task();
         try {
             Allocation a = claimed.allocation();
-            if (a.state() != AllocationState.PROGRAMMING) {
+            if (a.state() == AllocationState.RELEASING) {
+                Allocation released = release.apply(claimed);
+                LOG.info("released " + t.deviceId() + "/" + t.regionId() + " on node " + node.id() + " for allocation "
+                        + a.id() + ": it is " + released.state());
+            } else if (a.state() != AllocationState.PROGRAMMING) {
                 finish(t, false, "the allocation is " + a.state() + ", nothing to program");
             } else {
                 Device device = ownDevices.apply(t.deviceId()).orElseThrow();
                 Region region = claimed.region();
                 PersonalityProfile profile = profiles.apply(a.personalityId()).orElseThrow();
-                Allocation active = programmer.runTask(t, a, region, device, profile, ACTOR);
+                Allocation active = programmer.runTask(t, a, region, device, profile, plugOf.apply(a), ACTOR);
                 LOG.info("programmed " + t.deviceId() + "/" + t.regionId() + " with " + a.personalityId() + " on node "
                         + node.id() + " for allocation " + a.id() + ": it is " + active.state());
-                activated.accept(active);
+                if (active.state() == AllocationState.ACTIVE) {
+                    activated.accept(active);
+                }
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Task " + t.id() + " failed on node " + node.id(), e);

@@ -284,6 +284,97 @@ class MultiNodeTest {
         }
     }
 
+    /**
+     * Issue 19 across nodes: the api node matches a VM with a domain to a host's card; the host programs and attaches
+     * by its task (even a region that holds the image), and detaches and frees by a release task; a failed attach on
+     * the host leaves nothing attached and the api node tries the next region.
+     */
+    @Test
+    void theHostAttachesAndDetachesWhatAnApiNodeAllocated() throws Exception {
+        org.hwpersonality.attach.libvirt.internal.RecordingVirsh virsh =
+                new org.hwpersonality.attach.libvirt.internal.RecordingVirsh(folder.resolve("virsh"));
+        Path hypervisor = org.hwpersonality.attach.libvirt.internal.RecordingVirsh.node(
+                folder.resolve("node.xml"), List.of("guest-1"), List.of());
+        org.hwpersonality.attach.libvirt.internal.LibvirtAttachment libvirt =
+                new org.hwpersonality.attach.libvirt.internal.LibvirtAttachment(Platform.config(
+                        org.hwpersonality.attach.libvirt.internal.LibvirtAttachment.Config.class,
+                        Map.of(
+                                "virsh_path",
+                                virsh.script.toString(),
+                                "connection_uri",
+                                "test://" + hypervisor,
+                                "release_wait_ms",
+                                600L)));
+        try (TestDatabase db = TestDatabase.postgres();
+                Platform host = start(db, "host-b", "host", Map.of(), Platform.u250("pr-", 1));
+                Platform api = start(db, "api-1", "api", Map.of("deviceRefreshSeconds", 1L))) {
+            host.management.bindAttachment(libvirt);
+            host.inventory.rescan();
+            awaitIndexed(api, 1);
+            String vm = api.management
+                    .registerVm("guest-1", LINUX, VmLocation.of("host-b", "guest-1"), "karaf")
+                    .vm()
+                    .id();
+
+            Allocation a = api.management.request(compression(vm), "karaf").allocation();
+            assertThat(a.state()).isEqualTo(AllocationState.ACTIVE);
+            assertThat(a.deviceId()).startsWith("host-b:");
+            org.hwpersonality.api.device.PciAddress f = host.devices
+                    .device(a.deviceId())
+                    .orElseThrow()
+                    .region(a.regionId())
+                    .orElseThrow()
+                    .guestFunction()
+                    .orElseThrow();
+            assertThat(libvirt.attached("guest-1", f))
+                    .as("attached by host-b's task")
+                    .isTrue();
+            assertThat(new SqlTaskRecords(api.db.database)
+                            .ofAllocation(a.id())
+                            .orElseThrow()
+                            .outcome()
+                            .orElseThrow())
+                    .contains("on node host-b, attached " + f + " in libvirt domain guest-1");
+
+            Allocation released = api.management.release(a.id(), "karaf");
+            assertThat(released.state()).as("freed by host-b's release task").isEqualTo(AllocationState.RELEASED);
+            assertThat(libvirt.attached("guest-1", f)).isFalse();
+            assertThat(virsh.calls())
+                    .filteredOn(c -> c.startsWith("attach-device") || c.startsWith("detach-device"))
+                    .containsExactly(
+                            "attach-device --domain guest-1 --file F --live",
+                            "detach-device --domain guest-1 --file F --live");
+            Region free = host.devices
+                    .device(a.deviceId())
+                    .orElseThrow()
+                    .region(a.regionId())
+                    .orElseThrow();
+            assertThat(free.state()).isEqualTo(RegionState.FREE);
+            assertThat(free.loadedPersonalityId()).as("its image kept").contains(a.personalityId());
+
+            // The region holds the image: the host attaches it all the same (a task, no shortcut on the api node).
+            Allocation again = api.management.request(compression(vm), "karaf").allocation();
+            assertThat(again.regionKey()).isEqualTo(a.regionKey());
+            assertThat(libvirt.attached("guest-1", f)).isTrue();
+            api.management.release(again.id(), "karaf");
+
+            // A failed attach on the host: the allocation FAILED, the region FREE, nothing attached; the other region.
+            virsh.refuse(
+                    "attach", "error: unsupported configuration: host doesn't support passthrough of host PCI devices");
+            assertThatThrownBy(() -> api.management.request(compression(vm), "karaf"))
+                    .isInstanceOf(HwpException.class)
+                    .hasMessageContaining("attaching failed")
+                    .hasMessageContaining("host doesn't support passthrough of host PCI devices");
+            assertThat(host.devices.devices())
+                    .flatExtracting(Device::regions)
+                    .extracting(Region::state)
+                    .containsOnly(RegionState.FREE);
+            assertThat(api.management.allocations(vm, 10))
+                    .filteredOn(x -> x.state() == AllocationState.FAILED)
+                    .hasSize(2);
+        }
+    }
+
     @Test
     void aSecondProcessWithALiveNodeIdIsRefused() throws Exception {
         try (TestDatabase db = TestDatabase.postgres();

@@ -152,12 +152,13 @@ public class SqlAllocationRecords implements AllocationRecords {
     @Override
     public ProgrammingTask dispatch(
             Allocation reserved, Allocation programming, RegionChange region, String node, String actor) {
-        if (programming.state() != AllocationState.PROGRAMMING) {
-            throw new IllegalArgumentException("a task is dispatched for an allocation that is PROGRAMMING");
+        if (programming.state() != AllocationState.PROGRAMMING && programming.state() != AllocationState.RELEASING) {
+            throw new IllegalArgumentException(
+                    "a task is dispatched for an allocation that is PROGRAMMING or RELEASING");
         }
         Instant now = Instant.now();
         ProgrammingTask task = new ProgrammingTask(
-                "task-" + programming.id(),
+                (programming.state() == AllocationState.RELEASING ? "release-" : "task-") + programming.id(),
                 node,
                 programming.id(),
                 programming.deviceId(),
@@ -169,7 +170,9 @@ public class SqlAllocationRecords implements AllocationRecords {
                 Optional.empty());
         database.inJdbcTransaction(c -> {
             change(c, reserved, programming, actor);
-            moveRegion(c, programming.deviceId(), false, region.expected(), region.next());
+            if (!region.expected().equals(region.next())) {
+                moveRegion(c, programming.deviceId(), false, region.expected(), region.next());
+            }
             SqlTaskRecords.insert(c, task, now);
             signals.send(c, Signals.TASK_QUEUED, node);
             return task;

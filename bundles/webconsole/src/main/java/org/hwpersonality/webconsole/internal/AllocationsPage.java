@@ -43,6 +43,7 @@ public class AllocationsPage extends Page {
             rows.add(List.of(
                     esc(a.id()),
                     esc(a.vmId()),
+                    esc(a.request().slot()),
                     "<span class=\"hwp-state\">" + esc(a.state()) + "</span>",
                     esc(a.personalityId()),
                     esc(a.regionKey()),
@@ -53,7 +54,17 @@ public class AllocationsPage extends Page {
         }
         html.table(
                 "hwp-allocations",
-                List.of("Allocation", "VM", "State", "Personality", "Region", "Driver", "Replaces", "Updated", ""),
+                List.of(
+                        "Allocation",
+                        "VM",
+                        "Slot",
+                        "State",
+                        "Personality",
+                        "Region",
+                        "Driver",
+                        "Replaces",
+                        "Updated",
+                        ""),
                 rows);
     }
 
