@@ -63,17 +63,17 @@ final class Attachments {
     }
 
     /**
-     * Whether this node's hypervisor knows {@code vm}'s domain; true when nothing here can tell (no attachment bound,
-     * or the VM runs on another node).
+     * Whether this node's hypervisor knows the domain of a VM that runs {@code where}; true when nothing here can
+     * tell (no domain, no attachment bound, or the VM runs on another node).
      */
-    boolean knowsDomain(VirtualMachine vm, String thisNode) {
+    boolean knowsDomain(org.hwpersonality.api.vm.VmLocation where, String thisNode) {
         Optional<Attachment> attachment = bound.stream().findFirst();
-        if (vm.location().domain().isEmpty()
+        if (where.domain().isEmpty()
                 || attachment.isEmpty()
-                || !vm.location().host().map(thisNode::equals).orElse(true)) {
+                || !where.host().map(thisNode::equals).orElse(true)) {
             return true;
         }
-        return attachment.get().hasDomain(vm.location().domain().get());
+        return attachment.get().hasDomain(where.domain().get());
     }
 
     /** The hypervisor name of the attachment bound here, for messages. */

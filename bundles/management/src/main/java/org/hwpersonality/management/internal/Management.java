@@ -402,9 +402,7 @@ public class Management implements ManagementService {
 
     /** A domain this node's hypervisor can tell about must exist there (a VM on another node is not checked here). */
     private void requireKnownDomain(VmLocation where) {
-        VirtualMachine probe =
-                new VirtualMachine("probe", "probe", OsInfo.of("linux", null), false, Instant.EPOCH, where);
-        if (!attachments.knowsDomain(probe, node.id())) {
+        if (!attachments.knowsDomain(where, node.id())) {
             throw new ValidationException(
                     "domain",
                     attachments.hypervisor() + " on node " + node.id() + " knows no domain "
@@ -876,6 +874,8 @@ public class Management implements ManagementService {
                 Programmer.Released released = programmer.release(current, region, actor);
                 keeper.index().putRegion(a.deviceId(), released.region());
                 return released.allocation();
+            } catch (AttachmentException e) {
+                throw e; // the detach failed: the allocation stays RELEASING, the reconciler tries again
             } catch (HwpException e) {
                 if (e.code() != ErrorCode.CONFLICT || known.isEmpty() || attempt > 0) {
                     throw e;

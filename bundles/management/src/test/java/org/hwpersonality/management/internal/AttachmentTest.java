@@ -346,6 +346,32 @@ class AttachmentTest {
         }
     }
 
+    /** A detach libvirt refuses keeps the region from the next VM: RELEASING until the reconciler's detach works. */
+    @Test
+    void aDetachThatFailsLeavesTheAllocationReleasingUntilTheReconcilerDetaches() throws Exception {
+        try (Platform p = platform(1)) {
+            String vm = vmIn(p, "vm-a");
+            Allocation a = p.management.request(compression(vm, 10.0), "karaf").allocation();
+            PciAddress f = function(p, a);
+            virsh.refuse("detach", "error: internal error: unable to execute QEMU command 'device_del': Device busy");
+            assertThatThrownBy(() -> p.management.release(a.id(), "karaf"))
+                    .isInstanceOf(HwpException.class)
+                    .hasMessageContaining("unable to execute QEMU command 'device_del'");
+            assertThat(p.management.allocation(a.id()).orElseThrow().state()).isEqualTo(AllocationState.RELEASING);
+            assertThat(region(p, a).state()).as("not offered to another VM").isEqualTo(RegionState.ACTIVE);
+            assertThat(libvirt.attached("vm-a", f)).isTrue();
+
+            assertThat(p.reconciler(java.time.Duration.ZERO).run(false))
+                    .as("the detach still fails: left as it is")
+                    .isZero();
+            virsh.accept("detach");
+            assertThat(p.reconciler(java.time.Duration.ZERO).run(false)).isEqualTo(1);
+            assertThat(p.management.allocation(a.id()).orElseThrow().state()).isEqualTo(AllocationState.RELEASED);
+            assertThat(region(p, a).state()).isEqualTo(RegionState.FREE);
+            assertThat(libvirt.attached("vm-a", f)).isFalse();
+        }
+    }
+
     @Test
     void aCrashWhileAttachingIsRolledBackAndACrashWhileReleasingIsFinished() throws Exception {
         try (Platform p = platform(1)) {
