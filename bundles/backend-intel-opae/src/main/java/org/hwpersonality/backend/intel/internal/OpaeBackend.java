@@ -259,25 +259,36 @@ public class OpaeBackend implements ReconfigurationBackend {
 
     // ---------------------------------------------------------------------------------------------------------
 
-    /** Runs fpgaconf on the card, then checks that the port now shows the image's AFU. */
+    /**
+     * Runs fpgaconf on the card (verbose, so that an interface mismatch names both IDs), then checks that the port
+     * now shows the image's AFU. A failure says what its exit code means ({@link FpgaconfExit}).
+     */
     private void configure(Card card, Path image, Gbs gbs) {
         PciAddress at = card.fme().address();
-        List<String> command = new ArrayList<>();
-        command.add(fpgaconf.toString());
+        List<String> address = new ArrayList<>();
         if (at.domain() != 0) {
-            command.add("--segment");
-            command.add(hex(at.domain()));
+            address.add("--segment");
+            address.add(hex(at.domain()));
         }
-        command.addAll(List.of(
-                "-B",
-                hex(at.bus()),
-                "-D",
-                hex(at.slot()),
-                "-F",
-                hex(at.function()),
-                image.toAbsolutePath().toString()));
+        address.addAll(List.of("-B", hex(at.bus()), "-D", hex(at.slot()), "-F", hex(at.function())));
+        String file = image.toAbsolutePath().toString();
         try {
-            runner.check(command, programmingTimeout);
+            List<String> verbose = new ArrayList<>(List.of(fpgaconf.toString(), "-V"));
+            verbose.addAll(address);
+            verbose.add(file);
+            CommandRunner.Result r = runner.run(verbose, programmingTimeout);
+            if (FpgaconfExit.refusedVerbose(r)) {
+                List<String> plain = new ArrayList<>(List.of(fpgaconf.toString()));
+                plain.addAll(address);
+                plain.add(file);
+                r = runner.run(plain, programmingTimeout); // OPAE 1.3 and older: -V is not an option
+            }
+            if (r.exitCode() != 0) {
+                if (r.exitCode() == 5 && !r.stderr().contains("more than one suitable slot")) {
+                    loaded.remove(at.toString()); // a failed reconfiguration: what the region holds is not known
+                }
+                throw FpgaconfExit.failure(r, at.toString(), file);
+            }
         } catch (BackendException e) {
             if (e.kind() == Kind.TIMEOUT) {
                 loaded.remove(at.toString());

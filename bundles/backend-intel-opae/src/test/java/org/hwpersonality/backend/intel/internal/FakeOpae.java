@@ -14,7 +14,15 @@ import org.hwpersonality.api.Resources;
  * text is a prepared file, the PORT blocks are printed with the real {@code "%-32s : %s"} layout from per-card
  * state files), log their arguments, and (fpgaconf) record the AFU UUID of the GBS they "load" so that the next
  * {@code fpgainfo port} shows it. Switches: files {@code fpgainfo.hang}, {@code fpgaconf.hang},
- * {@code fpgaconf.fail}, {@code fpgaconf.noeffect} in the directory.
+ * {@code fpgaconf.fail}, {@code fpgaconf.noeffect} in the directory; {@code fpgaconf.fim} holds the PR interface ID
+ * fpgaconf finds on the card (a FIM updated since fpgainfo was read); {@code fpgaconf.old} makes it refuse {@code -V}
+ * as OPAE 1.3 did.
+ *
+ * <p>fpgaconf's exit codes and messages follow its source ({@code fpgaconf.c} main() in OPAE 1.4 to 2.x: 1 for
+ * arguments, 2 when {@code opae_load_bitstream} fails, 4 "No suitable slots found." with the {@code Expected
+ * Interface id:} / {@code Actual Interface id:} lines under {@code -V}, 5 "Error writing bitstream to FPGA: …"), and
+ * libopae's {@code OPAE_ERR} format ({@code file:line:function() **ERROR** : …}); the line numbers in the stand-in's
+ * OPAE_ERR lines are illustrative.
  */
 final class FakeOpae {
     static final Resources CAPACITY = new Resources(365_200, 1_460_800, 1_323, 1_518, 8_192);
@@ -59,13 +67,11 @@ final class FakeOpae {
             D='@DIR@'
             echo "$*" >> "$D/fpgaconf.log"
             if [ -e "$D/fpgaconf.hang" ]; then sleep 60; fi
-            if [ -e "$D/fpgaconf.fail" ]; then
-              echo "Error writing bitstream to FPGA: reconfiguration error" >&2
-              exit 5
-            fi
-            seg=0; bus=-1; dev=-1; fn=-1; gbs=
+            seg=0; bus=-1; dev=-1; fn=-1; gbs=; verbose=0
             while [ $# -gt 0 ]; do
               case "$1" in
+                -V|--verbose) if [ -e "$D/fpgaconf.old" ]; then echo "Invalid cmdline options" >&2; exit 1; fi
+                   verbose=1; shift ;;
                 --segment) seg=$2; shift 2 ;;
                 -B|--bus) bus=$2; shift 2 ;;
                 -D|--device) dev=$2; shift 2 ;;
@@ -79,8 +85,34 @@ final class FakeOpae {
               echo "Error locating GBS file specified: \\"No such file or directory\\"" >&2
               exit 1
             fi
+            [ $verbose = 1 ] && echo "Reading bitstream"
+            if [ "$(head -c 16 "$gbs" | od -An -tx1 | tr -d ' \\n')" != 58656f6e46504741b747425376303031 ]; then
+              echo "bitstream.c:214:opae_load_bitstream() **ERROR** : GBS guid is invalid: \\"$gbs\\"" >&2
+              echo "Error: failed to load bitstream file $gbs: invalid parameter" >&2
+              exit 2
+            fi
             bdf=$(printf '%04X:%02X:%02X.%X' $((seg)) $((bus)) $((dev)) $((fn)))
+            [ $verbose = 1 ] && echo "Looking for slot"
             if ! grep -q "^$bdf " "$D/ports.txt"; then echo "No suitable slots found." >&2; exit 4; fi
+            if [ -s "$D/fpgaconf.fim" ]; then
+              fim=$(cat "$D/fpgaconf.fim")
+              mine=$(grep -ao '"interface-uuid": *"[^"]*"' "$gbs" | head -n 1 | sed 's/.*: *"\\([^"]*\\)"/\\1/')
+              if [ "$fim" != "$mine" ]; then
+                if [ $verbose = 1 ]; then
+                  echo "Expected Interface id:  $fim"
+                  echo "Actual Interface id:    $mine"
+                fi
+                echo "No suitable slots found." >&2
+                exit 4
+              fi
+            fi
+            [ $verbose = 1 ] && echo "Found slot"
+            [ $verbose = 1 ] && echo "Programming bitstream"
+            if [ -e "$D/fpgaconf.fail" ]; then
+              echo "reconf.c:281:xfpga_fpgaReconfigureSlot() **ERROR** : PR CRC error detected" >&2
+              echo "Error writing bitstream to FPGA: reconfiguration error" >&2
+              exit 5
+            fi
             if [ -e "$D/fpgaconf.noeffect" ]; then exit 0; fi
             afu=$(grep -ao '"accelerator-type-uuid": *"[^"]*"' "$gbs" | head -n 1 | sed 's/.*: *"\\([^"]*\\)"/\\1/')
             mkdir -p "$D/afu"

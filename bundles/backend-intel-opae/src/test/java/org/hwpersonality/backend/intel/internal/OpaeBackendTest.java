@@ -158,7 +158,7 @@ class OpaeBackendTest {
         ProgrammingResult first = backend.program(request(A10, helloForA10));
 
         assertThat(first.skipped()).isFalse();
-        assertThat(opae.fpgaconfCalls()).containsExactly("-B 0x5e -D 0x0 -F 0x0 " + helloForA10.toAbsolutePath());
+        assertThat(opae.fpgaconfCalls()).containsExactly("-V -B 0x5e -D 0x0 -F 0x0 " + helloForA10.toAbsolutePath());
         DeviceDescriptor after = backend.status(A10);
         assertThat(after.regions().get(0).loadedImageUuid()).contains("850adcc26ceb4b229722d43375b61c66");
         assertThat(after.regions().get(0).loadedImage()).contains(sha(helloForA10));
@@ -204,9 +204,78 @@ class OpaeBackendTest {
         assertKind(
                 () -> backend.program(request(A10, helloForA10)),
                 Kind.DEVICE_ERROR,
-                "Error writing bitstream to FPGA: reconfiguration error",
-                "exited with 5");
+                "fpgaconf failed to program " + A10 + " with ",
+                "(exit 5)",
+                "PR CRC error detected",
+                "Error writing bitstream to FPGA: reconfiguration error");
         assertThat(backend.status(A10).regions().get(0).loadedImageUuid()).contains("d8424dc4a4a3c413f89e433683f9040b");
+    }
+
+    /**
+     * fpgaconf's exit codes (fpgaconf.c main(), OPAE 1.4 to 2.x) become distinct errors: 4 with the interface IDs it
+     * prints under -V (a FIM changed since fpgainfo was read), 4 without them (no card at the address), 2 for a
+     * bitstream it will not load; OPAE 1.3 and older refuse -V, and the back end runs it again without.
+     */
+    @Test
+    void fpgaconfExitCodesBecomeDistinctErrors() throws Exception {
+        String newFim = "b7b3cc22-7a3c-4d63-9ad5-4d8e95b1a7e0";
+        java.nio.file.Files.writeString(opae.dir.resolve("fpgaconf.fim"), newFim + "\n");
+        assertKind(
+                () -> opae.backend().program(request(A10, helloForA10)),
+                Kind.INCOMPATIBLE,
+                "fpgaconf found no suitable slot (exit 4): " + A10 + " has PR interface " + newFim,
+                "was built for " + A10_FIM);
+        java.nio.file.Files.delete(opae.dir.resolve("fpgaconf.fim"));
+
+        // The tool's own output for a file that is no GBS (exit 2), read as the back end reads it.
+        Path notGbs = java.nio.file.Files.writeString(opae.dir.resolve("not.gbs"), "PK this is a zip, not a GBS");
+        org.hwpersonality.api.backend.CommandRunner.Result r = new org.hwpersonality.api.backend.CommandRunner()
+                .run(
+                        List.of(
+                                opae.fpgaconf.toString(),
+                                "-V",
+                                "-B",
+                                "0x5e",
+                                "-D",
+                                "0x0",
+                                "-F",
+                                "0x0",
+                                notGbs.toString()),
+                        Duration.ofSeconds(10));
+        assertThat(r.exitCode()).isEqualTo(2);
+        BackendException corrupt = FpgaconfExit.failure(r, A10, notGbs.toString());
+        assertThat(corrupt.kind()).isEqualTo(Kind.CORRUPT_IMAGE);
+        assertThat(corrupt.getMessage())
+                .contains(
+                        "could not load the bitstream " + notGbs + " (exit 2; the region of " + A10 + " is unchanged)")
+                .contains("GBS guid is invalid");
+
+        // No card at the address: exit 4 without interface IDs.
+        org.hwpersonality.api.backend.CommandRunner.Result nowhere = new org.hwpersonality.api.backend.CommandRunner()
+                .run(
+                        List.of(
+                                opae.fpgaconf.toString(),
+                                "-V",
+                                "-B",
+                                "0x99",
+                                "-D",
+                                "0x0",
+                                "-F",
+                                "0x0",
+                                helloForA10.toString()),
+                        Duration.ofSeconds(10));
+        assertThat(FpgaconfExit.failure(nowhere, "0000:99:00.0", helloForA10.toString())
+                        .kind())
+                .isEqualTo(Kind.UNKNOWN_DEVICE);
+
+        // OPAE 1.3 and older know no -V: the programming runs again without it, and works.
+        opae.set("fpgaconf.old");
+        int before = opae.fpgaconfCalls().size();
+        opae.backend().program(request(A10, helloForA10));
+        assertThat(opae.fpgaconfCalls().subList(before, opae.fpgaconfCalls().size()))
+                .containsExactly(
+                        "-V -B 0x5e -D 0x0 -F 0x0 " + helloForA10.toAbsolutePath(),
+                        "-B 0x5e -D 0x0 -F 0x0 " + helloForA10.toAbsolutePath());
     }
 
     @Test
@@ -276,7 +345,7 @@ class OpaeBackendTest {
 
         backend.clear(A10, "0");
 
-        assertThat(opae.fpgaconfCalls()).containsExactly("-B 0x5e -D 0x0 -F 0x0 " + blank.toAbsolutePath());
+        assertThat(opae.fpgaconfCalls()).containsExactly("-V -B 0x5e -D 0x0 -F 0x0 " + blank.toAbsolutePath());
         assertThat(backend.status(A10).regions().get(0).loadedImageUuid()).contains("000000000000000000000000000000b1");
     }
 
@@ -289,7 +358,7 @@ class OpaeBackendTest {
         backend.program(request("0001:3b:00.1", helloForD5005));
 
         assertThat(opae.fpgaconfCalls())
-                .containsExactly("--segment 0x1 -B 0x3b -D 0x0 -F 0x1 " + helloForD5005.toAbsolutePath());
+                .containsExactly("-V --segment 0x1 -B 0x3b -D 0x0 -F 0x1 " + helloForD5005.toAbsolutePath());
         assertThat(backend.status("0001:3b:00.1").regions().get(0).loadedImageUuid())
                 .contains("850adcc26ceb4b229722d43375b61c66");
     }
