@@ -183,9 +183,7 @@ public class OpaeBackend implements ReconfigurationBackend {
     public List<DeviceDescriptor> discover() {
         List<DeviceDescriptor> devices = new ArrayList<>();
         for (Card card : cards()) {
-            if (card.fme().prInterfaceId().isPresent()) {
-                devices.add(describe(card));
-            }
+            devices.add(describe(card)); // a card without a PR interface ID is listed, unhealthy, saying why
         }
         return devices;
     }
@@ -355,9 +353,8 @@ public class OpaeBackend implements ReconfigurationBackend {
     private DeviceDescriptor describe(Card card) {
         Fme fme = card.fme();
         String id = fme.address().toString();
-        String interfaceId = fme.prInterfaceId()
-                .orElseThrow(
-                        () -> new BackendException(Kind.DEVICE_ERROR, "fpgainfo shows no Pr Interface Id for " + id));
+        // Without a PR interface ID nothing can be checked against the card's FIM: it is listed, and takes nothing.
+        String interfaceId = fme.prInterfaceId().orElse(NO_INTERFACE);
         Loaded known = loaded.get(id);
         Optional<Sha256> sha =
                 known != null && known.afuUuid().isPresent() && known.afuUuid().equals(card.acceleratorId())
@@ -365,7 +362,14 @@ public class OpaeBackend implements ReconfigurationBackend {
                         : Optional.empty();
         RegionDescriptor region = new RegionDescriptor(
                 REGION, RegionKind.PARTIAL, capacity, sha, card.acceleratorId(), card.guestFunction());
-        return new DeviceDescriptor(id, VENDOR, model(fme), family(fme), interfaceId, List.of(region), health(fme));
+        DeviceHealth health = fme.prInterfaceId().isEmpty()
+                ? new DeviceHealth(
+                        false,
+                        "fpgainfo fme shows no Pr Interface Id: the FIM offers no partial reconfiguration, or this"
+                                + " OPAE does not report it; no image can be checked against the card",
+                        Optional.empty())
+                : health(fme);
+        return new DeviceDescriptor(id, VENDOR, model(fme), family(fme), interfaceId, List.of(region), health);
     }
 
     private static String model(Fme fme) {
@@ -407,6 +411,9 @@ public class OpaeBackend implements ReconfigurationBackend {
         }
         return defaultFamily;
     }
+
+    /** The interface ID a card without one is listed with (it takes no allocations: it is unhealthy). */
+    static final String NO_INTERFACE = "00000000000000000000000000000000";
 
     private static DeviceHealth health(Fme fme) {
         if (fme.bootPage()

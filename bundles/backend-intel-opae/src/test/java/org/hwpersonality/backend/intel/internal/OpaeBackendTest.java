@@ -133,6 +133,22 @@ class OpaeBackendTest {
                 .isEmpty();
     }
 
+    /** A card whose FME shows no PR interface ID is listed, unhealthy with the reason, not dropped. */
+    @Test
+    void aCardWithoutAPrInterfaceIdIsListedUnhealthyWithTheReason() throws Exception {
+        opae.fmeText(FpgaInfoTest.resource("fme-two-cards.txt")
+                .replace("Pr Interface Id                  : 64c39726-fe2d-52ab-981f-ff49395db6e7\n", ""));
+        List<DeviceDescriptor> devices = opae.backend().discover();
+        assertThat(devices).extracting(DeviceDescriptor::id).containsExactly(A10, D5005);
+        DeviceDescriptor bare = devices.get(1);
+        assertThat(bare.health().healthy()).isFalse();
+        assertThat(bare.health().message()).contains("fpgainfo fme shows no Pr Interface Id");
+        assertThat(bare.interfaceId()).isEqualTo(OpaeBackend.NO_INTERFACE);
+        assertThat(devices.get(0).health().healthy())
+                .as("the other card is untouched")
+                .isTrue();
+    }
+
     @Test
     void discoversNothingWhenOpaeFindsNoCard() throws Exception {
         opae.fmeText("");
