@@ -68,6 +68,28 @@ public record Xclbin(
         int mode,
         Map<String, Double> clocksMhz) {
 
+    /**
+     * What {@code m_mode} builds for, as XRT's {@code xclbin_impl::get_target_type} reads it (enum XCLBIN_MODE in
+     * xclbin.h: FLAT 0, PR 1, TANDEM_STAGE2 2, TANDEM_STAGE2_WITH_PR 3 are hardware; HW_EMU 4 and HW_EMU_PR 6 hardware
+     * emulation; SW_EMU 5 software emulation; anything else XRT refuses as "Invalid target").
+     */
+    public enum Target {
+        HW,
+        HW_EMU,
+        SW_EMU,
+        UNKNOWN
+    }
+
+    /** The target of this xclbin's {@code m_mode}. */
+    public Target target() {
+        return switch (mode) {
+            case 0, 1, 2, 3 -> Target.HW;
+            case 4, 6 -> Target.HW_EMU;
+            case 5 -> Target.SW_EMU;
+            default -> Target.UNKNOWN;
+        };
+    }
+
     /** The magic of {@code struct axlf}, including its terminating NUL. */
     public static final byte[] MAGIC = "xclbin2\0".getBytes(StandardCharsets.US_ASCII);
     /** {@code offsetof(struct axlf, m_header)}. */

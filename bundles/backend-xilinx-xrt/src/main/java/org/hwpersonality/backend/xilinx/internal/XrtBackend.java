@@ -189,6 +189,17 @@ public final class XrtBackend implements ReconfigurationBackend {
     public ImageDescriptor inspect(Path image) {
         Objects.requireNonNull(image, "image");
         Xclbin xclbin = Xclbin.read(image);
+        if (xclbin.target() != Xclbin.Target.HW) {
+            // An emulation xclbin carries no bitstream for a card: XRT's emulator runs it (XCL_EMULATION_MODE).
+            throw new BackendException(
+                    BackendException.Kind.INCOMPATIBLE,
+                    "the xclbin " + image.getFileName() + " is built for "
+                            + (xclbin.target() == Xclbin.Target.UNKNOWN
+                                    ? "an unknown target"
+                                    : xclbin.target().name().toLowerCase(java.util.Locale.ROOT))
+                            + " (m_mode " + xclbin.mode() + "), not for hardware: it runs in XRT's emulator, not on a"
+                            + " card; build it with v++ -t hw");
+        }
         return new ImageDescriptor(
                 ImageFormat.XCLBIN,
                 interfaceId(xclbin),

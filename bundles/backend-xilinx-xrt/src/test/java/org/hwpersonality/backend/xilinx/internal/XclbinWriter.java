@@ -24,6 +24,7 @@ final class XclbinWriter {
     private String interfaceUuid = "00000000000000000000000000000000";
     private String vbnv = "xilinx_u250_gen3x16_xdma_shell_4_1";
     private long featureRomTimeStamp;
+    private int mode = 1; // XCLBIN_PR
     private final List<Section> sections = new ArrayList<>();
     private Long lengthOverride;
     private Long numSectionsOverride;
@@ -46,6 +47,12 @@ final class XclbinWriter {
 
     XclbinWriter featureRomTimeStamp(long t) {
         this.featureRomTimeStamp = t;
+        return this;
+    }
+
+    /** {@code m_mode}: XCLBIN_MODE (0 flat, 1 PR, 2/3 tandem, 4 hw_emu, 5 sw_emu, 6 hw_emu_pr). */
+    XclbinWriter mode(int m) {
+        this.mode = m;
         return this;
     }
 
@@ -118,7 +125,7 @@ final class XclbinWriter {
         b.putShort(328, (short) 0); // m_versionPatch
         b.put(330, (byte) 2); // m_versionMajor
         b.put(331, (byte) 16); // m_versionMinor
-        b.putShort(332, (short) 1); // m_mode: XCLBIN_PR
+        b.putShort(332, (short) mode); // m_mode
         b.putShort(334, (short) 0); // m_actionMask
         b.put(336, HexFormat.of().parseHex(interfaceUuid)); // m_interface_uuid
         b.put(352, Arrays.copyOf(vbnv.getBytes(StandardCharsets.US_ASCII), 64)); // m_platformVBNV

@@ -77,6 +77,44 @@ class XrtBackendTest {
                 .hasMessageContaining("'no-equals-sign' is not VBNV=UUID");
     }
 
+    /**
+     * Emulation xclbins (v++ -t hw_emu / sw_emu: m_mode 4, 6, 5) are refused for hardware before xbutil runs; flat,
+     * PR and tandem ones (0 to 3) are hardware, as XRT's get_target_type has it.
+     */
+    @Test
+    void emulationXclbinsAreRefusedForHardware() throws IOException {
+        for (int mode : new int[] {4, 5, 6, 7}) {
+            Path emu = images.resolve("emu-" + mode + ".xclbin");
+            Files.write(
+                    emu,
+                    new XclbinWriter()
+                            .mode(mode)
+                            .interfaceUuid(U250_SHELL)
+                            .typical()
+                            .bytes());
+            assertThatThrownBy(() -> backend.inspect(emu))
+                    .as("m_mode %d", mode)
+                    .isInstanceOf(BackendException.class)
+                    .hasMessageContaining("(m_mode " + mode + "), not for hardware")
+                    .satisfies(e ->
+                            assertThat(((BackendException) e).kind()).isEqualTo(BackendException.Kind.INCOMPATIBLE));
+        }
+        assertThatThrownBy(() -> backend.inspect(images.resolve("emu-5.xclbin")))
+                .hasMessageContaining("is built for sw_emu");
+        for (int mode : new int[] {0, 1, 2, 3}) {
+            Path hw = images.resolve("hw-" + mode + ".xclbin");
+            Files.write(
+                    hw,
+                    new XclbinWriter()
+                            .mode(mode)
+                            .interfaceUuid(U250_SHELL)
+                            .typical()
+                            .bytes());
+            assertThat(backend.inspect(hw).format()).isEqualTo(ImageFormat.XCLBIN);
+        }
+        assertThat(log()).as("xbutil is not asked").isEmpty();
+    }
+
     @Test
     void discoversTwoCards() throws IOException {
         List<DeviceDescriptor> devices = backend.discover();
