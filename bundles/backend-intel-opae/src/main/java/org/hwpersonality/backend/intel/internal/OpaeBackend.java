@@ -81,6 +81,14 @@ public class OpaeBackend implements ReconfigurationBackend {
         @AttributeDefinition(description = "Path of the fpgaconf tool")
         String fpgaconfPath() default "/usr/bin/fpgaconf";
 
+        @AttributeDefinition(description = "Path of OPAE's fpgasupdate (OFS cards load PR images with it)")
+        String fpgasupdatePath() default "/usr/bin/fpgasupdate";
+
+        @AttributeDefinition(
+                description = "Card families programmed with 'fpgasupdate IMAGE BDF' (OFS documentation) instead of"
+                        + " fpgaconf, e.g. agilex-f")
+        String[] fpgasupdateFamilies() default {};
+
         @AttributeDefinition(description = "Deadline of fpgainfo runs, ms")
         long toolTimeoutMs() default 30_000;
 
@@ -124,6 +132,8 @@ public class OpaeBackend implements ReconfigurationBackend {
     private final String defaultFamily;
     private final Resources capacity;
     private final Optional<Path> blankGbs;
+    private final Path fpgasupdate;
+    private final java.util.Set<String> fpgasupdateFamilies;
     /** Image SHA-256 per device, for the AFU UUID it was programmed with. */
     private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
 
@@ -150,7 +160,30 @@ public class OpaeBackend implements ReconfigurationBackend {
                         config.regionMemoryMb()),
                 config.blankGbs().isBlank()
                         ? Optional.empty()
-                        : Optional.of(Path.of(config.blankGbs().strip())));
+                        : Optional.of(Path.of(config.blankGbs().strip())),
+                Path.of(config.fpgasupdatePath()),
+                java.util.Set.of(config.fpgasupdateFamilies()));
+    }
+
+    /** A back end that programs every card with fpgaconf. */
+    public OpaeBackend(
+            Path fpgainfo,
+            Path fpgaconf,
+            Duration toolTimeout,
+            Duration programmingTimeout,
+            String family,
+            Resources regionCapacity,
+            Optional<Path> blankGbs) {
+        this(
+                fpgainfo,
+                fpgaconf,
+                toolTimeout,
+                programmingTimeout,
+                family,
+                regionCapacity,
+                blankGbs,
+                Path.of("/usr/bin/fpgasupdate"),
+                java.util.Set.of());
     }
 
     public OpaeBackend(
@@ -160,8 +193,12 @@ public class OpaeBackend implements ReconfigurationBackend {
             Duration programmingTimeout,
             String family,
             Resources regionCapacity,
-            Optional<Path> blankGbs) {
+            Optional<Path> blankGbs,
+            Path fpgasupdate,
+            java.util.Set<String> fpgasupdateFamilies) {
         this.fpgainfo = Objects.requireNonNull(fpgainfo, "fpgainfo");
+        this.fpgasupdate = Objects.requireNonNull(fpgasupdate, "fpgasupdate");
+        this.fpgasupdateFamilies = java.util.Set.copyOf(fpgasupdateFamilies);
         this.fpgaconf = Objects.requireNonNull(fpgaconf, "fpgaconf");
         this.toolTimeout = positive("toolTimeout", toolTimeout);
         this.programmingTimeout = positive("programmingTimeout", programmingTimeout);
@@ -263,6 +300,11 @@ public class OpaeBackend implements ReconfigurationBackend {
      */
     private void configure(Card card, Path image, Gbs gbs) {
         PciAddress at = card.fme().address();
+        if (fpgasupdateFamilies.contains(family(card.fme()))) {
+            update(card, image);
+            checkLoaded(card, image, gbs);
+            return;
+        }
         List<String> address = new ArrayList<>();
         if (at.domain() != 0) {
             address.add("--segment");
@@ -298,6 +340,51 @@ public class OpaeBackend implements ReconfigurationBackend {
             }
             throw e;
         }
+        checkLoaded(card, image, gbs);
+    }
+
+    /**
+     * {@code fpgasupdate IMAGE SSSS:BB:DD.F}, as the OFS documentation loads PR images: for a GBS it checks the PR
+     * interface itself ("PR interface uuid mismatch.") and runs fpgaconf, whose exit code it returns; it logs to
+     * standard output ({@code [time] [LEVEL   ] message}).
+     */
+    private void update(Card card, Path image) {
+        PciAddress at = card.fme().address();
+        String file = image.toAbsolutePath().toString();
+        CommandRunner.Result r;
+        try {
+            r = runner.run(List.of(fpgasupdate.toString(), file, at.toString()), programmingTimeout);
+        } catch (BackendException e) {
+            if (e.kind() == Kind.TIMEOUT) {
+                loaded.remove(at.toString());
+            }
+            throw e;
+        }
+        if (r.exitCode() == 0) {
+            return;
+        }
+        String out = r.stdout() + r.stderr();
+        if (out.contains("PR interface uuid mismatch")) {
+            throw new BackendException(
+                    Kind.INCOMPATIBLE,
+                    "fpgasupdate refused " + file + " for " + at + ": PR interface uuid mismatch (the card has "
+                            + card.fme()
+                                    .prInterfaceId()
+                                    .map(OpaeBackend::dashed)
+                                    .orElse("none") + ")");
+        }
+        if (out.contains("No suitable PAC found") || out.contains("Failed to find PAC at")) {
+            throw new BackendException(Kind.UNKNOWN_DEVICE, "fpgasupdate finds no card at " + at);
+        }
+        if (r.exitCode() == 5) {
+            loaded.remove(at.toString());
+        }
+        throw FpgaconfExit.failure(r, at.toString(), file);
+    }
+
+    /** After a reported success: the port must show the image's AFU. */
+    private void checkLoaded(Card card, Path image, Gbs gbs) {
+        PciAddress at = card.fme().address();
         if (gbs.afuUuid().isEmpty()) {
             return; // nothing to compare with: the image declares no accelerator-type-uuid
         }

@@ -119,6 +119,39 @@ final class FakeOpae {
             printf '%s\\n' "$afu" > "$D/afu/$bdf"
             """;
 
+    /**
+     * OPAE's fpgasupdate (python/opae.admin/opae/admin/tools/fpgasupdate.py) for a GBS: {@code fpgasupdate FILE
+     * [SSSS:BB:DD.F]}; it logs to standard output as {@code [%(asctime)-15s] [%(levelname)-8s] %(message)s}, checks
+     * the GBS's PR interface against the card's ("PR interface uuid mismatch.", exit 1), runs fpgaconf with
+     * {@code --segment --bus --device --function} and returns its exit code, logging its output and "Partial
+     * Reconfiguration OK" or "Partial Reconfiguration failed".
+     */
+    private static final String FPGASUPDATE = """
+            #!/bin/bash
+            D='@DIR@'
+            echo "$*" >> "$D/fpgasupdate.log"
+            log() { printf '[%s] [%-8s] %s\\n' "$(date '+%Y-%m-%d %H:%M:%S,000')" "$1" "$2"; }
+            file=$1; bdf=$2
+            if [ ! -f "$file" ]; then log ERROR "Unknown file format in $file"; exit 1; fi
+            if ! [[ "$bdf" =~ ^([0-9a-fA-F]{4}):([0-9a-fA-F]{2}):([0-9a-fA-F]{2})\\.([0-7])$ ]]; then
+              log ERROR "$bdf is not a valid PCIe address. Use ssss:bb:dd.f"; exit 1
+            fi
+            seg=${BASH_REMATCH[1]}; bus=${BASH_REMATCH[2]}; dev=${BASH_REMATCH[3]}; fn=${BASH_REMATCH[4]}
+            upper=$(printf '%s' "$bdf" | tr 'a-f' 'A-F')
+            if ! grep -q "^$upper " "$D/ports.txt"; then log ERROR "Failed to find PAC at $bdf"; exit 1; fi
+            card=$(grep -A12 "$upper" "$D/fme.txt" | grep -m1 "Pr Interface Id" | sed 's/.*: *//')
+            [ -s "$D/fpgaconf.fim" ] && card=$(cat "$D/fpgaconf.fim")
+            mine=$(grep -ao '"interface-uuid": *"[^"]*"' "$file" | head -n 1 | sed 's/.*: *"\\([^"]*\\)"/\\1/')
+            if [ "$card" != "$mine" ]; then log ERROR "PR interface uuid mismatch."; exit 1; fi
+            out=$("$D/fpgaconf" --segment 0x$seg --bus 0x$bus --device 0x$dev --function 0x$fn "$file" 2>&1)
+            stat=$?
+            if [ $stat -eq 0 ]; then log INFO "$out"$'\\n'"Partial Reconfiguration OK"
+            else log ERROR "$out"$'\\n'"Partial Reconfiguration failed"; fi
+            exit $stat
+            """;
+
+    final Path fpgasupdate;
+
     FakeOpae(Path dir, String fmeResource, String... ports) throws IOException {
         this.dir = dir;
         Files.writeString(dir.resolve("fme.txt"), fmeResource == null ? "" : FpgaInfoTest.resource(fmeResource));
@@ -126,6 +159,7 @@ final class FakeOpae {
         Files.createDirectories(dir.resolve("afu"));
         this.fpgainfo = script("fpgainfo", FPGAINFO);
         this.fpgaconf = script("fpgaconf", FPGACONF);
+        this.fpgasupdate = script("fpgasupdate", FPGASUPDATE);
     }
 
     /** The AFU the port at {@code bdf} (as fpgainfo prints it, e.g. 0000:5E:00.0) shows. */
@@ -166,6 +200,25 @@ final class FakeOpae {
 
     OpaeBackend backend() {
         return backend(Duration.ofSeconds(10), Duration.ofSeconds(10), Optional.empty());
+    }
+
+    /** A back end that loads the images of {@code families} with fpgasupdate. */
+    OpaeBackend updating(String... families) {
+        return new OpaeBackend(
+                fpgainfo,
+                fpgaconf,
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(10),
+                "pac-a10",
+                CAPACITY,
+                Optional.empty(),
+                fpgasupdate,
+                java.util.Set.of(families));
+    }
+
+    List<String> fpgasupdateCalls() throws IOException {
+        Path log = dir.resolve("fpgasupdate.log");
+        return Files.exists(log) ? Files.readAllLines(log) : List.of();
     }
 
     OpaeBackend backend(Duration toolTimeout, Duration programmingTimeout, Optional<Path> blank) {

@@ -294,6 +294,41 @@ class OpaeBackendTest {
                         "-B 0x5e -D 0x0 -F 0x0 " + helloForA10.toAbsolutePath());
     }
 
+    /**
+     * OFS cards load PR images with fpgasupdate (configured per family); its own interface check and fpgaconf's
+     * failures come back as the same errors.
+     */
+    @Test
+    void familiesConfiguredForFpgasupdateAreProgrammedWithIt() throws Exception {
+        OpaeBackend backend = opae.updating("pac-a10");
+        ProgrammingResult done = backend.program(request(A10, helloForA10));
+        assertThat(done.durationMs()).isNotNegative();
+        assertThat(opae.fpgasupdateCalls()).containsExactly(helloForA10.toAbsolutePath() + " " + A10);
+        assertThat(opae.fpgaconfCalls())
+                .as("fpgasupdate runs fpgaconf itself")
+                .containsExactly(
+                        "--segment 0x0000 --bus 0x5e --device 0x00 --function 0x0 " + helloForA10.toAbsolutePath());
+        assertThat(backend.status(A10).regions().get(0).loadedImageUuid()).contains(HELLO.replace("-", ""));
+
+        java.nio.file.Files.writeString(opae.dir.resolve("fpgaconf.fim"), "b7b3cc22-7a3c-4d63-9ad5-4d8e95b1a7e0\n");
+        assertKind(
+                () -> backend.program(request(A10, nlbForA10)),
+                Kind.INCOMPATIBLE,
+                "fpgasupdate refused",
+                "PR interface uuid mismatch");
+        java.nio.file.Files.delete(opae.dir.resolve("fpgaconf.fim"));
+
+        opae.set("fpgaconf.fail");
+        assertKind(
+                () -> backend.program(request(A10, nlbForA10)),
+                Kind.DEVICE_ERROR,
+                "(exit 5)",
+                "Error writing bitstream to FPGA: reconfiguration error");
+        assertThat(opae.backend().discover())
+                .as("a family not configured for it keeps fpgaconf")
+                .isNotEmpty();
+    }
+
     @Test
     void reportsAProgrammingThatDidNotTakeEffect() throws Exception {
         opae.set("fpgaconf.noeffect");
