@@ -181,6 +181,57 @@ public class HttpApiIT extends HwpTestSupport {
         assertEquals("GET, POST", wrongMethod.headers().firstValue("Allow").orElse(""));
     }
 
+    /**
+     * Issue 20, missing tools: a back end whose tool is not there is DEGRADED with the reason, /health says DEGRADED
+     * (still 200: the node serves) and names it to administrators; once it is gone, UP again.
+     */
+    @Test
+    public void aBackEndWhoseToolsAreMissingMakesHealthDegradedAndSaysWhy() throws Exception {
+        awaitHealthy();
+        org.osgi.service.cm.ConfigurationAdmin admin =
+                waitForService(org.osgi.service.cm.ConfigurationAdmin.class, null);
+        java.util.Hashtable<String, Object> opae = new java.util.Hashtable<>();
+        opae.put("fpgainfoPath", "/nonexistent/opae/fpgainfo");
+        opae.put("fpgaconfPath", "/nonexistent/opae/fpgaconf");
+        admin.getConfiguration("org.hwpersonality.backend.intel", "?").update(opae);
+        executeCommand("feature:install hwp-backend-intel");
+        try {
+            waitUntil("the OPAE back end reports its missing tool", TIMEOUT, () -> {
+                try {
+                    executeCommand("device:rescan");
+                } catch (RuntimeException e) {
+                    // not bound yet
+                }
+                return executeCommand("device:backends --no-format").contains("DEGRADED");
+            });
+            Answer anyone = get("/health", null);
+            assertStatus(anyone, 200);
+            assertEquals(
+                    anyone.toString(), "DEGRADED", anyone.json().path("status").asText());
+            assertFalse(anyone.toString(), anyone.json().has("parts"));
+            Answer details = get("/health", ADMIN);
+            com.fasterxml.jackson.databind.JsonNode intel = null;
+            for (com.fasterxml.jackson.databind.JsonNode b :
+                    details.json().path("parts").path("backends")) {
+                if (b.path("vendor").asText().equals("intel")) {
+                    intel = b;
+                }
+            }
+            assertTrue(details.toString(), intel != null);
+            assertEquals("DEGRADED", intel.path("status").asText());
+            assertTrue(intel.toString(), intel.path("message").asText().contains("/nonexistent/opae/fpgainfo"));
+        } finally {
+            executeCommand("feature:uninstall hwp-backend-intel");
+        }
+        waitUntil("UP once the back end is gone", TIMEOUT, () -> {
+            try {
+                return "UP".equals(get("/health", null).json().path("status").asText());
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
     /** Every documented operation that needs credentials: 401 without, with a wrong password or token; 403 for a non-admin user. */
     @Test
     public void everyProtectedOperationRefusesAnonymousAndNonAdminCallers() throws Exception {

@@ -166,10 +166,14 @@ public class DeviceInventory implements DeviceService {
         return backends.all().entrySet().stream()
                 .sorted(Map.Entry.comparingByKey())
                 .map(e -> new BackendInfo(
-                        e.getKey(), e.getValue().bundle(), e.getValue().version(), (int) devices.stream()
+                        e.getKey(),
+                        e.getValue().bundle(),
+                        e.getValue().version(),
+                        (int) devices.stream()
                                 .filter(d ->
                                         ours(d) && d.backend().equals(e.getKey()) && d.state() != DeviceState.OFFLINE)
-                                .count()))
+                                .count(),
+                        discovery.flatMap(d -> d.problem(e.getKey()))))
                 .toList();
     }
 

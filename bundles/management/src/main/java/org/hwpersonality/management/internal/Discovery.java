@@ -53,12 +53,21 @@ final class Discovery implements BackendRegistry.Listener, AutoCloseable {
         worker.execute(() -> discover(backend));
     }
 
+    /** Why a back end's last discovery failed, by vendor (absent: it worked). */
+    private final java.util.Map<String, String> problems = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Why the back end of {@code vendor} could not list its devices last time, if it could not. */
+    java.util.Optional<String> problem(String vendor) {
+        return java.util.Optional.ofNullable(problems.get(vendor));
+    }
+
     @Override
     public void left(ReconfigurationBackend backend) {
         if (worker.isShutdown()) {
             return; // this node is stopping: it goes, not the back end's devices
         }
         worker.execute(() -> {
+            problems.remove(backend.vendor());
             int offline = records.markOffline(node, backend.vendor(), java.util.Set.of());
             changed.run();
             LOG.info("Back end '" + backend.vendor() + "' left: " + offline + " devices OFFLINE");
@@ -75,8 +84,12 @@ final class Discovery implements BackendRegistry.Listener, AutoCloseable {
             records.markOffline(
                     node, vendor, found.stream().map(DeviceDescriptor::id).collect(Collectors.toSet()));
             changed.run();
+            problems.remove(vendor);
             LOG.info("Back end '" + vendor + "': " + found.size() + " devices");
         } catch (RuntimeException e) {
+            // Its devices stay as recorded (a tool that fails once must not take a fleet OFFLINE); it is DEGRADED.
+            String why = e.getMessage() == null ? e.toString() : e.getMessage();
+            problems.put(backend.vendor(), why.length() > 500 ? why.substring(0, 500) + "…" : why);
             LOG.log(Level.WARNING, "Back end '" + backend.vendor() + "' could not list its devices", e);
         }
     }

@@ -45,8 +45,20 @@ final class HealthRoutes {
         parts.put("management", Map.of("status", ready ? "UP" : "STARTING"));
         up &= ready;
         parts.put("devices", Map.of("status", "UP", "count", devices.devices().size()));
+        // A back end whose tools are missing or failing: the node serves, DEGRADED, and says which and why.
+        List<Map<String, Object>> backends = new java.util.ArrayList<>();
+        boolean degraded = false;
+        for (org.hwpersonality.api.device.BackendInfo b : devices.backends()) {
+            Map<String, Object> part = new LinkedHashMap<>();
+            part.put("vendor", b.vendor());
+            part.put("status", b.status());
+            b.problem().ifPresent(p -> part.put("message", p));
+            backends.add(part);
+            degraded |= b.problem().isPresent();
+        }
+        parts.put("backends", backends);
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", up ? "UP" : "DOWN");
+        body.put("status", !up ? "DOWN" : degraded ? "DEGRADED" : "UP");
         if (x.caller.admin()) {
             body.put("parts", parts);
         }

@@ -26,8 +26,15 @@ public class DeviceBackends implements Action {
         table.column("Bundle");
         table.column("Version");
         table.column("Devices").alignRight();
+        table.column("Status");
         for (BackendInfo b : devices.backends()) {
-            table.addRow().addContent(b.vendor(), b.bundle(), b.version(), b.devices());
+            table.addRow()
+                    .addContent(
+                            b.vendor(),
+                            b.bundle(),
+                            b.version(),
+                            b.devices(),
+                            b.status() + b.problem().map(p -> ": " + p).orElse(""));
         }
         table.print(System.out, !noFormat);
         return null;

@@ -60,10 +60,15 @@ public class DevicesPage extends Page {
                 rows);
         List<List<String>> backends = new ArrayList<>();
         for (BackendInfo b : devices.backends()) {
-            backends.add(List.of(esc(b.vendor()), esc(b.bundle()), esc(b.version()), esc(b.devices())));
+            backends.add(List.of(
+                    esc(b.vendor()),
+                    esc(b.bundle()),
+                    esc(b.version()),
+                    esc(b.devices()),
+                    esc(b.status() + b.problem().map(p -> ": " + p).orElse(""))));
         }
         html.raw("<h3>Back ends</h3>");
-        html.table("hwp-backends", List.of("Vendor", "Bundle", "Version", "Devices"), backends);
+        html.table("hwp-backends", List.of("Vendor", "Bundle", "Version", "Devices", "Status"), backends);
     }
 
     private static String region(Region r) {
