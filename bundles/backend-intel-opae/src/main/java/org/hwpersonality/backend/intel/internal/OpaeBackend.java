@@ -165,7 +165,6 @@ public class OpaeBackend implements ReconfigurationBackend {
                 java.util.Set.of(config.fpgasupdateFamilies()));
     }
 
-    /** A back end that programs every card with fpgaconf. */
     public OpaeBackend(
             Path fpgainfo,
             Path fpgaconf,

@@ -222,7 +222,16 @@ final class FakeOpae {
     }
 
     OpaeBackend backend(Duration toolTimeout, Duration programmingTimeout, Optional<Path> blank) {
-        return new OpaeBackend(fpgainfo, fpgaconf, toolTimeout, programmingTimeout, "pac-a10", CAPACITY, blank);
+        return new OpaeBackend(
+                fpgainfo,
+                fpgaconf,
+                toolTimeout,
+                programmingTimeout,
+                "pac-a10",
+                CAPACITY,
+                blank,
+                fpgasupdate,
+                java.util.Set.of());
     }
 
     private Path script(String name, String text) throws IOException {

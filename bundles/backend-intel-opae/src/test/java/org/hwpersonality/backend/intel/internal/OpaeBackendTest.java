@@ -97,7 +97,9 @@ class OpaeBackendTest {
                 Duration.ofSeconds(10),
                 "agilex-i",
                 FakeOpae.CAPACITY,
-                Optional.empty());
+                Optional.empty(),
+                opae.fpgasupdate,
+                java.util.Set.of());
         assertThat(configured.discover())
                 .singleElement()
                 .satisfies(d -> assertThat(d.family()).isEqualTo("agilex-i"));
