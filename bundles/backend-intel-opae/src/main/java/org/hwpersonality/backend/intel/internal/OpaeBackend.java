@@ -172,26 +172,6 @@ public class OpaeBackend implements ReconfigurationBackend {
             Duration programmingTimeout,
             String family,
             Resources regionCapacity,
-            Optional<Path> blankGbs) {
-        this(
-                fpgainfo,
-                fpgaconf,
-                toolTimeout,
-                programmingTimeout,
-                family,
-                regionCapacity,
-                blankGbs,
-                Path.of("/usr/bin/fpgasupdate"),
-                java.util.Set.of());
-    }
-
-    public OpaeBackend(
-            Path fpgainfo,
-            Path fpgaconf,
-            Duration toolTimeout,
-            Duration programmingTimeout,
-            String family,
-            Resources regionCapacity,
             Optional<Path> blankGbs,
             Path fpgasupdate,
             java.util.Set<String> fpgasupdateFamilies) {
