@@ -57,6 +57,7 @@ import org.hwpersonality.api.backend.BackendException;
  * @param featureRomTimeStamp {@code m_featureRomTimeStamp} (identifies 1RP shells; 0 when unused)
  * @param mode                {@code m_mode} (XCLBIN_MODE: 0 flat, 1 PR, 4 hw_emu, 5 sw_emu …)
  * @param clocksMhz           clock frequencies by name from a CLOCK_FREQ_TOPOLOGY section, empty if absent
+ * @param partitionMetadata   the PARTITION_METADATA section (2RP xclbins and platform xsabins), if present
  */
 public record Xclbin(
         String uuid,
@@ -66,7 +67,8 @@ public record Xclbin(
         int numSections,
         long featureRomTimeStamp,
         int mode,
-        Map<String, Double> clocksMhz) {
+        Map<String, Double> clocksMhz,
+        Optional<PartitionMetadata> partitionMetadata) {
 
     /**
      * What {@code m_mode} builds for, as XRT's {@code xclbin_impl::get_target_type} reads it (enum XCLBIN_MODE in
@@ -104,12 +106,34 @@ public record Xclbin(
     public static final int CLOCK_FREQ_TOPOLOGY = 11;
     /** {@code sizeof(struct clock_freq)}. */
     static final int CLOCK_FREQ_SIZE = 136;
+    /** The largest PARTITION_METADATA section read (a platform's, with all its endpoints, is tens of KiB). */
+    static final int MAX_METADATA_BYTES = 4 << 20;
 
     public Xclbin {
         Objects.requireNonNull(uuid, "uuid");
         Objects.requireNonNull(interfaceUuid, "interfaceUuid");
         Objects.requireNonNull(platformVbnv, "platformVbnv");
         clocksMhz = Map.copyOf(clocksMhz);
+        Objects.requireNonNull(partitionMetadata, "partitionMetadata");
+    }
+
+    /**
+     * The shell interfaces this xclbin needs, as the xocl driver checks them: the interface UUIDs of its
+     * PARTITION_METADATA when it has any (2RP); else the header's {@code m_interface_uuid} (the UUID at offset 336,
+     * which older XRT headers called the feature-ROM UUID); else, for 1RP shells, the feature-ROM time stamp as
+     * a zero-padded ID; else none.
+     */
+    public java.util.List<String> requiredInterfaces() {
+        if (partitionMetadata.isPresent()
+                && !partitionMetadata.get().interfaceUuids().isEmpty()) {
+            return partitionMetadata.get().interfaceUuids();
+        }
+        if (interfaceUuid.isPresent()) {
+            return java.util.List.of(interfaceUuid.get());
+        }
+        return featureRomTimeStamp != 0
+                ? java.util.List.of(XbutilReports.timestampId(featureRomTimeStamp))
+                : java.util.List.of();
     }
 
     /** Reads and checks the header and section table of {@code file}; CORRUPT_IMAGE if it is not a sound xclbin. */
@@ -164,6 +188,7 @@ public record Xclbin(
         }
         ByteBuffer table = readFully(channel, SECTIONS_OFFSET, (int) (tableEnd - SECTIONS_OFFSET));
         Map<String, Double> clocks = Map.of();
+        Optional<PartitionMetadata> metadata = Optional.empty();
         for (int i = 0; i < numSections; i++) {
             int base = i * SECTION_HEADER_SIZE;
             long kind = Integer.toUnsignedLong(table.getInt(base));
@@ -178,6 +203,9 @@ public record Xclbin(
             if (kind == CLOCK_FREQ_TOPOLOGY && clocks.isEmpty()) {
                 clocks = clocks(channel, file, offset, size);
             }
+            if (kind == PartitionMetadata.SECTION_KIND && metadata.isEmpty()) {
+                metadata = Optional.of(partitionMetadata(channel, file, offset, size));
+            }
         }
         return new Xclbin(
                 hex(uuid),
@@ -187,7 +215,21 @@ public record Xclbin(
                 (int) numSections,
                 featureRomTimeStamp,
                 mode,
-                clocks);
+                clocks,
+                metadata);
+    }
+
+    private static PartitionMetadata partitionMetadata(FileChannel channel, Path file, long offset, long size)
+            throws IOException {
+        if (size > MAX_METADATA_BYTES) {
+            throw corrupt(file, "has a PARTITION_METADATA section of " + size + " bytes");
+        }
+        ByteBuffer section = readFully(channel, offset, (int) size);
+        try {
+            return PartitionMetadata.read(section.array());
+        } catch (IllegalArgumentException e) {
+            throw corrupt(file, "has a PARTITION_METADATA section that " + e.getMessage());
+        }
     }
 
     /** {@code struct clock_freq_topology { int16_t m_count; struct clock_freq m_clock_freq[]; }}, entries at offset 2. */

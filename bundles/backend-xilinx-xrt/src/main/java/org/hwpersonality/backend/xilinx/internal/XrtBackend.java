@@ -103,6 +103,12 @@ public final class XrtBackend implements ReconfigurationBackend {
                         "VBNV=UUID pairs. Since XRT 2.12 xbutil reports only the logic UUID of a shell; on 2RP"
                                 + " shells the interface UUID that xclbins are built for (xbmgmt examine) may differ: give it here.")
         String[] shell_interface_ids() default {};
+
+        @AttributeDefinition(
+                name = "Platform firmware folder",
+                description = "Where the platforms' deployment packages install LOGIC_UUID/partition.xsabin, whose"
+                        + " PARTITION_METADATA names the shell's interface UUIDs (the folder xclmgmt loads them from)")
+        String platform_firmware_path() default "/lib/firmware/xilinx";
     }
 
     private final Path xbutil;
@@ -110,6 +116,10 @@ public final class XrtBackend implements ReconfigurationBackend {
     private final Duration programmingTimeout;
     private final Resources capacity;
     private final Map<String, String> shellInterfaceIds;
+    private final Path platformFirmware;
+    /** The interface UUIDs each card's shell offers, by BDF, as last described. */
+    private final Map<String, java.util.Set<String>> shells = new ConcurrentHashMap<>();
+
     private final CommandRunner runner = new CommandRunner();
     /** What this back end last programmed, by BDF: xclbin UUID and SHA-256, to report the loaded image's hash. */
     private final Map<String, Loaded> programmed = new ConcurrentHashMap<>();
@@ -129,7 +139,8 @@ public final class XrtBackend implements ReconfigurationBackend {
                         config.capacity_bram_blocks(),
                         config.capacity_dsps(),
                         config.capacity_memory_mb()),
-                shellInterfaceIds(config.shell_interface_ids()));
+                shellInterfaceIds(config.shell_interface_ids()),
+                Path.of(config.platform_firmware_path()));
     }
 
     /** {@code VBNV=UUID} pairs as a map; a malformed pair is a configuration error naming it. */
@@ -147,19 +158,21 @@ public final class XrtBackend implements ReconfigurationBackend {
         return Map.copyOf(ids);
     }
 
-    /** Plain constructor (tests, other containers). */
-    public XrtBackend(Path xbutil, Duration toolTimeout, Duration programmingTimeout, Resources capacity) {
-        this(xbutil, toolTimeout, programmingTimeout, capacity, Map.of());
-    }
-
-    /** Plain constructor with the shell interface UUIDs to use instead of xbutil's, by VBNV. */
+    /**
+     * Plain constructor (tests, other containers).
+     *
+     * @param shellInterfaceIds the shell interface UUIDs to use instead of xbutil's, by VBNV
+     * @param platformFirmware  the folder of the platforms' {@code LOGIC_UUID/partition.xsabin}
+     */
     public XrtBackend(
             Path xbutil,
             Duration toolTimeout,
             Duration programmingTimeout,
             Resources capacity,
-            Map<String, String> shellInterfaceIds) {
+            Map<String, String> shellInterfaceIds,
+            Path platformFirmware) {
         this.shellInterfaceIds = Map.copyOf(shellInterfaceIds);
+        this.platformFirmware = Objects.requireNonNull(platformFirmware, "platformFirmware");
         this.xbutil = Objects.requireNonNull(xbutil, "xbutil");
         this.toolTimeout = positive(toolTimeout, "toolTimeout");
         this.programmingTimeout = positive(programmingTimeout, "programmingTimeout");
@@ -188,7 +201,10 @@ public final class XrtBackend implements ReconfigurationBackend {
     @Override
     public ImageDescriptor inspect(Path image) {
         Objects.requireNonNull(image, "image");
-        Xclbin xclbin = Xclbin.read(image);
+        return describe(image, Xclbin.read(image));
+    }
+
+    private static ImageDescriptor describe(Path image, Xclbin xclbin) {
         if (xclbin.target() != Xclbin.Target.HW) {
             // An emulation xclbin carries no bitstream for a card: XRT's emulator runs it (XCL_EMULATION_MODE).
             throw new BackendException(
@@ -202,7 +218,7 @@ public final class XrtBackend implements ReconfigurationBackend {
         }
         return new ImageDescriptor(
                 ImageFormat.XCLBIN,
-                interfaceId(xclbin),
+                xclbin.requiredInterfaces().stream().findFirst(),
                 XbutilReports.uuid(xclbin.uuid()),
                 xclbin.length(),
                 xclbin.clocksMhz());
@@ -211,16 +227,18 @@ public final class XrtBackend implements ReconfigurationBackend {
     @Override
     public void validate(ImageDescriptor image, String deviceId) {
         Objects.requireNonNull(image, "image");
-        check(image, status(deviceId));
+        DeviceDescriptor device = status(deviceId);
+        check(image.format(), image.interfaceId().map(List::of).orElse(List.of()), device);
     }
 
     @Override
     public ProgrammingResult program(ProgrammingRequest request) {
         Objects.requireNonNull(request, "request");
-        ImageDescriptor image = inspect(request.image());
+        Xclbin xclbin = Xclbin.read(request.image());
+        ImageDescriptor image = describe(request.image(), xclbin);
         DeviceDescriptor before = status(request.deviceId());
         RegionDescriptor region = region(before, request.regionId());
-        check(image, before);
+        check(image.format(), xclbin.requiredInterfaces(), before);
         String bdf = before.id();
         String wanted = image.imageUuid()
                 .orElseThrow(() -> new BackendException(
@@ -282,39 +300,38 @@ public final class XrtBackend implements ReconfigurationBackend {
 
     // ---------------------------------------------------------------------------------------------------------
 
-    /** The interface ID an xclbin was built for: its interface UUID, or for 1RP xclbins the feature-ROM time stamp. */
-    static Optional<String> interfaceId(Xclbin xclbin) {
-        if (xclbin.interfaceUuid().isPresent()) {
-            return xclbin.interfaceUuid();
-        }
-        return xclbin.featureRomTimeStamp() != 0
-                ? Optional.of(XbutilReports.timestampId(xclbin.featureRomTimeStamp()))
-                : Optional.empty();
-    }
-
     /** {@code xilinx_u250_gen3x16_xdma_shell_4_1} → {@code alveo-u250}; other names → {@code xilinx}. */
     static String family(String vbnv) {
         Matcher m = FAMILY.matcher(vbnv.toLowerCase(Locale.ROOT));
         return m.matches() ? "alveo-" + m.group(1) : "xilinx";
     }
 
-    private static void check(ImageDescriptor image, DeviceDescriptor device) {
-        if (image.format() != ImageFormat.XCLBIN) {
+    /**
+     * As the xocl driver's {@code xocl_fdt_check_uuids}: every interface the image needs must be one the card's
+     * shell offers.
+     */
+    private void check(ImageFormat format, List<String> required, DeviceDescriptor device) {
+        if (format != ImageFormat.XCLBIN) {
             throw new BackendException(
                     BackendException.Kind.INCOMPATIBLE,
-                    "device " + device.id() + " takes xclbin images, not " + image.format());
+                    "device " + device.id() + " takes xclbin images, not " + format);
         }
-        String shell = device.interfaceId();
-        String built = image.interfaceId()
-                .orElseThrow(() -> new BackendException(
-                        BackendException.Kind.INCOMPATIBLE,
-                        "the xclbin declares no interface UUID; device " + device.id() + " (" + device.model()
-                                + ") has shell interface " + shell));
-        if (!built.equals(shell)) {
+        java.util.Set<String> offered = shells.getOrDefault(device.id(), java.util.Set.of(device.interfaceId()));
+        String shell =
+                offered.size() == 1 ? offered.iterator().next() : String.join(", ", new java.util.TreeSet<>(offered));
+        if (required.isEmpty()) {
             throw new BackendException(
                     BackendException.Kind.INCOMPATIBLE,
-                    "the xclbin was built for interface " + built + " but device " + device.id() + " (" + device.model()
+                    "the xclbin declares no interface UUID; device " + device.id() + " (" + device.model()
                             + ") has shell interface " + shell);
+        }
+        for (String built : required) {
+            if (!offered.contains(built)) {
+                throw new BackendException(
+                        BackendException.Kind.INCOMPATIBLE,
+                        "the xclbin was built for interface " + built + " but device " + device.id() + " ("
+                                + device.model() + ") has shell interface " + shell);
+            }
         }
     }
 
@@ -372,11 +389,9 @@ public final class XrtBackend implements ReconfigurationBackend {
         if (vbnv.isEmpty()) {
             throw new BackendException(BackendException.Kind.DEVICE_ERROR, "xbutil names no shell on " + host.bdf());
         }
-        String interfaceId = Optional.ofNullable(shellInterfaceIds.get(vbnv))
-                .or(card::shellInterfaceId)
-                .orElseThrow(() -> new BackendException(
-                        BackendException.Kind.DEVICE_ERROR,
-                        "xbutil reports no interface or logic UUID for the shell of " + host.bdf()));
+        Shell shell = shell(host.bdf(), vbnv, card);
+        shells.put(host.bdf(), shell.interfaces());
+        String interfaceId = shell.interfaceId();
         Optional<String> loaded = card.xclbinUuid();
         Loaded mine = programmed.get(host.bdf());
         Optional<Sha256> sha =
@@ -384,8 +399,72 @@ public final class XrtBackend implements ReconfigurationBackend {
         // xbutil names a card by its user function (.1 next to the management function .0): what a guest is given.
         RegionDescriptor region =
                 new RegionDescriptor(REGION, RegionKind.FULL, capacity, sha, loaded, PciAddress.read(host.bdf()));
-        return new DeviceDescriptor(
-                host.bdf(), VENDOR, vbnv, family(vbnv), interfaceId, List.of(region), health(host, card));
+        DeviceHealth health = shell.problem()
+                .map(p -> new DeviceHealth(false, p, Optional.<Double>empty()))
+                .orElseGet(() -> health(host, card));
+        return new DeviceDescriptor(host.bdf(), VENDOR, vbnv, family(vbnv), interfaceId, List.of(region), health);
+    }
+
+    /** A card's shell: the interface ID it is matched by, every interface it offers, and why it cannot be used. */
+    record Shell(String interfaceId, java.util.Set<String> interfaces, Optional<String> problem) {
+        static Shell of(String id) {
+            return new Shell(id, java.util.Set.of(id), Optional.empty());
+        }
+    }
+
+    /**
+     * The shell's interfaces: configured for its VBNV; else the interface UUID xbutil reports (XRT 2.11); else, for
+     * a 1RP shell, its feature-ROM time stamp; else, since XRT 2.12 reports only the logic UUID, from the platform's
+     * own metadata, {@code PLATFORM_FIRMWARE/LOGIC_UUID/partition.xsabin}, the file xclmgmt loads for that shell.
+     * Where that does not name exactly one interface, the card is listed unhealthy with what to configure.
+     */
+    Shell shell(String bdf, String vbnv, XbutilReports.CardReport card) {
+        String configured = shellInterfaceIds.get(vbnv);
+        if (configured != null) {
+            return Shell.of(configured);
+        }
+        if (card.interfaceUuid().isPresent()) {
+            return Shell.of(card.interfaceUuid().get());
+        }
+        String logic = card.logicUuid()
+                .orElseThrow(() -> new BackendException(
+                        BackendException.Kind.DEVICE_ERROR,
+                        "xbutil reports no interface or logic UUID for the shell of " + bdf));
+        if (logic.startsWith("0".repeat(16))) {
+            return Shell.of(logic); // a 1RP shell's feature-ROM time stamp: 1RP xclbins carry the same
+        }
+        String configure = "set shell.interface.ids = " + vbnv + "=<the Interface UUID that 'xbmgmt examine --device"
+                + " <management BDF>' prints> in etc/" + PID + ".cfg";
+        Path xsabin = platformFirmware.resolve(logic).resolve("partition.xsabin");
+        if (!Files.isRegularFile(xsabin)) {
+            return new Shell(
+                    logic,
+                    java.util.Set.of(logic),
+                    Optional.of("xbutil reports only the logic UUID " + logic + " of shell " + vbnv
+                            + ", and no platform metadata is installed at " + xsabin
+                            + ": install the platform's deployment package, or " + configure));
+        }
+        List<String> offered;
+        try {
+            offered = Xclbin.read(xsabin)
+                    .partitionMetadata()
+                    .map(PartitionMetadata::interfaceUuids)
+                    .orElse(List.of());
+        } catch (BackendException e) {
+            return new Shell(logic, java.util.Set.of(logic), Optional.of(e.getMessage() + "; " + configure));
+        }
+        if (offered.size() == 1) {
+            return Shell.of(offered.get(0));
+        }
+        return new Shell(
+                logic,
+                java.util.Set.copyOf(offered),
+                Optional.of(xsabin
+                        + (offered.isEmpty()
+                                ? " names no interface UUID"
+                                : " names " + offered.size() + " interface UUIDs (" + String.join(", ", offered)
+                                        + ") and HWP matches a shell by one")
+                        + "; " + configure));
     }
 
     private static DeviceHealth health(XbutilReports.HostDevice host, XbutilReports.CardReport card) {

@@ -35,6 +35,54 @@ class XclbinTest {
         assertThat(x.clocksMhz()).isEqualTo(Map.of("DATA_CLK", 300.0, "KERNEL_CLK", 500.0));
     }
 
+    /**
+     * A 2RP xclbin names its interfaces in PARTITION_METADATA (kind 20), which wins over the header's UUID at offset
+     * 336; without it the header UUID counts, and without both a 1RP xclbin's feature-ROM time stamp. The interface
+     * is the one of nqdtan/vck5000_vivado_ulp xclbin_generator/partition_metadata.json.
+     */
+    @Test
+    void requiredInterfacesFollowTheDriversOrder() throws IOException {
+        byte[] metadata = FdtWriter.dtb(FdtWriter.node("")
+                .child(FdtWriter.node("schema_version").prop("major", "0x1").prop("minor", "0x0"))
+                .child(FdtWriter.node("interfaces").child(FdtWriter.node("").prop("interface_uuid", IFACE))));
+        Path twoRp = new XclbinWriter()
+                .uuid(UUID)
+                .interfaceUuid("11111111111111111111111111111111")
+                .typical()
+                .section(PartitionMetadata.SECTION_KIND, "partition_metada", metadata)
+                .write(dir.resolve("2rp.xclbin"));
+        Xclbin x = Xclbin.read(twoRp);
+        assertThat(x.partitionMetadata()).isPresent();
+        assertThat(x.requiredInterfaces()).containsExactly(IFACE);
+
+        Path header =
+                new XclbinWriter().uuid(UUID).interfaceUuid(IFACE).typical().write(dir.resolve("h.xclbin"));
+        assertThat(Xclbin.read(header).requiredInterfaces()).containsExactly(IFACE);
+
+        Path oneRp = new XclbinWriter()
+                .uuid(UUID)
+                .featureRomTimeStamp(0x5d1211e8L)
+                .typical()
+                .write(dir.resolve("1.xclbin"));
+        assertThat(Xclbin.read(oneRp).requiredInterfaces()).containsExactly("000000000000000000000000" + "5d1211e8");
+
+        Path none = new XclbinWriter().uuid(UUID).typical().write(dir.resolve("n.xclbin"));
+        assertThat(Xclbin.read(none).requiredInterfaces()).isEmpty();
+
+        byte[] broken = metadata.clone();
+        broken[0] = 0;
+        Path bad = new XclbinWriter()
+                .uuid(UUID)
+                .typical()
+                .section(PartitionMetadata.SECTION_KIND, "partition_metada", broken)
+                .write(dir.resolve("bad.xclbin"));
+        assertThatThrownBy(() -> Xclbin.read(bad))
+                .isInstanceOfSatisfying(
+                        BackendException.class,
+                        e -> assertThat(e.kind()).isEqualTo(BackendException.Kind.CORRUPT_IMAGE))
+                .hasMessageContaining("PARTITION_METADATA section that is not a flattened device tree");
+    }
+
     @Test
     void layoutMatchesStructAxlfOffsets() {
         byte[] bytes =
@@ -60,7 +108,7 @@ class XclbinTest {
         assertThat(x.interfaceUuid()).isEmpty();
         assertThat(x.featureRomTimeStamp()).isEqualTo(0x5d1211e8L);
         assertThat(x.clocksMhz()).isEmpty();
-        assertThat(XrtBackend.interfaceId(x)).contains("000000000000000000000000" + "5d1211e8");
+        assertThat(x.requiredInterfaces()).containsExactly("000000000000000000000000" + "5d1211e8");
     }
 
     @Test

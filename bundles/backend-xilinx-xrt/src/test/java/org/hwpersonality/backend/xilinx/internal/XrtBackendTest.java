@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.hwpersonality.api.Resources;
 import org.hwpersonality.api.Sha256;
@@ -27,8 +28,14 @@ import org.junit.jupiter.api.io.TempDir;
 class XrtBackendTest {
     static final String U250 = "0000:3b:00.1";
     static final String U55C = "0000:d8:00.1";
-    static final String U250_SHELL = "8f4a5e3c1b2d4e6f9a0bc1d2e3f40516";
-    static final String U55C_SHELL = "97088961feaeda9152a21d9dfd63ccef";
+    /** The logic UUIDs xbutil reports for the two shells (device-*.json). */
+    static final String U250_LOGIC = "8f4a5e3c1b2d4e6f9a0bc1d2e3f40516";
+
+    static final String U55C_LOGIC = "97088961feaeda9152a21d9dfd63ccef";
+    /** The interface UUIDs their platform metadata (partition.xsabin) names: what xclbins are built for. */
+    static final String U250_SHELL = "3f1a8b2c9d4e4f60a1b2c3d4e5f60718";
+
+    static final String U55C_SHELL = "7c2d4e6f8a0b4c1d9e2f3a4b5c6d7e8f";
     static final String IMAGE_UUID = "6250ec803f384be0ac9068bfd3c140a8";
     static final Sha256 SHA = Sha256.of("ab".repeat(32));
     static final Resources U250_CAPACITY = new Resources(1_728_000, 3_456_000, 2_688, 12_288, 65_536);
@@ -38,6 +45,9 @@ class XrtBackendTest {
 
     @TempDir
     Path images;
+
+    @TempDir
+    Path firmware;
 
     Path xbutil;
     XrtBackend backend;
@@ -50,11 +60,109 @@ class XrtBackendTest {
         xbutil = tools.resolve("xbutil");
         copy("xbutil.sh", xbutil);
         Files.setPosixFilePermissions(xbutil, PosixFilePermissions.fromString("rwxr-xr-x"));
+        xsabin(U250_LOGIC, U250_SHELL);
+        xsabin(U55C_LOGIC, U55C_SHELL);
         backend = backend(Duration.ofSeconds(20));
     }
 
     XrtBackend backend(Duration toolTimeout) {
-        return new XrtBackend(xbutil, toolTimeout, Duration.ofSeconds(20), U250_CAPACITY);
+        return new XrtBackend(xbutil, toolTimeout, Duration.ofSeconds(20), U250_CAPACITY, Map.of(), firmware);
+    }
+
+    /**
+     * Installs FIRMWARE/LOGIC/partition.xsabin as a platform's deployment package does: an axlf file whose
+     * PARTITION_METADATA has the schema of the kernel documentation's U50 example (logic_uuid, schema_version,
+     * interfaces).
+     */
+    private Path xsabin(String logic, String... interfaces) throws IOException {
+        FdtWriter.Node list = FdtWriter.node("interfaces");
+        for (int i = 0; i < interfaces.length; i++) {
+            list.child(FdtWriter.node("@" + i).prop("interface_uuid", interfaces[i]));
+        }
+        byte[] dtb = FdtWriter.dtb(FdtWriter.node("")
+                .prop("logic_uuid", logic)
+                .child(FdtWriter.node("schema_version").cells("major", 1).cells("minor", 0))
+                .child(list));
+        Path dir = Files.createDirectories(firmware.resolve(logic));
+        return new XclbinWriter()
+                .uuid(logic)
+                .mode(0)
+                .section(PartitionMetadata.SECTION_KIND, "partition_metada", dtb)
+                .write(dir.resolve("partition.xsabin"));
+    }
+
+    /**
+     * XRT 2.12 and later report only the shell's logic UUID; the interface UUID that xclbins carry comes from the
+     * platform's own partition.xsabin. Without it, or when it names several interfaces, the card is listed
+     * unhealthy with exactly what to configure; a configured UUID then makes it usable.
+     */
+    @Test
+    void theShellsInterfaceComesFromThePlatformMetadataOrTheCardSaysWhatToConfigure() throws IOException {
+        assertThat(backend.status(U250).interfaceId()).isEqualTo(U250_SHELL);
+        assertThat(backend.status(U250).health().healthy()).isTrue();
+
+        Files.delete(firmware.resolve(U250_LOGIC).resolve("partition.xsabin"));
+        DeviceDescriptor missing = backend.status(U250);
+        assertThat(missing.health().healthy()).isFalse();
+        assertThat(missing.health().message())
+                .contains("reports only the logic UUID " + U250_LOGIC)
+                .contains(
+                        firmware.resolve(U250_LOGIC).resolve("partition.xsabin").toString())
+                .contains("set shell.interface.ids = xilinx_u250_gen3x16_xdma_shell_4_1=")
+                .contains("xbmgmt examine");
+        assertThat(backend.status(U55C).health().healthy())
+                .as("the other card is unaffected")
+                .isTrue();
+
+        xsabin(U250_LOGIC, U250_SHELL, U55C_SHELL);
+        DeviceDescriptor two = backend.status(U250);
+        assertThat(two.health().healthy()).isFalse();
+        assertThat(two.health().message()).contains("names 2 interface UUIDs (" + U250_SHELL + ", " + U55C_SHELL + ")");
+
+        XrtBackend configured = new XrtBackend(
+                xbutil,
+                Duration.ofSeconds(20),
+                Duration.ofSeconds(20),
+                U250_CAPACITY,
+                Map.of("xilinx_u250_gen3x16_xdma_shell_4_1", U250_SHELL),
+                firmware);
+        assertThat(configured.status(U250).health().healthy()).isTrue();
+        assertThat(configured.status(U250).interfaceId()).isEqualTo(U250_SHELL);
+    }
+
+    /** A 2RP xclbin is checked by its PARTITION_METADATA interfaces, as xocl_fdt_check_uuids does. */
+    @Test
+    void aTwoRpXclbinIsCheckedByItsPartitionMetadata() throws IOException {
+        Path good = xclbinWithMetadata("good", "00000000000000000000000000000000", U250_SHELL);
+        // the header UUID is ignored when PARTITION_METADATA names interfaces
+        Path headerOnly = xclbinWithMetadata("header", U250_SHELL, U55C_SHELL);
+
+        assertThat(backend.inspect(good).interfaceId()).contains(U250_SHELL);
+        assertThat(backend.program(request(U250, good)).skipped()).isFalse();
+        assertThatThrownBy(() -> backend.program(request(U250, headerOnly)))
+                .isInstanceOfSatisfying(
+                        BackendException.class, e -> assertThat(e.kind()).isEqualTo(BackendException.Kind.INCOMPATIBLE))
+                .hasMessageContaining("built for interface " + U55C_SHELL);
+        Path both = xclbinWithMetadata("both", "00000000000000000000000000000000", U250_SHELL, U55C_SHELL);
+        assertThatThrownBy(() -> backend.program(request(U250, both)))
+                .as("every interface of the xclbin must be offered")
+                .hasMessageContaining("built for interface " + U55C_SHELL);
+    }
+
+    private Path xclbinWithMetadata(String name, String headerUuid, String... interfaces) throws IOException {
+        FdtWriter.Node list = FdtWriter.node("interfaces");
+        for (String i : interfaces) {
+            list.child(FdtWriter.node("").prop("interface_uuid", i));
+        }
+        byte[] dtb = FdtWriter.dtb(FdtWriter.node("")
+                .child(FdtWriter.node("schema_version").prop("major", "0x1").prop("minor", "0x0"))
+                .child(list));
+        return new XclbinWriter()
+                .uuid(IMAGE_UUID)
+                .interfaceUuid(headerUuid)
+                .typical()
+                .section(PartitionMetadata.SECTION_KIND, "partition_metada", dtb)
+                .write(images.resolve(name + ".xclbin"));
     }
 
     @Test
@@ -66,7 +174,8 @@ class XrtBackendTest {
                 Duration.ofSeconds(20),
                 U250_CAPACITY,
                 XrtBackend.shellInterfaceIds(
-                        new String[] {"xilinx_u250_gen3x16_xdma_shell_4_1=01234567-89AB-CDEF-0123-456789ABCDEF"}));
+                        new String[] {"xilinx_u250_gen3x16_xdma_shell_4_1=01234567-89AB-CDEF-0123-456789ABCDEF"}),
+                firmware);
         assertThat(overridden.status(U250).interfaceId()).isEqualTo(configured);
         assertThat(overridden.status(U55C).interfaceId())
                 .as("not configured: xbutil's")
