@@ -29,6 +29,7 @@ final class XclbinWriter {
     private Long lengthOverride;
     private Long numSectionsOverride;
     private Long sectionOffsetOverride;
+    private byte[] signature;
 
     XclbinWriter uuid(String hex) {
         this.uuid = hex;
@@ -53,6 +54,15 @@ final class XclbinWriter {
     /** {@code m_mode}: XCLBIN_MODE (0 flat, 1 PR, 2/3 tandem, 4 hw_emu, 5 sw_emu, 6 hw_emu_pr). */
     XclbinWriter mode(int m) {
         this.mode = m;
+        return this;
+    }
+
+    /**
+     * Signs the image as {@code xclbinutil --private-key} does: the signature (PKCS#7 DER) is appended after the
+     * {@code m_length} bytes of the image and its size is written to {@code m_signature_length}.
+     */
+    XclbinWriter signature(byte[] der) {
+        this.signature = der.clone();
         return this;
     }
 
@@ -114,9 +124,13 @@ final class XclbinWriter {
             cursor = align8(cursor + sections.get(i).data().length);
         }
         long length = Math.max(cursor, Xclbin.SECTIONS_OFFSET + 40L);
-        ByteBuffer b = ByteBuffer.allocate((int) length).order(ByteOrder.LITTLE_ENDIAN);
+        int signed = signature == null ? 0 : signature.length;
+        ByteBuffer b = ByteBuffer.allocate((int) length + signed).order(ByteOrder.LITTLE_ENDIAN);
         b.put(0, magic);
-        b.putInt(8, -1); // m_signature_length: no signature
+        b.putInt(8, signature == null ? -1 : signature.length); // m_signature_length, -1: no signature
+        if (signature != null) {
+            b.put((int) length, signature);
+        }
         for (int i = 12; i < 40; i++) b.put(i, (byte) 0xFF); // reserved, initialised to 0xFF
         b.putLong(296, 0x1234_5678L); // m_uniqueId
         b.putLong(304, lengthOverride != null ? lengthOverride : length); // m_length

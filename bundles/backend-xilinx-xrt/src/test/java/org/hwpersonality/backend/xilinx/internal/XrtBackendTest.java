@@ -311,6 +311,32 @@ class XrtBackendTest {
         backend.validate(backend.inspect(image), U55C);
     }
 
+    /**
+     * A signed xclbin (xclbinutil appends the signature after m_length and sets m_signature_length) is read and
+     * handed to xbutil as it is: not rewritten, so XRT can still verify the signature on load.
+     */
+    @Test
+    void aSignedXclbinIsProgrammedIntact() throws IOException {
+        byte[] der = new byte[512];
+        new java.util.Random(7).nextBytes(der);
+        der[0] = 0x30; // a DER SEQUENCE, as PKCS#7 signatures start
+        Path image = new XclbinWriter()
+                .uuid(IMAGE_UUID)
+                .interfaceUuid(U250_SHELL)
+                .typical()
+                .signature(der)
+                .write(images.resolve("signed.xclbin"));
+        byte[] before = Files.readAllBytes(image);
+
+        ImageDescriptor d = backend.inspect(image);
+        backend.program(request(U250, image));
+
+        assertThat(d.sizeBytes()).as("m_length, without the signature").isEqualTo(before.length - der.length);
+        assertThat(Files.readAllBytes(image)).isEqualTo(before);
+        assertThat(log()).contains("program --device 0000:3b:00.1 --user " + image.toAbsolutePath());
+        assertThat(backend.status(U250).regions().get(0).loadedImageUuid()).contains(IMAGE_UUID);
+    }
+
     @Test
     void failingXbutilIsADeviceErrorQuotingIt() throws IOException {
         Files.writeString(tools.resolve("fail-program"), "ERROR: Failed to load xclbin: Operation not permitted\n");
