@@ -5,6 +5,7 @@
 #   hang                                       every call sleeps (timeout tests)
 #   fail-<subcommand>                          that subcommand prints the file to stderr and exits 1
 #   program-noop                               "program" succeeds without loading anything
+#   programmed-<BDF>.xclbin                    a copy of the file last given to "program"
 # Each invocation's arguments are appended to calls.log.
 dir="$(cd "$(dirname "$0")" && pwd)"
 printf '%s\n' "$*" >> "$dir/calls.log"
@@ -55,6 +56,7 @@ case "$cmd" in
             h="$(od -An -tx1 -j416 -N16 "$user" | tr -d ' \n')"
             h="${h^^}"
             echo "${h:0:8}-${h:8:4}-${h:12:4}-${h:16:4}-${h:20:12}" > "$dir/loaded-$key"
+            cp "$user" "$dir/programmed-$key.xclbin"
         fi
         echo "---------------------------------------------------------"
         echo "[$device] : fake"

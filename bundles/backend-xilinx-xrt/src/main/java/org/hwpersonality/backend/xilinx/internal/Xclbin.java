@@ -58,6 +58,7 @@ import org.hwpersonality.api.backend.BackendException;
  * @param mode                {@code m_mode} (XCLBIN_MODE: 0 flat, 1 PR, 4 hw_emu, 5 sw_emu …)
  * @param clocksMhz           clock frequencies by name from a CLOCK_FREQ_TOPOLOGY section, empty if absent
  * @param partitionMetadata   the PARTITION_METADATA section (2RP xclbins and platform xsabins), if present
+ * @param signed              whether {@code m_signature_length} declares a signature appended after the image
  */
 public record Xclbin(
         String uuid,
@@ -68,7 +69,8 @@ public record Xclbin(
         long featureRomTimeStamp,
         int mode,
         Map<String, Double> clocksMhz,
-        Optional<PartitionMetadata> partitionMetadata) {
+        Optional<PartitionMetadata> partitionMetadata,
+        boolean signed) {
 
     /**
      * What {@code m_mode} builds for, as XRT's {@code xclbin_impl::get_target_type} reads it (enum XCLBIN_MODE in
@@ -161,6 +163,7 @@ public record Xclbin(
         }
         long length = head.getLong(HEADER_OFFSET);
         long featureRomTimeStamp = head.getLong(320);
+        int signatureLength = head.getInt(8);
         int mode = Short.toUnsignedInt(head.getShort(332));
         byte[] interfaceUuid = new byte[16];
         head.get(336, interfaceUuid);
@@ -216,7 +219,8 @@ public record Xclbin(
                 featureRomTimeStamp,
                 mode,
                 clocks,
-                metadata);
+                metadata,
+                signatureLength > 0);
     }
 
     private static PartitionMetadata partitionMetadata(FileChannel channel, Path file, long offset, long size)
@@ -255,6 +259,51 @@ public record Xclbin(
             }
         }
         return clocks;
+    }
+
+    /**
+     * The clock of CLOCK_FREQ_TOPOLOGY that a profile's clock {@code name} means: the one of that name, ignoring
+     * case, or of that name with {@code _CLK} ({@code kernel} is {@code KERNEL_CLK}); empty if none.
+     */
+    public Optional<String> clockNamed(String name) {
+        return clocksMhz.keySet().stream()
+                .filter(k -> k.equalsIgnoreCase(name) || k.equalsIgnoreCase(name + "_clk"))
+                .findFirst();
+    }
+
+    /**
+     * Copies {@code source} to {@code target} with the frequencies of the named CLOCK_FREQ_TOPOLOGY entries
+     * ({@code m_freq_Mhz}, uint16 at the start of each 136-byte {@code struct clock_freq}) replaced: XRT sets the
+     * card's clock wizards from this section when it loads the xclbin, so the copy carries the clocks to the
+     * card. The names must be entries of the section, as {@link #clockNamed} gives them.
+     */
+    public static void writeWithClocks(Path source, Path target, Map<String, Integer> mhzByEntry) throws IOException {
+        java.nio.file.Files.copy(source, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        try (FileChannel channel = FileChannel.open(target, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer head = readFully(channel, 0, SECTIONS_OFFSET);
+            int n = head.getInt(448);
+            ByteBuffer table = readFully(channel, SECTIONS_OFFSET, n * SECTION_HEADER_SIZE);
+            for (int i = 0; i < n; i++) {
+                if (table.getInt(i * SECTION_HEADER_SIZE) != CLOCK_FREQ_TOPOLOGY) {
+                    continue;
+                }
+                long offset = table.getLong(i * SECTION_HEADER_SIZE + 24);
+                int count = readFully(channel, offset, 2).getShort(0);
+                for (int c = 0; c < count; c++) {
+                    long entry = offset + 2 + (long) c * CLOCK_FREQ_SIZE;
+                    ByteBuffer clock = readFully(channel, entry, CLOCK_FREQ_SIZE);
+                    byte[] name = new byte[128];
+                    clock.get(8, name);
+                    Integer mhz = mhzByEntry.get(cString(name));
+                    if (mhz != null) {
+                        ByteBuffer value = ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN);
+                        value.putShort(0, (short) (int) mhz);
+                        channel.write(value, entry);
+                    }
+                }
+                return;
+            }
+        }
     }
 
     private static ByteBuffer readFully(FileChannel channel, long position, int size) throws IOException {

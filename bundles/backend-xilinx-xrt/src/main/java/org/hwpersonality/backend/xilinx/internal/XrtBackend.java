@@ -124,7 +124,7 @@ public final class XrtBackend implements ReconfigurationBackend {
     /** What this back end last programmed, by BDF: xclbin UUID and SHA-256, to report the loaded image's hash. */
     private final Map<String, Loaded> programmed = new ConcurrentHashMap<>();
 
-    private record Loaded(String uuid, Sha256 sha256) {}
+    private record Loaded(String uuid, Sha256 sha256, Map<String, Integer> clocks) {}
 
     /** DS constructor. */
     @Activate
@@ -240,26 +240,43 @@ public final class XrtBackend implements ReconfigurationBackend {
         RegionDescriptor region = region(before, request.regionId());
         check(image.format(), xclbin.requiredInterfaces(), before);
         String bdf = before.id();
+        Map<String, Integer> clocks = clocks(xclbin, request);
         String wanted = image.imageUuid()
                 .orElseThrow(() -> new BackendException(
                         BackendException.Kind.CORRUPT_IMAGE, "xclbin " + request.image() + " has an all-zero UUID"));
-        if (region.loadedImageUuid().filter(wanted::equals).isPresent()) {
-            programmed.put(bdf, new Loaded(wanted, request.imageSha256()));
+        Loaded mine = programmed.get(bdf);
+        if (region.loadedImageUuid().filter(wanted::equals).isPresent()
+                && (mine == null ? clocks.isEmpty() : mine.clocks().equals(clocks))) {
+            programmed.put(bdf, new Loaded(wanted, request.imageSha256(), clocks));
             return new ProgrammingResult(0, true);
         }
         long start = System.nanoTime();
         programmed.remove(bdf);
-        CommandRunner.Result result = runner.run(
-                List.of(
-                        xbutil.toString(),
-                        "program",
-                        "--device",
-                        bdf,
-                        "--user",
-                        request.image().toAbsolutePath().toString()),
-                programmingTimeout);
-        if (result.exitCode() != 0) {
-            throw failed(result);
+        Path load = request.image().toAbsolutePath();
+        Path copy = null;
+        try {
+            if (!clocks.isEmpty()) {
+                copy = Files.createTempFile("hwp-xclbin-", ".xclbin");
+                Xclbin.writeWithClocks(request.image(), copy, clocks);
+                load = copy;
+            }
+            CommandRunner.Result result = runner.run(
+                    List.of(xbutil.toString(), "program", "--device", bdf, "--user", load.toString()),
+                    programmingTimeout);
+            if (result.exitCode() != 0) {
+                throw failed(result);
+            }
+        } catch (IOException e) {
+            throw new BackendException(
+                    BackendException.Kind.DEVICE_ERROR, "cannot write the xclbin with the profile's clocks: " + e, e);
+        } finally {
+            if (copy != null) {
+                try {
+                    Files.deleteIfExists(copy);
+                } catch (IOException e) {
+                    // a stray temporary file is not worth failing the programming
+                }
+            }
         }
         DeviceDescriptor after = status(bdf);
         Optional<String> loaded = region(after, request.regionId()).loadedImageUuid();
@@ -269,8 +286,47 @@ public final class XrtBackend implements ReconfigurationBackend {
                     "after xbutil program, device " + bdf + " holds xclbin " + loaded.orElse("(none)") + " instead of "
                             + wanted);
         }
-        programmed.put(bdf, new Loaded(wanted, request.imageSha256()));
+        programmed.put(bdf, new Loaded(wanted, request.imageSha256(), clocks));
         return new ProgrammingResult((System.nanoTime() - start) / 1e6, false);
+    }
+
+    /**
+     * The CLOCK_FREQ_TOPOLOGY entries a request's clocks change (MHz by entry name; empty when they match the
+     * image). A clock the image does not have, and any change to a signed xclbin (whose signature covers the
+     * section), are refused as INCOMPATIBLE before anything runs.
+     */
+    private static Map<String, Integer> clocks(Xclbin xclbin, ProgrammingRequest request) {
+        Map<String, Integer> changed = new java.util.TreeMap<>();
+        for (org.hwpersonality.api.profile.ClockSetting clock : request.clocks()) {
+            String entry = xclbin.clockNamed(clock.name())
+                    .orElseThrow(() -> new BackendException(
+                            BackendException.Kind.INCOMPATIBLE,
+                            "the profile sets clock '" + clock.name() + "' but the xclbin's CLOCK_FREQ_TOPOLOGY has "
+                                    + (xclbin.clocksMhz().isEmpty()
+                                            ? "no clocks"
+                                            : "only "
+                                                    + String.join(
+                                                            ", ",
+                                                            new java.util.TreeSet<>(xclbin.clocksMhz()
+                                                                    .keySet())))));
+            int mhz = (int) Math.round(clock.frequencyMhz());
+            if (mhz < 1) {
+                throw new BackendException(
+                        BackendException.Kind.INCOMPATIBLE,
+                        "clock '" + clock.name() + "' at " + clock.frequencyMhz()
+                                + " MHz: CLOCK_FREQ_TOPOLOGY holds whole MHz, at least 1");
+            }
+            if (mhz != (int) Math.round(xclbin.clocksMhz().get(entry))) {
+                changed.put(entry, mhz);
+            }
+        }
+        if (!changed.isEmpty() && xclbin.signed()) {
+            throw new BackendException(
+                    BackendException.Kind.INCOMPATIBLE,
+                    "the profile changes clocks " + changed + " but the xclbin is signed: its signature covers"
+                            + " CLOCK_FREQ_TOPOLOGY, so rebuild it with v++ --kernel_frequency and sign it again");
+        }
+        return Map.copyOf(changed);
     }
 
     @Override

@@ -337,6 +337,60 @@ class XrtBackendTest {
         assertThat(backend.status(U250).regions().get(0).loadedImageUuid()).contains(IMAGE_UUID);
     }
 
+    /**
+     * A derived profile's kernel clock reaches the card the way XRT sets clocks: in the CLOCK_FREQ_TOPOLOGY of the
+     * xclbin that xbutil loads. The stored image is not changed; the same image with other clocks is loaded again;
+     * a clock the image lacks, and a clock change to a signed xclbin, are refused before xbutil runs.
+     */
+    @Test
+    void aProfilesClocksReachTheCardInTheProgrammedXclbin() throws IOException {
+        Path image = image(U250_SHELL);
+        byte[] stored = Files.readAllBytes(image);
+        List<org.hwpersonality.api.profile.ClockSetting> faster =
+                List.of(new org.hwpersonality.api.profile.ClockSetting("kernel", 412));
+
+        assertThat(backend.program(request(U250, image, faster)).skipped()).isFalse();
+
+        Xclbin loaded = Xclbin.read(tools.resolve("programmed-0000_3b_00.1.xclbin"));
+        assertThat(loaded.clocksMhz()).isEqualTo(Map.of("KERNEL_CLK", 412.0, "DATA_CLK", 300.0));
+        assertThat(loaded.uuid()).isEqualTo(IMAGE_UUID);
+        assertThat(Files.readAllBytes(image))
+                .as("the stored image is untouched")
+                .isEqualTo(stored);
+        assertThat(backend.program(request(U250, image, faster)).skipped()).isTrue();
+        assertThat(backend.program(request(U250, image, List.of())).skipped())
+                .as("back to the image's own clocks: loaded again")
+                .isFalse();
+        assertThat(Xclbin.read(tools.resolve("programmed-0000_3b_00.1.xclbin")).clocksMhz())
+                .containsEntry("KERNEL_CLK", 500.0);
+        assertThat(backend.program(request(
+                                U250,
+                                image,
+                                List.of(new org.hwpersonality.api.profile.ClockSetting("KERNEL_CLK", 500))))
+                        .skipped())
+                .as("the image's own frequency changes nothing")
+                .isTrue();
+
+        long programs = log().stream().filter(l -> l.startsWith("program")).count();
+        assertThatThrownBy(() -> backend.program(
+                        request(U250, image, List.of(new org.hwpersonality.api.profile.ClockSetting("hbm", 450)))))
+                .isInstanceOfSatisfying(
+                        BackendException.class, e -> assertThat(e.kind()).isEqualTo(BackendException.Kind.INCOMPATIBLE))
+                .hasMessageContaining("clock 'hbm'")
+                .hasMessageContaining("only DATA_CLK, KERNEL_CLK");
+        Path signed = new XclbinWriter()
+                .uuid(IMAGE_UUID)
+                .interfaceUuid(U250_SHELL)
+                .typical()
+                .signature(new byte[] {0x30, 0x03, 0x02, 0x01, 0x00})
+                .write(images.resolve("signed-clock.xclbin"));
+        assertThatThrownBy(() -> backend.program(request(U250, signed, faster)))
+                .isInstanceOfSatisfying(
+                        BackendException.class, e -> assertThat(e.kind()).isEqualTo(BackendException.Kind.INCOMPATIBLE))
+                .hasMessageContaining("is signed");
+        assertThat(log().stream().filter(l -> l.startsWith("program")).count()).isEqualTo(programs);
+    }
+
     @Test
     void failingXbutilIsADeviceErrorQuotingIt() throws IOException {
         Files.writeString(tools.resolve("fail-program"), "ERROR: Failed to load xclbin: Operation not permitted\n");
@@ -437,7 +491,12 @@ class XrtBackendTest {
     }
 
     private static ProgrammingRequest request(String device, Path image) {
-        return new ProgrammingRequest(device, "0", image, SHA, "p1", List.of(), null, List.of());
+        return request(device, image, List.of());
+    }
+
+    private static ProgrammingRequest request(
+            String device, Path image, List<org.hwpersonality.api.profile.ClockSetting> clocks) {
+        return new ProgrammingRequest(device, "0", image, SHA, "p1", clocks, null, List.of());
     }
 
     /** The logged xbutil invocations, with the temporary output path replaced by {@code <out>}. */
