@@ -862,7 +862,7 @@ public class HttpApiIT extends HwpTestSupport {
                 "fabric",
                         Map.of(
                                 "bitstream",
-                                "7426a5e035eaeb115da72b997ba901cac25a06c96424fc7b6b40534557dd9635",
+                                "17be4ae4f14cebe4fcf973672867350324c419e23695678df2f3cb919485edbd",
                                 "regionKind",
                                 "PARTIAL",
                                 "resources",

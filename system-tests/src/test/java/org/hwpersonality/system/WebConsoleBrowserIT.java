@@ -169,7 +169,7 @@ class WebConsoleBrowserIT {
                 "  osSupport:",
                 "    - {family: linux, kernels: \"[4.18,6.9)\", driverName: xrt-zstd}",
                 "  fabric:",
-                "    bitstream: 7426a5e035eaeb115da72b997ba901cac25a06c96424fc7b6b40534557dd9635",
+                "    bitstream: 17be4ae4f14cebe4fcf973672867350324c419e23695678df2f3cb919485edbd",
                 "    regionKind: PARTIAL",
                 "    resources: {luts: 1000, registers: 1000, bramBlocks: 1, dsps: 1, memoryMb: 512}",
                 "    clocks: []",

@@ -31,7 +31,8 @@ import org.hwpersonality.api.internal.Checks;
  * "HWPSIM01"            8 bytes magic
  * header length         4 bytes, big-endian, at most 64 KiB
  * header                UTF-8 lines key=value: name, vendor, family, interfaceId (optional), regionKind, payloadBytes,
- *                       and per workload the figures the design delivers: performance.WORKLOAD=GOPS,µs,W
+ *                       per workload the figures the design delivers: performance.WORKLOAD=GOPS,µs,W, and
+ *                       the clocks it was built for, at which it delivers them: clock.NAME=MHz (optional)
  * payload               payloadBytes bytes of configuration frames (pseudo-random, seeded by the name)
  * SHA-256               32 bytes over everything before it, so truncation and corruption are detected
  * </pre>
@@ -43,7 +44,8 @@ public record SimImage(
         Optional<String> interfaceId,
         RegionKind regionKind,
         long payloadBytes,
-        Map<String, PerformanceFigures> performance) {
+        Map<String, PerformanceFigures> performance,
+        Map<String, Double> clocksMhz) {
     public static final byte[] MAGIC = "HWPSIM01".getBytes(StandardCharsets.US_ASCII);
     public static final long MAX_PAYLOAD = 1L << 32;
     private static final int MAX_HEADER = 64 * 1024;
@@ -62,6 +64,24 @@ public record SimImage(
             Checks.notNull("performance." + w, f);
         });
         performance = Map.copyOf(new TreeMap<>(performance));
+        Checks.notNull("clocksMhz", clocksMhz);
+        clocksMhz.forEach((c, mhz) -> {
+            Checks.id("clocksMhz key", c);
+            Checks.atMost("clocksMhz." + c, Checks.positive("clocksMhz." + c, mhz), 2000);
+        });
+        clocksMhz = Map.copyOf(clocksMhz);
+    }
+
+    /** An image that declares no clocks. */
+    public SimImage(
+            String name,
+            String vendor,
+            String family,
+            Optional<String> interfaceId,
+            RegionKind regionKind,
+            long payloadBytes,
+            Map<String, PerformanceFigures> performance) {
+        this(name, vendor, family, interfaceId, regionKind, payloadBytes, performance, Map.of());
     }
 
     /** Writes the image; the same image always gives the same bytes. */
@@ -120,6 +140,9 @@ public record SimImage(
                         .append(',')
                         .append(f.powerWatts())
                         .append('\n'));
+        new TreeMap<>(clocksMhz)
+                .forEach((c, mhz) ->
+                        h.append("clock.").append(c).append('=').append(mhz).append('\n'));
         return h.toString();
     }
 
@@ -182,7 +205,11 @@ public record SimImage(
         }
         try {
             Map<String, PerformanceFigures> performance = new TreeMap<>();
+            Map<String, Double> clocks = new TreeMap<>();
             fields.forEach((k, v) -> {
+                if (k.startsWith("clock.")) {
+                    clocks.put(k.substring("clock.".length()), Double.parseDouble(v));
+                }
                 if (k.startsWith("performance.")) {
                     String[] f = v.split(",");
                     if (f.length != 3) {
@@ -201,10 +228,14 @@ public record SimImage(
                     Optional.ofNullable(fields.get("interfaceId")),
                     RegionKind.valueOf(String.valueOf(fields.get("regionKind"))),
                     Long.parseLong(String.valueOf(fields.get("payloadBytes"))),
-                    performance);
+                    performance,
+                    clocks);
         } catch (NumberFormatException e) {
             throw new ValidationException(
-                    "image", "has an invalid header: payloadBytes and the performance figures must be numbers");
+                    "image",
+                    "has an invalid header: payloadBytes, the performance figures and the clocks must be numbers");
+        } catch (ValidationException e) {
+            throw new ValidationException("image", "has an invalid header: " + e.field() + " " + e.reason());
         } catch (IllegalArgumentException e) {
             throw new ValidationException(
                     "image",

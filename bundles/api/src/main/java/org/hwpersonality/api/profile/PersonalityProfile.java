@@ -94,6 +94,21 @@ public record PersonalityProfile(
         return workloads.stream().filter(w -> w.workload().equals(workload)).findFirst();
     }
 
+    /**
+     * The tunables a back end can apply to the card: those that set one of the fabric's clocks ({@link
+     * FabricConfiguration#clockSetBy}). Adjustment searches only these; the others stay as documentation.
+     */
+    public List<Tunable> applicableTunables() {
+        for (Tunable t : tunables) {
+            if (fabric.clockSetBy(t.name()).isEmpty()) {
+                return tunables.stream()
+                        .filter(u -> fabric.clockSetBy(u.name()).isPresent())
+                        .toList();
+            }
+        }
+        return tunables;
+    }
+
     /** Whether some OS entry covers this guest. */
     public boolean supports(OsInfo os) {
         for (OsSupport s : osSupport) {

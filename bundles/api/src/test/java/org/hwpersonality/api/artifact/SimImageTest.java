@@ -83,5 +83,48 @@ class SimImageTest {
                 () -> new SimImage("x", "sim", "f", Optional.of("nope"), RegionKind.FULL, 1, Map.of()),
                 "interfaceId",
                 "UUID");
+        assertRejected(
+                () -> new SimImage(
+                        "x", "sim", "f", Optional.empty(), RegionKind.FULL, 1, Map.of(), Map.of("kernel", 0.0)),
+                "clocksMhz.kernel",
+                "greater than zero");
+    }
+
+    @Test
+    void declaredClocksAreWrittenAndReadBack() {
+        SimImage clocked = new SimImage(
+                "zstd-u250",
+                "xilinx",
+                "alveo-u250",
+                Optional.empty(),
+                RegionKind.PARTIAL,
+                1_000,
+                image.performance(),
+                Map.of("kernel", 300.0, "data", 150.0));
+        byte[] bytes = clocked.bytes();
+        assertThat(new String(bytes, 0, 300, java.nio.charset.StandardCharsets.ISO_8859_1))
+                .contains("clock.data=150.0\nclock.kernel=300.0\n");
+        assertThat(SimImage.read(new ByteArrayInputStream(bytes)).clocksMhz())
+                .isEqualTo(Map.of("kernel", 300.0, "data", 150.0));
+        // A header whose clock is no number is refused with the reason.
+        String header = "name=x\nvendor=sim\nfamily=f\nregionKind=FULL\npayloadBytes=1\nclock.kernel=fast\n";
+        assertReadFails(withHeader(header), "the clocks must be numbers");
+        assertReadFails(withHeader(header.replace("fast", "-5")), "clocksMhz.kernel");
+    }
+
+    /** An image with this header, a one-byte payload and a correct trailer. */
+    private static byte[] withHeader(String header) {
+        try {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            byte[] h = header.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            out.write(SimImage.MAGIC);
+            out.write(java.nio.ByteBuffer.allocate(4).putInt(h.length).array());
+            out.write(h);
+            out.write(7);
+            out.write(java.security.MessageDigest.getInstance("SHA-256").digest(out.toByteArray()));
+            return out.toByteArray();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

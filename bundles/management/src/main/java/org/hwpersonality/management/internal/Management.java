@@ -788,11 +788,10 @@ public class Management implements ManagementService {
                 resourceFactor *= t.effect().resourceFactor(v / t.nominal());
             }
         }
+        Map<String, Double> mhz = new TreeMap<>();
+        values.forEach((tunable, v) -> parent.fabric().clockSetBy(tunable).ifPresent(c -> mhz.put(c.name(), v)));
         List<ClockSetting> clocks = parent.fabric().clocks().stream()
-                .map(c -> {
-                    Double v = values.getOrDefault(c.name() + "ClockMhz", values.get(c.name()));
-                    return v == null ? c : new ClockSetting(c.name(), v);
-                })
+                .map(c -> mhz.containsKey(c.name()) ? new ClockSetting(c.name(), mhz.get(c.name())) : c)
                 .toList();
         PerformanceFigures figures = candidate.expected();
         PersonalityProfile derived = new PersonalityProfile(

@@ -43,7 +43,7 @@ final class Adjustment {
 
     /** What {@link #cheapest} could reach for {@code p} from {@code nominal} at best. */
     static Reach reach(PersonalityProfile p, PerformanceFigures nominal) {
-        List<Tunable> tunables = p.tunables();
+        List<Tunable> tunables = p.applicableTunables();
         if (tunables.isEmpty() || combinations(tunables) > MAX_VARIANTS) {
             return Reach.NONE;
         }
@@ -63,7 +63,7 @@ final class Adjustment {
             PerformanceFigures nominal,
             Requirements requirements,
             java.util.function.Predicate<Resources> fits) {
-        List<Tunable> tunables = p.tunables();
+        List<Tunable> tunables = p.applicableTunables();
         if (tunables.isEmpty()) {
             return Optional.empty();
         }

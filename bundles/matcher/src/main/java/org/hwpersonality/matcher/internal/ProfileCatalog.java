@@ -68,7 +68,7 @@ final class ProfileCatalog {
         Entry(PersonalityProfile profile, WorkloadProfile workload, GuestSupport support) {
             this.profile = profile;
             this.support = support;
-            this.tunable = !profile.tunables().isEmpty();
+            this.tunable = !profile.applicableTunables().isEmpty();
             this.id = profile.personalityId();
             this.figures = workload.performance();
             this.throughput = figures.throughputGops();

@@ -112,7 +112,9 @@ class AdjustmentReachTest {
                         Sha256.of(String.format("%064x", i)),
                         RegionKind.PARTIAL,
                         new Resources(100_000, 200_000, 100, 100, 1_024),
-                        List.of()),
+                        tunables.stream()
+                                .map(t -> new org.hwpersonality.api.profile.ClockSetting(t.name(), t.nominal()))
+                                .toList()),
                 MemoryMap.EMPTY,
                 List.of(),
                 tunables,

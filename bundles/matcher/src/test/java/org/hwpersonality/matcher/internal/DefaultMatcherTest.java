@@ -79,7 +79,10 @@ class DefaultMatcherTest {
                 List.of(new WorkloadProfile("compression", f)),
                 List.of(new OsSupport("linux", KernelRange.parse("[5.4,6.9)"), "drv")),
                 new FabricConfiguration(
-                        Sha256.of(String.format("%064x", id.hashCode() & 0xffffffffL)), kind, need, List.of()),
+                        Sha256.of(String.format("%064x", id.hashCode() & 0xffffffffL)),
+                        kind,
+                        need,
+                        List.of(new org.hwpersonality.api.profile.ClockSetting("kernel", 300))),
                 MemoryMap.EMPTY,
                 List.of(),
                 tunables,
@@ -292,6 +295,29 @@ class DefaultMatcherTest {
         assertThat(clock).as("cheapest: least power that still meets 30 GOPS").isEqualTo(225.0);
         assertThat(c.adjustment().orElseThrow().reason())
                 .isEqualTo("adjusted to meet throughput ≥ 30.0 GOPS, power ≤ 40.0 W");
+    }
+
+    @Test
+    void onlyTunablesThatSetAClockAreSearched() {
+        // The number of compute units is fixed in the image: no back end can change it, so no variant along it.
+        Tunable units = new Tunable("computeUnits", 1, 4, 1, 2, new TunableEffect(1, 0, 0.9, 1));
+        PersonalityProfile fixedUnits = profile(
+                "zstd-cu-v1",
+                "alveo-u250",
+                RegionKind.PARTIAL,
+                new Resources(180_000, 300_000, 320, 120, 2_048),
+                new PerformanceFigures(42, 150, 45),
+                List.of(units, new Tunable("kernelClockMhz", 150, 350, 25, 300, CLOCK)));
+        Device card = device("pr-0", "alveo-u250", DeviceState.ONLINE, free("0", RegionKind.PARTIAL, SMALL));
+        assertThat(fixedUnits.applicableTunables()).extracting(Tunable::name).containsExactly("kernelClockMhz");
+        // 60 GOPS needs 3 compute units (63); the clock alone reaches 49 at 350 MHz.
+        assertThat(match(needs(60.0, null, null), List.of(fixedUnits), List.of(card))
+                        .outcome())
+                .isEqualTo(MatchOutcome.NO_MATCHING_PROFILE);
+        MatchResult r = match(needs(45.0, null, null), List.of(fixedUnits), List.of(card));
+        assertThat(r.outcome()).isEqualTo(MatchOutcome.ADJUSTED);
+        assertThat(r.candidates().get(0).adjustment().orElseThrow().adjustments())
+                .containsOnlyKeys("kernelClockMhz");
     }
 
     @Test

@@ -19,6 +19,7 @@ import org.hwpersonality.api.PerformanceFigures;
 import org.hwpersonality.api.artifact.ImageFormat;
 import org.hwpersonality.api.artifact.SimImage;
 import org.hwpersonality.api.device.RegionKind;
+import org.hwpersonality.api.profile.ClockSetting;
 import org.hwpersonality.api.profile.OsSupport;
 import org.hwpersonality.api.profile.PersonalityProfile;
 import org.hwpersonality.api.service.BitstreamStore;
@@ -36,7 +37,7 @@ public final class SampleArtifacts {
 
     private SampleArtifacts() {}
 
-    /** The simulated-device image of a sample profile. */
+    /** The simulated-device image of a sample profile, built for the profile's clocks. */
     public static SimImage image(PersonalityProfile p) {
         long payload = p.fabric().regionKind() == RegionKind.FULL ? 2L << 20 : 512L << 10;
         Map<String, PerformanceFigures> performance = new LinkedHashMap<>();
@@ -48,7 +49,8 @@ public final class SampleArtifacts {
                 Optional.empty(),
                 p.fabric().regionKind(),
                 payload,
-                performance);
+                performance,
+                p.fabric().clocks().stream().collect(Collectors.toMap(ClockSetting::name, ClockSetting::frequencyMhz)));
     }
 
     /** Driver package zips by package ID, one per driver name and OS family of the sample profiles. */

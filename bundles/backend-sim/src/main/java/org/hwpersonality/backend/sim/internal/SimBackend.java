@@ -71,7 +71,7 @@ public class SimBackend implements ReconfigurationBackend {
                     read.interfaceId(),
                     Optional.empty(),
                     java.nio.file.Files.size(image),
-                    java.util.Map.of());
+                    read.clocksMhz());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -10,8 +10,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.locks.LockSupport;
 import org.hwpersonality.api.PerformanceFigures;
 import org.hwpersonality.api.Resources;
@@ -34,10 +36,16 @@ import org.hwpersonality.api.device.RegionKind;
  * It sits at a synthetic PCI address (its management function, .0); region {@code r} is reached by a guest through
  * function {@code r + 1} of it (slot {@code r / 7}, as functions end at 7), as a real card's user function or an
  * OPAE port's virtual functions are.
+ *
+ * <p>Clocks: an image declares the clocks it was built for and the figures it delivers at them. A profile's clock
+ * settings retime it (as an xclbin's CLOCK_FREQ_TOPOLOGY or OPAE's user clocks do); the design then runs at the
+ * pace of its slowest clock relative to its build: with {@code r} the least ratio of set to declared frequency,
+ * throughput × r, latency ÷ r, power × r (dynamic power follows the clock). A clock the image does not declare is
+ * refused; an image that declares none (written before clocks were declared) runs as built whatever is set.
  */
 public final class SimulatedDevice {
-    /** What a region holds. */
-    private record Loaded(Sha256 sha256, SimImage image, String personalityId, Instant at) {}
+    /** What a region holds: the image, at the clocks it was set to (MHz by name). */
+    private record Loaded(Sha256 sha256, SimImage image, Map<String, Double> clocksMhz, Instant at) {}
 
     private static final class Region {
         final String id;
@@ -166,7 +174,11 @@ public final class SimulatedDevice {
                     "image '" + image.name() + "' is a " + image.regionKind() + " image, region " + region.id + " of "
                             + id + " is " + region.kind);
         }
-        if (region.loaded.map(l -> l.sha256().equals(request.imageSha256())).orElse(false)) {
+        Map<String, Double> clocks = clocks(image, request);
+        if (region.loaded
+                .map(l -> l.sha256().equals(request.imageSha256())
+                        && l.clocksMhz().equals(clocks))
+                .orElse(false)) {
             return new ProgrammingResult(0, true);
         }
         long size = size(request.image());
@@ -189,7 +201,7 @@ public final class SimulatedDevice {
             }
             case SUCCESS -> waitUntil(start + port.programmingTime(size).toNanos());
         }
-        region.loaded = Optional.of(new Loaded(request.imageSha256(), image, request.personalityId(), clock.instant()));
+        region.loaded = Optional.of(new Loaded(request.imageSha256(), image, clocks, clock.instant()));
         return new ProgrammingResult((System.nanoTime() - start) / 1e6, false);
     }
 
@@ -202,7 +214,50 @@ public final class SimulatedDevice {
         Region region = region(regionId);
         return region.loaded.flatMap(l -> Optional.ofNullable(
                         l.image().performance().get(workload))
-                .map(declared -> telemetry.observe(declared, Duration.between(l.at(), clock.instant()), random)));
+                .map(declared -> telemetry.observe(
+                        retimed(declared, l.image().clocksMhz(), l.clocksMhz()),
+                        Duration.between(l.at(), clock.instant()),
+                        random)));
+    }
+
+    /**
+     * The clocks an image runs at under a request: its declared clocks with the request's settings applied. A
+     * clock the image does not declare is refused, naming the ones it has.
+     */
+    static Map<String, Double> clocks(SimImage image, ProgrammingRequest request) {
+        if (image.clocksMhz().isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Double> clocks = new TreeMap<>(image.clocksMhz());
+        for (org.hwpersonality.api.profile.ClockSetting c : request.clocks()) {
+            if (!clocks.containsKey(c.name())) {
+                throw new BackendException(
+                        Kind.INCOMPATIBLE,
+                        "the profile sets clock '" + c.name() + "' but image '" + image.name() + "' has only "
+                                + String.join(
+                                        ", ",
+                                        new java.util.TreeSet<>(
+                                                image.clocksMhz().keySet())));
+            }
+            clocks.put(c.name(), c.frequencyMhz());
+        }
+        return Map.copyOf(clocks);
+    }
+
+    /** The figures of a design built at {@code declared} clocks running at {@code set} ones. */
+    static PerformanceFigures retimed(
+            PerformanceFigures figures, Map<String, Double> declared, Map<String, Double> set) {
+        double r = 1;
+        boolean any = false;
+        for (Map.Entry<String, Double> c : declared.entrySet()) {
+            double ratio = set.getOrDefault(c.getKey(), c.getValue()) / c.getValue();
+            r = any ? Math.min(r, ratio) : ratio;
+            any = true;
+        }
+        return r == 1
+                ? figures
+                : new PerformanceFigures(
+                        figures.throughputGops() * r, figures.latencyUs() / r, figures.powerWatts() * r);
     }
 
     private Region region(String regionId) {

@@ -261,6 +261,74 @@ class SimBackendTest {
     }
 
     @Test
+    void aProfilesClocksRetimeTheImageAndItsFiguresFollow() throws Exception {
+        SimBackend backend = backend(Map.of("setupMs", 0L, "noise", 0.0, "portBandwidthMBps", 4000.0));
+        Path file = dir.resolve("zstd-clocked.sim");
+        // Built for kernel 300 MHz and data 150 MHz, delivering ZSTD there.
+        Files.write(
+                file,
+                new SimImage(
+                                "zstd-clocked",
+                                "xilinx",
+                                "alveo-u250",
+                                Optional.empty(),
+                                RegionKind.FULL,
+                                1 << 16,
+                                Map.of("compression", ZSTD),
+                                Map.of("kernel", 300.0, "data", 150.0))
+                        .bytes());
+        assertThat(backend.inspect(file).clocksMhz()).isEqualTo(Map.of("kernel", 300.0, "data", 150.0));
+
+        assertThat(backend.program(clocked(file, Map.of())).skipped()).isFalse();
+        assertThat(backend.measure("sim-0", "0", "compression")).contains(ZSTD);
+
+        // The same image with the kernel at 250 MHz is loaded again, and runs at 250/300 of its pace.
+        assertThat(backend.program(clocked(file, Map.of("kernel", 250.0))).skipped())
+                .as("another clock is another programming")
+                .isFalse();
+        PerformanceFigures slower = backend.measure("sim-0", "0", "compression").orElseThrow();
+        assertThat(slower.throughputGops()).isCloseTo(42 * 250 / 300.0, within(1e-9));
+        assertThat(slower.latencyUs()).isCloseTo(150 * 300 / 250.0, within(1e-9));
+        assertThat(slower.powerWatts()).isCloseTo(45 * 250 / 300.0, within(1e-9));
+        assertThat(backend.program(clocked(file, Map.of("kernel", 250.0))).skipped())
+                .as("the same clocks again: reused")
+                .isTrue();
+
+        // The slowest clock relative to its build sets the pace: data at 120 of 150 MHz (0.8) beats kernel 330/300.
+        backend.program(clocked(file, Map.of("kernel", 330.0, "data", 120.0)));
+        assertThat(backend.measure("sim-0", "0", "compression").orElseThrow().throughputGops())
+                .isCloseTo(42 * 0.8, within(1e-9));
+
+        assertThatThrownBy(() -> backend.program(clocked(file, Map.of("hbm", 450.0))))
+                .isInstanceOfSatisfying(
+                        BackendException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INCOMPATIBLE))
+                .hasMessageContaining("sets clock 'hbm'")
+                .hasMessageContaining("has only data, kernel");
+        assertThat(backend.measure("sim-0", "0", "compression").orElseThrow().throughputGops())
+                .as("a refused clock leaves the region as it was")
+                .isCloseTo(42 * 0.8, within(1e-9));
+
+        // An image that declares no clocks runs as built whatever is set.
+        Path plain = image("zstd", "alveo-u250", RegionKind.FULL, Optional.empty(), 1 << 16);
+        backend.program(clocked(plain, Map.of("kernel", 250.0)));
+        assertThat(backend.measure("sim-0", "0", "compression")).contains(ZSTD);
+    }
+
+    private static ProgrammingRequest clocked(Path image, Map<String, Double> clocks) throws Exception {
+        return new ProgrammingRequest(
+                "sim-0",
+                "0",
+                image,
+                sha(image),
+                "zstd-u250-v1",
+                clocks.entrySet().stream()
+                        .map(e -> new org.hwpersonality.api.profile.ClockSetting(e.getKey(), e.getValue()))
+                        .toList(),
+                null,
+                List.of());
+    }
+
+    @Test
     void faultModelDrawsWithItsProbabilities() {
         java.util.SplittableRandom random = new java.util.SplittableRandom(7);
         FaultModel tenPercent = new FaultModel(0.1, 0, Duration.ofSeconds(1));
