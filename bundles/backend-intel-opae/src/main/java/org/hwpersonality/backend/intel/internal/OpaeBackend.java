@@ -89,6 +89,9 @@ public class OpaeBackend implements ReconfigurationBackend {
                         + " fpgaconf, e.g. agilex-f")
         String[] fpgasupdateFamilies() default {};
 
+        @AttributeDefinition(description = "Path of OPAE's userclk (sets a profile's user clocks on the loaded AFU)")
+        String userclkPath() default "/usr/bin/userclk";
+
         @AttributeDefinition(description = "Deadline of fpgainfo runs, ms")
         long toolTimeoutMs() default 30_000;
 
@@ -134,12 +137,14 @@ public class OpaeBackend implements ReconfigurationBackend {
     private final Optional<Path> blankGbs;
     private final Path fpgasupdate;
     private final java.util.Set<String> fpgasupdateFamilies;
+    private final Path userclk;
     /** Image SHA-256 per device, for the AFU UUID it was programmed with. */
     private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
 
     private final Object programming = new Object();
 
-    private record Loaded(Optional<String> afuUuid, Sha256 sha) {}
+    /** What this back end loaded on a card: the AFU, from which image, at which user clocks (empty: as built). */
+    private record Loaded(Optional<String> afuUuid, Sha256 sha, Optional<UserClocks> clocks) {}
 
     /** A card as fpgainfo shows it now. */
     private record Card(Fme fme, Optional<String> acceleratorId, Optional<PciAddress> guestFunction) {}
@@ -162,7 +167,8 @@ public class OpaeBackend implements ReconfigurationBackend {
                         ? Optional.empty()
                         : Optional.of(Path.of(config.blankGbs().strip())),
                 Path.of(config.fpgasupdatePath()),
-                java.util.Set.of(config.fpgasupdateFamilies()));
+                java.util.Set.of(config.fpgasupdateFamilies()),
+                Path.of(config.userclkPath()));
     }
 
     public OpaeBackend(
@@ -174,7 +180,9 @@ public class OpaeBackend implements ReconfigurationBackend {
             Resources regionCapacity,
             Optional<Path> blankGbs,
             Path fpgasupdate,
-            java.util.Set<String> fpgasupdateFamilies) {
+            java.util.Set<String> fpgasupdateFamilies,
+            Path userclk) {
+        this.userclk = Objects.requireNonNull(userclk, "userclk");
         this.fpgainfo = Objects.requireNonNull(fpgainfo, "fpgainfo");
         this.fpgasupdate = Objects.requireNonNull(fpgasupdate, "fpgasupdate");
         this.fpgasupdateFamilies = java.util.Set.copyOf(fpgasupdateFamilies);
@@ -229,19 +237,76 @@ public class OpaeBackend implements ReconfigurationBackend {
         Objects.requireNonNull(request, "request");
         requireRegion(request.deviceId(), request.regionId());
         Gbs gbs = Gbs.read(request.image());
+        Optional<UserClocks> clocks = UserClocks.wanted(request.clocks(), gbs);
         synchronized (programming) {
             Card card = card(request.deviceId());
             String id = card.fme().address().toString();
             validate(Optional.of(gbs.interfaceUuid()), card);
-            if (gbs.afuUuid().isPresent() && gbs.afuUuid().equals(card.acceleratorId())) {
-                loaded.put(id, new Loaded(gbs.afuUuid(), request.imageSha256()));
+            boolean holds = gbs.afuUuid().isPresent() && gbs.afuUuid().equals(card.acceleratorId());
+            Loaded mine = loaded.get(id);
+            // The clocks are known when this back end set them; else the AFU runs as fpgaconf loaded it, unless the
+            // profile names clocks (then they are set again, which costs no reconfiguration).
+            boolean known = mine != null && mine.afuUuid().equals(gbs.afuUuid());
+            boolean clocksMatch = known
+                    ? mine.clocks().equals(clocks) || clocks.isEmpty()
+                    : request.clocks().isEmpty();
+            if (holds && clocksMatch) {
+                loaded.put(
+                        id,
+                        new Loaded(
+                                gbs.afuUuid(),
+                                request.imageSha256(),
+                                known && clocks.isEmpty() ? mine.clocks() : clocks));
                 return new ProgrammingResult(0, true);
             }
             long start = System.nanoTime();
-            configure(card, request.image(), gbs);
+            if (!holds) {
+                configure(card, request.image(), gbs); // fpgaconf sets the clocks the GBS declares
+            }
+            if (clocks.isPresent() && (holds || !clocks.equals(UserClocks.wanted(List.of(), gbs)))) {
+                setClocks(card, clocks.get());
+            }
             double ms = (System.nanoTime() - start) / 1e6;
-            loaded.put(id, new Loaded(gbs.afuUuid(), request.imageSha256()));
+            loaded.put(id, new Loaded(gbs.afuUuid(), request.imageSha256(), clocks));
             return new ProgrammingResult(ms, false);
+        }
+    }
+
+    /**
+     * Runs userclk on the card's accelerator (the virtual function that holds the AFU under SR-IOV, else the port)
+     * and checks that the card reports the clocks asked for. On failure the AFU's clocks are unknown: the next
+     * request sets them again.
+     */
+    private void setClocks(Card card, UserClocks clocks) {
+        PciAddress fme = card.fme().address();
+        PciAddress at = card.guestFunction().orElse(fme);
+        List<String> command = new ArrayList<>(List.of(userclk.toString()));
+        if (at.domain() != 0) {
+            command.add("--segment");
+            command.add(hex(at.domain()));
+        }
+        command.addAll(List.of("-B", hex(at.bus()), "-D", hex(at.slot()), "-F", hex(at.function())));
+        command.addAll(clocks.options());
+        loaded.remove(fme.toString());
+        CommandRunner.Result r = runner.run(command, toolTimeout);
+        if (r.exitCode() != 0) {
+            String said = (r.stderr() + "\n" + r.stdout())
+                    .lines()
+                    .filter(l -> l.contains("ERROR") || l.startsWith("Error"))
+                    .limit(3)
+                    .collect(Collectors.joining(" | "));
+            throw new BackendException(
+                    r.exitCode() == 4 ? Kind.UNKNOWN_DEVICE : Kind.DEVICE_ERROR,
+                    "userclk could not set the user clocks of " + at + " to " + clocks + " (exit " + r.exitCode()
+                            + (r.exitCode() == 4 ? ", no accelerator found there" : "") + "): " + said
+                            + "; the AFU is loaded, its clocks are unknown");
+        }
+        UserClocks now = UserClocks.reported(r.stdout())
+                .orElseThrow(() -> new BackendException(
+                        Kind.DEVICE_ERROR, "userclk printed no frequencies for " + at + ": " + r.stdout()));
+        if (!clocks.near(now)) {
+            throw new BackendException(
+                    Kind.DEVICE_ERROR, "userclk set " + clocks + " on " + at + " but the card reports " + now);
         }
     }
 

@@ -115,8 +115,73 @@ final class FakeOpae {
             fi
             if [ -e "$D/fpgaconf.noeffect" ]; then exit 0; fi
             afu=$(grep -ao '"accelerator-type-uuid": *"[^"]*"' "$gbs" | head -n 1 | sed 's/.*: *"\\([^"]*\\)"/\\1/')
-            mkdir -p "$D/afu"
+            mkdir -p "$D/afu" "$D/uclk"
             printf '%s\\n' "$afu" > "$D/afu/$bdf"
+            # libopae sets the user clocks the metadata declares (a number, or auto-N) after a reconfiguration.
+            hi=$(grep -ao '"clock-frequency-high": *"\\?\\(auto-\\)\\?[0-9.]\\+' "$gbs" | head -n 1 | grep -o '[0-9.]*$')
+            lo=$(grep -ao '"clock-frequency-low": *"\\?\\(auto-\\)\\?[0-9.]\\+' "$gbs" | head -n 1 | grep -o '[0-9.]*$')
+            if [ -n "$hi" ]; then printf '%s %s\\n' "$hi" "${lo:-0}" > "$D/uclk/$bdf"; else rm -f "$D/uclk/$bdf"; fi
+            """;
+
+    /**
+     * OPAE's userclk ({@code tools/userclk/main.c}): parses {@code --segment -B -D -F -S -H -L} (anything else:
+     * "Invalid cmdline options.", exit 2), echoes the command line block, finds the accelerator at the address
+     * (none: libopae's {@code OPAE_ERR} "FPGA Resource not found.", exit 4), prints the approximate frequencies,
+     * derives a missing -H or -L from the other, refuses {@code |H - 2L| > 1} (exit 1), sets them and prints them
+     * again. Switch: {@code userclk.fail} makes fpgaSetUserClock fail ("Error Failed to set user clock: exception",
+     * exit 3, FPGA_EXCEPTION); {@code userclk.pll} holds "HIGH LOW" that the PLL reaches instead of what was asked.
+     */
+    private static final String USERCLK = """
+            #!/bin/bash
+            D='@DIR@'
+            export LC_ALL=C
+            echo "$*" >> "$D/userclk.log"
+            if [ $# -lt 1 ]; then echo "Usage:"; echo "userclk"; exit 1; fi
+            seg=-1; bus=-1; dev=-1; fn=-1; sock=-1; high=-1; low=-1
+            while [ $# -gt 0 ]; do
+              case "$1" in
+                --segment) seg=$(($2)); shift 2 ;;
+                -B|--bus) bus=$(($2)); shift 2 ;;
+                -D|--device) dev=$(($2)); shift 2 ;;
+                -F|--function) fn=$(($2)); shift 2 ;;
+                -S|--socket-id) sock=$(($2)); shift 2 ;;
+                -H|--freq-high) high=$(($2)); shift 2 ;;
+                -L|--freq-low) low=$(($2)); shift 2 ;;
+                *) echo "Invalid cmdline options."; exit 2 ;;
+              esac
+            done
+            echo " ------- Command line Input START ----"
+            echo " "
+            printf ' Segment               : %d\\n' $seg
+            printf ' Bus                   : %d\\n' $bus
+            printf ' Device                : %d\\n' $dev
+            printf ' Function              : %d\\n' $fn
+            printf ' Socket-id             : %d\\n' $sock
+            printf ' Freq High             : %d\\n' $high
+            printf ' Freq Low              : %d\\n' $low
+            echo " ------- Command line Input END   ----"
+            echo ""
+            s=$seg; [ $s -lt 0 ] && s=0
+            bdf=$(printf '%04X:%02X:%02X.%X' $s $bus $dev $fn)
+            if ! grep -q "^$bdf " "$D/ports.txt" || [ ! -s "$D/afu/$bdf" ]; then
+              echo "main.c:178:main() **ERROR** : FPGA Resource not found." >&2
+              exit 4
+            fi
+            echo "AFU Resource found."
+            cur="0 0"; [ -s "$D/uclk/$bdf" ] && cur=$(cat "$D/uclk/$bdf")
+            report() { printf '\\nApproximate frequency:\\nHigh clock = %5.1f MHz\\nLow clock  = %5.1f MHz\\n \\n' $1 $2; }
+            report $cur
+            if [ $high -le 0 ] && [ $low -le 0 ]; then
+              echo "main.c:203:main() **ERROR** : Please specify one or both of -H and -L" >&2; exit 1
+            elif [ $low -le 0 ]; then low=$((high / 2))
+            elif [ $high -le 0 ]; then high=$((low * 2))
+            elif [ $((high - 2 * low)) -gt 1 ] || [ $((2 * low - high)) -gt 1 ]; then
+              echo "main.c:199:main() **ERROR** : High freq must be ~ (2 * Low freq)" >&2; exit 1
+            fi
+            if [ -e "$D/userclk.fail" ]; then echo "Error Failed to set user clock: exception" >&2; exit 3; fi
+            mkdir -p "$D/uclk"
+            if [ -s "$D/userclk.pll" ]; then cat "$D/userclk.pll" > "$D/uclk/$bdf"; else echo "$high $low" > "$D/uclk/$bdf"; fi
+            report $(cat "$D/uclk/$bdf")
             """;
 
     /**
@@ -151,6 +216,7 @@ final class FakeOpae {
             """;
 
     final Path fpgasupdate;
+    final Path userclk;
 
     FakeOpae(Path dir, String fmeResource, String... ports) throws IOException {
         this.dir = dir;
@@ -160,6 +226,18 @@ final class FakeOpae {
         this.fpgainfo = script("fpgainfo", FPGAINFO);
         this.fpgaconf = script("fpgaconf", FPGACONF);
         this.fpgasupdate = script("fpgasupdate", FPGASUPDATE);
+        this.userclk = script("userclk", USERCLK);
+    }
+
+    List<String> userclkCalls() throws IOException {
+        Path log = dir.resolve("userclk.log");
+        return Files.exists(log) ? Files.readAllLines(log) : List.of();
+    }
+
+    /** The user clocks the card at {@code bdf} runs ("HIGH LOW" MHz), empty if none were set. */
+    String userClocks(String bdf) throws IOException {
+        Path f = dir.resolve("uclk").resolve(bdf);
+        return Files.exists(f) ? Files.readString(f).strip() : "";
     }
 
     /** The AFU the port at {@code bdf} (as fpgainfo prints it, e.g. 0000:5E:00.0) shows. */
@@ -213,7 +291,8 @@ final class FakeOpae {
                 CAPACITY,
                 Optional.empty(),
                 fpgasupdate,
-                java.util.Set.of(families));
+                java.util.Set.of(families),
+                userclk);
     }
 
     List<String> fpgasupdateCalls() throws IOException {
@@ -231,7 +310,8 @@ final class FakeOpae {
                 CAPACITY,
                 blank,
                 fpgasupdate,
-                java.util.Set.of());
+                java.util.Set.of(),
+                userclk);
     }
 
     private Path script(String name, String text) throws IOException {

@@ -20,6 +20,7 @@ import org.hwpersonality.api.backend.ImageDescriptor;
 import org.hwpersonality.api.backend.ProgrammingRequest;
 import org.hwpersonality.api.backend.ProgrammingResult;
 import org.hwpersonality.api.device.RegionKind;
+import org.hwpersonality.api.profile.ClockSetting;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -99,7 +100,8 @@ class OpaeBackendTest {
                 FakeOpae.CAPACITY,
                 Optional.empty(),
                 opae.fpgasupdate,
-                java.util.Set.of());
+                java.util.Set.of(),
+                opae.userclk);
         assertThat(configured.discover())
                 .singleElement()
                 .satisfies(d -> assertThat(d.family()).isEqualTo("agilex-i"));
@@ -414,6 +416,98 @@ class OpaeBackendTest {
                 .containsExactly("-V --segment 0x1 -B 0x3b -D 0x0 -F 0x1 " + helloForD5005.toAbsolutePath());
         assertThat(backend.status("0001:3b:00.1").regions().get(0).loadedImageUuid())
                 .contains("850adcc26ceb4b229722d43375b61c66");
+    }
+
+    @Test
+    void aProfilesClocksAreSetWithUserclkAfterLoadingAndAgainWithoutReconfiguring() throws Exception {
+        OpaeBackend backend = opae.backend();
+        // hello_afu for the D5005 declares 312/156 MHz; the derived profile runs its kernel (uClk_usr) at 250.
+        ProgrammingResult first = backend.program(clocked(D5005, helloForD5005, "kernel", 250));
+
+        assertThat(first.skipped()).isFalse();
+        assertThat(opae.fpgaconfCalls()).containsExactly("-V -B 0x86 -D 0x0 -F 0x0 " + helloForD5005.toAbsolutePath());
+        assertThat(opae.userclkCalls()).containsExactly("-B 0x86 -D 0x0 -F 0x0 -H 250 -L 125");
+        assertThat(opae.userClocks("0000:86:00.0")).isEqualTo("250 125");
+
+        assertThat(backend.program(clocked(D5005, helloForD5005, "kernel", 250)).skipped())
+                .as("same image, same clocks")
+                .isTrue();
+        assertThat(opae.userclkCalls()).hasSize(1);
+
+        // Another clock: userclk alone, the AFU stays loaded.
+        assertThat(backend.program(clocked(D5005, helloForD5005, "uClk_usrDiv2", 100))
+                        .skipped())
+                .isFalse();
+        assertThat(opae.fpgaconfCalls()).hasSize(1);
+        assertThat(opae.userclkCalls()).last().isEqualTo("-B 0x86 -D 0x0 -F 0x0 -H 200 -L 100");
+
+        // The parent profile (the image's own clocks) puts them back, still without reconfiguring.
+        backend.program(request(D5005, helloForD5005));
+        assertThat(opae.fpgaconfCalls()).hasSize(1);
+        assertThat(opae.userclkCalls()).last().isEqualTo("-B 0x86 -D 0x0 -F 0x0 -H 312 -L 156");
+        assertThat(opae.userClocks("0000:86:00.0")).isEqualTo("312 156");
+    }
+
+    @Test
+    void anImageLoadedAtItsOwnClocksNeedsNoUserclk() throws Exception {
+        opae.backend().program(clocked(D5005, helloForD5005, "clock-frequency-high", 312));
+
+        assertThat(opae.fpgaconfCalls()).hasSize(1);
+        assertThat(opae.userclkCalls()).as("fpgaconf set the declared clocks").isEmpty();
+        assertThat(opae.userClocks("0000:86:00.0")).isEqualTo("312 156");
+    }
+
+    @Test
+    void clocksAnAfuCannotTakeAreRefusedBeforeAnythingRuns() throws Exception {
+        OpaeBackend backend = opae.backend();
+        assertKind(
+                () -> backend.program(clocked(D5005, helloForD5005, "hbm", 450)),
+                Kind.INCOMPATIBLE,
+                "sets clock 'hbm'",
+                "two user clocks");
+        ProgrammingRequest skewed = new ProgrammingRequest(
+                D5005,
+                "0",
+                helloForD5005,
+                sha(helloForD5005),
+                "p1",
+                List.of(new ClockSetting("kernel", 300), new ClockSetting("uClk_usrDiv2", 100)),
+                null,
+                List.of());
+        assertKind(() -> backend.program(skewed), Kind.INCOMPATIBLE, "300.0 / 100.0 MHz", "about twice");
+        assertThat(opae.fpgaconfCalls()).isEmpty();
+        assertThat(opae.userclkCalls()).isEmpty();
+    }
+
+    @Test
+    void aFailingUserclkIsReportedAndTheClocksAreSetAgainNextTime() throws Exception {
+        OpaeBackend backend = opae.backend();
+        opae.set("userclk.fail");
+        assertKind(
+                () -> backend.program(clocked(D5005, helloForD5005, "kernel", 250)),
+                Kind.DEVICE_ERROR,
+                "userclk could not set the user clocks of 0000:86:00.0 to 250.0 / 125.0 MHz (exit 3)",
+                "Error Failed to set user clock: exception",
+                "its clocks are unknown");
+        Files.delete(opae.dir.resolve("userclk.fail"));
+
+        assertThat(backend.program(clocked(D5005, helloForD5005, "kernel", 250)).skipped())
+                .as("the AFU is loaded but its clocks were not set: set them now")
+                .isFalse();
+        assertThat(opae.fpgaconfCalls()).hasSize(1);
+        assertThat(opae.userClocks("0000:86:00.0")).isEqualTo("250 125");
+
+        // A PLL that does not reach the frequency asked for is a failure that names both.
+        Files.writeString(opae.dir.resolve("userclk.pll"), "200 100\n");
+        assertKind(
+                () -> backend.program(clocked(D5005, helloForD5005, "kernel", 240)),
+                Kind.DEVICE_ERROR,
+                "userclk set 240.0 / 120.0 MHz on 0000:86:00.0 but the card reports 200.0 / 100.0 MHz");
+    }
+
+    private static ProgrammingRequest clocked(String device, Path image, String clock, double mhz) throws Exception {
+        return new ProgrammingRequest(
+                device, "0", image, sha(image), "p1", List.of(new ClockSetting(clock, mhz)), null, List.of());
     }
 
     @Test
