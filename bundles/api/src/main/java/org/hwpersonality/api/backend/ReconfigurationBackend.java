@@ -55,4 +55,9 @@ public interface ReconfigurationBackend {
 
     /** What the workload sees on the region's loaded image now, if the back end can measure it. */
     Optional<PerformanceFigures> measure(String deviceId, String regionId, String workload);
+
+    /** What the card's sensors read now (power, temperatures), if the back end can read them. */
+    default Optional<CardReadings> readings(String deviceId) {
+        return Optional.empty();
+    }
 }
