@@ -6,6 +6,14 @@
 #   fail-<subcommand>                          that subcommand prints the file to stderr and exits 1
 #   program-noop                               "program" succeeds without loading anything
 #   programmed-<BDF>.xclbin                    a copy of the file last given to "program"
+#   sensors-<BDF with : as _>.json             the device report for "--report electrical thermal"
+# The sensor reports follow XRT's ReportElectrical.cpp / ReportThermal.cpp over core/common/sensor.cpp (keys
+# power_consumption_watts, power_consumption_max_watts, power_consumption_warning, thermals[] of location_id,
+# description, temp_C, is_present; {"msg": "No sensors present"} for a card without them). The figures of
+# 0000:d8:00.1 are the Alveo U55C readings pasted in the README of sanderploegsma/xrt-device-exporter (XRT
+# 2022.2): 49.658128 W of 225 W, rails 12v_aux 12.192 V 1.848 A, 12v_pex 12.176 V 1.865 A, 3v3_pex 3.288 V
+# 1.344 A, vccint 0.853 V 33.4 A, pcb_top_front 42, pcb_top_rear 39, cage_temp_0 37, fpga0 57, int_vcc 50,
+# fpga_hbm 52 °C. 0000:3b:00.1 is a reconstruction of a card whose sensors read nothing ("N/A").
 # Each invocation's arguments are appended to calls.log.
 dir="$(cd "$(dirname "$0")" && pwd)"
 printf '%s\n' "$*" >> "$dir/calls.log"
@@ -21,11 +29,15 @@ fi
 device=""
 output=""
 user=""
+reports=""
 while [[ $# -gt 0 ]]; do
     case "$1" in
         -d|--device) device="$2"; shift 2 ;;
         -o|--output) output="$2"; shift 2 ;;
         -u|--user) user="$2"; shift 2 ;;
+        -r|--report)
+            shift
+            while [[ $# -gt 0 && "$1" != -* ]]; do reports="$reports $1"; shift; done ;;
         *) shift ;;
     esac
 done
@@ -40,6 +52,9 @@ case "$cmd" in
             src="$dir/host.json"
         else
             src="$dir/device-$key.json"
+        fi
+        if [[ -n "$device" && ( "$reports" == *electrical* || "$reports" == *thermal* ) ]]; then
+            src="$dir/sensors-$key.json"
         fi
         loaded="00000000-0000-0000-0000-000000000000"
         if [[ -n "$device" && -f "$dir/loaded-$key" ]]; then

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.hwpersonality.api.backend.CardReadings;
 
 /**
  * Reads the JSON reports of {@code xbutil examine --format JSON --output FILE} (XRT 2.x, the "next generation"
@@ -78,7 +79,67 @@ final class XbutilReports {
 
     /** The card {@code bdf} in a per-device report with {@code platform} and {@code dynamic-regions}. */
     static CardReport parseCard(String json, String bdf) {
-        Map<String, Object> root = object(Json.parse(json), "report");
+        Map<String, Object> device = device(object(Json.parse(json), "report"), bdf);
+        String id = normalizeBdf(bdf);
+        Map<String, Object> staticRegion = Map.of();
+        Object platforms = device.get("platforms");
+        if (platforms instanceof List<?> list && !list.isEmpty()) {
+            Object sr = object(list.get(0), "platforms[0]").get("static_region");
+            if (sr instanceof Map<?, ?>) {
+                staticRegion = object(sr, "static_region");
+            }
+        }
+        Optional<String> xclbin = Optional.empty();
+        Object regions = device.get("dynamic_regions");
+        if (regions instanceof List<?> list) {
+            for (Object region : list) {
+                xclbin = findString(region, "xclbin_uuid", 0).flatMap(XbutilReports::uuid);
+                if (xclbin.isPresent()) {
+                    break;
+                }
+            }
+        }
+        return new CardReport(
+                id,
+                text(staticRegion.get("vbnv")).orElse(""),
+                text(staticRegion.get("interface_uuid")).flatMap(XbutilReports::uuid),
+                text(staticRegion.get("logic_uuid")).flatMap(XbutilReports::uuid),
+                xclbin,
+                text(device.get("device_status")));
+    }
+
+    /**
+     * The card {@code bdf}'s sensors in a per-device report with {@code electrical} and {@code thermal}
+     * (XRT {@code ReportElectrical.cpp} and {@code ReportThermal.cpp} over {@code sensor.cpp}): board power is
+     * {@code electrical.power_consumption_watts} (a string, {@code "N/A"} when the card has no reading), each
+     * temperature a {@code thermals[]} entry {@code {"location_id", "description", "temp_C", "is_present"}} of
+     * which only present ones count; a card without sensors has {@code "thermals": {"msg": "No sensors present"}}
+     * instead of the array.
+     */
+    static CardReadings parseReadings(String json, String bdf) {
+        Map<String, Object> device = device(object(Json.parse(json), "report"), bdf);
+        Optional<Double> power = Optional.empty();
+        if (device.get("electrical") instanceof Map<?, ?> electrical) {
+            power = number(electrical.get("power_consumption_watts")).filter(w -> w > 0);
+        }
+        Map<String, Double> temperatures = new java.util.LinkedHashMap<>();
+        if (device.get("thermals") instanceof List<?> thermals) {
+            for (Object entry : thermals) {
+                Map<String, Object> sensor = object(entry, "thermals[]");
+                if (!bool(sensor.get("is_present")).orElse(true)) {
+                    continue;
+                }
+                Optional<String> name = text(sensor.get("location_id")).or(() -> text(sensor.get("description")));
+                Optional<Double> celsius = number(sensor.get("temp_C"));
+                if (name.isPresent() && celsius.isPresent()) {
+                    temperatures.put(name.get(), celsius.get());
+                }
+            }
+        }
+        return new CardReadings(power, temperatures);
+    }
+
+    private static Map<String, Object> device(Map<String, Object> root, String bdf) {
         String wanted = normalizeBdf(bdf);
         Object devices = root.get("devices");
         if (devices == null) {
@@ -86,39 +147,29 @@ final class XbutilReports {
         }
         for (Object entry : array(devices, "devices")) {
             Map<String, Object> device = object(entry, "devices[]");
-            String id = text(device.get("device_id"))
+            if (text(device.get("device_id"))
                     .map(XbutilReports::normalizeBdf)
-                    .orElse("");
-            if (!id.equals(wanted)) {
-                continue;
+                    .orElse("")
+                    .equals(wanted)) {
+                return device;
             }
-            Map<String, Object> staticRegion = Map.of();
-            Object platforms = device.get("platforms");
-            if (platforms instanceof List<?> list && !list.isEmpty()) {
-                Object sr = object(list.get(0), "platforms[0]").get("static_region");
-                if (sr instanceof Map<?, ?>) {
-                    staticRegion = object(sr, "static_region");
-                }
-            }
-            Optional<String> xclbin = Optional.empty();
-            Object regions = device.get("dynamic_regions");
-            if (regions instanceof List<?> list) {
-                for (Object region : list) {
-                    xclbin = findString(region, "xclbin_uuid", 0).flatMap(XbutilReports::uuid);
-                    if (xclbin.isPresent()) {
-                        break;
-                    }
-                }
-            }
-            return new CardReport(
-                    id,
-                    text(staticRegion.get("vbnv")).orElse(""),
-                    text(staticRegion.get("interface_uuid")).flatMap(XbutilReports::uuid),
-                    text(staticRegion.get("logic_uuid")).flatMap(XbutilReports::uuid),
-                    xclbin,
-                    text(device.get("device_status")));
         }
         throw new IllegalArgumentException("the report does not describe device " + bdf);
+    }
+
+    /** A finite number written as a JSON number or string; empty for {@code N/A} and anything else. */
+    private static Optional<Double> number(Object node) {
+        if (node instanceof Number n) {
+            return Optional.of(n.doubleValue()).filter(Double::isFinite);
+        }
+        if (node instanceof String s) {
+            try {
+                return Optional.of(Double.parseDouble(s.strip())).filter(Double::isFinite);
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
     }
 
     /**

@@ -19,6 +19,7 @@ import org.hwpersonality.api.Resources;
 import org.hwpersonality.api.Sha256;
 import org.hwpersonality.api.artifact.ImageFormat;
 import org.hwpersonality.api.backend.BackendException;
+import org.hwpersonality.api.backend.CardReadings;
 import org.hwpersonality.api.backend.CommandRunner;
 import org.hwpersonality.api.backend.DeviceDescriptor;
 import org.hwpersonality.api.backend.ImageDescriptor;
@@ -26,6 +27,7 @@ import org.hwpersonality.api.backend.ProgrammingRequest;
 import org.hwpersonality.api.backend.ProgrammingResult;
 import org.hwpersonality.api.backend.ReconfigurationBackend;
 import org.hwpersonality.api.backend.RegionDescriptor;
+import org.hwpersonality.api.backend.WorkloadCommand;
 import org.hwpersonality.api.device.DeviceHealth;
 import org.hwpersonality.api.device.PciAddress;
 import org.hwpersonality.api.device.RegionKind;
@@ -109,6 +111,20 @@ public final class XrtBackend implements ReconfigurationBackend {
                 description = "Where the platforms' deployment packages install LOGIC_UUID/partition.xsabin, whose"
                         + " PARTITION_METADATA names the shell's interface UUIDs (the folder xclmgmt loads them from)")
         String platform_firmware_path() default "/lib/firmware/xilinx";
+
+        @AttributeDefinition(
+                name = "Workload command",
+                description = "The host's benchmark that characterization runs on a programmed card, e.g."
+                        + " /opt/bench/run-{workload}.sh --device {device}: it prints throughputGops=, latencyUs= and"
+                        + " optionally powerWatts= lines (else the card's power sensor counts). Empty: this back end"
+                        + " measures nothing")
+        String workload_command() default "";
+
+        @AttributeDefinition(
+                name = "Workload timeout (ms)",
+                description = "Deadline of the workload command",
+                min = "1")
+        long workload_timeout_ms() default 300_000;
     }
 
     private final Path xbutil;
@@ -117,6 +133,7 @@ public final class XrtBackend implements ReconfigurationBackend {
     private final Resources capacity;
     private final Map<String, String> shellInterfaceIds;
     private final Path platformFirmware;
+    private final Optional<WorkloadCommand> workload;
     /** The interface UUIDs each card's shell offers, by BDF, as last described. */
     private final Map<String, java.util.Set<String>> shells = new ConcurrentHashMap<>();
 
@@ -140,7 +157,8 @@ public final class XrtBackend implements ReconfigurationBackend {
                         config.capacity_dsps(),
                         config.capacity_memory_mb()),
                 shellInterfaceIds(config.shell_interface_ids()),
-                Path.of(config.platform_firmware_path()));
+                Path.of(config.platform_firmware_path()),
+                WorkloadCommand.of(config.workload_command(), Duration.ofMillis(config.workload_timeout_ms())));
     }
 
     /** {@code VBNV=UUID} pairs as a map; a malformed pair is a configuration error naming it. */
@@ -171,6 +189,21 @@ public final class XrtBackend implements ReconfigurationBackend {
             Resources capacity,
             Map<String, String> shellInterfaceIds,
             Path platformFirmware) {
+        this(xbutil, toolTimeout, programmingTimeout, capacity, shellInterfaceIds, platformFirmware, Optional.empty());
+    }
+
+    /**
+     * Plain constructor with a workload command, which {@link #measure} runs (empty: nothing is measured).
+     */
+    public XrtBackend(
+            Path xbutil,
+            Duration toolTimeout,
+            Duration programmingTimeout,
+            Resources capacity,
+            Map<String, String> shellInterfaceIds,
+            Path platformFirmware,
+            Optional<WorkloadCommand> workload) {
+        this.workload = Objects.requireNonNull(workload, "workload");
         this.shellInterfaceIds = Map.copyOf(shellInterfaceIds);
         this.platformFirmware = Objects.requireNonNull(platformFirmware, "platformFirmware");
         this.xbutil = Objects.requireNonNull(xbutil, "xbutil");
@@ -351,7 +384,35 @@ public final class XrtBackend implements ReconfigurationBackend {
 
     @Override
     public Optional<PerformanceFigures> measure(String deviceId, String regionId, String workload) {
-        return Optional.empty();
+        if (this.workload.isEmpty()) {
+            return Optional.empty();
+        }
+        String bdf = host(deviceId).bdf();
+        region(status(bdf), regionId)
+                .loadedImageUuid()
+                .orElseThrow(() -> new BackendException(
+                        BackendException.Kind.DEVICE_ERROR,
+                        "device " + bdf + " has no xclbin loaded: nothing to measure " + workload + " on"));
+        WorkloadCommand.Measured measured = this.workload.get().run(workload, bdf, regionId);
+        Optional<Double> cardPower = measured.powerWatts().isPresent()
+                ? Optional.empty()
+                : readings(bdf).flatMap(CardReadings::powerWatts);
+        return Optional.of(measured.figures(cardPower, bdf));
+    }
+
+    /** {@code xbutil examine --device BDF --report electrical thermal}: board power and temperatures. */
+    @Override
+    public Optional<CardReadings> readings(String deviceId) {
+        String bdf = host(deviceId).bdf();
+        String json = examine(List.of("--device", bdf, "--report", "electrical", "thermal"));
+        try {
+            return Optional.of(XbutilReports.parseReadings(json, bdf));
+        } catch (IllegalArgumentException e) {
+            throw new BackendException(
+                    BackendException.Kind.DEVICE_ERROR,
+                    "xbutil's electrical and thermal report for " + bdf + " cannot be read: " + e.getMessage(),
+                    e);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------

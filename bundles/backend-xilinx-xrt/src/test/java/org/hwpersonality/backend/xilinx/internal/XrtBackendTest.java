@@ -12,14 +12,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.hwpersonality.api.PerformanceFigures;
 import org.hwpersonality.api.Resources;
 import org.hwpersonality.api.Sha256;
 import org.hwpersonality.api.artifact.ImageFormat;
 import org.hwpersonality.api.backend.BackendException;
+import org.hwpersonality.api.backend.CardReadings;
 import org.hwpersonality.api.backend.DeviceDescriptor;
 import org.hwpersonality.api.backend.ImageDescriptor;
 import org.hwpersonality.api.backend.ProgrammingRequest;
 import org.hwpersonality.api.backend.ProgrammingResult;
+import org.hwpersonality.api.backend.WorkloadCommand;
 import org.hwpersonality.api.device.RegionKind;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,7 +57,12 @@ class XrtBackendTest {
 
     @BeforeEach
     void fakeXbutil() throws IOException {
-        for (String name : List.of("host.json", "device-0000_3b_00.1.json", "device-0000_d8_00.1.json")) {
+        for (String name : List.of(
+                "host.json",
+                "device-0000_3b_00.1.json",
+                "device-0000_d8_00.1.json",
+                "sensors-0000_3b_00.1.json",
+                "sensors-0000_d8_00.1.json")) {
             copy(name, tools.resolve(name));
         }
         xbutil = tools.resolve("xbutil");
@@ -478,6 +486,110 @@ class XrtBackendTest {
         assertThat(backend.status(U250).regions().get(0).loadedImageUuid()).isEmpty();
         assertThat(backend.measure(U250, "0", "any")).isEqualTo(Optional.empty());
         assertThat(backend.vendor()).isEqualTo("xilinx");
+    }
+
+    /** The U55C's real readings (see xbutil.sh); the other card reads N/A and has no sensors. */
+    @Test
+    void readsBoardPowerAndTemperaturesFromXbutil() throws IOException {
+        CardReadings u55c = backend.readings(U55C).orElseThrow();
+
+        assertThat(u55c.powerWatts()).contains(49.658128);
+        assertThat(u55c.temperaturesC())
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "pcb_top_front", 42.0,
+                        "pcb_top_rear", 39.0,
+                        "cage_temp_0", 37.0,
+                        "fpga0", 57.0,
+                        "int_vcc", 50.0,
+                        "fpga_hbm", 52.0));
+        assertThat(u55c.describe()).isEqualTo("49.7 W, hottest fpga0 57.0 °C");
+        assertThat(log())
+                .contains("examine --device 0000:d8:00.1 --report electrical thermal --format JSON --output <out>");
+
+        CardReadings none = backend.readings(U250).orElseThrow();
+        assertThat(none.powerWatts()).isEmpty();
+        assertThat(none.temperaturesC()).isEmpty();
+        assertThat(none.describe()).isEqualTo("power not reported");
+
+        assertThatThrownBy(() -> backend.readings("0000:af:00.1"))
+                .isInstanceOf(BackendException.class)
+                .extracting(e -> ((BackendException) e).kind())
+                .isEqualTo(BackendException.Kind.UNKNOWN_DEVICE);
+    }
+
+    /**
+     * The configured workload command runs on the host with the workload and the card's BDF; its figures are
+     * what {@code measure} returns, with the card's own power sensor where the command printed no power.
+     */
+    @Test
+    void measureRunsTheWorkloadCommandAndTakesPowerFromTheCard() throws IOException {
+        Path bench = workloadScript("""
+                echo "$@" >> "$(dirname "$0")/bench.log"
+                echo "kernel: vadd, 4 compute units"
+                echo "throughputGops=38.5"
+                echo "latencyUs = 120.25"
+                """);
+        XrtBackend measuring = measuring(bench + " --workload {workload} --device {device} --region {region}");
+        assertThatThrownBy(() -> measuring.measure(U55C, "0", "compression"))
+                .as("nothing loaded, nothing to measure")
+                .isInstanceOf(BackendException.class)
+                .hasMessageContaining("no xclbin loaded");
+        measuring.program(request(U55C, image(U55C_SHELL)));
+
+        PerformanceFigures figures = measuring.measure(U55C, "0", "compression").orElseThrow();
+
+        assertThat(figures).isEqualTo(new PerformanceFigures(38.5, 120.25, 49.658128));
+        assertThat(Files.readAllLines(tools.resolve("bench.log")))
+                .containsExactly("--workload compression --device 0000:d8:00.1 --region 0");
+        assertThat(backend.measure(U55C, "0", "compression"))
+                .as("without a workload command nothing is measured")
+                .isEmpty();
+    }
+
+    @Test
+    void aWorkloadCommandsOwnPowerWinsAndItsFailuresAreNamed() throws IOException {
+        backend.program(request(U250, image(U250_SHELL)));
+        XrtBackend own = measuring(workloadScript("printf 'throughputGops=10\\nlatencyUs=5\\npowerWatts=61.5\\n'\n")
+                .toString());
+        assertThat(own.measure(U250, "0", "x")).contains(new PerformanceFigures(10, 5, 61.5));
+
+        XrtBackend noPower = measuring(
+                workloadScript("printf 'throughputGops=10\\nlatencyUs=5\\n'\n").toString());
+        assertThatThrownBy(() -> noPower.measure(U250, "0", "x"))
+                .as("the U250 reads no power")
+                .hasMessageContaining("printed no powerWatts and device 0000:3b:00.1 reports no board power");
+
+        XrtBackend failing = measuring(
+                workloadScript("echo 'ERROR: no such kernel' >&2; exit 3\n").toString());
+        assertThatThrownBy(() -> failing.measure(U250, "0", "sql"))
+                .isInstanceOf(BackendException.class)
+                .hasMessageContaining(
+                        "the workload command for sql on 0000:3b:00.1 exited with 3: ERROR: no such kernel");
+
+        XrtBackend garbled = measuring(
+                workloadScript("echo throughputGops=fast; echo latencyUs=1\n").toString());
+        assertThatThrownBy(() -> garbled.measure(U250, "0", "sql"))
+                .hasMessageContaining("printed throughputGops=fast, which is not a figure");
+    }
+
+    private XrtBackend measuring(String command) {
+        return new XrtBackend(
+                xbutil,
+                Duration.ofSeconds(20),
+                Duration.ofSeconds(20),
+                U250_CAPACITY,
+                Map.of(),
+                firmware,
+                WorkloadCommand.of(command, Duration.ofSeconds(20)));
+    }
+
+    private int scripts;
+
+    private Path workloadScript(String body) throws IOException {
+        Path script = tools.resolve("bench-" + scripts++ + ".sh");
+        Files.writeString(script, "#!/usr/bin/env bash\n" + body);
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return script;
     }
 
     // ---------------------------------------------------------------------------------------------------------
