@@ -92,6 +92,56 @@ public final class FpgaInfo {
         return ports;
     }
 
+    /** One sensor line of {@code fpgainfo power}, {@code temp} or {@code bmc}: its value if it has a reading. */
+    public record Sensor(String name, Optional<Double> value, String unit) {}
+
+    private static final Pattern SENSOR = Pattern.compile("\\(\\s*\\d+\\)\\s*(.+?)\\s+:\\s*(.*)");
+    private static final Pattern READING = Pattern.compile("(-?[0-9]+(?:\\.[0-9]+)?)\\s*(.*)");
+
+    /**
+     * The sensors of {@code fpgainfo power} / {@code temp} / {@code bmc} output by card. Each card's block is the
+     * common header (a {@code POWER}, {@code TEMP} or {@code BMC SENSORS} banner, then the {@code %-32s :}
+     * lines with {@code PCIe s:b:d.f}) followed by {@code bmcdata.c print_metrics()} lines {@code "(%2ld) %-50s : "}
+     * with {@code %0.2f} (or an integer) and the unit, or {@code N/A} for a metric that could not be read; OPAE 1.x
+     * printed {@code ( 0) Total Input Power        : 22.00 Watts} and {@code No reading (reading state unavailable)}.
+     * Both are read; a sensor without a number has an empty value.
+     */
+    public static Map<PciAddress, List<Sensor>> parseSensors(String output) {
+        Map<PciAddress, List<Sensor>> cards = new LinkedHashMap<>();
+        Optional<PciAddress> card = Optional.empty();
+        for (String raw : output.replace("<br>", "").split("\\R")) {
+            String line = raw.strip();
+            if (HEADER.matcher(line).matches() || line.matches("//\\*+.*\\*+//")) {
+                card = Optional.empty();
+                continue;
+            }
+            Matcher sensor = SENSOR.matcher(line);
+            if (sensor.matches()) {
+                if (card.isPresent()) {
+                    Matcher reading = READING.matcher(sensor.group(2).strip());
+                    cards.get(card.get())
+                            .add(
+                                    reading.matches()
+                                            ? new Sensor(
+                                                    sensor.group(1).strip(),
+                                                    Optional.of(Double.parseDouble(reading.group(1))),
+                                                    reading.group(2).strip())
+                                            : new Sensor(sensor.group(1).strip(), Optional.empty(), ""));
+                }
+                continue;
+            }
+            Matcher field = FIELD.matcher(line);
+            if (field.matches()) {
+                String key = field.group(1).strip();
+                if (key.equals("PCIe s:b:d.f") || key.equals("PCIe s:b:d:f")) {
+                    card = PciAddress.read(field.group(2));
+                    card.ifPresent(a -> cards.putIfAbsent(a, new ArrayList<>()));
+                }
+            }
+        }
+        return cards;
+    }
+
     private record Block(Optional<String> boardName, Map<String, String> fields) {}
 
     private static List<Block> blocks(String output, String kind) {

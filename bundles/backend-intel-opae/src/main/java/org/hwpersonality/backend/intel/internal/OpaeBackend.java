@@ -17,6 +17,7 @@ import org.hwpersonality.api.Sha256;
 import org.hwpersonality.api.artifact.ImageFormat;
 import org.hwpersonality.api.backend.BackendException;
 import org.hwpersonality.api.backend.BackendException.Kind;
+import org.hwpersonality.api.backend.CardReadings;
 import org.hwpersonality.api.backend.CommandRunner;
 import org.hwpersonality.api.backend.DeviceDescriptor;
 import org.hwpersonality.api.backend.ImageDescriptor;
@@ -24,6 +25,7 @@ import org.hwpersonality.api.backend.ProgrammingRequest;
 import org.hwpersonality.api.backend.ProgrammingResult;
 import org.hwpersonality.api.backend.ReconfigurationBackend;
 import org.hwpersonality.api.backend.RegionDescriptor;
+import org.hwpersonality.api.backend.WorkloadCommand;
 import org.hwpersonality.api.device.DeviceHealth;
 import org.hwpersonality.api.device.PciAddress;
 import org.hwpersonality.api.device.RegionKind;
@@ -125,6 +127,15 @@ public class OpaeBackend implements ReconfigurationBackend {
 
         @AttributeDefinition(description = "Card memory the AFU can use, MiB")
         long regionMemoryMb() default 8_192;
+
+        @AttributeDefinition(
+                description = "The host's benchmark that characterization runs on a loaded AFU, e.g."
+                        + " /opt/bench/run-{workload}.sh {device}: it prints throughputGops=, latencyUs= and optionally"
+                        + " powerWatts= lines (else the board's power sensors count). Empty: nothing is measured")
+        String workloadCommand() default "";
+
+        @AttributeDefinition(description = "Deadline of the workload command, ms")
+        long workloadTimeoutMs() default 300_000;
     }
 
     private final CommandRunner runner = new CommandRunner();
@@ -138,6 +149,7 @@ public class OpaeBackend implements ReconfigurationBackend {
     private final Path fpgasupdate;
     private final java.util.Set<String> fpgasupdateFamilies;
     private final Path userclk;
+    private final Optional<WorkloadCommand> workload;
     /** Image SHA-256 per device, for the AFU UUID it was programmed with. */
     private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
 
@@ -168,7 +180,8 @@ public class OpaeBackend implements ReconfigurationBackend {
                         : Optional.of(Path.of(config.blankGbs().strip())),
                 Path.of(config.fpgasupdatePath()),
                 java.util.Set.of(config.fpgasupdateFamilies()),
-                Path.of(config.userclkPath()));
+                Path.of(config.userclkPath()),
+                WorkloadCommand.of(config.workloadCommand(), Duration.ofMillis(config.workloadTimeoutMs())));
     }
 
     public OpaeBackend(
@@ -182,6 +195,33 @@ public class OpaeBackend implements ReconfigurationBackend {
             Path fpgasupdate,
             java.util.Set<String> fpgasupdateFamilies,
             Path userclk) {
+        this(
+                fpgainfo,
+                fpgaconf,
+                toolTimeout,
+                programmingTimeout,
+                family,
+                regionCapacity,
+                blankGbs,
+                fpgasupdate,
+                fpgasupdateFamilies,
+                userclk,
+                Optional.empty());
+    }
+
+    public OpaeBackend(
+            Path fpgainfo,
+            Path fpgaconf,
+            Duration toolTimeout,
+            Duration programmingTimeout,
+            String family,
+            Resources regionCapacity,
+            Optional<Path> blankGbs,
+            Path fpgasupdate,
+            java.util.Set<String> fpgasupdateFamilies,
+            Path userclk,
+            Optional<WorkloadCommand> workload) {
+        this.workload = Objects.requireNonNull(workload, "workload");
         this.userclk = Objects.requireNonNull(userclk, "userclk");
         this.fpgainfo = Objects.requireNonNull(fpgainfo, "fpgainfo");
         this.fpgasupdate = Objects.requireNonNull(fpgasupdate, "fpgasupdate");
@@ -333,7 +373,32 @@ public class OpaeBackend implements ReconfigurationBackend {
 
     @Override
     public Optional<PerformanceFigures> measure(String deviceId, String regionId, String workload) {
-        return Optional.empty();
+        if (this.workload.isEmpty()) {
+            return Optional.empty();
+        }
+        requireRegion(deviceId, regionId);
+        Card card = card(deviceId);
+        String id = card.fme().address().toString();
+        if (card.acceleratorId().isEmpty()) {
+            throw new BackendException(
+                    Kind.DEVICE_ERROR, "device " + id + " shows no AFU: nothing to measure " + workload + " on");
+        }
+        WorkloadCommand.Measured measured = this.workload.get().run(workload, id, regionId);
+        Optional<Double> boardPower = measured.powerWatts().isPresent()
+                ? Optional.empty()
+                : readings(id).flatMap(CardReadings::powerWatts);
+        return Optional.of(measured.figures(boardPower, id));
+    }
+
+    /** {@code fpgainfo power} and {@code fpgainfo temp}: the card's BMC sensors ({@link BoardReadings}). */
+    @Override
+    public Optional<CardReadings> readings(String deviceId) {
+        PciAddress address = card(deviceId).fme().address();
+        List<FpgaInfo.Sensor> sensors = new ArrayList<>();
+        for (String command : List.of("power", "temp")) {
+            sensors.addAll(FpgaInfo.parseSensors(fpgainfo(command)).getOrDefault(address, List.of()));
+        }
+        return Optional.of(BoardReadings.of(sensors));
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -56,6 +56,13 @@ final class FakeOpae {
                     printf '%-32s : %s\\n' "Accelerator GUID" "$(cat "$D/afu/$bdf")"
                   fi
                 done < "$D/ports.txt" ;;
+              power|temp)
+                if [ -s "$D/$1.txt" ]; then
+                  cat "$D/$1.txt"
+                else
+                  sed "s|//\\*\\** FME \\**//|//****** ${1^^} ******//|" "$D/fme.txt"
+                  echo "Error reading metrics from BMC: not supported" >&2
+                fi ;;
               *)
                 echo "Invalid command specified" >&2
                 exit 1 ;;
@@ -246,6 +253,13 @@ final class FakeOpae {
         return this;
     }
 
+    /** What {@code fpgainfo power} and {@code temp} print: prepared outputs; without them, no BMC readings. */
+    FakeOpae sensors(String powerResource, String tempResource) throws IOException {
+        Files.writeString(dir.resolve("power.txt"), FpgaInfoTest.resource(powerResource));
+        Files.writeString(dir.resolve("temp.txt"), FpgaInfoTest.resource(tempResource));
+        return this;
+    }
+
     FakeOpae fme(String resource) throws IOException {
         Files.writeString(dir.resolve("fme.txt"), FpgaInfoTest.resource(resource));
         return this;
@@ -312,6 +326,27 @@ final class FakeOpae {
                 fpgasupdate,
                 java.util.Set.of(),
                 userclk);
+    }
+
+    /** A back end whose workload command is {@code command}. */
+    OpaeBackend measuring(String command) {
+        return new OpaeBackend(
+                fpgainfo,
+                fpgaconf,
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(10),
+                "pac-a10",
+                CAPACITY,
+                Optional.empty(),
+                fpgasupdate,
+                java.util.Set.of(),
+                userclk,
+                org.hwpersonality.api.backend.WorkloadCommand.of(command, Duration.ofSeconds(10)));
+    }
+
+    /** An executable bash script in the tools folder. */
+    Path bashScript(String name, String body) throws IOException {
+        return script(name, "#!/bin/bash\n" + body);
     }
 
     private Path script(String name, String text) throws IOException {

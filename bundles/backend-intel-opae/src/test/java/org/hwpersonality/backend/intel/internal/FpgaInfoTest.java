@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.hwpersonality.api.device.PciAddress;
 import org.hwpersonality.backend.intel.internal.FpgaInfo.Fme;
 import org.hwpersonality.backend.intel.internal.FpgaInfo.Port;
@@ -16,6 +18,34 @@ class FpgaInfoTest {
         try (InputStream in = FpgaInfoTest.class.getResourceAsStream("/fpgainfo/" + name)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
+    }
+
+    /**
+     * A PAC N3000's {@code fpgainfo bmc} as pasted in intel/sriov-fec-operator's fpgainfo exporter test
+     * (bmc-n3000.txt, OPAE 1.x layout): {@code Board Power} is the board's total, not the sum of its 12 V rails; N/A
+     * sensors have no value.
+     */
+    @Test
+    void readsBmcSensorsOfAnN3000() throws Exception {
+        Map<PciAddress, List<FpgaInfo.Sensor>> cards = FpgaInfo.parseSensors(resource("bmc-n3000.txt"));
+
+        assertThat(cards).containsOnlyKeys(PciAddress.of("0000:1b:00.0"));
+        List<FpgaInfo.Sensor> sensors = cards.get(PciAddress.of("0000:1b:00.0"));
+        assertThat(sensors).hasSize(20);
+        assertThat(sensors.get(0)).isEqualTo(new FpgaInfo.Sensor("Board Power", Optional.of(69.24), "Watts"));
+        assertThat(sensors).contains(new FpgaInfo.Sensor("QSFP0 Temperature", Optional.empty(), ""));
+
+        org.hwpersonality.api.backend.CardReadings readings = BoardReadings.of(sensors);
+        assertThat(readings.powerWatts()).contains(69.24);
+        assertThat(readings.temperaturesC())
+                .containsOnlyKeys(
+                        "FPGA Die Temperature",
+                        "Board Temperature",
+                        "PKVL0 Core Temperature",
+                        "PKVL0 SerDes Temperature",
+                        "PKVL1 Core Temperature",
+                        "PKVL1 SerDes Temperature");
+        assertThat(readings.hottest().orElseThrow().getKey()).isEqualTo("FPGA Die Temperature");
     }
 
     @Test

@@ -11,10 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.hwpersonality.api.PerformanceFigures;
 import org.hwpersonality.api.Sha256;
 import org.hwpersonality.api.artifact.ImageFormat;
 import org.hwpersonality.api.backend.BackendException;
 import org.hwpersonality.api.backend.BackendException.Kind;
+import org.hwpersonality.api.backend.CardReadings;
 import org.hwpersonality.api.backend.DeviceDescriptor;
 import org.hwpersonality.api.backend.ImageDescriptor;
 import org.hwpersonality.api.backend.ProgrammingRequest;
@@ -56,6 +58,66 @@ class OpaeBackendTest {
                 dir.resolve("hello_afu_d5005.gbs"),
                 GbsWriter.metadata(D5005_FIM, HELLO, "312", "156"),
                 GbsWriter.rbf(4096));
+    }
+
+    /**
+     * {@code fpgainfo power} and {@code temp} as the cards' BMCs answer them. Sources: the D5005's sensors are the
+     * {@code fpgainfo bmc} output in the OFS D5005 quick-start guide (OFS/ofs.github.io,
+     * docs/hw/d5005/user_guides/ug_qs_ofs_d5005), split into its power and temperature metrics as
+     * {@code powerinfo.c} and {@code tempinfo.c} filter them (numbered again from 1, the card's address changed to
+     * this fixture's); the PAC A10's {@code Total Input Power} and {@code No reading} lines are OPAE 1.x output in
+     * gt-crnch-rg/read-the-docs docs/reconfig/fpga_power_measurement.rst; its {@code FPGA Die Temperature} line is
+     * the N3000 sample in intel/sriov-fec-operator's prometheus_fpgainfo_exporter test.
+     */
+    @Test
+    void readsBoardPowerAndTemperaturesFromTheBmc() throws Exception {
+        opae.sensors("power-two-cards.txt", "temp-two-cards.txt");
+        OpaeBackend backend = opae.backend();
+
+        CardReadings d5005 = backend.readings(D5005).orElseThrow();
+        // No total on the D5005: its two 12 V inputs, 12.17 V x 2.28 A + 12.14 V x 1.19 A.
+        assertThat(d5005.powerWatts().orElseThrow()).isCloseTo(42.1942, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(d5005.temperaturesC())
+                .hasSize(15)
+                .containsEntry("FPGA Core Temperature", 42.5)
+                .containsEntry("Board Inlet Air Temperature", 24.5)
+                .doesNotContainKeys("QSFP0 Temperature", "QSFP1 Temperature");
+        assertThat(d5005.describe()).isEqualTo("42.2 W, hottest FPGA Core Temperature 42.5 °C");
+
+        CardReadings a10 = backend.readings(A10).orElseThrow();
+        assertThat(a10.powerWatts()).contains(22.0);
+        assertThat(a10.temperaturesC()).isEqualTo(Map.of("FPGA Die Temperature", 61.5));
+        assertThat(opae.fpgainfoCalls()).contains("power", "temp");
+    }
+
+    /** A BMC that cannot be read ("Error reading metrics from BMC: not supported", exit 0) gives no readings. */
+    @Test
+    void aCardWithoutBmcReadingsReportsNone() throws Exception {
+        CardReadings none = opae.backend().readings(A10).orElseThrow();
+
+        assertThat(none.powerWatts()).isEmpty();
+        assertThat(none.temperaturesC()).isEmpty();
+        assertKind(() -> opae.backend().readings("0000:af:00.0"), Kind.UNKNOWN_DEVICE, "0000:af:00.0");
+    }
+
+    /** The workload command runs on the card's AFU; the board's power counts where it prints none. */
+    @Test
+    void measureRunsTheWorkloadCommandOnTheLoadedAfu() throws Exception {
+        opae.sensors("power-two-cards.txt", "temp-two-cards.txt");
+        Path bench = opae.bashScript("bench", """
+                echo "$@" >> "$(dirname "$0")/bench.log"
+                echo "throughputGops=12.5"
+                echo "latencyUs=80"
+                """);
+        OpaeBackend measuring = opae.measuring(bench + " {workload} {device} {region}");
+
+        assertThat(measuring.measure(A10, "0", "compression")).contains(new PerformanceFigures(12.5, 80, 22.0));
+        assertThat(Files.readAllLines(bench.resolveSibling("bench.log"))).containsExactly("compression " + A10 + " 0");
+        assertKind(() -> measuring.measure(D5005, "0", "compression"), Kind.DEVICE_ERROR, "shows no AFU");
+        assertKind(() -> measuring.measure(A10, "1", "compression"), Kind.UNKNOWN_DEVICE, "not '1'");
+        assertThat(opae.backend().measure(A10, "0", "compression"))
+                .as("no workload command, nothing measured")
+                .isEmpty();
     }
 
     @Test
