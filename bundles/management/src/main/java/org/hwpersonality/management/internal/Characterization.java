@@ -79,7 +79,9 @@ final class Characterization {
         PerformanceFigures measured = backend.measure(device.localId(), region.id(), workload)
                 .orElseThrow(() -> new HwpException(
                         ErrorCode.CONFLICT,
-                        "back end '" + device.backend() + "' cannot measure " + workload + " on " + bitstream.name()));
+                        "back end '" + device.backend() + "' cannot measure " + workload + " on " + bitstream.name()
+                                + " (a real card's back end measures with its configured workload command)"));
+        String card = cardReadings(backend, device);
         List<ClockSetting> clocks = descriptor.clocksMhz().entrySet().stream()
                 .sorted(Map.Entry.comparingByKey())
                 .map(e -> new ClockSetting(e.getKey(), e.getValue()))
@@ -89,7 +91,7 @@ final class Characterization {
                 personalityId,
                 name,
                 1,
-                "Characterized from " + bitstream.name() + " on " + deviceId + "/" + region.id(),
+                "Characterized from " + bitstream.name() + " on " + deviceId + "/" + region.id() + card,
                 new Compatibility(device.vendor(), device.family(), Set.of(device.interfaceId())),
                 List.of(new WorkloadProfile(workload, measured)),
                 List.of(os),
@@ -101,5 +103,18 @@ final class Characterization {
                 Optional.empty(),
                 ProfileStatus.ACTIVE,
                 Instant.now()));
+    }
+
+    /** What the card's sensors read after the measurement, for the profile's description; empty if nothing. */
+    private static String cardReadings(ReconfigurationBackend backend, Device device) {
+        try {
+            return backend.readings(device.localId())
+                    .filter(r ->
+                            r.powerWatts().isPresent() || !r.temperaturesC().isEmpty())
+                    .map(r -> " (card read " + r.describe() + ")")
+                    .orElse("");
+        } catch (RuntimeException e) {
+            return ""; // the sensors are a note in the description, not part of the measurement
+        }
     }
 }
