@@ -708,6 +708,130 @@ public class RepositoryIT extends HwpTestSupport {
         Files.delete(karafHome().resolve("deploy").resolve(jar.getFileName()));
     }
 
+    /**
+     * The XRT and AWS F1 back ends come and go through deploy/ as OPAE does (above), each with its stand-in tools:
+     * their devices are listed, an AFI reference is programmed into an F1 slot, and removing the jars turns their
+     * devices OFFLINE while every other bundle keeps running.
+     */
+    @Test
+    public void xrtAndAwsBackEndsComeAndGoThroughDeploy() throws Exception {
+        Path xrt = standIns(
+                "xbutil",
+                "xbutil/xbutil.sh",
+                "xbutil/host.json",
+                "xbutil/device-0000_3b_00.1.json",
+                "xbutil/device-0000_d8_00.1.json");
+        Path aws = standIns("aws", "aws/fpga-mgmt.sh");
+        for (String tool : List.of(
+                "fpga-describe-local-image-slots",
+                "fpga-describe-local-image",
+                "fpga-load-local-image",
+                "fpga-clear-local-image")) {
+            Files.copy(aws.resolve("fpga-mgmt.sh"), aws.resolve(tool));
+            Files.setPosixFilePermissions(
+                    aws.resolve(tool), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        // aws/aws-fpga sdk/userspace/fpga_mgmt_tools/README.md (slots) and hdk/README.md (shell, hello-world AFI).
+        Files.writeString(aws.resolve("slots.txt"), "0 0000:00:0f.0\n1 0000:00:11.0\n");
+        Files.writeString(aws.resolve("shell"), "0x04261818\n");
+        Files.writeString(aws.resolve("known-afis"), "agfi-0fcf87119b8e97bf3\n");
+
+        org.osgi.service.cm.ConfigurationAdmin admin =
+                waitForService(org.osgi.service.cm.ConfigurationAdmin.class, null);
+        java.util.Hashtable<String, Object> xrtConfig = new java.util.Hashtable<>();
+        xrtConfig.put("xbutil.path", xrt.resolve("xbutil.sh").toString());
+        xrtConfig.put("shell.interface.ids", new String[] {
+            "xilinx_u250_gen3x16_xdma_shell_4_1=3f1a8b2c9d4e4f60a1b2c3d4e5f60718",
+            "xilinx_u55c_gen3x16_xdma_base_3=7c2d4e6f8a0b4c1d9e2f3a4b5c6d7e8f"
+        });
+        admin.getConfiguration("org.hwpersonality.backend.xilinx", "?").update(xrtConfig);
+        java.util.Hashtable<String, Object> awsConfig = new java.util.Hashtable<>();
+        awsConfig.put("toolsPath", aws.toString());
+        admin.getConfiguration("org.hwpersonality.backend.aws", "?").update(awsConfig);
+
+        java.util.List<String> stopped = new java.util.concurrent.CopyOnWriteArrayList<>();
+        org.osgi.framework.BundleListener listener = e -> {
+            String name = e.getBundle().getSymbolicName();
+            if (e.getType() == org.osgi.framework.BundleEvent.STOPPED
+                    && !"org.hwpersonality.backend.xilinx".equals(name)
+                    && !"org.hwpersonality.backend.aws".equals(name)) {
+                stopped.add(name);
+            }
+        };
+        bundleContext.addBundleListener(listener);
+        try {
+            Path xrtJar = copyToDeploy(systemJar("org.hwpersonality.backend.xilinx"));
+            Path awsJar = copyToDeploy(systemJar("org.hwpersonality.backend.aws"));
+            long listed = secondsUntil("the XRT cards and the F1 slots appear", () -> {
+                String devices = executeCommand("device:list --no-format");
+                return devices.lines().anyMatch(l -> l.startsWith("itest:0000:3b:00.1") && l.contains("ONLINE"))
+                        && devices.lines().anyMatch(l -> l.startsWith("itest:0000:00:11.0") && l.contains("ONLINE"));
+            });
+            System.out.println("XRT cards and F1 slots listed " + listed + " ms after their jars were deployed");
+            assertTrue(
+                    executeCommand("device:show itest:0000:00:11.0"),
+                    executeCommand("device:show itest:0000:00:11.0").contains("aws-f1"));
+
+            Path afi = Files.createTempFile("hello", ".afi");
+            Files.writeString(afi, "agfi-0fcf87119b8e97bf3\nshellVersion=0x04261818\n");
+            String sha = executeCommand("bitstream:add --vendor aws " + afi).strip();
+            Path profile = Files.createTempFile("it-f1", ".yaml");
+            Files.writeString(
+                    profile,
+                    "name: it-f1-hello\n"
+                            + "compatibility: {vendor: aws, family: aws-f1}\n"
+                            + "workloads: [{workload: compression, performance: {throughputGops: 5, latencyUs: 50, powerWatts: 20}}]\n"
+                            + "osSupport: [{family: linux, driverName: xdma}]\n"
+                            + "fabric: {bitstream: \"" + sha + "\", regionKind: PARTIAL,"
+                            + " resources: {luts: 100000, registers: 200000, bramBlocks: 100, dsps: 10, memoryMb: 1024}}\n");
+            String id = executeCommand("personality:import " + profile).strip();
+            String programmed = executeCommand("device:reconfigure itest:0000:00:11.0 0 " + id);
+            assertTrue(programmed, programmed.startsWith("Programmed itest:0000:00:11.0/0 with " + id));
+            assertTrue(
+                    "fpga-load-local-image ran for slot 1",
+                    Files.readString(aws.resolve("calls.log"))
+                            .contains("fpga-load-local-image -S 1 -I agfi-0fcf87119b8e97bf3 -H"));
+
+            Files.delete(xrtJar);
+            Files.delete(awsJar);
+            long left = secondsUntil("the XRT cards and F1 slots go OFFLINE", () -> {
+                String devices = executeCommand("device:list --no-format");
+                return devices.lines().anyMatch(l -> l.startsWith("itest:0000:3b:00.1") && l.contains("OFFLINE"))
+                        && devices.lines().anyMatch(l -> l.startsWith("itest:0000:00:11.0") && l.contains("OFFLINE"));
+            });
+            System.out.println("XRT cards and F1 slots OFFLINE " + left + " ms after their jars were deleted");
+            assertTrue("OFFLINE within 2 s (took " + left + " ms)", left <= 2000);
+        } finally {
+            bundleContext.removeBundleListener(listener);
+        }
+        assertEquals("no other bundle stopped (none was refreshed)", List.of(), stopped);
+    }
+
+    private Path systemJar(String artifact) {
+        String version = System.getProperty(
+                "hwp.version",
+                bundle("org.hwpersonality.api")
+                        .getHeaders()
+                        .get("Bundle-Version")
+                        .replace(".SNAPSHOT", "-SNAPSHOT"));
+        Path jar = karafHome()
+                .resolve("system/org/hwpersonality/" + artifact + "/" + version + "/" + artifact + "-" + version
+                        + ".jar");
+        assertTrue(artifact + " is in the distribution: " + jar, Files.isRegularFile(jar));
+        return jar;
+    }
+
+    /** A temporary folder holding the named test resources (executable), under their file names. */
+    private Path standIns(String prefix, String... resources) throws Exception {
+        Path dir = Files.createTempDirectory("fake-" + prefix);
+        for (String resource : resources) {
+            Path file = dir.resolve(resource.substring(resource.lastIndexOf('/') + 1));
+            Files.write(file, getClass().getResourceAsStream("/" + resource).readAllBytes());
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        return dir;
+    }
+
     @Test
     public void characterizationStoresWhatWasMeasured() {
         waitUntil(
