@@ -67,8 +67,14 @@ public record Gbs(
     /** GUID plus the 32-bit metadata length. */
     public static final int HEADER_LENGTH = GUID.length + 4;
 
-    /** The magic of pre-6.4.0 BBS ("legacy") bitstreams, which libopae still loads but marks deprecated. */
+    /**
+     * The magic of pre-6.4.0 BBS ("legacy") bitstreams, which libopae still loads but marks deprecated; also the
+     * value libopae requires of the metadata's {@code afu-image.magic-no}.
+     */
     static final int LEGACY_MAGIC = 0x1d1f8680;
+
+    /** The legacy header: magic and the reversed PR interface ID. */
+    static final int LEGACY_HEADER_LENGTH = 4 + 16;
 
     /** No real metadata comes near this; it bounds what a corrupt length field can make us allocate. */
     static final long MAX_METADATA = 16L << 20;
@@ -95,10 +101,7 @@ public record Gbs(
             header.get(0, guid);
             if (!Arrays.equals(guid, GUID)) {
                 if (header.getInt(0) == LEGACY_MAGIC) {
-                    throw corrupt(
-                            file,
-                            "is a legacy (pre-6.4.0 BBS) bitstream without GBS metadata; repackage it"
-                                    + " with the OPAE packager");
+                    return legacy(file, header, size);
                 }
                 throw corrupt(
                         file,
@@ -138,6 +141,38 @@ public record Gbs(
         }
     }
 
+    /**
+     * A legacy bitstream as libopae still loads it ({@code libbitstream/bitstream.c} {@code opae_is_legacy_bitstream},
+     * {@code opae_resolve_legacy_bitstream}): the 32-bit magic 0x1d1f8680, the 16-byte PR interface ID stored
+     * backwards, then the RBF. It carries no metadata: no AFU UUID, no clocks; {@link #metadataVersion} is 0.
+     */
+    private static Gbs legacy(Path file, ByteBuffer header, long size) {
+        byte[] id = new byte[16];
+        for (int i = 0; i < 16; i++) {
+            id[i] = header.get(4 + 15 - i);
+        }
+        long rbf = size - LEGACY_HEADER_LENGTH;
+        if (rbf <= 0) {
+            throw corrupt(file, "is a legacy bitstream with no RBF after its 20-byte header");
+        }
+        String interfaceId = HexFormat.of().formatHex(id);
+        if (interfaceId.chars().allMatch(c -> c == '0')) {
+            throw corrupt(file, "is a legacy bitstream whose PR interface ID is all zeros");
+        }
+        return new Gbs(
+                0,
+                interfaceId,
+                Optional.empty(),
+                Optional.empty(),
+                Map.of(),
+                Optional.empty(),
+                Optional.of((long) LEGACY_MAGIC),
+                Optional.empty(),
+                0,
+                LEGACY_HEADER_LENGTH,
+                rbf);
+    }
+
     private static Gbs parse(Path file, String text, long metadataLength, long bitstreamOffset, long bitstreamLength) {
         JsonNode root;
         try {
@@ -166,31 +201,53 @@ public record Gbs(
         String interfaceUuid = uuid(image.get("interface-uuid"))
                 .orElseThrow(() -> corrupt(file, "has no valid afu-image.interface-uuid"));
 
-        Optional<String> afuUuid = Optional.empty();
-        Optional<String> afuName = Optional.empty();
+        // libbitstream/metadatav1.c: magic-no must be 0x1d1f8680; every accelerator cluster has an integer
+        // total-contexts, a string name and a string accelerator-type-uuid.
+        JsonNode magicNo = image.get("magic-no");
+        if (magicNo == null || !magicNo.isIntegralNumber()) {
+            throw corrupt(file, "has no integer afu-image.magic-no (libopae requires " + LEGACY_MAGIC + ")");
+        }
+        if (magicNo.asLong() != LEGACY_MAGIC) {
+            throw corrupt(
+                    file,
+                    "has afu-image.magic-no " + magicNo.asLong() + "; libopae requires " + LEGACY_MAGIC
+                            + " (0x1d1f8680)");
+        }
         JsonNode clusters = image.get("accelerator-clusters");
-        if (clusters != null && clusters.isArray() && !clusters.isEmpty()) {
-            JsonNode first = clusters.get(0);
-            afuUuid = uuid(first.get("accelerator-type-uuid"));
-            if (first.hasNonNull("accelerator-type-uuid") && afuUuid.isEmpty()) {
+        if (clusters == null || !clusters.isArray()) {
+            throw corrupt(file, "has no afu-image.accelerator-clusters array");
+        }
+        for (int i = 0; i < clusters.size(); i++) {
+            JsonNode cluster = clusters.get(i);
+            String at = "afu-image.accelerator-clusters[" + i + "]";
+            if (cluster == null || !cluster.isObject()) {
+                throw corrupt(file, "has an " + at + " that is not an object");
+            }
+            if (!cluster.path("total-contexts").isIntegralNumber()) {
+                throw corrupt(file, "has no integer " + at + ".total-contexts");
+            }
+            if (!cluster.path("name").isTextual()) {
+                throw corrupt(file, "has no string " + at + ".name");
+            }
+            if (uuid(cluster.get("accelerator-type-uuid")).isEmpty()) {
                 throw corrupt(
                         file,
-                        "has an invalid accelerator-type-uuid '"
-                                + first.get("accelerator-type-uuid").asText() + "'");
+                        "has no valid " + at + ".accelerator-type-uuid (was '"
+                                + cluster.path("accelerator-type-uuid").asText() + "')");
             }
-            afuName = Optional.ofNullable(first.get("name"))
-                    .filter(JsonNode::isTextual)
-                    .map(JsonNode::asText);
         }
+        Optional<String> afuUuid =
+                clusters.isEmpty() ? Optional.empty() : uuid(clusters.get(0).get("accelerator-type-uuid"));
+        Optional<String> afuName = clusters.isEmpty()
+                ? Optional.empty()
+                : Optional.of(clusters.get(0).get("name").asText());
         Map<String, Double> clocks = new LinkedHashMap<>();
         clock(file, image, "clock-frequency-high", clocks);
         clock(file, image, "clock-frequency-low", clocks);
         Optional<Double> power = Optional.ofNullable(image.get("power"))
                 .filter(JsonNode::isNumber)
                 .map(JsonNode::asDouble);
-        Optional<Long> magic = Optional.ofNullable(image.get("magic-no"))
-                .filter(JsonNode::isIntegralNumber)
-                .map(JsonNode::asLong);
+        Optional<Long> magic = Optional.of(magicNo.asLong());
         Optional<String> platform = Optional.ofNullable(root.get("platform-name"))
                 .filter(JsonNode::isTextual)
                 .map(JsonNode::asText);

@@ -93,7 +93,8 @@ final class FakeOpae {
               exit 1
             fi
             [ $verbose = 1 ] && echo "Reading bitstream"
-            if [ "$(head -c 16 "$gbs" | od -An -tx1 | tr -d ' \\n')" != 58656f6e46504741b747425376303031 ]; then
+            if [ "$(head -c 16 "$gbs" | od -An -tx1 | tr -d ' \\n')" != 58656f6e46504741b747425376303031 ] \\
+               && [ "$(head -c 4 "$gbs" | od -An -tx1 | tr -d ' \\n')" != 80861f1d ]; then
               echo "bitstream.c:214:opae_load_bitstream() **ERROR** : GBS guid is invalid: \\"$gbs\\"" >&2
               echo "Error: failed to load bitstream file $gbs: invalid parameter" >&2
               exit 2

@@ -61,13 +61,57 @@ class GbsTest {
         assertCorrupt(file, "GBS GUID 58656f6e-4650-4741-b747-425376303031");
     }
 
+    /**
+     * The legacy layout libopae still loads (libbitstream/bitstream.h {@code opae_legacy_bitstream_header}: the
+     * magic, then the PR interface ID stored backwards), here with the PAC A10 FIM's interface ID.
+     */
     @Test
-    void refusesALegacyBitstream() throws Exception {
+    void readsALegacyBitstream() throws Exception {
+        byte[] id = java.util.HexFormat.of().parseHex(A10_FIM.replace("-", ""));
         ByteBuffer legacy =
-                ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN).putInt(0x1d1f8680);
-        Path file = Files.write(dir.resolve("legacy.gbs"), legacy.array());
+                ByteBuffer.allocate(20 + 4096).order(ByteOrder.LITTLE_ENDIAN).putInt(0x1d1f8680);
+        for (int i = 15; i >= 0; i--) {
+            legacy.put(id[i]);
+        }
+        legacy.put(GbsWriter.rbf(4096));
+        Gbs gbs = Gbs.read(Files.write(dir.resolve("legacy.gbs"), legacy.array()));
 
-        assertCorrupt(file, "legacy");
+        assertThat(gbs.metadataVersion()).isZero();
+        assertThat(gbs.interfaceUuid()).isEqualTo(A10_FIM.replace("-", ""));
+        assertThat(gbs.afuUuid()).isEmpty();
+        assertThat(gbs.bitstreamOffset()).isEqualTo(20);
+        assertThat(gbs.bitstreamLength()).isEqualTo(4096);
+
+        ByteBuffer empty =
+                ByteBuffer.allocate(20).order(ByteOrder.LITTLE_ENDIAN).putInt(0x1d1f8680);
+        empty.put(id);
+        assertCorrupt(Files.write(dir.resolve("legacy-empty.gbs"), empty.array()), "no RBF");
+    }
+
+    /** libbitstream/metadatav1.c: what libopae refuses in version-1 metadata, refused at upload with the key. */
+    @Test
+    void refusesMetadataLibopaeRefuses() throws Exception {
+        String good = GbsWriter.metadata(A10_FIM, NLB0, "312", "156");
+        assertCorrupt(gbs("nomagic", good.replace("\"magic-no\": 488605312,", "")), "no integer afu-image.magic-no");
+        assertCorrupt(
+                gbs("badmagic", good.replace("488605312", "488605313")),
+                "afu-image.magic-no 488605313; libopae requires 488605312 (0x1d1f8680)");
+        assertCorrupt(
+                gbs("noclusters", good.replace("\"accelerator-clusters\"", "\"clusters\"")),
+                "no afu-image.accelerator-clusters array");
+        assertCorrupt(
+                gbs("nocontexts", good.replace("\"total-contexts\": 1, ", "")),
+                "no integer afu-image.accelerator-clusters[0].total-contexts");
+        assertCorrupt(
+                gbs("noname", good.replace("\"name\": \"nlb_400\",", "")),
+                "no string afu-image.accelerator-clusters[0].name");
+        assertCorrupt(
+                gbs("noafu", good.replace(NLB0, "nlb0")),
+                "no valid afu-image.accelerator-clusters[0].accelerator-type-uuid (was 'nlb0')");
+    }
+
+    private Path gbs(String name, String json) throws Exception {
+        return GbsWriter.write(dir.resolve(name + ".gbs"), json, GbsWriter.rbf(64));
     }
 
     @Test

@@ -120,6 +120,28 @@ class OpaeBackendTest {
                 .isEmpty();
     }
 
+    /** A legacy bitstream (no metadata) is checked by its header's PR interface ID and loaded as libopae does. */
+    @Test
+    void loadsALegacyBitstreamByItsHeadersInterfaceId() throws Exception {
+        byte[] id = java.util.HexFormat.of().parseHex(A10_FIM.replace("-", ""));
+        java.nio.ByteBuffer legacy = java.nio.ByteBuffer.allocate(20 + 2048)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .putInt(0x1d1f8680);
+        for (int i = 15; i >= 0; i--) {
+            legacy.put(id[i]);
+        }
+        legacy.put(GbsWriter.rbf(2048));
+        Path image = Files.write(dir.resolve("legacy_nlb.gbs"), legacy.array());
+        OpaeBackend backend = opae.backend();
+
+        assertThat(backend.inspect(image).interfaceId()).contains(A10_FIM.replace("-", ""));
+        assertThat(backend.inspect(image).imageUuid()).isEmpty();
+        assertThat(backend.program(request(A10, image)).skipped()).isFalse();
+        assertThat(opae.fpgaconfCalls()).anyMatch(c -> c.contains("-B 0x5e") && c.endsWith(image.toString()));
+        assertKind(
+                () -> backend.program(request(D5005, image)), Kind.INCOMPATIBLE, "built for PR interface " + A10_FIM);
+    }
+
     @Test
     void discoversTwoCards() {
         List<DeviceDescriptor> devices = opae.backend().discover();
