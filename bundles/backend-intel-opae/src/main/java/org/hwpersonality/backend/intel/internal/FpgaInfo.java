@@ -73,7 +73,7 @@ public final class FpgaInfo {
                     Optional.ofNullable(block.fields.get("Bitstream Id")),
                     Optional.ofNullable(block.fields.get("Bitstream Version")),
                     Optional.ofNullable(block.fields.get("Boot Page")),
-                    Map.copyOf(block.fields)));
+                    java.util.Collections.unmodifiableMap(block.fields)));
         }
         return cards;
     }
@@ -86,8 +86,12 @@ public final class FpgaInfo {
             if (bdf.isEmpty()) {
                 continue;
             }
-            String id = block.fields.getOrDefault("Accelerator GUID", block.fields.get("Accelerator Id"));
-            ports.add(new Port(bdf.get(), Optional.ofNullable(id).flatMap(FpgaInfo::uuid), Map.copyOf(block.fields)));
+            String id = block.fields.getOrDefault(
+                    "Accelerator GUID", block.fields.getOrDefault("Accelerator Id", block.fields.get("Afu Id")));
+            ports.add(new Port(
+                    bdf.get(),
+                    Optional.ofNullable(id).flatMap(FpgaInfo::uuid),
+                    java.util.Collections.unmodifiableMap(block.fields)));
         }
         return ports;
     }
@@ -157,7 +161,7 @@ public final class FpgaInfo {
                     blocks.add(new Block(name, fields));
                 }
                 if (header.group(1).equals(kind)) {
-                    fields = new LinkedHashMap<>();
+                    fields = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER); // "Object ID", "Object Id"
                     name = boardName(preamble);
                 } else {
                     fields = null;
@@ -198,9 +202,26 @@ public final class FpgaInfo {
         return Optional.empty();
     }
 
+    /**
+     * The block's PCI address: {@code PCIe s:b:d.f} (or {@code s:b:d:f}); OPAE 1.x's Python fpgainfo
+     * ({@code tools/base/fpgainfo/sysfs.py} {@code print_info}) printed separate {@code Bus}, {@code Device} and
+     * {@code Function} lines ({@code 0x%02X}) and no segment, which is then 0.
+     */
     private static Optional<PciAddress> address(Map<String, String> fields) {
         String text = fields.getOrDefault("PCIe s:b:d.f", fields.get("PCIe s:b:d:f"));
-        return text == null ? Optional.empty() : PciAddress.read(text);
+        if (text != null) {
+            return PciAddress.read(text);
+        }
+        Optional<Integer> bus = Optional.ofNullable(fields.get("Bus")).flatMap(FpgaInfo::hex);
+        Optional<Integer> device = Optional.ofNullable(fields.get("Device")).flatMap(FpgaInfo::hex);
+        Optional<Integer> function = Optional.ofNullable(fields.get("Function")).flatMap(FpgaInfo::hex);
+        if (bus.isEmpty() || device.isEmpty() || function.isEmpty()) {
+            return Optional.empty();
+        }
+        int segment = Optional.ofNullable(fields.get("Segment"))
+                .flatMap(FpgaInfo::hex)
+                .orElse(0);
+        return PciAddress.read(String.format("%04x:%02x:%02x.%x", segment, bus.get(), device.get(), function.get()));
     }
 
     private static Optional<Integer> hex(String text) {

@@ -48,6 +48,45 @@ class FpgaInfoTest {
         assertThat(readings.hottest().orElseThrow().getKey()).isEqualTo("FPGA Die Temperature");
     }
 
+    /**
+     * OPAE 1.1's Python fpgainfo: fme-opae1-python.txt and port-opae1-python.txt are reconstructed from its
+     * {@code tools/base/fpgainfo/sysfs.py} {@code print_info} ({@code '{:22} : {}'}, separate {@code Bus},
+     * {@code Device}, {@code Function} lines, property names capitalized word by word: {@code Pr Interface Id},
+     * {@code Object Id}, and {@code Afu Id} for a port).
+     */
+    @Test
+    void readsTheLayoutOfOpae1sPythonFpgainfo() throws Exception {
+        List<Fme> cards = FpgaInfo.parseFme(resource("fme-opae1-python.txt"));
+
+        assertThat(cards).hasSize(1);
+        assertThat(cards.get(0).address()).isEqualTo(PciAddress.of("0000:5e:00.0"));
+        assertThat(cards.get(0).deviceId()).contains(0x09C4);
+        assertThat(cards.get(0).prInterfaceId()).contains("38d782e3b6125343b9342433e348ac4c");
+        List<Port> ports = FpgaInfo.parsePorts(resource("port-opae1-python.txt"));
+        assertThat(ports).hasSize(1);
+        assertThat(ports.get(0).address()).isEqualTo(PciAddress.of("0000:5e:00.0"));
+        assertThat(ports.get(0).acceleratorId()).contains("d8424dc4a4a3c413f89e433683f9040b");
+    }
+
+    /** Field names in any case ("PR Interface ID", "OBJECT ID", "pcie s:b:d.f") read the same. */
+    @Test
+    void readsFieldNamesInAnyCase() {
+        String out = """
+                //****** FME ******//
+                OBJECT ID                        : 0xF000000
+                pcie s:b:d.f                     : 0000:86:00.0
+                DEVICE ID                        : 0xBCCE
+                PR Interface ID                  : 64c39726-fe2d-52ab-981f-ff49395db6e7
+                """;
+
+        List<Fme> cards = FpgaInfo.parseFme(out);
+
+        assertThat(cards).hasSize(1);
+        assertThat(cards.get(0).address()).isEqualTo(PciAddress.of("0000:86:00.0"));
+        assertThat(cards.get(0).deviceId()).contains(0xBCCE);
+        assertThat(cards.get(0).prInterfaceId()).contains("64c39726fe2d52ab981fff49395db6e7");
+    }
+
     @Test
     void parsesTwoCards() throws Exception {
         List<Fme> cards = FpgaInfo.parseFme(resource("fme-two-cards.txt"));
