@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.hwpersonality.api.Resources;
+import org.hwpersonality.api.backend.CardOffer;
 import org.hwpersonality.api.device.PciAddress;
 import org.hwpersonality.api.device.RegionKind;
 import org.osgi.service.component.annotations.Activate;
@@ -63,6 +64,14 @@ public class SimFleet {
 
         long regionMemoryMb() default 65_536;
 
+        @AttributeDefinition(
+                description = "Card memory kinds a memory map may use, KIND or KIND=MiB, e.g. DDR or HBM=16384 (a kind"
+                        + " alone has the region's memory); empty: any")
+        String memoryKinds() default "";
+
+        @AttributeDefinition(description = "Peripherals a profile may set, e.g. qsfp0,qsfp1; empty: none; *: any")
+        String peripherals() default "*";
+
         @AttributeDefinition(description = "Configuration-port bandwidth in MB/s (800 = ICAP at 200 MHz x 32 bit)")
         double portBandwidthMBps() default 800;
 
@@ -106,6 +115,7 @@ public class SimFleet {
         FaultModel faults =
                 new FaultModel(c.failureProbability(), c.hangProbability(), Duration.ofMillis(c.timeoutMs()));
         Telemetry telemetry = new Telemetry(c.driftPerHour(), c.noise());
+        CardOffer offer = offer(c);
         this.devices = IntStream.range(0, c.devices())
                 .mapToObj(i -> new SimulatedDevice(
                         c.idPrefix() + i,
@@ -121,8 +131,22 @@ public class SimFleet {
                         telemetry,
                         c.seed() * 1_000_003L + i,
                         clock,
-                        address(c, i)))
+                        address(c, i),
+                        offer))
                 .toList();
+    }
+
+    /** The card's memory kinds and peripherals as configured ({@code memoryKinds}, {@code peripherals}). */
+    static CardOffer offer(Config c) {
+        java.util.Optional<java.util.Set<String>> peripherals =
+                c.peripherals().strip().equals("*")
+                        ? java.util.Optional.empty()
+                        : java.util.Optional.of(
+                                java.util.Arrays.stream(c.peripherals().split(","))
+                                        .map(String::strip)
+                                        .filter(p -> !p.isEmpty())
+                                        .collect(java.util.stream.Collectors.toSet()));
+        return new CardOffer(CardOffer.parseMemory("memoryKinds", c.memoryKinds(), c.regionMemoryMb()), peripherals);
     }
 
     /**

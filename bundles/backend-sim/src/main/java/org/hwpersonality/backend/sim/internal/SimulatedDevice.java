@@ -22,6 +22,7 @@ import org.hwpersonality.api.ValidationException;
 import org.hwpersonality.api.artifact.SimImage;
 import org.hwpersonality.api.backend.BackendException;
 import org.hwpersonality.api.backend.BackendException.Kind;
+import org.hwpersonality.api.backend.CardOffer;
 import org.hwpersonality.api.backend.DeviceDescriptor;
 import org.hwpersonality.api.backend.ProgrammingRequest;
 import org.hwpersonality.api.backend.ProgrammingResult;
@@ -72,6 +73,7 @@ public final class SimulatedDevice {
     private final SplittableRandom random;
     private final Clock clock;
     private final PciAddress address;
+    private final CardOffer offer;
 
     public SimulatedDevice(
             String id,
@@ -88,6 +90,42 @@ public final class SimulatedDevice {
             long seed,
             Clock clock,
             PciAddress address) {
+        this(
+                id,
+                vendor,
+                model,
+                family,
+                interfaceId,
+                kind,
+                regionCount,
+                regionCapacity,
+                port,
+                faults,
+                telemetry,
+                seed,
+                clock,
+                address,
+                CardOffer.UNKNOWN);
+    }
+
+    /** A card that refuses memory maps and peripherals it does not have ({@link CardOffer}). */
+    public SimulatedDevice(
+            String id,
+            String vendor,
+            String model,
+            String family,
+            String interfaceId,
+            RegionKind kind,
+            int regionCount,
+            Resources regionCapacity,
+            PortModel port,
+            FaultModel faults,
+            Telemetry telemetry,
+            long seed,
+            Clock clock,
+            PciAddress address,
+            CardOffer offer) {
+        this.offer = java.util.Objects.requireNonNull(offer, "offer");
         this.id = id;
         this.address = address;
         if (regionCount > 32 * 7) {
@@ -168,6 +206,7 @@ public final class SimulatedDevice {
         Region region = region(request.regionId());
         SimImage image = read(request.image());
         check(image);
+        offer.check(request.memoryMap(), request.peripherals(), id);
         if (image.regionKind() != region.kind) {
             throw new BackendException(
                     Kind.INCOMPATIBLE,

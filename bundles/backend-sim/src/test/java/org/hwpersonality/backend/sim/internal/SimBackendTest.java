@@ -15,6 +15,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import org.hwpersonality.api.PerformanceFigures;
 import org.hwpersonality.api.Sha256;
 import org.hwpersonality.api.artifact.ImageFormat;
@@ -26,6 +27,10 @@ import org.hwpersonality.api.backend.ImageDescriptor;
 import org.hwpersonality.api.backend.ProgrammingRequest;
 import org.hwpersonality.api.backend.ProgrammingResult;
 import org.hwpersonality.api.device.RegionKind;
+import org.hwpersonality.api.profile.MemoryMap;
+import org.hwpersonality.api.profile.MemorySegment;
+import org.hwpersonality.api.profile.MemorySegment.MemoryKind;
+import org.hwpersonality.api.profile.PeripheralSetting;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -239,6 +244,38 @@ class SimBackendTest {
         assertThat(System.nanoTime() - start)
                 .isGreaterThanOrEqualTo(Duration.ofMillis(200).toNanos());
         assertThat(hanging.status("sim-0").regions().get(0).loadedImage()).isEmpty();
+    }
+
+    /** A card configured with HBM and two QSFP cages (an Alveo U55C) refuses a DDR map or a third cage, untouched. */
+    @Test
+    void memoryMapsAndPeripheralsTheCardLacksAreRefused() throws Exception {
+        SimBackend backend = backend(Map.of(
+                "setupMs", 0L, "memoryKinds", "HBM=16384", "peripherals", "qsfp0, qsfp1", "regionMemoryMb", 16384L));
+        Path image = image("zstd", "alveo-u250", RegionKind.FULL, Optional.empty(), 100);
+        long gib = 1L << 30;
+        MemoryMap ddr = new MemoryMap(List.of(new MemorySegment("ddr0", MemoryKind.DDR, 0, gib)));
+        MemoryMap hbm = new MemoryMap(List.of(new MemorySegment("hbm0", MemoryKind.HBM, 0, 8 * gib)));
+        BiFunction<MemoryMap, List<PeripheralSetting>, ProgrammingRequest> req = (map, peripherals) -> {
+            try {
+                return new ProgrammingRequest("sim-0", "0", image, sha(image), "p", List.of(), map, peripherals);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+
+        assertThatThrownBy(() -> backend.program(req.apply(ddr, List.of())))
+                .isInstanceOf(BackendException.class)
+                .hasMessage("memory segment 'ddr0' is DDR but device sim-0 has HBM 16384 MiB");
+        assertThatThrownBy(() -> backend.program(req.apply(hbm, List.of(new PeripheralSetting("qsfp2", Map.of())))))
+                .hasMessage("peripheral 'qsfp2' is not on device sim-0, which has qsfp0, qsfp1");
+        assertThat(backend.status("sim-0").regions().get(0).loadedImage())
+                .as("refused before the port was touched")
+                .isEmpty();
+
+        assertThat(backend.program(req.apply(hbm, List.of(new PeripheralSetting("qsfp1", Map.of("speed", "100G")))))
+                        .skipped())
+                .isFalse();
+        assertThat(backend.status("sim-0").regions().get(0).loadedImage()).contains(sha(image));
     }
 
     @Test
