@@ -17,6 +17,7 @@ import org.hwpersonality.api.Sha256;
 import org.hwpersonality.api.artifact.ImageFormat;
 import org.hwpersonality.api.backend.BackendException;
 import org.hwpersonality.api.backend.BackendException.Kind;
+import org.hwpersonality.api.backend.CardOffer;
 import org.hwpersonality.api.backend.CardReadings;
 import org.hwpersonality.api.backend.CommandRunner;
 import org.hwpersonality.api.backend.DeviceDescriptor;
@@ -30,6 +31,7 @@ import org.hwpersonality.api.device.DeviceHealth;
 import org.hwpersonality.api.device.PciAddress;
 import org.hwpersonality.api.device.RegionKind;
 import org.hwpersonality.api.profile.ClockSetting;
+import org.hwpersonality.api.profile.MemorySegment.MemoryKind;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
@@ -212,6 +214,9 @@ public class AwsF1Backend implements ReconfigurationBackend {
         requireRegion(request.deviceId(), request.regionId());
         AfiReference afi = AfiReference.read(request.image());
         Map<String, Double> clocks = clocks(request.clocks());
+        // An F1 FPGA has four DDR4 channels (DDR-A to DDR-D) and no network ports of its own.
+        new CardOffer(Map.of(MemoryKind.DDR, capacity.memoryMb()), Optional.of(java.util.Set.of()))
+                .check(request.memoryMap(), request.peripherals(), request.deviceId());
         validate(inspect(request.image()), request.deviceId());
         FpgaMgmtReports.Slot slot = slot(request.deviceId());
         String id = slot.dbdf().toString();

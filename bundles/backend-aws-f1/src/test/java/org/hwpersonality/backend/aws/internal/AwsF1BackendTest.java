@@ -192,6 +192,32 @@ class AwsF1BackendTest {
                 .isEmpty();
     }
 
+    /** F1 has DDR (64 GiB per FPGA) and no QSFP: an HBM map or a network port is refused before any load. */
+    @Test
+    void memoryMapsAndPeripheralsF1LacksAreRefused() throws IOException {
+        Path image = afi(HELLO, "0x04261818");
+        org.hwpersonality.api.profile.MemoryMap hbm =
+                new org.hwpersonality.api.profile.MemoryMap(List.of(new org.hwpersonality.api.profile.MemorySegment(
+                        "hbm0", org.hwpersonality.api.profile.MemorySegment.MemoryKind.HBM, 0, 1L << 30)));
+        assertKind(
+                () -> backend.program(new ProgrammingRequest(SLOT0, "0", image, sha(), "p", List.of(), hbm, List.of())),
+                Kind.INCOMPATIBLE,
+                "memory segment 'hbm0' is HBM but device 0000:00:0f.0 has DDR 65536 MiB");
+        assertKind(
+                () -> backend.program(new ProgrammingRequest(
+                        SLOT0,
+                        "0",
+                        image,
+                        sha(),
+                        "p",
+                        List.of(),
+                        null,
+                        List.of(new org.hwpersonality.api.profile.PeripheralSetting("qsfp0", java.util.Map.of())))),
+                Kind.INCOMPATIBLE,
+                "peripheral 'qsfp0' is not on device 0000:00:0f.0, which has none");
+        assertThat(calls()).noneMatch(c -> c.startsWith("fpga-load-local-image"));
+    }
+
     @Test
     void readsVccintPowerAndMeasuresWithTheWorkloadCommand() throws IOException {
         assertThat(backend.readings(SLOT0).orElseThrow().powerWatts()).contains(17.0);

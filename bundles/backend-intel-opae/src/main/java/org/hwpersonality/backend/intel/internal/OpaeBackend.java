@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.hwpersonality.api.PerformanceFigures;
@@ -17,6 +18,7 @@ import org.hwpersonality.api.Sha256;
 import org.hwpersonality.api.artifact.ImageFormat;
 import org.hwpersonality.api.backend.BackendException;
 import org.hwpersonality.api.backend.BackendException.Kind;
+import org.hwpersonality.api.backend.CardOffer;
 import org.hwpersonality.api.backend.CardReadings;
 import org.hwpersonality.api.backend.CommandRunner;
 import org.hwpersonality.api.backend.DeviceDescriptor;
@@ -29,6 +31,8 @@ import org.hwpersonality.api.backend.WorkloadCommand;
 import org.hwpersonality.api.device.DeviceHealth;
 import org.hwpersonality.api.device.PciAddress;
 import org.hwpersonality.api.device.RegionKind;
+import org.hwpersonality.api.profile.MemorySegment.MemoryKind;
+import org.hwpersonality.api.profile.PeripheralSetting;
 import org.hwpersonality.backend.intel.internal.FpgaInfo.Fme;
 import org.hwpersonality.backend.intel.internal.FpgaInfo.Port;
 import org.osgi.service.component.annotations.Activate;
@@ -134,6 +138,11 @@ public class OpaeBackend implements ReconfigurationBackend {
                         + " powerWatts= lines (else the board's power sensors count). Empty: nothing is measured")
         String workloadCommand() default "";
 
+        @AttributeDefinition(
+                description = "Card memory kinds a profile's memory map may use (DDR, HBM …, KIND or KIND=MiB; a kind"
+                        + " alone has the region's memory); empty: not checked")
+        String memoryKinds() default "DDR";
+
         @AttributeDefinition(description = "Deadline of the workload command, ms")
         long workloadTimeoutMs() default 300_000;
     }
@@ -150,6 +159,10 @@ public class OpaeBackend implements ReconfigurationBackend {
     private final java.util.Set<String> fpgasupdateFamilies;
     private final Path userclk;
     private final Optional<WorkloadCommand> workload;
+    /** Card memory by kind (MiB); PAC, D5005 and N6001 cards have DDR4. */
+    private Map<MemoryKind, Long> memoryKinds;
+
+    private static final Pattern QSFP = Pattern.compile("(?i)\\bqsfp\\s*(\\d+)\\b");
     /** Image SHA-256 per device, for the AFU UUID it was programmed with. */
     private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
 
@@ -182,6 +195,7 @@ public class OpaeBackend implements ReconfigurationBackend {
                 java.util.Set.of(config.fpgasupdateFamilies()),
                 Path.of(config.userclkPath()),
                 WorkloadCommand.of(config.workloadCommand(), Duration.ofMillis(config.workloadTimeoutMs())));
+        this.memoryKinds = CardOffer.parseMemory("memoryKinds", config.memoryKinds(), config.regionMemoryMb());
     }
 
     public OpaeBackend(
@@ -222,6 +236,7 @@ public class OpaeBackend implements ReconfigurationBackend {
             Path userclk,
             Optional<WorkloadCommand> workload) {
         this.workload = Objects.requireNonNull(workload, "workload");
+        this.memoryKinds = Map.of(MemoryKind.DDR, regionCapacity.memoryMb());
         this.userclk = Objects.requireNonNull(userclk, "userclk");
         this.fpgainfo = Objects.requireNonNull(fpgainfo, "fpgainfo");
         this.fpgasupdate = Objects.requireNonNull(fpgasupdate, "fpgasupdate");
@@ -282,6 +297,7 @@ public class OpaeBackend implements ReconfigurationBackend {
             Card card = card(request.deviceId());
             String id = card.fme().address().toString();
             validate(Optional.of(gbs.interfaceUuid()), card);
+            offer(card, request.peripherals()).check(request.memoryMap(), request.peripherals(), id);
             boolean holds = gbs.afuUuid().isPresent() && gbs.afuUuid().equals(card.acceleratorId());
             Loaded mine = loaded.get(id);
             // The clocks are known when this back end set them; else the AFU runs as fpgaconf loaded it, unless the
@@ -393,12 +409,38 @@ public class OpaeBackend implements ReconfigurationBackend {
     /** {@code fpgainfo power} and {@code fpgainfo temp}: the card's BMC sensors ({@link BoardReadings}). */
     @Override
     public Optional<CardReadings> readings(String deviceId) {
-        PciAddress address = card(deviceId).fme().address();
+        return Optional.of(BoardReadings.of(sensors(card(deviceId).fme().address())));
+    }
+
+    private List<FpgaInfo.Sensor> sensors(PciAddress address) {
         List<FpgaInfo.Sensor> sensors = new ArrayList<>();
         for (String command : List.of("power", "temp")) {
             sensors.addAll(FpgaInfo.parseSensors(fpgainfo(command)).getOrDefault(address, List.of()));
         }
-        return Optional.of(BoardReadings.of(sensors));
+        return sensors;
+    }
+
+    /**
+     * What the card offers a profile: the configured memory kinds, and, when the profile sets peripherals, the QSFP
+     * cages its BMC has sensors for ({@code QSFP0 Temperature}, {@code QSFP1 Supply Voltage} … name {@code qsfp0},
+     * {@code qsfp1}); a card whose BMC names no numbered cage is not checked for peripherals.
+     */
+    private CardOffer offer(Card card, List<PeripheralSetting> wanted) {
+        Optional<java.util.Set<String>> cages = Optional.empty();
+        if (wanted != null && !wanted.isEmpty()) {
+            List<FpgaInfo.Sensor> sensors = sensors(card.fme().address());
+            if (!sensors.isEmpty()) {
+                java.util.Set<String> names = new java.util.TreeSet<>();
+                for (FpgaInfo.Sensor sensor : sensors) {
+                    Matcher m = QSFP.matcher(sensor.name());
+                    if (m.find()) {
+                        names.add("qsfp" + m.group(1));
+                    }
+                }
+                cages = names.isEmpty() ? Optional.empty() : Optional.of(names); // no numbered cage: unknown
+            }
+        }
+        return new CardOffer(memoryKinds, cages);
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -142,6 +142,49 @@ class OpaeBackendTest {
                 () -> backend.program(request(D5005, image)), Kind.INCOMPATIBLE, "built for PR interface " + A10_FIM);
     }
 
+    /**
+     * The D5005's BMC names QSFP0 and QSFP1 sensors (its two cages); its memory is DDR4: a third cage or an HBM map is
+     * refused before fpgaconf runs.
+     */
+    @Test
+    void memoryMapsAndPeripheralsTheCardLacksAreRefused() throws Exception {
+        opae.sensors("power-two-cards.txt", "temp-two-cards.txt");
+        OpaeBackend backend = opae.backend();
+        org.hwpersonality.api.profile.MemoryMap hbm =
+                new org.hwpersonality.api.profile.MemoryMap(List.of(new org.hwpersonality.api.profile.MemorySegment(
+                        "hbm0", org.hwpersonality.api.profile.MemorySegment.MemoryKind.HBM, 0, 1L << 30)));
+
+        assertKind(
+                () -> backend.program(new ProgrammingRequest(
+                        D5005, "0", helloForD5005, sha(helloForD5005), "p", List.of(), hbm, List.of())),
+                Kind.INCOMPATIBLE,
+                "memory segment 'hbm0' is HBM but device 0000:86:00.0 has DDR 8192 MiB");
+        assertKind(
+                () -> backend.program(new ProgrammingRequest(
+                        D5005,
+                        "0",
+                        helloForD5005,
+                        sha(helloForD5005),
+                        "p",
+                        List.of(),
+                        null,
+                        List.of(new org.hwpersonality.api.profile.PeripheralSetting("qsfp2", Map.of())))),
+                Kind.INCOMPATIBLE,
+                "peripheral 'qsfp2' is not on device 0000:86:00.0, which has qsfp0, qsfp1");
+        assertThat(opae.fpgaconfCalls()).isEmpty();
+
+        backend.program(new ProgrammingRequest(
+                D5005,
+                "0",
+                helloForD5005,
+                sha(helloForD5005),
+                "p",
+                List.of(),
+                null,
+                List.of(new org.hwpersonality.api.profile.PeripheralSetting("qsfp1", Map.of("speed", "100G")))));
+        assertThat(opae.fpgaconfCalls()).hasSize(1);
+    }
+
     @Test
     void discoversTwoCards() {
         List<DeviceDescriptor> devices = opae.backend().discover();

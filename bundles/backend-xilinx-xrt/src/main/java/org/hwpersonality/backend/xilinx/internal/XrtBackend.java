@@ -19,6 +19,7 @@ import org.hwpersonality.api.Resources;
 import org.hwpersonality.api.Sha256;
 import org.hwpersonality.api.artifact.ImageFormat;
 import org.hwpersonality.api.backend.BackendException;
+import org.hwpersonality.api.backend.CardOffer;
 import org.hwpersonality.api.backend.CardReadings;
 import org.hwpersonality.api.backend.CommandRunner;
 import org.hwpersonality.api.backend.DeviceDescriptor;
@@ -31,6 +32,7 @@ import org.hwpersonality.api.backend.WorkloadCommand;
 import org.hwpersonality.api.device.DeviceHealth;
 import org.hwpersonality.api.device.PciAddress;
 import org.hwpersonality.api.device.RegionKind;
+import org.hwpersonality.api.profile.MemorySegment.MemoryKind;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
@@ -125,6 +127,17 @@ public final class XrtBackend implements ReconfigurationBackend {
                 description = "Deadline of the workload command",
                 min = "1")
         long workload_timeout_ms() default 300_000;
+
+        @AttributeDefinition(
+                name = "Card memory kinds",
+                description = "Memory kinds a profile's memory map may use (DDR, HBM, KIND or KIND=MiB); empty: by the"
+                        + " card's family")
+        String memory_kinds() default "";
+
+        @AttributeDefinition(
+                name = "Peripherals",
+                description = "Peripherals a profile may set, e.g. qsfp0,qsfp1; empty: none; *: not checked")
+        String peripherals() default "*";
     }
 
     private final Path xbutil;
@@ -134,6 +147,8 @@ public final class XrtBackend implements ReconfigurationBackend {
     private final Map<String, String> shellInterfaceIds;
     private final Path platformFirmware;
     private final Optional<WorkloadCommand> workload;
+    private Map<MemoryKind, Long> memoryKinds = Map.of();
+    private Optional<java.util.Set<String>> peripherals = Optional.empty();
     /** The interface UUIDs each card's shell offers, by BDF, as last described. */
     private final Map<String, java.util.Set<String>> shells = new ConcurrentHashMap<>();
 
@@ -159,6 +174,13 @@ public final class XrtBackend implements ReconfigurationBackend {
                 shellInterfaceIds(config.shell_interface_ids()),
                 Path.of(config.platform_firmware_path()),
                 WorkloadCommand.of(config.workload_command(), Duration.ofMillis(config.workload_timeout_ms())));
+        this.memoryKinds = CardOffer.parseMemory("memory.kinds", config.memory_kinds(), config.capacity_memory_mb());
+        this.peripherals = config.peripherals().strip().equals("*")
+                ? Optional.empty()
+                : Optional.of(java.util.Arrays.stream(config.peripherals().split(","))
+                        .map(String::strip)
+                        .filter(p -> !p.isEmpty())
+                        .collect(java.util.stream.Collectors.toSet()));
     }
 
     /** {@code VBNV=UUID} pairs as a map; a malformed pair is a configuration error naming it. */
@@ -272,6 +294,7 @@ public final class XrtBackend implements ReconfigurationBackend {
         DeviceDescriptor before = status(request.deviceId());
         RegionDescriptor region = region(before, request.regionId());
         check(image.format(), xclbin.requiredInterfaces(), before);
+        offer(before.family()).check(request.memoryMap(), request.peripherals(), before.id());
         String bdf = before.id();
         Map<String, Integer> clocks = clocks(xclbin, request);
         String wanted = image.imageUuid()
@@ -421,6 +444,26 @@ public final class XrtBackend implements ReconfigurationBackend {
     static String family(String vbnv) {
         Matcher m = FAMILY.matcher(vbnv.toLowerCase(Locale.ROOT));
         return m.matches() ? "alveo-" + m.group(1) : "xilinx";
+    }
+
+    /**
+     * What an Alveo card offers a profile: the configured memory kinds, else those of its family per AMD's data
+     * sheets (U50, U55C, U55N: HBM2 only; U280: DDR4 and HBM2; U200, U250, U30: DDR4), each with the region's
+     * memory; the configured peripherals ({@code *}: not checked, since xbutil names no network cages).
+     */
+    CardOffer offer(String family) {
+        Map<MemoryKind, Long> kinds = memoryKinds;
+        if (kinds.isEmpty()) {
+            String family0 = family.toLowerCase(Locale.ROOT);
+            String table = switch (family0) {
+                case "alveo-u50", "alveo-u50lv", "alveo-u55c", "alveo-u55n" -> "HBM";
+                case "alveo-u280" -> "DDR, HBM";
+                case "alveo-u200", "alveo-u250", "alveo-u30" -> "DDR";
+                default -> "";
+            };
+            kinds = CardOffer.parseMemory("memory.kinds", table, capacity.memoryMb());
+        }
+        return new CardOffer(kinds, peripherals);
     }
 
     /**

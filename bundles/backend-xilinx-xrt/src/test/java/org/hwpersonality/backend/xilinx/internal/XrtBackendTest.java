@@ -488,6 +488,31 @@ class XrtBackendTest {
         assertThat(backend.vendor()).isEqualTo("xilinx");
     }
 
+    /** By family: the U55C has HBM only, the U250 DDR only; a memory map of the other kind is refused untouched. */
+    @Test
+    void memoryMapsOfKindsTheCardLacksAreRefused() throws IOException {
+        org.hwpersonality.api.profile.MemoryMap ddr =
+                new org.hwpersonality.api.profile.MemoryMap(List.of(new org.hwpersonality.api.profile.MemorySegment(
+                        "ddr0", org.hwpersonality.api.profile.MemorySegment.MemoryKind.DDR, 0, 1L << 30)));
+        Path image = image(U55C_SHELL);
+
+        assertThatThrownBy(() ->
+                        backend.program(new ProgrammingRequest(U55C, "0", image, SHA, "p1", List.of(), ddr, List.of())))
+                .isInstanceOf(BackendException.class)
+                .hasMessage("memory segment 'ddr0' is DDR but device 0000:d8:00.1 has HBM 65536 MiB");
+        assertThat(log()).noneMatch(l -> l.startsWith("program"));
+        assertThat(backend.offer("alveo-u280").memoryMb())
+                .containsOnlyKeys(
+                        org.hwpersonality.api.profile.MemorySegment.MemoryKind.DDR,
+                        org.hwpersonality.api.profile.MemorySegment.MemoryKind.HBM);
+        assertThat(backend.offer("xilinx").memoryMb())
+                .as("an unknown family is not checked")
+                .isEmpty();
+
+        backend.program(new ProgrammingRequest(U250, "0", image(U250_SHELL), SHA, "p1", List.of(), ddr, List.of()));
+        assertThat(log()).anyMatch(l -> l.startsWith("program --device 0000:3b:00.1"));
+    }
+
     /** The U55C's real readings (see xbutil.sh); the other card reads N/A and has no sensors. */
     @Test
     void readsBoardPowerAndTemperaturesFromXbutil() throws IOException {
