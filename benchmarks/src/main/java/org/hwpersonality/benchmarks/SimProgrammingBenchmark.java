@@ -88,7 +88,8 @@ public class SimProgrammingBenchmark {
                 Telemetry.STEADY,
                 1,
                 Clock.systemUTC(),
-                new org.hwpersonality.api.device.PciAddress(0x1000, 0, 0, 0));
+                new org.hwpersonality.api.device.PciAddress(0x1000, 0, 0, 0),
+                org.hwpersonality.api.backend.CardOffer.UNKNOWN);
     }
 
     @Setup(Level.Invocation)

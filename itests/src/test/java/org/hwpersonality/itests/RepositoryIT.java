@@ -628,16 +628,7 @@ public class RepositoryIT extends HwpTestSupport {
         };
         bundleContext.addBundleListener(listener);
 
-        String version = System.getProperty(
-                "hwp.version",
-                bundle("org.hwpersonality.api")
-                        .getHeaders()
-                        .get("Bundle-Version")
-                        .replace(".SNAPSHOT", "-SNAPSHOT"));
-        Path jar = karafHome()
-                .resolve("system/org/hwpersonality/org.hwpersonality.backend.intel/" + version
-                        + "/org.hwpersonality.backend.intel-" + version + ".jar");
-        assertTrue("the OPAE back end is in the distribution: " + jar, Files.isRegularFile(jar));
+        Path jar = systemJar("org.hwpersonality.backend.intel");
         Path deployed = copyToDeploy(jar);
         long arrived = secondsUntil(
                 "the OPAE cards appear",

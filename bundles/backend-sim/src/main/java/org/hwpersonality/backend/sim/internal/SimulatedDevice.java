@@ -75,40 +75,7 @@ public final class SimulatedDevice {
     private final PciAddress address;
     private final CardOffer offer;
 
-    public SimulatedDevice(
-            String id,
-            String vendor,
-            String model,
-            String family,
-            String interfaceId,
-            RegionKind kind,
-            int regionCount,
-            Resources regionCapacity,
-            PortModel port,
-            FaultModel faults,
-            Telemetry telemetry,
-            long seed,
-            Clock clock,
-            PciAddress address) {
-        this(
-                id,
-                vendor,
-                model,
-                family,
-                interfaceId,
-                kind,
-                regionCount,
-                regionCapacity,
-                port,
-                faults,
-                telemetry,
-                seed,
-                clock,
-                address,
-                CardOffer.UNKNOWN);
-    }
-
-    /** A card that refuses memory maps and peripherals it does not have ({@link CardOffer}). */
+    /** A card; it refuses memory maps and peripherals it does not have ({@link CardOffer}). */
     public SimulatedDevice(
             String id,
             String vendor,
