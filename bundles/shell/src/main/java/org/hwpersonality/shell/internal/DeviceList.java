@@ -30,7 +30,6 @@ public class DeviceList implements Action {
         table.column("Back end");
         table.column("State");
         table.column("Regions used/total");
-        table.column("Health");
         for (Device d : devices.devices()) {
             table.addRow()
                     .addContent(
@@ -41,10 +40,7 @@ public class DeviceList implements Action {
                             d.family(),
                             d.backend(),
                             d.state(),
-                            d.regionsUsed() + "/" + d.regions().size(),
-                            d.health().healthy()
-                                    ? "OK"
-                                    : "DEGRADED: " + d.health().message());
+                            d.regionsUsed() + "/" + d.regions().size());
         }
         table.print(System.out, !noFormat);
         return null;
