@@ -731,10 +731,10 @@ public class RepositoryIT extends HwpTestSupport {
                 waitForService(org.osgi.service.cm.ConfigurationAdmin.class, null);
         java.util.Hashtable<String, Object> xrtConfig = new java.util.Hashtable<>();
         xrtConfig.put("xbutil.path", xrt.resolve("xbutil.sh").toString());
-        xrtConfig.put("shell.interface.ids", new String[] {
-            "xilinx_u250_gen3x16_xdma_shell_4_1=3f1a8b2c9d4e4f60a1b2c3d4e5f60718",
-            "xilinx_u55c_gen3x16_xdma_base_3=7c2d4e6f8a0b4c1d9e2f3a4b5c6d7e8f"
-        });
+        // The U55C's interface is left out: xbutil reports only its logic UUID, so it is listed DEGRADED, saying why.
+        xrtConfig.put(
+                "shell.interface.ids",
+                new String[] {"xilinx_u250_gen3x16_xdma_shell_4_1=3f1a8b2c9d4e4f60a1b2c3d4e5f60718"});
         admin.getConfiguration("org.hwpersonality.backend.xilinx", "?").update(xrtConfig);
         java.util.Hashtable<String, Object> awsConfig = new java.util.Hashtable<>();
         awsConfig.put("toolsPath", aws.toString());
@@ -759,6 +759,14 @@ public class RepositoryIT extends HwpTestSupport {
                         && devices.lines().anyMatch(l -> l.startsWith("itest:0000:00:11.0") && l.contains("ONLINE"));
             });
             System.out.println("XRT cards and F1 slots listed " + listed + " ms after their jars were deployed");
+            String health = executeCommand("device:list --no-format");
+            assertTrue(health, health.lines().anyMatch(l -> l.startsWith("itest:0000:3b:00.1") && l.endsWith("OK")));
+            assertTrue(
+                    health,
+                    health.lines()
+                            .anyMatch(l -> l.startsWith("itest:0000:d8:00.1")
+                                    && l.contains("DEGRADED: ")
+                                    && l.contains("set shell.interface.ids = xilinx_u55c_gen3x16_xdma_base_3=")));
             assertTrue(
                     executeCommand("device:show itest:0000:00:11.0"),
                     executeCommand("device:show itest:0000:00:11.0").contains("aws-f1"));
@@ -782,6 +790,28 @@ public class RepositoryIT extends HwpTestSupport {
                     "fpga-load-local-image ran for slot 1",
                     Files.readString(aws.resolve("calls.log"))
                             .contains("fpga-load-local-image -S 1 -I agfi-0fcf87119b8e97bf3 -H"));
+            // A clock tunable whose grid falls between F1's clock recipes is refused before it is stored.
+            Path stepped = Files.createTempFile("it-f1", ".yaml");
+            Files.writeString(
+                    stepped,
+                    Files.readString(profile)
+                            .replace("it-f1-hello", "it-f1-stepped")
+                            .replace(
+                                    "memoryMb: 1024}",
+                                    "memoryMb: 1024}, clocks: [{name: clk_main_a0, frequencyMhz: 250}]")
+                            .concat("tunables: [{name: clk_main_a0, min: 125, max: 250, step: 62.5, nominal: 250,"
+                                    + " effect: {throughputExponent: 1, latencyExponent: -1, powerExponent: 1,"
+                                    + " resourceExponent: 0}}]\n"));
+            try {
+                executeCommand("personality:import " + stepped);
+                fail("a tunable between clock recipes must be refused");
+            } catch (CommandFailed expected) {
+                assertTrue(
+                        expected.getMessage(),
+                        expected.getMessage().contains("tunable 'clk_main_a0' reaches 187.5 MHz"));
+            }
+            Files.writeString(stepped, Files.readString(stepped).replace("step: 62.5", "step: 125"));
+            assertTrue(executeCommand("personality:import " + stepped).contains("it-f1-stepped"));
 
             Files.delete(xrtJar);
             Files.delete(awsJar);

@@ -103,4 +103,18 @@ public record CardOffer(Map<MemoryKind, Long> memoryMb, Optional<Set<String>> pe
         }
         return kinds;
     }
+
+    /**
+     * A configuration value naming a card's peripherals: {@code *} means the back end cannot tell (nothing is checked),
+     * otherwise a comma list (blank: the card has none).
+     */
+    public static Optional<Set<String>> parsePeripherals(String value) {
+        if (value == null || value.strip().equals("*")) {
+            return Optional.empty();
+        }
+        return Optional.of(java.util.Arrays.stream(value.split(","))
+                .map(String::strip)
+                .filter(p -> !p.isEmpty())
+                .collect(Collectors.toSet()));
+    }
 }

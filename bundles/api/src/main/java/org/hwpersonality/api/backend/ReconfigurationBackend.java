@@ -60,4 +60,12 @@ public interface ReconfigurationBackend {
     default Optional<CardReadings> readings(String deviceId) {
         return Optional.empty();
     }
+
+    /**
+     * Refuses (INCOMPATIBLE, naming the tunable, the value and what the card can take) a profile of this back end's
+     * vendor whose clocks, or whose clock tunables at any of their values, this back end cannot apply. The
+     * repository asks every back end of the profile's vendor before storing it, so adjustment only ever derives
+     * along values the hardware takes. The default accepts every value (the back end sets clocks freely).
+     */
+    default void checkTunables(org.hwpersonality.api.profile.PersonalityProfile profile) {}
 }

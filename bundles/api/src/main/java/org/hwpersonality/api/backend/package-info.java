@@ -3,7 +3,7 @@
  * register {@link org.hwpersonality.api.backend.ReconfigurationBackend} services with {@code hwp.vendor}.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.hwpersonality.api.backend;
 
 import org.osgi.annotation.bundle.Export;

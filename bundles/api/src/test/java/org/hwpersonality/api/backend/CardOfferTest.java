@@ -67,4 +67,11 @@ class CardOfferTest {
         assertThatThrownBy(() -> CardOffer.parseMemory("memoryKinds", "DDR=-1", 1))
                 .hasMessageStartingWith("memoryKinds: 'DDR=-1'");
     }
+
+    @Test
+    void parsesThePeripheralsForm() {
+        assertThat(CardOffer.parsePeripherals(" * ")).isEmpty();
+        assertThat(CardOffer.parsePeripherals("qsfp0, qsfp1,")).contains(Set.of("qsfp0", "qsfp1"));
+        assertThat(CardOffer.parsePeripherals("")).contains(Set.of());
+    }
 }

@@ -6,10 +6,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import javax.persistence.EntityManager;
 import javax.persistence.TypedQuery;
 import org.hwpersonality.api.ErrorCode;
 import org.hwpersonality.api.HwpException;
+import org.hwpersonality.api.backend.BackendException;
+import org.hwpersonality.api.backend.ReconfigurationBackend;
 import org.hwpersonality.api.event.HwpEvent;
 import org.hwpersonality.api.profile.PersonalityProfile;
 import org.hwpersonality.api.profile.ProfileStatus;
@@ -19,6 +22,9 @@ import org.hwpersonality.repository.internal.entity.ProfileEntity;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /** The Hardware Personality Repository on JPA: profiles are rows with their JSON document. */
 @Component(service = ProfileRepository.class)
@@ -35,15 +41,31 @@ public class JpaProfileRepository implements ProfileRepository {
     private final Database database;
     private final ProfileCodec codec = new ProfileCodec();
 
+    /** The back ends present, asked whether they can apply a profile's tunables before it is stored. */
+    private final List<ReconfigurationBackend> backends = new CopyOnWriteArrayList<>();
+
     @Activate
     public JpaProfileRepository(@Reference Database database) {
         this.database = database;
+    }
+
+    @Reference(
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindBackend(ReconfigurationBackend backend) {
+        backends.add(backend);
+    }
+
+    void unbindBackend(ReconfigurationBackend backend) {
+        backends.remove(backend);
     }
 
     @Override
     public List<PersonalityProfile> storeAll(List<PersonalityProfile> profiles) {
         List<PersonalityProfile> copy = List.copyOf(profiles);
         checkUniqueAmongThemselves(copy);
+        checkTunables(copy);
         database.inTransaction(em -> {
             checkNotStored(em, copy);
             long revision = Revisions.next(em, Revisions.PROFILES);
@@ -80,6 +102,25 @@ public class JpaProfileRepository implements ProfileRepository {
             return null;
         });
         return copy;
+    }
+
+    /**
+     * A profile whose clock tunables its vendor's back end cannot apply at some value is refused, naming the tunable,
+     * so that adjustment never derives a profile the card cannot load. Back ends absent here are not asked.
+     */
+    private void checkTunables(List<PersonalityProfile> profiles) {
+        for (ReconfigurationBackend backend : backends) {
+            for (PersonalityProfile p : profiles) {
+                if (backend.vendor().equals(p.compatibility().vendor())) {
+                    try {
+                        backend.checkTunables(p);
+                    } catch (BackendException e) {
+                        throw new HwpException(
+                                ErrorCode.INVALID_REQUEST, "profile '" + p.name() + "': " + e.getMessage(), e);
+                    }
+                }
+            }
+        }
     }
 
     private static void checkUniqueAmongThemselves(List<PersonalityProfile> profiles) {

@@ -30,6 +30,7 @@ public class DeviceList implements Action {
         table.column("Back end");
         table.column("State");
         table.column("Regions used/total");
+        table.column("Health");
         for (Device d : devices.devices()) {
             table.addRow()
                     .addContent(
@@ -40,7 +41,10 @@ public class DeviceList implements Action {
                             d.family(),
                             d.backend(),
                             d.state(),
-                            d.regionsUsed() + "/" + d.regions().size());
+                            d.regionsUsed() + "/" + d.regions().size(),
+                            d.health().healthy()
+                                    ? "OK"
+                                    : "DEGRADED: " + d.health().message());
         }
         table.print(System.out, !noFormat);
         return null;

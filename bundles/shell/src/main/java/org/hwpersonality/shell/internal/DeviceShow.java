@@ -31,7 +31,7 @@ public class DeviceShow implements Action {
         System.out.println("Node      : " + d.node() + ", which knows it as " + d.localId());
         System.out.println("Family    : " + d.family() + ", shell interface " + d.interfaceId());
         System.out.println("Back end  : " + d.backend() + ", state " + d.state());
-        System.out.println("Health    : " + (d.health().healthy() ? "healthy" : "UNHEALTHY") + " "
+        System.out.println("Health    : " + (d.health().healthy() ? "healthy" : "DEGRADED") + " "
                 + d.health().message()
                 + d.health().temperatureCelsius().map(t -> ", " + t + " °C").orElse(""));
         ShellTable table = new ShellTable();

@@ -32,6 +32,8 @@ import org.hwpersonality.api.device.PciAddress;
 import org.hwpersonality.api.device.RegionKind;
 import org.hwpersonality.api.profile.ClockSetting;
 import org.hwpersonality.api.profile.MemorySegment.MemoryKind;
+import org.hwpersonality.api.profile.PersonalityProfile;
+import org.hwpersonality.api.profile.Tunable;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
@@ -291,6 +293,30 @@ public class AwsF1Backend implements ReconfigurationBackend {
     }
 
     // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * A profile's clocks, and its clock tunables at every value of their grids, must be clock recipes: F1 sets clocks
+     * only by recipe, so a derived profile between recipes could never be loaded.
+     */
+    @Override
+    public void checkTunables(PersonalityProfile profile) {
+        clocks(profile.fabric().clocks());
+        for (Tunable t : profile.applicableTunables()) {
+            ClockSetting clock = profile.fabric().clockSetBy(t.name()).orElseThrow();
+            for (int i = 0; i < t.valueCount(); i++) {
+                double mhz = t.value(i);
+                try {
+                    clocks(List.of(new ClockSetting(clock.name(), mhz)));
+                } catch (BackendException e) {
+                    throw new BackendException(
+                            Kind.INCOMPATIBLE,
+                            "tunable '" + t.name() + "' reaches " + mhz(mhz) + " MHz (min + " + i + " × step), but "
+                                    + e.getMessage()
+                                    + "; choose min, max and step so that every value is a recipe");
+                }
+            }
+        }
+    }
 
     /** A profile's clocks as the load's {@code -a/-b/-c} settings; a clock no recipe meets is refused. */
     static Map<String, Double> clocks(List<ClockSetting> settings) {

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.hwpersonality.api.KernelRange;
 import org.hwpersonality.api.PerformanceFigures;
 import org.hwpersonality.api.Resources;
 import org.hwpersonality.api.Sha256;
@@ -23,7 +24,18 @@ import org.hwpersonality.api.backend.ImageDescriptor;
 import org.hwpersonality.api.backend.ProgrammingRequest;
 import org.hwpersonality.api.backend.WorkloadCommand;
 import org.hwpersonality.api.device.PciAddress;
+import org.hwpersonality.api.device.RegionKind;
 import org.hwpersonality.api.profile.ClockSetting;
+import org.hwpersonality.api.profile.Compatibility;
+import org.hwpersonality.api.profile.FabricConfiguration;
+import org.hwpersonality.api.profile.MemoryMap;
+import org.hwpersonality.api.profile.Origin;
+import org.hwpersonality.api.profile.OsSupport;
+import org.hwpersonality.api.profile.PersonalityProfile;
+import org.hwpersonality.api.profile.ProfileStatus;
+import org.hwpersonality.api.profile.Tunable;
+import org.hwpersonality.api.profile.TunableEffect;
+import org.hwpersonality.api.profile.WorkloadProfile;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -168,6 +180,43 @@ class AwsF1BackendTest {
                 () -> backend.program(request(SLOT1, image, List.of(new ClockSetting("a0", 250)))),
                 Kind.DEVICE_ERROR,
                 "runs clock a0 at 125 MHz, not the 250 MHz asked for");
+    }
+
+    /** A profile is stored only when its clocks and every value of its clock tunables are recipes. */
+    @Test
+    void clockTunablesAreCheckedAgainstTheRecipesBeforeTheProfileIsStored() {
+        backend.checkTunables(
+                f1Profile(new Tunable("clk_main_a0", 125, 250, 125, 250, new TunableEffect(1, -1, 1, 0))));
+        backend.checkTunables(f1Profile(new Tunable("notAClock", 1, 9, 1, 5, new TunableEffect(1, 0, 0, 0))));
+        assertKind(
+                () -> backend.checkTunables(
+                        f1Profile(new Tunable("clk_main_a0", 125, 250, 62.5, 250, new TunableEffect(1, -1, 1, 0)))),
+                Kind.INCOMPATIBLE,
+                "tunable 'clk_main_a0' reaches 187.5 MHz (min + 1 × step), but clock clk_main_a0 at 187.5 MHz is no"
+                        + " clock recipe of group A (15.625, 125, 250 MHz)");
+    }
+
+    private static PersonalityProfile f1Profile(Tunable tunable) {
+        return new PersonalityProfile(
+                "f1-hello-v1",
+                "f1-hello",
+                1,
+                "",
+                new Compatibility("aws", "aws-f1", java.util.Set.of()),
+                List.of(new WorkloadProfile("compression", new PerformanceFigures(5, 50, 20))),
+                List.of(new OsSupport("linux", KernelRange.ANY, "xdma")),
+                new FabricConfiguration(
+                        Sha256.of("a".repeat(64)),
+                        RegionKind.PARTIAL,
+                        new Resources(100_000, 200_000, 100, 10, 1_024),
+                        List.of(new ClockSetting("clk_main_a0", 250))),
+                MemoryMap.EMPTY,
+                List.of(),
+                List.of(tunable),
+                Origin.ADMIN,
+                Optional.empty(),
+                ProfileStatus.ACTIVE,
+                java.time.Instant.parse("2026-12-06T00:00:00Z"));
     }
 
     @Test

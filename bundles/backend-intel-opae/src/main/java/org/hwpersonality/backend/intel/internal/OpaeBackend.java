@@ -208,31 +208,6 @@ public class OpaeBackend implements ReconfigurationBackend {
             Optional<Path> blankGbs,
             Path fpgasupdate,
             java.util.Set<String> fpgasupdateFamilies,
-            Path userclk) {
-        this(
-                fpgainfo,
-                fpgaconf,
-                toolTimeout,
-                programmingTimeout,
-                family,
-                regionCapacity,
-                blankGbs,
-                fpgasupdate,
-                fpgasupdateFamilies,
-                userclk,
-                Optional.empty());
-    }
-
-    public OpaeBackend(
-            Path fpgainfo,
-            Path fpgaconf,
-            Duration toolTimeout,
-            Duration programmingTimeout,
-            String family,
-            Resources regionCapacity,
-            Optional<Path> blankGbs,
-            Path fpgasupdate,
-            java.util.Set<String> fpgasupdateFamilies,
             Path userclk,
             Optional<WorkloadCommand> workload) {
         this.workload = Objects.requireNonNull(workload, "workload");

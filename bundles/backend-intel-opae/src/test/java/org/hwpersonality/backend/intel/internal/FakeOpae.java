@@ -307,7 +307,8 @@ final class FakeOpae {
                 Optional.empty(),
                 fpgasupdate,
                 java.util.Set.of(families),
-                userclk);
+                userclk,
+                Optional.empty());
     }
 
     List<String> fpgasupdateCalls() throws IOException {
@@ -326,7 +327,8 @@ final class FakeOpae {
                 blank,
                 fpgasupdate,
                 java.util.Set.of(),
-                userclk);
+                userclk,
+                Optional.empty());
     }
 
     /** A back end whose workload command is {@code command}. */

@@ -228,7 +228,8 @@ class OpaeBackendTest {
                 Optional.empty(),
                 opae.fpgasupdate,
                 java.util.Set.of(),
-                opae.userclk);
+                opae.userclk,
+                Optional.empty());
         assertThat(configured.discover())
                 .singleElement()
                 .satisfies(d -> assertThat(d.family()).isEqualTo("agilex-i"));

@@ -138,15 +138,9 @@ public class SimFleet {
 
     /** The card's memory kinds and peripherals as configured ({@code memoryKinds}, {@code peripherals}). */
     static CardOffer offer(Config c) {
-        java.util.Optional<java.util.Set<String>> peripherals =
-                c.peripherals().strip().equals("*")
-                        ? java.util.Optional.empty()
-                        : java.util.Optional.of(
-                                java.util.Arrays.stream(c.peripherals().split(","))
-                                        .map(String::strip)
-                                        .filter(p -> !p.isEmpty())
-                                        .collect(java.util.stream.Collectors.toSet()));
-        return new CardOffer(CardOffer.parseMemory("memoryKinds", c.memoryKinds(), c.regionMemoryMb()), peripherals);
+        return new CardOffer(
+                CardOffer.parseMemory("memoryKinds", c.memoryKinds(), c.regionMemoryMb()),
+                CardOffer.parsePeripherals(c.peripherals()));
     }
 
     /**

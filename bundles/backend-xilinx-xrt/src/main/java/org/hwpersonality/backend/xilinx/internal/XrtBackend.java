@@ -175,12 +175,7 @@ public final class XrtBackend implements ReconfigurationBackend {
                 Path.of(config.platform_firmware_path()),
                 WorkloadCommand.of(config.workload_command(), Duration.ofMillis(config.workload_timeout_ms())));
         this.memoryKinds = CardOffer.parseMemory("memory.kinds", config.memory_kinds(), config.capacity_memory_mb());
-        this.peripherals = config.peripherals().strip().equals("*")
-                ? Optional.empty()
-                : Optional.of(java.util.Arrays.stream(config.peripherals().split(","))
-                        .map(String::strip)
-                        .filter(p -> !p.isEmpty())
-                        .collect(java.util.stream.Collectors.toSet()));
+        this.peripherals = CardOffer.parsePeripherals(config.peripherals());
     }
 
     /** {@code VBNV=UUID} pairs as a map; a malformed pair is a configuration error naming it. */
@@ -203,19 +198,7 @@ public final class XrtBackend implements ReconfigurationBackend {
      *
      * @param shellInterfaceIds the shell interface UUIDs to use instead of xbutil's, by VBNV
      * @param platformFirmware  the folder of the platforms' {@code LOGIC_UUID/partition.xsabin}
-     */
-    public XrtBackend(
-            Path xbutil,
-            Duration toolTimeout,
-            Duration programmingTimeout,
-            Resources capacity,
-            Map<String, String> shellInterfaceIds,
-            Path platformFirmware) {
-        this(xbutil, toolTimeout, programmingTimeout, capacity, shellInterfaceIds, platformFirmware, Optional.empty());
-    }
-
-    /**
-     * Plain constructor with a workload command, which {@link #measure} runs (empty: nothing is measured).
+     * @param workload          the command {@link #measure} runs (empty: nothing is measured)
      */
     public XrtBackend(
             Path xbutil,

@@ -74,7 +74,8 @@ class XrtBackendTest {
     }
 
     XrtBackend backend(Duration toolTimeout) {
-        return new XrtBackend(xbutil, toolTimeout, Duration.ofSeconds(20), U250_CAPACITY, Map.of(), firmware);
+        return new XrtBackend(
+                xbutil, toolTimeout, Duration.ofSeconds(20), U250_CAPACITY, Map.of(), firmware, Optional.empty());
     }
 
     /**
@@ -133,7 +134,8 @@ class XrtBackendTest {
                 Duration.ofSeconds(20),
                 U250_CAPACITY,
                 Map.of("xilinx_u250_gen3x16_xdma_shell_4_1", U250_SHELL),
-                firmware);
+                firmware,
+                Optional.empty());
         assertThat(configured.status(U250).health().healthy()).isTrue();
         assertThat(configured.status(U250).interfaceId()).isEqualTo(U250_SHELL);
     }
@@ -183,7 +185,8 @@ class XrtBackendTest {
                 U250_CAPACITY,
                 XrtBackend.shellInterfaceIds(
                         new String[] {"xilinx_u250_gen3x16_xdma_shell_4_1=01234567-89AB-CDEF-0123-456789ABCDEF"}),
-                firmware);
+                firmware,
+                Optional.empty());
         assertThat(overridden.status(U250).interfaceId()).isEqualTo(configured);
         assertThat(overridden.status(U55C).interfaceId())
                 .as("not configured: xbutil's")
