@@ -332,6 +332,13 @@ public class HttpApiIT extends HwpTestSupport {
         Answer drained = call("POST", "/devices/" + last + "/drain", ADMIN, null);
         assertStatus(drained, 200);
         assertEquals("DRAINING", drained.json().path("state").asText());
+        Answer enabled = call("POST", "/devices/" + last + "/enable", ADMIN, null);
+        assertStatus(enabled, 200);
+        assertEquals("ONLINE", enabled.json().path("state").asText());
+        assertEquals(
+                "ONLINE", get("/devices/" + last, ADMIN).json().path("state").asText());
+        assertError(call("POST", "/devices/it-none/enable", ADMIN, null), 404, "NOT_FOUND");
+        assertStatus(call("POST", "/devices/" + last + "/drain", ADMIN, null), 200);
         assertTrue(get("/backends", ADMIN).body().contains("sim"));
 
         // Programming images

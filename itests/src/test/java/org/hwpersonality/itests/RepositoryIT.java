@@ -399,6 +399,13 @@ public class RepositoryIT extends HwpTestSupport {
         assertTrue(executeCommand("device:list --no-format")
                 .lines()
                 .anyMatch(l -> l.startsWith("itest:sim-u30-1") && l.contains("DRAINING")));
+        assertEquals(
+                "itest:sim-u30-1 is ONLINE: it takes new allocations",
+                executeCommand("device:enable itest:sim-u30-1").strip());
+        assertTrue(executeCommand("device:list --no-format")
+                .lines()
+                .anyMatch(l -> l.startsWith("itest:sim-u30-1") && l.contains("ONLINE")));
+        assertTrue(executeCommand("device:drain itest:sim-u30-1").contains("Draining itest:sim-u30-1"));
     }
 
     @Test

@@ -166,6 +166,7 @@ class HostileInputIT {
             {"GET", "drivers/" + id + "/content"},
             {"GET", "devices/" + id},
             {"POST", "devices/x" + id + "/drain"},
+            {"POST", "devices/x" + id + "/enable"},
             {"GET", "allocations?limit=" + encoded},
             {"GET", "events?limit=" + encoded},
             {"GET", "profiles?workload=" + encoded + "&limit=x"},

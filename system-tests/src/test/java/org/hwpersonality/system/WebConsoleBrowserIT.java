@@ -201,10 +201,16 @@ class WebConsoleBrowserIT {
         WebElement row =
                 browser.findElement(By.xpath("//table[@id='hwp-devices']//tr[td/span[text()='" + device + "']]"));
         assertThat(row.getText()).contains("DRAINING");
-        assertThat(row.findElements(By.cssSelector("button")))
+        assertThat(row.findElements(By.cssSelector("button[value^='drain:']")))
                 .as("no drain button any more")
                 .isEmpty();
         screenshot("drained");
+        row.findElement(By.cssSelector("button[value='enable:" + device + "']")).click();
+        assertThat(flash()).isEqualTo("Device " + device + " is ONLINE: it takes new allocations");
+        row = browser.findElement(By.xpath("//table[@id='hwp-devices']//tr[td/span[text()='" + device + "']]"));
+        assertThat(row.getText()).contains("ONLINE");
+        row.findElement(By.cssSelector("button[value='drain:" + device + "']")).click();
+        assertThat(flash()).isEqualTo("Device " + device + " is DRAINING: no new allocations");
 
         browser.get(console("hwp-events"));
         String events = browser.findElement(By.id("hwp-events")).getText();

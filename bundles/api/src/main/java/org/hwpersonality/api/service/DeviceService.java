@@ -32,6 +32,12 @@ public interface DeviceService {
     /** No new allocations on the device; running ones continue. */
     Device drain(String deviceId);
 
+    /**
+     * Undoes {@link #drain}: a DRAINING device is ONLINE again (an ONLINE one stays so); CONFLICT for a device that is
+     * OFFLINE, whose node or back end must come back first.
+     */
+    Device enable(String deviceId);
+
     /** Asks every back end for its devices again (also done periodically). */
     void rescan();
 

@@ -33,6 +33,12 @@ public interface DeviceRecords {
     Device setState(String deviceId, DeviceState state);
 
     /**
+     * Sets a device's state if it is {@code expected} (compare and set, e.g. DRAINING back to ONLINE); CONFLICT naming
+     * the state it is in otherwise, NOT_FOUND if unknown.
+     */
+    Device setState(String deviceId, DeviceState expected, DeviceState state);
+
+    /**
      * Replaces what the database says of one region, if it still says {@code expected} (compare and set on the
      * region's version): CONFLICT when another change came first, NOT_FOUND when there is no such region.
      */

@@ -195,6 +195,25 @@ public class DeviceInventory implements DeviceService {
         return drained;
     }
 
+    @Override
+    public Device enable(String deviceId) {
+        Device d = records.device(deviceId).orElseThrow(() -> HwpException.notFound("device", deviceId));
+        switch (d.state()) {
+            case ONLINE:
+                return d;
+            case DRAINING:
+                Device enabled = records.setState(deviceId, DeviceState.DRAINING, DeviceState.ONLINE);
+                changed();
+                return enabled;
+            case OFFLINE:
+                throw HwpException.conflict("device " + deviceId
+                        + " is OFFLINE: its node or back end is away; it turns ONLINE by itself when they return");
+            default:
+                throw HwpException.conflict("device " + deviceId + " is " + d.state()
+                        + ": its back end reports it unhealthy (" + d.health().message() + ")");
+        }
+    }
+
     @Deactivate
     void stop() throws InterruptedException {
         if (discovery.isPresent()) {

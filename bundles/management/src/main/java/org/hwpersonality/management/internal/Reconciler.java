@@ -43,6 +43,9 @@ import org.hwpersonality.api.store.TaskRecords;
  * FREE with what the back end reports. Devices whose back end is absent wait until it is back. A node reconciles
  * only its own devices (it alone can ask their back ends).
  *
+ * <p>An allocation whose region this process is programming now ({@link RegionProgramming#running}) is not
+ * abandoned, however long its programming takes.
+ *
  * <p>A PROGRAMMING allocation whose programming task is still QUEUED or CLAIMED is the {@link TaskWorker}'s, however
  * old: a host that was away longer than {@code staleAfter} finds the tasks queued for it meanwhile and programs them;
  * a task an earlier process claimed is reconciled by the worker ({@link #reconcileNow}). Reconciling it here as well
@@ -100,8 +103,8 @@ final class Reconciler {
         Set<String> busy = new HashSet<>();
         for (Allocation a : inFlight) {
             busy.add(a.regionKey());
-            if (a.updatedAt().isAfter(cutoff)) {
-                continue;
+            if (a.updatedAt().isAfter(cutoff) || programming.running(a.deviceId(), a.regionId())) {
+                continue; // recent, or being programmed by this process: a programming may outlast staleAfter
             }
             try {
                 if (leftToTaskWorker(a)) {

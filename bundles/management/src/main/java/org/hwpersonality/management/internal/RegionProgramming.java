@@ -50,6 +50,9 @@ final class RegionProgramming {
     private final BackendRegistry backends;
     private final BitstreamStore bitstreams;
 
+    /** The regions ({@code device/region}) being programmed by this process now: never abandoned, however long. */
+    private final java.util.Set<String> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     RegionProgramming(BackendRegistry backends, BitstreamStore bitstreams) {
         this.backends = backends;
         this.bitstreams = bitstreams;
@@ -67,7 +70,28 @@ final class RegionProgramming {
      */
     Reconfiguration run(
             Device device, Region before, Load load, RegionState stateAfter, boolean recordStart, Steps steps) {
-        Region programming = programming(before);
+        String key = device.id() + "/" + before.id();
+        running.add(key);
+        try {
+            return run(device, before, programming(before), load, stateAfter, recordStart, steps);
+        } finally {
+            running.remove(key);
+        }
+    }
+
+    /** Whether this process is programming the region now (its back end was called and has not answered yet). */
+    boolean running(String deviceId, String regionId) {
+        return running.contains(deviceId + "/" + regionId);
+    }
+
+    private Reconfiguration run(
+            Device device,
+            Region before,
+            Region programming,
+            Load load,
+            RegionState stateAfter,
+            boolean recordStart,
+            Steps steps) {
         ReconfigurationBackend backend = backends.get(device.backend())
                 .orElseThrow(() -> HwpException.conflict("device " + device.id() + " is OFFLINE: its back end '"
                         + device.backend() + "' is not present"));

@@ -304,6 +304,42 @@ class ManagementTest {
         }
     }
 
+    /**
+     * A programming that outlasts {@code reconcileAfterSeconds} is not taken for abandoned while this process still
+     * runs it: the reconciler (here with no grace at all) leaves it, and it ends ACTIVE.
+     */
+    @Test
+    void theReconcilerNeverFailsAProgrammingStillRunning() throws Exception {
+        Map<String, Object> slow = new HashMap<>(Platform.u250("slow-", 1));
+        slow.put("setupMs", 1_500L);
+        try (Platform p = new Platform(folder, Map.of(), slow)) {
+            String vm = p.management.registerVm("web", LINUX, "karaf").vm().id();
+            ExecutorService caller = Executors.newSingleThreadExecutor();
+            try {
+                Future<AllocationResult> answer =
+                        caller.submit(() -> p.management.request(compression(vm, null), "karaf"));
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (p.allocations.inFlight().stream().noneMatch(a -> a.state() == AllocationState.PROGRAMMING)) {
+                    assertThat(System.nanoTime()).as("programming started").isLessThan(deadline);
+                    Thread.sleep(5);
+                }
+                Reconciler reconciler = p.reconciler(java.time.Duration.ZERO);
+                assertThat(reconciler.run(false)).as("nothing abandoned").isZero();
+                assertThat(answer.isDone())
+                        .as("still programming when the reconciler looked")
+                        .isFalse();
+                Allocation done =
+                        answer.get(30, java.util.concurrent.TimeUnit.SECONDS).allocation();
+                assertThat(done.state()).isEqualTo(AllocationState.ACTIVE);
+                assertThat(p.management.allocation(done.id()).orElseThrow().state())
+                        .isEqualTo(AllocationState.ACTIVE);
+                assertThat(region(p, done.deviceId(), done.regionId()).state()).isEqualTo(RegionState.ACTIVE);
+            } finally {
+                caller.shutdownNow();
+            }
+        }
+    }
+
     @Test
     void aCrashMidProgrammingIsReconciledWithWhatTheBackEndReports() throws Exception {
         try (Platform p = new Platform(folder, Map.of(), Platform.u250("pr-", 1))) {

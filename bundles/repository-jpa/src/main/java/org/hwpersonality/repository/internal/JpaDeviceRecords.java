@@ -119,12 +119,25 @@ public class JpaDeviceRecords implements DeviceRecords {
 
     @Override
     public Device setState(String deviceId, DeviceState state) {
+        return setState(deviceId, Optional.empty(), state);
+    }
+
+    @Override
+    public Device setState(String deviceId, DeviceState expected, DeviceState state) {
+        return setState(deviceId, Optional.of(expected), state);
+    }
+
+    /** The device's version column makes the compare and set hold against a concurrent change. */
+    private Device setState(String deviceId, Optional<DeviceState> expected, DeviceState state) {
         return database.inTransaction(em -> {
             DeviceEntity e = em.find(DeviceEntity.class, deviceId);
             if (e == null) {
                 throw HwpException.notFound("device", deviceId);
             }
             Device before = toDomain(em, e);
+            if (expected.isPresent() && before.state() != expected.get()) {
+                throw HwpException.conflict("device " + deviceId + " is " + before.state() + ", not " + expected.get());
+            }
             Device changed = before.withState(state);
             e.update(changed);
             if (before.state() != state) {

@@ -1084,7 +1084,13 @@ abstract class RepositoryContract {
         assertThat(records.report("node-1", backend, "xilinx", reported).state())
                 .as("an operator's drain stays")
                 .isEqualTo(DeviceState.DRAINING);
-        records.setState(id, DeviceState.ONLINE);
+        assertThatThrownBy(() -> records.setState(id, DeviceState.OFFLINE, DeviceState.ONLINE))
+                .isInstanceOf(HwpException.class)
+                .hasMessage("device " + id + " is DRAINING, not OFFLINE");
+        assertThat(records.device(id).orElseThrow().state()).isEqualTo(DeviceState.DRAINING);
+        assertThat(records.setState(id, DeviceState.DRAINING, DeviceState.ONLINE)
+                        .state())
+                .isEqualTo(DeviceState.ONLINE);
         assertThat(records.markOffline("node-1", backend, java.util.Set.of(local)))
                 .as("still reported")
                 .isZero();

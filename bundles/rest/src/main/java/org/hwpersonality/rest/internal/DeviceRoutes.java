@@ -17,6 +17,12 @@ final class DeviceRoutes {
                 Route.of("GET", "/devices", Access.ADMIN, "devices and their regions", x -> x.ok(devices.devices())),
                 Route.of("GET", "/devices/{deviceId}", Access.ADMIN, "one device", this::one),
                 Route.of("POST", "/devices/{deviceId}/drain", Access.ADMIN, "no new allocations on it", this::drain),
+                Route.of(
+                        "POST",
+                        "/devices/{deviceId}/enable",
+                        Access.ADMIN,
+                        "undoes drain: new allocations again",
+                        this::enable),
                 Route.of("GET", "/backends", Access.ADMIN, "back ends present", x -> x.ok(devices.backends())),
                 Route.of("GET", "/nodes", Access.ADMIN, "the nodes of the installation", this::nodes));
     }
@@ -35,5 +41,11 @@ final class DeviceRoutes {
         String id = x.path("deviceId");
         HwpApi.present(devices.device(id), "device", id);
         x.ok(devices.drain(id));
+    }
+
+    private void enable(Exchange x) throws IOException {
+        String id = x.path("deviceId");
+        HwpApi.present(devices.device(id), "device", id);
+        x.ok(devices.enable(id));
     }
 }

@@ -10,14 +10,13 @@ import javax.servlet.Servlet;
 import javax.servlet.http.HttpServletRequest;
 import org.hwpersonality.api.device.BackendInfo;
 import org.hwpersonality.api.device.Device;
-import org.hwpersonality.api.device.DeviceState;
 import org.hwpersonality.api.device.Region;
 import org.hwpersonality.api.service.DeviceService;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
-/** Devices with their regions and what each holds, the back ends present, and draining a device. */
+/** Devices with their regions and what each holds, the back ends present, and draining and enabling a device. */
 @Component(
         service = Servlet.class,
         property = {
@@ -50,9 +49,13 @@ public class DevicesPage extends Page {
                     esc(d.family()),
                     esc(d.backend()),
                     "<span class=\"hwp-state\">" + esc(d.state()) + "</span>",
-                    esc(d.health().healthy() ? "OK" : "FAULT " + d.health().message()),
+                    esc(d.health().healthy() ? "OK" : "DEGRADED: " + d.health().message()),
                     regions,
-                    d.state() == DeviceState.ONLINE ? Html.button("drain", "Drain", "id", d.id()) : ""));
+                    switch (d.state()) {
+                        case ONLINE -> Html.button("drain", "Drain", "id", d.id());
+                        case DRAINING -> Html.button("enable", "Enable", "id", d.id());
+                        default -> "";
+                    }));
         }
         html.table(
                 "hwp-devices",
@@ -80,11 +83,14 @@ public class DevicesPage extends Page {
 
     @Override
     protected String act(String action, HttpServletRequest request, String actor) {
-        if (!action.equals("drain")) {
-            throw new org.hwpersonality.api.ValidationException("action", "is unknown: " + action);
-        }
         String id = param(request, "id");
-        Device d = devices.drain(id);
-        return "Device " + id + " is " + d.state() + ": no new allocations";
+        switch (action) {
+            case "drain":
+                return "Device " + id + " is " + devices.drain(id).state() + ": no new allocations";
+            case "enable":
+                return "Device " + id + " is " + devices.enable(id).state() + ": it takes new allocations";
+            default:
+                throw new org.hwpersonality.api.ValidationException("action", "is unknown: " + action);
+        }
     }
 }
