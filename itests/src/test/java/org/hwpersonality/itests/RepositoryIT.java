@@ -820,6 +820,21 @@ public class RepositoryIT extends HwpTestSupport {
             Files.writeString(stepped, Files.readString(stepped).replace("step: 62.5", "step: 125"));
             assertTrue(executeCommand("personality:import " + stepped).contains("it-f1-stepped"));
 
+            // A bad value in the back end's settings refuses it at start, naming the key.
+            java.util.Hashtable<String, Object> badAws = new java.util.Hashtable<>(awsConfig);
+            badAws.put("toolTimeoutMs", "soon");
+            admin.getConfiguration("org.hwpersonality.backend.aws", "?").update(badAws);
+            secondsUntil(
+                    "the refusal is logged, naming the key",
+                    () -> executeCommand("log:display").contains("toolTimeoutMs: not a whole number"));
+            secondsUntil(
+                    "the F1 back end is gone",
+                    () -> !executeCommand("device:backends --no-format").contains("aws"));
+            admin.getConfiguration("org.hwpersonality.backend.aws", "?").update(awsConfig);
+            secondsUntil(
+                    "the F1 back end is back",
+                    () -> executeCommand("device:backends --no-format").contains("aws"));
+
             Files.delete(xrtJar);
             Files.delete(awsJar);
             long left = secondsUntil("the XRT cards and F1 slots go OFFLINE", () -> {

@@ -1,6 +1,7 @@
 package org.hwpersonality.artifacts.internal;
 
 import java.nio.file.Path;
+import org.hwpersonality.api.Settings;
 import org.hwpersonality.api.store.BlobRecords;
 import org.hwpersonality.api.store.SigningKeys;
 import org.hwpersonality.artifacts.archive.DriverArchive;
@@ -75,7 +76,7 @@ public class ArtifactStorage {
     @Activate
     public ArtifactStorage(Config config, @Reference BlobRecords blobRecords, @Reference SigningKeys signingKeys) {
         this(
-                folder(config.blobFolder(), "blobs"),
+                folder(Settings.check(Config.class, config).blobFolder(), "blobs"),
                 folder(config.keyFolder(), "keys"),
                 config.maxBitstreamMb() * MB,
                 config.maxPackageMb() * MB,

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.hwpersonality.api.HwpException;
+import org.hwpersonality.api.Settings;
 import org.hwpersonality.api.Sha256;
 import org.hwpersonality.api.allocation.Reconfiguration;
 import org.hwpersonality.api.device.BackendInfo;
@@ -67,6 +68,7 @@ public class DeviceInventory implements DeviceService {
             @Reference NodeIdentity node,
             @Reference Signals signals,
             Config config) {
+        Settings.atLeast("rescanSeconds", Settings.check(Config.class, config).rescanSeconds(), 1);
         this.records = records;
         this.signals = signals;
         this.backends = backends;

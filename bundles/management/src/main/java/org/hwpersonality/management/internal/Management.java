@@ -22,6 +22,7 @@ import org.hwpersonality.api.ErrorCode;
 import org.hwpersonality.api.HwpException;
 import org.hwpersonality.api.OsInfo;
 import org.hwpersonality.api.PerformanceFigures;
+import org.hwpersonality.api.Settings;
 import org.hwpersonality.api.Sha256;
 import org.hwpersonality.api.ValidationException;
 import org.hwpersonality.api.allocation.Allocation;
@@ -189,6 +190,16 @@ public class Management implements ManagementService {
             @Reference Signals signals,
             @Reference EventLog eventLog,
             Config config) {
+        Settings.check(Config.class, config);
+        Settings.atLeast("attempts", config.attempts(), 1);
+        Settings.atLeast("maxAllocationsPerVm", config.maxAllocationsPerVm(), 1);
+        Settings.atLeast("profileRefreshMillis", config.profileRefreshMillis(), 1);
+        Settings.atLeast("deviceRefreshSeconds", config.deviceRefreshSeconds(), 1);
+        Settings.atLeast("reconcileAfterSeconds", config.reconcileAfterSeconds(), 1);
+        Settings.atLeast("reconcileEverySeconds", config.reconcileEverySeconds(), 1);
+        Settings.atLeast("programmingWaitMillis", config.programmingWaitMillis(), 0);
+        Settings.atLeast("taskRunners", config.taskRunners(), 1);
+        Settings.atLeast("taskPollMillis", config.taskPollMillis(), 1);
         this.eventLog = eventLog;
         this.profiles = profiles;
         this.driverRepository = driverRepository;

@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.hwpersonality.api.Settings;
 import org.hwpersonality.api.ValidationException;
 import org.hwpersonality.api.event.HwpEvent;
 import org.hwpersonality.api.node.Node;
@@ -105,7 +106,7 @@ public class NodeIdentity {
 
     @Activate
     public NodeIdentity(@Reference NodeRecords records, Config config, BundleContext context) {
-        this(records, config, System.getenv(), context);
+        this(records, Settings.check(Config.class, config), System.getenv(), context);
     }
 
     NodeIdentity(NodeRecords records, Config config, Map<String, String> environment, BundleContext context) {

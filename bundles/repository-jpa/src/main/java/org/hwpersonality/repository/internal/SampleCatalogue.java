@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.logging.Logger;
+import org.hwpersonality.api.Settings;
 import org.hwpersonality.api.profile.Origin;
 import org.hwpersonality.api.profile.PersonalityProfile;
 import org.hwpersonality.api.service.BitstreamStore;
@@ -53,7 +54,7 @@ public class SampleCatalogue {
             @Reference BitstreamStore bitstreams,
             @Reference DriverRepository drivers,
             Config config) {
-        if (!config.enabled()) {
+        if (!Settings.check(Config.class, config).enabled()) {
             return;
         }
         List<PersonalityProfile> samples = profiles(Instant.now());

@@ -18,6 +18,7 @@ import javax.servlet.http.HttpServletResponse;
 import org.apache.karaf.jaas.boot.principal.UserPrincipal;
 import org.hwpersonality.api.ErrorCode;
 import org.hwpersonality.api.HwpException;
+import org.hwpersonality.api.Settings;
 import org.hwpersonality.api.ValidationException;
 import org.hwpersonality.api.service.BitstreamStore;
 import org.hwpersonality.api.service.DeviceService;
@@ -91,7 +92,7 @@ public class HwpApi extends HttpServlet {
             @Reference BitstreamStore bitstreams,
             @Reference EventLog events) {
         this.management = management;
-        this.crossSite = new CrossSiteCheck(config.allowedOrigins());
+        this.crossSite = new CrossSiteCheck(Settings.check(Config.class, config).allowedOrigins());
         List<Route> all = new ArrayList<>();
         all.addAll(new HealthRoutes(management, profiles, devices).routes());
         all.addAll(new ProfileRoutes(profiles).routes());

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import org.hwpersonality.api.Settings;
 import org.hwpersonality.api.attach.Attachment;
 import org.hwpersonality.api.attach.AttachmentException;
 import org.hwpersonality.api.attach.AttachmentException.Kind;
@@ -84,7 +85,7 @@ public final class LibvirtAttachment implements Attachment {
     @Activate
     public LibvirtAttachment(Config config) {
         this(
-                Path.of(config.virsh_path()),
+                Path.of(Settings.check(Config.class, config).virsh_path()),
                 config.connection_uri(),
                 Duration.ofMillis(config.timeout_ms()),
                 Duration.ofMillis(config.release_wait_ms()));

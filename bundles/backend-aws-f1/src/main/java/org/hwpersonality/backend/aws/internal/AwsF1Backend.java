@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.hwpersonality.api.PerformanceFigures;
 import org.hwpersonality.api.Resources;
+import org.hwpersonality.api.Settings;
 import org.hwpersonality.api.Sha256;
 import org.hwpersonality.api.artifact.ImageFormat;
 import org.hwpersonality.api.backend.BackendException;
@@ -94,11 +95,13 @@ public class AwsF1Backend implements ReconfigurationBackend {
         @AttributeDefinition(description = "CL region LUTs")
         long regionLuts() default 945_000;
 
+        @AttributeDefinition(description = "Region registers (flip-flops)")
         long regionRegisters() default 1_890_000;
 
         @AttributeDefinition(description = "CL region block RAM, in 36 Kb blocks")
         long regionBramBlocks() default 1_728;
 
+        @AttributeDefinition(description = "Region DSP blocks")
         long regionDsps() default 5_472;
 
         @AttributeDefinition(description = "Card memory (MiB)")
@@ -129,7 +132,7 @@ public class AwsF1Backend implements ReconfigurationBackend {
     @Activate
     public AwsF1Backend(Config config) {
         this(
-                Path.of(config.toolsPath()),
+                Path.of(Settings.check(Config.class, config).toolsPath()),
                 Duration.ofMillis(config.toolTimeoutMs()),
                 Duration.ofMillis(config.programmingTimeoutMs()),
                 config.family(),

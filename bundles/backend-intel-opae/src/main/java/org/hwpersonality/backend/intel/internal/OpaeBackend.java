@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.hwpersonality.api.PerformanceFigures;
 import org.hwpersonality.api.Resources;
+import org.hwpersonality.api.Settings;
 import org.hwpersonality.api.Sha256;
 import org.hwpersonality.api.artifact.ImageFormat;
 import org.hwpersonality.api.backend.BackendException;
@@ -92,7 +93,7 @@ public class OpaeBackend implements ReconfigurationBackend {
 
         @AttributeDefinition(
                 description = "Card families programmed with 'fpgasupdate IMAGE BDF' (OFS documentation) instead of"
-                        + " fpgaconf, e.g. agilex-f")
+                        + " fpgaconf, separated by commas, e.g. agilex-f")
         String[] fpgasupdateFamilies() default {};
 
         @AttributeDefinition(description = "Path of OPAE's userclk (sets a profile's user clocks on the loaded AFU)")
@@ -122,11 +123,13 @@ public class OpaeBackend implements ReconfigurationBackend {
         @AttributeDefinition(description = "PR region logic (ALMs counted as LUTs)")
         long regionLuts() default 365_200;
 
+        @AttributeDefinition(description = "Region registers (flip-flops)")
         long regionRegisters() default 1_460_800;
 
         @AttributeDefinition(description = "PR region block RAM, in 36 Kb blocks")
         long regionBramBlocks() default 1_323;
 
+        @AttributeDefinition(description = "Region DSP blocks")
         long regionDsps() default 1_518;
 
         @AttributeDefinition(description = "Card memory the AFU can use, MiB")
@@ -177,7 +180,7 @@ public class OpaeBackend implements ReconfigurationBackend {
     @Activate
     public OpaeBackend(Config config) {
         this(
-                Path.of(config.fpgainfoPath()),
+                Path.of(Settings.check(Config.class, config).fpgainfoPath()),
                 Path.of(config.fpgaconfPath()),
                 Duration.ofMillis(config.toolTimeoutMs()),
                 Duration.ofMillis(config.programmingTimeoutMs()),
@@ -192,7 +195,12 @@ public class OpaeBackend implements ReconfigurationBackend {
                         ? Optional.empty()
                         : Optional.of(Path.of(config.blankGbs().strip())),
                 Path.of(config.fpgasupdatePath()),
-                java.util.Set.of(config.fpgasupdateFamilies()),
+                // An etc/*.cfg file gives one string: families separated by commas; blank means none.
+                java.util.Arrays.stream(config.fpgasupdateFamilies())
+                        .flatMap(v -> java.util.Arrays.stream(v.split(",")))
+                        .map(String::strip)
+                        .filter(v -> !v.isEmpty())
+                        .collect(java.util.stream.Collectors.toSet()),
                 Path.of(config.userclkPath()),
                 WorkloadCommand.of(config.workloadCommand(), Duration.ofMillis(config.workloadTimeoutMs())));
         this.memoryKinds = CardOffer.parseMemory("memoryKinds", config.memoryKinds(), config.regionMemoryMb());

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.hwpersonality.api.Resources;
+import org.hwpersonality.api.Settings;
 import org.hwpersonality.api.backend.CardOffer;
 import org.hwpersonality.api.device.PciAddress;
 import org.hwpersonality.api.device.RegionKind;
@@ -41,8 +42,10 @@ public class SimFleet {
         @AttributeDefinition(description = "Vendor the cards appear as (xilinx, intel …)")
         String vendor() default "xilinx";
 
+        @AttributeDefinition(description = "Model name the cards report")
         String model() default "Simulated Alveo U250";
 
+        @AttributeDefinition(description = "Card family profiles name in compatibility.family")
         String family() default "alveo-u250";
 
         @AttributeDefinition(description = "Interface (shell) UUID of the cards")
@@ -54,14 +57,19 @@ public class SimFleet {
         @AttributeDefinition(description = "Partial regions even when there is only one")
         boolean partial() default false;
 
+        @AttributeDefinition(description = "LUTs of each region")
         long regionLuts() default 1_300_000;
 
+        @AttributeDefinition(description = "Registers of each region")
         long regionRegisters() default 2_600_000;
 
+        @AttributeDefinition(description = "Block RAMs (36 Kb) of each region")
         long regionBramBlocks() default 2_000;
 
+        @AttributeDefinition(description = "DSP blocks of each region")
         long regionDsps() default 11_500;
 
+        @AttributeDefinition(description = "Card memory (MiB) each region may use")
         long regionMemoryMb() default 65_536;
 
         @AttributeDefinition(
@@ -84,6 +92,9 @@ public class SimFleet {
         @AttributeDefinition(description = "Probability that a programming hangs until the timeout (region unknown)")
         double hangProbability() default 0;
 
+        @AttributeDefinition(
+                description =
+                        "Deadline of a programming, ms: a hang ends in a timeout after it (region unknown, FAILED)")
         long timeoutMs() default 30_000;
 
         @AttributeDefinition(description = "Throughput lost per hour after programming (0..1)")
@@ -92,6 +103,7 @@ public class SimFleet {
         @AttributeDefinition(description = "Relative standard deviation of measurements")
         double noise() default 0.02;
 
+        @AttributeDefinition(description = "Seed of the fault and noise draws (runs repeat)")
         long seed() default 1;
 
         @AttributeDefinition(
@@ -104,7 +116,7 @@ public class SimFleet {
 
     @Activate
     public SimFleet(Config c) {
-        this(c, Clock.systemUTC());
+        this(Settings.check(Config.class, c), Clock.systemUTC());
     }
 
     SimFleet(Config c, Clock clock) {

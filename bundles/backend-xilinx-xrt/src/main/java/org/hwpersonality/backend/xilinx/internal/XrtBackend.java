@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.hwpersonality.api.PerformanceFigures;
 import org.hwpersonality.api.Resources;
+import org.hwpersonality.api.Settings;
 import org.hwpersonality.api.Sha256;
 import org.hwpersonality.api.artifact.ImageFormat;
 import org.hwpersonality.api.backend.BackendException;
@@ -104,7 +105,7 @@ public final class XrtBackend implements ReconfigurationBackend {
         @AttributeDefinition(
                 name = "Shell interface UUIDs",
                 description =
-                        "VBNV=UUID pairs. Since XRT 2.12 xbutil reports only the logic UUID of a shell; on 2RP"
+                        "VBNV=UUID pairs, separated by commas. Since XRT 2.12 xbutil reports only the logic UUID of a shell; on 2RP"
                                 + " shells the interface UUID that xclbins are built for (xbmgmt examine) may differ: give it here.")
         String[] shell_interface_ids() default {};
 
@@ -162,7 +163,7 @@ public final class XrtBackend implements ReconfigurationBackend {
     @Activate
     public XrtBackend(Config config) {
         this(
-                Path.of(config.xbutil_path()),
+                Path.of(Settings.check(Config.class, config).xbutil_path()),
                 Duration.ofMillis(config.tool_timeout_ms()),
                 Duration.ofMillis(config.programming_timeout_ms()),
                 new Resources(
@@ -179,9 +180,14 @@ public final class XrtBackend implements ReconfigurationBackend {
     }
 
     /** {@code VBNV=UUID} pairs as a map; a malformed pair is a configuration error naming it. */
-    static Map<String, String> shellInterfaceIds(String[] pairs) {
+    static Map<String, String> shellInterfaceIds(String[] values) {
         Map<String, String> ids = new java.util.HashMap<>();
-        for (String pair : pairs) {
+        // An etc/*.cfg file gives one string: pairs separated by commas; blank means none.
+        for (String pair : java.util.Arrays.stream(values)
+                .flatMap(v -> java.util.Arrays.stream(v.split(",")))
+                .map(String::strip)
+                .filter(v -> !v.isEmpty())
+                .toList()) {
             int eq = pair.indexOf('=');
             if (eq <= 0) {
                 throw new IllegalArgumentException("shell.interface.ids: '" + pair + "' is not VBNV=UUID");

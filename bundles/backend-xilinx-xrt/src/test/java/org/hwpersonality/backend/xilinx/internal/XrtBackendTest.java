@@ -195,6 +195,12 @@ class XrtBackendTest {
                         () -> XrtBackend.shellInterfaceIds(new String[] {"no-equals-sign"}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'no-equals-sign' is not VBNV=UUID");
+        assertThat(XrtBackend.shellInterfaceIds(new String[] {""}))
+                .as("etc/*.cfg: blank")
+                .isEmpty();
+        assertThat(XrtBackend.shellInterfaceIds(new String[] {"a_b_1=0123-4567, c_d_2=89AB"}))
+                .as("etc/*.cfg: a comma list in one string")
+                .isEqualTo(Map.of("a_b_1", "01234567", "c_d_2", "89ab"));
     }
 
     /**
