@@ -168,6 +168,19 @@ public class HttpApiIT extends HwpTestSupport {
                 details.toString(),
                 "UP",
                 details.json().path("parts").path("management").path("status").asText());
+        assertEquals(
+                details.toString(),
+                "UP",
+                details.json().path("parts").path("devices").path("status").asText());
+        assertEquals(
+                details.toString(),
+                "UP",
+                details.json().path("parts").path("nodes").path("status").asText());
+        assertTrue(
+                details.toString(),
+                details.json().path("parts").path("database").has("millis"));
+        assertEquals("UP", get("/health/ready", null).json().path("status").asText());
+        assertEquals("UP", get("/health/live", null).json().path("status").asText());
         Answer doc = get("/openapi.json", null);
         assertStatus(doc, 200);
         assertEquals("3.0.3", doc.json().path("openapi").asText());

@@ -49,13 +49,54 @@ class SecureDefaultsIT {
     static void start() throws Exception {
         node = Distribution.copy("dist-secure");
         node.startWithGeneratedPassword();
-        node.awaitHealthy(Duration.ofSeconds(180));
         Path shown = node.home().resolve("data/hwp/initial-admin-password");
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         while (!Files.exists(shown) && System.nanoTime() < deadline) {
             Thread.sleep(200);
         }
         password = Files.readString(shown).trim();
+        node.awaitHealthy(Duration.ofSeconds(180));
+        // What a first start has at its first healthy answer: read at once, before anything could arrive later.
+        atFirstHealthy = new String[] {
+            get(node.api().resolve("devices"), "karaf", password).body(),
+            get(node.api().resolve("drivers"), "karaf", password).body(),
+            get(node.api().resolve("health"), "karaf", password).body()
+        };
+    }
+
+    private static String[] atFirstHealthy;
+
+    /**
+     * Issue 24, readiness: the first start answers /health with 200 only once the sample catalogue (profiles, images,
+     * drivers) is in and every back end has reported its devices: the shipped simulated fleets' 11 cards are all
+     * there at the first healthy answer and none arrives after it.
+     */
+    @Test
+    void theFirstHealthyAnswerComesWithTheSamplesAndEveryCard() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.JsonNode devices = json.readTree(atFirstHealthy[0]);
+        assertThat(devices.size()).as(atFirstHealthy[0]).isEqualTo(11);
+        assertThat(json.readTree(atFirstHealthy[1]).size())
+                .as("sample driver packages")
+                .isPositive();
+        com.fasterxml.jackson.databind.JsonNode health = json.readTree(atFirstHealthy[2]);
+        assertThat(health.path("status").asText()).as(atFirstHealthy[2]).isEqualTo("UP");
+        assertThat(health.path("parts").path("backends").get(0).path("status").asText())
+                .isEqualTo("UP");
+        assertThat(health.path("parts").path("nodes").path("status").asText()).isEqualTo("UP");
+        Thread.sleep(2_000);
+        assertThat(json.readTree(get(node.api().resolve("devices"), "karaf", password)
+                                .body())
+                        .size())
+                .as("no card arrives after the first healthy answer")
+                .isEqualTo(11);
+        HttpResponse<String> live = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(node.api().resolve("health/live"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        assertThat(live.statusCode()).isEqualTo(200);
+        assertThat(live.body()).isEqualTo("{\"status\":\"UP\"}");
     }
 
     @AfterAll

@@ -67,5 +67,14 @@ public interface ReconfigurationBackend {
      * repository asks every back end of the profile's vendor before storing it, so adjustment only ever derives
      * along values the hardware takes. The default accepts every value (the back end sets clocks freely).
      */
+    /**
+     * While the back end is still finding its devices at start, what it waits for (the simulator: fleets configured
+     * but not bound yet); empty once it has them all. Discovery asks again each second meanwhile and {@code /health}
+     * is not UP; a back end still starting after a minute is DEGRADED with this reason.
+     */
+    default Optional<String> starting() {
+        return Optional.empty();
+    }
+
     default void checkTunables(org.hwpersonality.api.profile.PersonalityProfile profile) {}
 }

@@ -29,6 +29,12 @@ public interface DeviceService {
     /** This node's ID. */
     String nodeId();
 
+    /**
+     * The vendors of this node's back ends that are present but have not reported all their devices yet (just
+     * arrived, or still starting: {@link org.hwpersonality.api.backend.ReconfigurationBackend#starting}).
+     */
+    java.util.Set<String> backendsStarting();
+
     /** No new allocations on the device; running ones continue. */
     Device drain(String deviceId);
 

@@ -198,6 +198,11 @@ public class DeviceInventory implements DeviceService {
     }
 
     @Override
+    public java.util.Set<String> backendsStarting() {
+        return discovery.map(Discovery::starting).orElse(java.util.Set.of());
+    }
+
+    @Override
     public Device enable(String deviceId) {
         Device d = records.device(deviceId).orElseThrow(() -> HwpException.notFound("device", deviceId));
         switch (d.state()) {

@@ -1,6 +1,7 @@
 package org.hwpersonality.management.internal;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -48,9 +49,21 @@ final class Discovery implements BackendRegistry.Listener, AutoCloseable {
         backends.listen(this);
     }
 
+    /** How long a back end may say it is still starting before it is DEGRADED for it. */
+    static final java.time.Duration STARTING_AT_MOST = java.time.Duration.ofMinutes(1);
+
+    /** When each present back end arrived, by vendor, until its devices are all reported (then removed). */
+    private final java.util.Map<String, java.time.Instant> starting = new java.util.concurrent.ConcurrentHashMap<>();
+
     @Override
     public void arrived(ReconfigurationBackend backend) {
+        starting.put(backend.vendor(), java.time.Instant.now());
         worker.execute(() -> discover(backend));
+    }
+
+    /** The vendors of present back ends whose devices are not all reported yet. */
+    java.util.Set<String> starting() {
+        return java.util.Set.copyOf(starting.keySet());
     }
 
     /** Why a back end's last discovery failed, by vendor (absent: it worked). */
@@ -66,6 +79,7 @@ final class Discovery implements BackendRegistry.Listener, AutoCloseable {
         if (worker.isShutdown()) {
             return; // this node is stopping: it goes, not the back end's devices
         }
+        starting.remove(backend.vendor());
         worker.execute(() -> {
             problems.remove(backend.vendor());
             int offline = records.markOffline(node, backend.vendor(), java.util.Set.of());
@@ -85,11 +99,25 @@ final class Discovery implements BackendRegistry.Listener, AutoCloseable {
                     node, vendor, found.stream().map(DeviceDescriptor::id).collect(Collectors.toSet()));
             changed.run();
             problems.remove(vendor);
-            LOG.info("Back end '" + vendor + "': " + found.size() + " devices");
+            java.time.Instant since = starting.get(vendor);
+            Optional<String> waiting = since == null ? Optional.empty() : backend.starting();
+            if (waiting.isEmpty()) {
+                starting.remove(vendor);
+            } else if (since.plus(STARTING_AT_MOST).isBefore(java.time.Instant.now())) {
+                starting.remove(vendor);
+                problems.put(vendor, "still starting after " + STARTING_AT_MOST.toSeconds() + " s: " + waiting.get());
+            } else {
+                // Asked again in a second: what it finds meanwhile (a fleet bound late) is recorded without waiting
+                // for the periodic rescan.
+                scheduler.schedule(() -> worker.execute(() -> discover(backend)), 1, TimeUnit.SECONDS);
+            }
+            LOG.info("Back end '" + vendor + "': " + found.size() + " devices"
+                    + waiting.map(w -> " (starting: " + w + ")").orElse(""));
         } catch (RuntimeException e) {
             // Its devices stay as recorded (a tool that fails once must not take a fleet OFFLINE); it is DEGRADED.
             String why = e.getMessage() == null ? e.toString() : e.getMessage();
             problems.put(backend.vendor(), why.length() > 500 ? why.substring(0, 500) + "…" : why);
+            starting.remove(backend.vendor()); // it answered: DEGRADED, not starting
             LOG.log(Level.WARNING, "Back end '" + backend.vendor() + "' could not list its devices", e);
         }
     }

@@ -59,6 +59,7 @@ import org.hwpersonality.api.service.ManagementService;
 import org.hwpersonality.api.service.MatchOptions;
 import org.hwpersonality.api.service.PersonalityMatcher;
 import org.hwpersonality.api.service.ProfileRepository;
+import org.hwpersonality.api.service.StartupCheck;
 import org.hwpersonality.api.store.AllocationRecords;
 import org.hwpersonality.api.store.DeviceRecords;
 import org.hwpersonality.api.store.EventLog;
@@ -175,6 +176,13 @@ public class Management implements ManagementService {
         t.setDaemon(true);
         return t;
     });
+
+    /**
+     * The sample catalogue, done storing its profiles, images and drivers (disabled, it is done at once): matching
+     * waits for it, so a new node is ready only with its samples in. Null when constructed outside OSGi.
+     */
+    @Reference(policy = ReferencePolicy.DYNAMIC, target = "(" + StartupCheck.PROPERTY + "=samples)")
+    private volatile StartupCheck samples;
 
     @Activate
     public Management(
@@ -361,7 +369,8 @@ public class Management implements ManagementService {
 
     @Override
     public boolean isReady() {
-        return ready.getCount() == 0;
+        StartupCheck s = samples;
+        return ready.getCount() == 0 && (s == null || s.pending().isEmpty());
     }
 
     /** Matching is the {@code api} role's: a host-only node sends requests to an api node. */

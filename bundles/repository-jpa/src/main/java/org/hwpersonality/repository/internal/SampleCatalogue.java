@@ -12,6 +12,7 @@ import org.hwpersonality.api.profile.PersonalityProfile;
 import org.hwpersonality.api.service.BitstreamStore;
 import org.hwpersonality.api.service.DriverRepository;
 import org.hwpersonality.api.service.ProfileRepository;
+import org.hwpersonality.api.service.StartupCheck;
 import org.hwpersonality.json.ProfileFiles;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -24,15 +25,17 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 /**
  * Loads the sample catalogue into an empty repository, so that a new installation has profiles for the
  * simulated fleet (several workloads on several device families) and does something real out of the box, and
- * adds the samples' programming images and driver packages where they are missing.
+ * adds the samples' programming images and driver packages where they are missing. It does so while it starts, and
+ * is a {@link StartupCheck} ({@code hwp.startup=samples}) once done, which the management service waits for.
  */
 @Component(
         immediate = true,
-        service = {},
+        service = StartupCheck.class,
+        property = StartupCheck.PROPERTY + "=samples",
         configurationPid = SampleCatalogue.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = SampleCatalogue.Config.class)
-public class SampleCatalogue {
+public class SampleCatalogue implements StartupCheck {
     static final String PID = "org.hwpersonality.samples";
     static final String RESOURCE = "/samples/profiles.yaml";
     private static final Logger LOG = Logger.getLogger(SampleCatalogue.class.getName());

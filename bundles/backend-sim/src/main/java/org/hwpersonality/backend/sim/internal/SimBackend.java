@@ -14,6 +14,8 @@ import org.hwpersonality.api.backend.ImageDescriptor;
 import org.hwpersonality.api.backend.ProgrammingRequest;
 import org.hwpersonality.api.backend.ProgrammingResult;
 import org.hwpersonality.api.backend.ReconfigurationBackend;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -34,6 +36,28 @@ public class SimBackend implements ReconfigurationBackend {
 
     void unbindFleet(SimFleet fleet) {
         fleets.remove(fleet);
+    }
+
+    /** The configurations of fleets (etc/org.hwpersonality.backend.sim.fleet-NAME.cfg), to know how many to wait for. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ConfigurationAdmin configurations;
+
+    /** Starting while fewer fleets are bound than configured (SCR binds them one by one after this back end). */
+    @Override
+    public Optional<String> starting() {
+        ConfigurationAdmin admin = configurations;
+        if (admin == null) {
+            return Optional.empty();
+        }
+        try {
+            Configuration[] configured = admin.listConfigurations("(service.factoryPid=" + SimFleet.FACTORY_PID + ")");
+            int expected = configured == null ? 0 : configured.length;
+            return fleets.size() >= expected
+                    ? Optional.empty()
+                    : Optional.of(fleets.size() + " of " + expected + " configured fleets are up");
+        } catch (java.io.IOException | org.osgi.framework.InvalidSyntaxException e) {
+            return Optional.empty();
+        }
     }
 
     @Override
