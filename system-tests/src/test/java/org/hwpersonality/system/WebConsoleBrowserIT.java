@@ -302,6 +302,60 @@ class WebConsoleBrowserIT {
                                 : "ERROR " + d.findElement(By.id("hwp-error")).getText());
     }
 
+    /**
+     * Issue 24, the fleet picture: one tile per region of every device, coloured by state, and the region serving a
+     * VM names its workload; the page reloads itself and shows a new allocation without a click.
+     */
+    @Test
+    @Order(5)
+    void theFleetPictureShowsEveryRegionByStateAndWorkload() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        String api = "http://localhost:" + port + "/hwp/api/v1/";
+        long regions = 0;
+        for (com.fasterxml.jackson.databind.JsonNode d : json.readTree(
+                send(HttpRequest.newBuilder(URI.create(api + "devices")).header("Authorization", ADMIN))
+                        .body())) {
+            regions += d.path("regions").size();
+        }
+        browser.get(console("hwp-fleet"));
+        assertThat(browser.findElements(By.cssSelector("#hwp-fleet .hwp-region")))
+                .as("a tile per region")
+                .hasSize((int) regions);
+        assertThat(browser.findElements(By.cssSelector("#hwp-fleet .hwp-fleet-node")))
+                .isNotEmpty();
+        screenshot("fleet");
+
+        HttpResponse<String> vm = send(HttpRequest.newBuilder(URI.create(api + "vms"))
+                .header("Authorization", ADMIN)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"name\":\"fleet-picture\",\"os\":{\"family\":\"linux\",\"kernel\":\"5.15.0\"}}")));
+        assertThat(vm.statusCode()).as(vm.body()).isEqualTo(201);
+        String token = json.readTree(vm.body()).path("token").asText();
+        HttpResponse<String> allocated = send(HttpRequest.newBuilder(URI.create(api + "personality-requests"))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"workload\":\"compression\"}")));
+        assertThat(allocated.statusCode()).as(allocated.body()).isEqualTo(201);
+        com.fasterxml.jackson.databind.JsonNode allocation = json.readTree(allocated.body());
+        String tile = "#hwp-fleet .hwp-fleet-device[data-device='"
+                + allocation.path("device").path("id").asText() + "'] .hwp-region[data-workload='compression']";
+        long deadline = System.nanoTime()
+                + Duration.ofSeconds(3L * FLEET_REFRESH_SECONDS).toNanos();
+        while (browser.findElements(By.cssSelector(tile)).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(250); // no click: the page reloads itself
+        }
+        WebElement serving = browser.findElement(By.cssSelector(tile));
+        assertThat(serving.getAttribute("data-state")).isEqualTo("ACTIVE");
+        assertThat(serving.getText()).contains("compression");
+        assertThat(serving.getAttribute("title"))
+                .contains(allocation.path("allocationId").asText());
+        screenshot("fleet-serving");
+    }
+
+    /** FleetPage.REFRESH_SECONDS. */
+    private static final int FLEET_REFRESH_SECONDS = 5;
+
     private static void screenshot(String name) throws IOException {
         byte[] png = browser.getScreenshotAs(OutputType.BYTES);
         assertThat(png.length).isGreaterThan(1000);
