@@ -460,6 +460,17 @@ public class HttpApiIT extends HwpTestSupport {
         JsonNode r = first.json();
         String allocation = r.path("allocationId").asText();
         assertEquals("ACTIVE", r.path("status").asText());
+        // The decision is logged, with the VM's and the allocation's IDs in the log context (the pattern shows them).
+        Path log = Path.of(System.getProperty("karaf.data"), "log", "karaf.log");
+        waitUntil("the decision is logged", TIMEOUT, () -> {
+            try {
+                return Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+                        .anyMatch(l -> l.contains(
+                                "vm=" + a[0] + " allocation=" + allocation + " decision REQUEST:" + " ALLOCATED"));
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
         assertEquals(a[0], r.path("vmId").asText());
         assertFalse(r.path("personalityId").asText().isEmpty());
         assertFalse(r.path("derived").asBoolean());

@@ -544,7 +544,16 @@ public class Management implements ManagementService {
         VirtualMachine vm = vms.find(request.vmId()).orElseThrow(() -> HwpException.notFound("VM", request.vmId()));
         MatchOptions options =
                 MatchOptions.of(drivers.current()).onHost(vm.location().host());
-        return allocate(request, vm, options, Optional.empty(), false, actor);
+        return Decisions.forVm(request.vmId(), () -> {
+            try {
+                AllocationResult result = allocate(request, vm, options, Optional.empty(), false, actor);
+                Decisions.decided("REQUEST", result);
+                return result;
+            } catch (HwpException e) {
+                Decisions.refused("REQUEST", request.vmId(), e);
+                throw e;
+            }
+        });
     }
 
     /**
@@ -999,6 +1008,19 @@ public class Management implements ManagementService {
 
     @Override
     public AllocationResult repersonalize(RepersonalizationRequest rr, String actor) {
+        return Decisions.forVm(rr.vmId(), () -> {
+            try {
+                AllocationResult result = repersonalizeOnce(rr, actor);
+                Decisions.decided("REPERSONALIZE", result);
+                return result;
+            } catch (HwpException e) {
+                Decisions.refused("REPERSONALIZE", rr.vmId(), e);
+                throw e;
+            }
+        });
+    }
+
+    private AllocationResult repersonalizeOnce(RepersonalizationRequest rr, String actor) {
         requireApiRole();
         awaitReady();
         VirtualMachine vm = vms.find(rr.vmId()).orElseThrow(() -> HwpException.notFound("VM", rr.vmId()));
