@@ -464,7 +464,7 @@ public class HttpApiIT extends HwpTestSupport {
         Path log = Path.of(System.getProperty("karaf.data"), "log", "karaf.log");
         waitUntil("the decision is logged", TIMEOUT, () -> {
             try {
-                return Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+                return Files.readAllLines(log, StandardCharsets.ISO_8859_1).stream()
                         .anyMatch(l -> l.contains(
                                 "vm=" + a[0] + " allocation=" + allocation + " decision REQUEST:" + " ALLOCATED"));
             } catch (java.io.IOException e) {

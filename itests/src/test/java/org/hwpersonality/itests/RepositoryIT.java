@@ -824,9 +824,15 @@ public class RepositoryIT extends HwpTestSupport {
             java.util.Hashtable<String, Object> badAws = new java.util.Hashtable<>(awsConfig);
             badAws.put("toolTimeoutMs", "soon");
             admin.getConfiguration("org.hwpersonality.backend.aws", "?").update(badAws);
-            secondsUntil(
-                    "the refusal is logged, naming the key",
-                    () -> executeCommand("log:display").contains("toolTimeoutMs: not a whole number"));
+            Path log = Path.of(System.getProperty("karaf.data"), "log", "karaf.log");
+            secondsUntil("the refusal is logged in karaf.log, naming the key", () -> {
+                try {
+                    return Files.readString(log, java.nio.charset.StandardCharsets.ISO_8859_1)
+                            .contains("IllegalArgumentException: toolTimeoutMs: not a whole number");
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
             secondsUntil(
                     "the F1 back end is gone",
                     () -> !executeCommand("device:backends --no-format").contains("aws"));

@@ -46,6 +46,18 @@ public final class Settings {
         return settings;
     }
 
+    /**
+     * The items of a list setting: an {@code etc/PID.cfg} file gives one string with the items separated by commas,
+     * Configuration Admin may give several strings; either way blank items are dropped and each is stripped.
+     */
+    public static java.util.List<String> list(String... values) {
+        return Arrays.stream(values)
+                .flatMap(v -> Arrays.stream(v.split(",")))
+                .map(String::strip)
+                .filter(v -> !v.isEmpty())
+                .toList();
+    }
+
     /** {@code value} if it is at least {@code min}; else an IllegalArgumentException naming {@code key}. */
     public static long atLeast(String key, long value, long min) {
         if (value < min) {

@@ -16,6 +16,13 @@ class SettingsTest {
     }
 
     @Test
+    void listsAreCommaSeparatedInOneStringOrGivenAsSeveral() {
+        assertThat(Settings.list("agilex-f, n3000 ,")).containsExactly("agilex-f", "n3000");
+        assertThat(Settings.list("")).isEmpty();
+        assertThat(Settings.list("a", "b,c")).containsExactly("a", "b", "c");
+    }
+
+    @Test
     void limitsNameTheKey() {
         assertThat(Settings.atLeast("taskRunners", 8, 1)).isEqualTo(8);
         assertThatThrownBy(() -> Settings.atLeast("taskRunners", 0, 1))

@@ -112,9 +112,6 @@ public record CardOffer(Map<MemoryKind, Long> memoryMb, Optional<Set<String>> pe
         if (value == null || value.strip().equals("*")) {
             return Optional.empty();
         }
-        return Optional.of(java.util.Arrays.stream(value.split(","))
-                .map(String::strip)
-                .filter(p -> !p.isEmpty())
-                .collect(Collectors.toSet()));
+        return Optional.of(Set.copyOf(org.hwpersonality.api.Settings.list(value)));
     }
 }

@@ -195,12 +195,7 @@ public class OpaeBackend implements ReconfigurationBackend {
                         ? Optional.empty()
                         : Optional.of(Path.of(config.blankGbs().strip())),
                 Path.of(config.fpgasupdatePath()),
-                // An etc/*.cfg file gives one string: families separated by commas; blank means none.
-                java.util.Arrays.stream(config.fpgasupdateFamilies())
-                        .flatMap(v -> java.util.Arrays.stream(v.split(",")))
-                        .map(String::strip)
-                        .filter(v -> !v.isEmpty())
-                        .collect(java.util.stream.Collectors.toSet()),
+                java.util.Set.copyOf(Settings.list(config.fpgasupdateFamilies())),
                 Path.of(config.userclkPath()),
                 WorkloadCommand.of(config.workloadCommand(), Duration.ofMillis(config.workloadTimeoutMs())));
         this.memoryKinds = CardOffer.parseMemory("memoryKinds", config.memoryKinds(), config.regionMemoryMb());

@@ -182,12 +182,7 @@ public final class XrtBackend implements ReconfigurationBackend {
     /** {@code VBNV=UUID} pairs as a map; a malformed pair is a configuration error naming it. */
     static Map<String, String> shellInterfaceIds(String[] values) {
         Map<String, String> ids = new java.util.HashMap<>();
-        // An etc/*.cfg file gives one string: pairs separated by commas; blank means none.
-        for (String pair : java.util.Arrays.stream(values)
-                .flatMap(v -> java.util.Arrays.stream(v.split(",")))
-                .map(String::strip)
-                .filter(v -> !v.isEmpty())
-                .toList()) {
+        for (String pair : Settings.list(values)) {
             int eq = pair.indexOf('=');
             if (eq <= 0) {
                 throw new IllegalArgumentException("shell.interface.ids: '" + pair + "' is not VBNV=UUID");
