@@ -108,8 +108,15 @@ final class Discovery implements BackendRegistry.Listener, AutoCloseable {
                 problems.put(vendor, "still starting after " + STARTING_AT_MOST.toSeconds() + " s: " + waiting.get());
             } else {
                 // Asked again in a second: what it finds meanwhile (a fleet bound late) is recorded without waiting
-                // for the periodic rescan.
-                scheduler.schedule(() -> worker.execute(() -> discover(backend)), 1, TimeUnit.SECONDS);
+                // for the periodic rescan. Only while it is still present: one that left meanwhile stays OFFLINE.
+                scheduler.schedule(
+                        () -> worker.execute(() -> {
+                            if (backends.all().values().stream().anyMatch(b -> b.backend() == backend)) {
+                                discover(backend);
+                            }
+                        }),
+                        1,
+                        TimeUnit.SECONDS);
             }
             LOG.info("Back end '" + vendor + "': " + found.size() + " devices"
                     + waiting.map(w -> " (starting: " + w + ")").orElse(""));
