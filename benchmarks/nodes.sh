@@ -29,6 +29,8 @@ pool = hikari
 xa = false
 hikari.maximumPoolSize = 16
 hikari.autoCommit = false
+hikari.poolName = hwp
+hikari.registerMbeans = true
 CFG
     printf 'id = %s\nroles = %s\n' "$1" "$2" > "$d/etc/org.hwpersonality.node.cfg"
     sed -i "s/^org.osgi.service.http.port *=.*/org.osgi.service.http.port = $3/" "$d/etc/org.ops4j.pax.web.cfg"

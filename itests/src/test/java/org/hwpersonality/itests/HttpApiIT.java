@@ -60,6 +60,12 @@ public class HttpApiIT extends HwpTestSupport {
         return new Option[] {
             // A Karaf user without the admin role.
             editConfigurationFilePut("etc/users.properties", "it-viewer", "viewer-pw,viewer"),
+            // A Prometheus scraper's credential: the metrics role and nothing else.
+            editConfigurationFilePut("etc/users.properties", "it-prometheus", "prom-pw,metrics"),
+            systemProperty("hwp.metrics.parser")
+                    .value(new File("../bundles/metrics/src/test/resources/parse-metrics.py").getAbsolutePath()),
+            systemProperty("hwp.grafana.dashboard")
+                    .value(new File("../docs/grafana/hwp-dashboard.json").getAbsolutePath()),
             systemProperty("hwp.agent.jar")
                     .value(new File(System.getProperty("hwp.agent.jar", "../agent/target/hwp-agent.jar"))
                             .getAbsolutePath())
@@ -153,6 +159,158 @@ public class HttpApiIT extends HwpTestSupport {
         assertTrue(r.toString(), vmId.startsWith("vm-") && token.startsWith("hwp_"));
         assertEquals(API + "/vms/" + vmId, r.headers().firstValue("Location").orElse(""));
         return new String[] {vmId, token};
+    }
+
+    // ------------------------------------------------------------------ metrics
+
+    private static final String PROMETHEUS =
+            "Basic " + Base64.getEncoder().encodeToString("it-prometheus:prom-pw".getBytes(StandardCharsets.UTF_8));
+
+    /** A scrape parsed by the Prometheus Python client's parser: every sample as {name, labels, value}. */
+    private List<JsonNode> scrape(boolean openMetrics) throws Exception {
+        List<JsonNode> samples = new ArrayList<>();
+        scrapeFamilies(openMetrics).forEach(f -> f.path("samples").forEach(samples::add));
+        return samples;
+    }
+
+    /** A scrape parsed by the Prometheus Python client's parser: the families, each with its samples. */
+    private List<JsonNode> scrapeFamilies(boolean openMetrics) throws Exception {
+        Answer a = openMetrics
+                ? call("GET", "/metrics", PROMETHEUS, null, "Accept", "application/openmetrics-text; version=1.0.0")
+                : get("/metrics", PROMETHEUS);
+        assertStatus(a, 200);
+        assertTrue(
+                a.headers().toString(),
+                a.headers()
+                        .firstValue("Content-Type")
+                        .orElse("")
+                        .startsWith(openMetrics ? "application/openmetrics-text" : "text/plain; version=0.0.4"));
+        Process p = new ProcessBuilder(
+                        "/usr/bin/python3",
+                        System.getProperty("hwp.metrics.parser"),
+                        openMetrics ? "openmetrics" : "text")
+                .start();
+        try (var in = p.getOutputStream()) {
+            in.write(a.body().getBytes(StandardCharsets.UTF_8));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals("the Prometheus parser: " + err, 0, p.waitFor());
+        List<JsonNode> families = new ArrayList<>();
+        for (JsonNode family : JSON.readTree(out)) {
+            assertTrue(
+                    family.path("name").asText(), family.path("name").asText().startsWith("hwp_"));
+            families.add(family);
+        }
+        return families;
+    }
+
+    /** The sum of the samples named {@code name} whose labels include {@code labels}. */
+    private static double sum(List<JsonNode> samples, String name, Map<String, String> labels) {
+        return samples.stream()
+                .filter(s -> s.path("name").asText().equals(name))
+                .filter(s -> labels.entrySet().stream()
+                        .allMatch(e -> e.getValue()
+                                .equals(s.path("labels").path(e.getKey()).asText(null))))
+                .mapToDouble(s -> s.path("value").asDouble())
+                .sum();
+    }
+
+    @Test
+    public void prometheusScrapesWhatHappenedWithItsOwnCredentialAndTheDashboardFindsEveryMetric() throws Exception {
+        awaitHealthy();
+        assertError(get("/metrics", null), 401, "UNAUTHORIZED");
+        assertError(get("/metrics", VIEWER), 403, "FORBIDDEN");
+        assertError(get("/devices", PROMETHEUS), 403, "FORBIDDEN");
+        assertStatus(get("/metrics", ADMIN), 200);
+
+        List<JsonNode> before = scrape(false);
+        Map<String, String> created = Map.of("route", "/personality-requests", "method", "POST", "status", "201");
+        String[] vm = registerVm("it-vm-metrics");
+        Answer granted = call(
+                "POST",
+                "/personality-requests",
+                bearer(vm[1]),
+                Map.of("workload", "compression", "requirements", Map.of("minThroughputGops", 30)));
+        assertStatus(granted, 201);
+        boolean programmed =
+                granted.json().path("reconfiguration").path("performed").asBoolean();
+        String[] other = registerVm("it-vm-metrics-refused");
+        Answer refused = call(
+                "POST",
+                "/personality-requests",
+                bearer(other[1]),
+                Map.of("workload", "compression", "requirements", Map.of("minThroughputGops", 1_000_000)));
+        assertTrue(refused.toString(), refused.status() >= 400 && refused.status() < 500);
+        String reason = refused.json().path("error").asText();
+
+        for (boolean openMetrics : new boolean[] {false, true}) {
+            List<JsonNode> after = scrape(openMetrics);
+            String what = openMetrics ? "OpenMetrics" : "text format";
+            assertEquals(
+                    what,
+                    sum(before, "hwp_http_request_seconds_count", created) + 1,
+                    sum(after, "hwp_http_request_seconds_count", created),
+                    0);
+            assertEquals(
+                    what,
+                    sum(before, "hwp_matches_total", Map.of("operation", "request")) + 1,
+                    sum(after, "hwp_matches_total", Map.of("operation", "request")),
+                    0);
+            assertEquals(
+                    what,
+                    sum(before, "hwp_refusals_total", Map.of("operation", "request", "reason", reason)) + 1,
+                    sum(after, "hwp_refusals_total", Map.of("operation", "request", "reason", reason)),
+                    0);
+            assertEquals(
+                    what + ": programmed " + programmed,
+                    sum(before, "hwp_programming_seconds_count", Map.of("outcome", "loaded")) + (programmed ? 1 : 0),
+                    sum(after, "hwp_programming_seconds_count", Map.of("outcome", "loaded")),
+                    0);
+            assertTrue(what, sum(after, "hwp_allocations", Map.of("state", "ACTIVE")) >= 1);
+            int regions = 0;
+            for (JsonNode d : get("/devices", ADMIN).json()) {
+                regions += d.path("regions").size();
+            }
+            assertEquals(what, regions, sum(after, "hwp_regions", Map.of()), 0);
+            assertEquals(what, 1, sum(after, "hwp_backend_up", Map.of("vendor", "sim")), 0);
+            assertTrue(what, sum(after, "hwp_db_pool_connections", Map.of("state", "total")) >= 1);
+            assertTrue(what, sum(after, "hwp_jvm_memory_bytes_used", Map.of("area", "heap")) > 0);
+        }
+        assertStatus(
+                call(
+                        "DELETE",
+                        "/allocations/" + granted.json().path("allocationId").asText(),
+                        ADMIN,
+                        null),
+                200);
+
+        // Every metric the Grafana dashboard queries is in the scrape (a family without samples yet counts: a
+        // counter nothing has counted).
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (JsonNode family : scrapeFamilies(false)) {
+            String name = family.path("name").asText();
+            names.add(name);
+            for (String suffix : List.of("_total", "_bucket", "_count", "_sum")) {
+                names.add(name + suffix);
+            }
+            family.path("samples").forEach(s -> names.add(s.path("name").asText()));
+        }
+        java.util.Set<String> queried = new java.util.TreeSet<>();
+        JsonNode dashboard = JSON.readTree(new File(System.getProperty("hwp.grafana.dashboard")));
+        for (JsonNode panel : dashboard.path("panels")) {
+            for (JsonNode target : panel.path("targets")) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("hwp_[a-z_]+")
+                        .matcher(target.path("expr").asText());
+                while (m.find()) {
+                    queried.add(m.group());
+                }
+            }
+        }
+        assertTrue(queried.toString(), queried.size() >= 15);
+        java.util.Set<String> missing = new java.util.TreeSet<>(queried);
+        missing.removeAll(names);
+        assertTrue("queried by the dashboard but not scraped: " + missing, missing.isEmpty());
     }
 
     // ------------------------------------------------------------------ open paths and access control

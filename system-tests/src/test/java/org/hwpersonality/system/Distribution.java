@@ -139,6 +139,8 @@ final class Distribution implements AutoCloseable {
                         "xa = false",
                         "hikari.maximumPoolSize = 16",
                         "hikari.autoCommit = false",
+                        "hikari.poolName = hwp",
+                        "hikari.registerMbeans = true",
                         ""));
     }
 

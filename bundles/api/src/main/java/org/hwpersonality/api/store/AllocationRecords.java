@@ -74,6 +74,9 @@ public interface AllocationRecords {
     /** A VM's allocations, newest first. */
     List<Allocation> ofVm(String vmId);
 
+    /** How many allocations are in each state (states with none are absent). */
+    java.util.Map<org.hwpersonality.api.allocation.AllocationState, Long> countByState();
+
     /** Allocations in a state that precedes a step (RESERVED, PROGRAMMING, ATTACHING, RELEASING), oldest first. */
     List<Allocation> inFlight();
 

@@ -3,12 +3,13 @@ package org.hwpersonality.management.internal;
 import java.util.Locale;
 import org.hwpersonality.api.HwpException;
 import org.hwpersonality.api.allocation.AllocationResult;
+import org.hwpersonality.metrics.HwpMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * One log line per decision on a request or a re-personalization: what was decided, for which VM, which allocation,
+ * One log line and one count ({@link HwpMetrics}) per decision on a request or a re-personalization: what was decided, for which VM, which allocation,
  * personality and region, and why. The VM's and the allocation's IDs are also in the log context (MDC keys {@value
  * #VM} and {@value #ALLOCATION}), which the distribution's log pattern shows on every line, so the lines of one
  * allocation can be found together.
@@ -19,7 +20,11 @@ final class Decisions {
 
     private static final Logger LOG = LoggerFactory.getLogger(Decisions.class);
 
-    private Decisions() {}
+    private final HwpMetrics metrics;
+
+    Decisions(HwpMetrics metrics) {
+        this.metrics = metrics;
+    }
 
     /**
      * Runs {@code work} (a request or a re-personalization) with the VM's ID in the log context, so that every line
@@ -40,7 +45,8 @@ final class Decisions {
     }
 
     /** {@code what}: REQUEST or REPERSONALIZE. */
-    static void decided(String what, AllocationResult r) {
+    void decided(String what, AllocationResult r) {
+        metrics.decided(what, r.changed(), r.derived());
         MDC.put(ALLOCATION, r.allocation().id());
         try {
             LOG.info(String.format(
@@ -65,7 +71,8 @@ final class Decisions {
     }
 
     /** A request refused: the VM, the error code and the reason. */
-    static void refused(String what, String vmId, HwpException e) {
+    void refused(String what, String vmId, HwpException e) {
+        metrics.refused(what, e.code().name());
         LOG.info("decision {}: REFUSED vm={} code={}: {}", what, vmId, e.code(), e.getMessage());
     }
 }

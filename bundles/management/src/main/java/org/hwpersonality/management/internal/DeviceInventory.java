@@ -20,6 +20,7 @@ import org.hwpersonality.api.service.DeviceService;
 import org.hwpersonality.api.service.ProfileRepository;
 import org.hwpersonality.api.store.DeviceRecords;
 import org.hwpersonality.api.store.Signals;
+import org.hwpersonality.metrics.HwpMetrics;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -67,13 +68,14 @@ public class DeviceInventory implements DeviceService {
             @Reference BackendRegistry backends,
             @Reference NodeIdentity node,
             @Reference Signals signals,
+            @Reference HwpMetrics metrics,
             Config config) {
         Settings.atLeast("rescanSeconds", Settings.check(Config.class, config).rescanSeconds(), 1);
         this.records = records;
         this.signals = signals;
         this.backends = backends;
         this.node = node;
-        this.programming = new RegionProgramming(backends, bitstreams);
+        this.programming = new RegionProgramming(backends, bitstreams, metrics);
         this.manual = new ManualReconfiguration(records, profiles, programming, this::ownDevice);
         this.characterization =
                 new Characterization(records, profiles, bitstreams, backends, programming, this::ownDevice);

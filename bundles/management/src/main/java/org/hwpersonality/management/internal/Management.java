@@ -69,6 +69,7 @@ import org.hwpersonality.api.store.VmRecords;
 import org.hwpersonality.api.vm.VirtualMachine;
 import org.hwpersonality.api.vm.VmLocation;
 import org.hwpersonality.api.vm.VmRegistration;
+import org.hwpersonality.metrics.HwpMetrics;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -168,6 +169,7 @@ public class Management implements ManagementService {
     private final EventLog eventLog;
     private final Programmer programmer;
     private final Reconciler reconciler;
+    private final Decisions decisions;
     private final int attempts;
     private final int maxAllocationsPerVm;
     private final CountDownLatch ready = new CountDownLatch(1);
@@ -197,6 +199,7 @@ public class Management implements ManagementService {
             @Reference TaskRecords tasks,
             @Reference Signals signals,
             @Reference EventLog eventLog,
+            @Reference HwpMetrics metrics,
             Config config) {
         Settings.check(Config.class, config);
         Settings.atLeast("attempts", config.attempts(), 1);
@@ -236,7 +239,9 @@ public class Management implements ManagementService {
                 java.time.Duration.ofSeconds(config.reconcileAfterSeconds()),
                 inventory::ours,
                 tasks,
-                this::plugOf);
+                this::plugOf,
+                metrics);
+        this.decisions = new Decisions(metrics);
         this.attempts = Math.max(1, config.attempts());
         this.maxAllocationsPerVm = Math.max(1, config.maxAllocationsPerVm());
         this.worker = node.has(NodeRole.HOST)
@@ -547,10 +552,10 @@ public class Management implements ManagementService {
         return Decisions.forVm(request.vmId(), () -> {
             try {
                 AllocationResult result = allocate(request, vm, options, Optional.empty(), false, actor);
-                Decisions.decided("REQUEST", result);
+                decisions.decided("REQUEST", result);
                 return result;
             } catch (HwpException e) {
-                Decisions.refused("REQUEST", request.vmId(), e);
+                decisions.refused("REQUEST", request.vmId(), e);
                 throw e;
             }
         });
@@ -1011,10 +1016,10 @@ public class Management implements ManagementService {
         return Decisions.forVm(rr.vmId(), () -> {
             try {
                 AllocationResult result = repersonalizeOnce(rr, actor);
-                Decisions.decided("REPERSONALIZE", result);
+                decisions.decided("REPERSONALIZE", result);
                 return result;
             } catch (HwpException e) {
-                Decisions.refused("REPERSONALIZE", rr.vmId(), e);
+                decisions.refused("REPERSONALIZE", rr.vmId(), e);
                 throw e;
             }
         });

@@ -22,6 +22,7 @@ import org.hwpersonality.api.store.AllocationRecords.RegionChange;
 import org.hwpersonality.api.store.DeviceRecords;
 import org.hwpersonality.api.store.ProgrammingTask;
 import org.hwpersonality.api.store.TaskRecords;
+import org.hwpersonality.metrics.HwpMetrics;
 
 /**
  * Finishes what a crash interrupted. Every step's state is written before the step, so an allocation found
@@ -66,6 +67,7 @@ final class Reconciler {
     private final java.util.function.Predicate<Device> ours;
     private final TaskRecords tasks;
     private final java.util.function.Function<Allocation, Optional<Attachments.Plug>> plugOf;
+    private final HwpMetrics metrics;
 
     Reconciler(
             AllocationRecords allocations,
@@ -77,7 +79,9 @@ final class Reconciler {
             Duration staleAfter,
             java.util.function.Predicate<Device> ours,
             TaskRecords tasks,
-            java.util.function.Function<Allocation, Optional<Attachments.Plug>> plugOf) {
+            java.util.function.Function<Allocation, Optional<Attachments.Plug>> plugOf,
+            HwpMetrics metrics) {
+        this.metrics = metrics;
         this.allocations = allocations;
         this.devices = devices;
         this.profiles = profiles;

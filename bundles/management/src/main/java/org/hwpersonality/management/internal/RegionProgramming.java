@@ -18,6 +18,7 @@ import org.hwpersonality.api.profile.ClockSetting;
 import org.hwpersonality.api.profile.MemoryMap;
 import org.hwpersonality.api.profile.PeripheralSetting;
 import org.hwpersonality.api.service.BitstreamStore;
+import org.hwpersonality.metrics.HwpMetrics;
 
 /**
  * The one programming state machine of a region, whoever asked for it (an allocation on this node, a task from
@@ -49,11 +50,13 @@ final class RegionProgramming {
 
     private final BackendRegistry backends;
     private final BitstreamStore bitstreams;
+    private final HwpMetrics metrics;
 
     /** The regions ({@code device/region}) being programmed by this process now: never abandoned, however long. */
     private final java.util.Set<String> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    RegionProgramming(BackendRegistry backends, BitstreamStore bitstreams) {
+    RegionProgramming(BackendRegistry backends, BitstreamStore bitstreams, HwpMetrics metrics) {
+        this.metrics = metrics;
         this.backends = backends;
         this.bitstreams = bitstreams;
     }
@@ -99,6 +102,7 @@ final class RegionProgramming {
             steps.programming(before, programming);
         }
         ProgrammingResult result;
+        long started = System.nanoTime();
         try {
             Path image = bitstreams.path(load.image());
             ImageDescriptor descriptor = backend.inspect(image);
@@ -117,9 +121,12 @@ final class RegionProgramming {
             Region after = unknown
                     ? with(before, RegionState.FAILED, Optional.empty(), Optional.empty())
                     : with(before, RegionState.FREE, before.loadedPersonalityId(), before.loadedImage());
+            metrics.programmed(device.vendor(), "failed", System.nanoTime() - started);
+            metrics.failed(e instanceof BackendException b ? b.kind().name() : "programming");
             steps.failed(programming, after, e);
             throw e;
         }
+        metrics.programmed(device.vendor(), result.skipped() ? "skipped" : "loaded", System.nanoTime() - started);
         Reconfiguration done = new Reconfiguration(!result.skipped(), result.durationMs());
         steps.succeeded(
                 programming,

@@ -62,6 +62,7 @@ final class Platform implements AutoCloseable {
     final SimBackend sim = new SimBackend();
     final org.hwpersonality.repository.internal.DatabaseSignals signals;
     final BackendRegistry registry = new BackendRegistry();
+    final org.hwpersonality.metrics.HwpMetrics metrics = org.hwpersonality.metrics.HwpMetrics.enabled();
     final NodeIdentity node;
     final DeviceInventory inventory;
     final Management management;
@@ -121,6 +122,7 @@ final class Platform implements AutoCloseable {
                 registry,
                 node,
                 signals,
+                metrics,
                 config(DeviceInventory.Config.class, Map.of("rescanSeconds", 3600L)));
         inventory.rescan();
         this.management = new Management(
@@ -135,6 +137,7 @@ final class Platform implements AutoCloseable {
                 new org.hwpersonality.repository.internal.SqlTaskRecords(db.database),
                 signals,
                 new org.hwpersonality.repository.internal.JpaEventLog(db.database),
+                metrics,
                 config(Management.Config.class, withDefaults(management)));
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (!this.management.isReady() && System.nanoTime() < deadline) {
@@ -170,7 +173,8 @@ final class Platform implements AutoCloseable {
                 staleAfter,
                 inventory::ours,
                 tasks,
-                management::plugOf);
+                management::plugOf,
+                metrics);
     }
 
     Reconciler reconciler(java.time.Duration staleAfter) {

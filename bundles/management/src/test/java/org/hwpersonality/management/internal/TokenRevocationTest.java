@@ -73,6 +73,7 @@ class TokenRevocationTest {
                     new SqlTaskRecords(p.db.database),
                     p.signals,
                     new org.hwpersonality.repository.internal.JpaEventLog(p.db.database),
+                    p.metrics,
                     Platform.config(
                             Management.Config.class,
                             Map.of("reconcileEverySeconds", 3600L, "deviceRefreshSeconds", 3600L)));

@@ -468,6 +468,20 @@ public class SqlAllocationRecords implements AllocationRecords {
     }
 
     @Override
+    public java.util.Map<AllocationState, Long> countByState() {
+        return database.jdbcRead(c -> {
+            java.util.Map<AllocationState, Long> out = new java.util.EnumMap<>(AllocationState.class);
+            PreparedStatement s = Statements.prepare(c, "SELECT STATE, COUNT(*) FROM HWP_ALLOCATION GROUP BY STATE");
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.put(AllocationState.valueOf(rs.getString(1)), rs.getLong(2));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
     public List<Allocation> inFlight() {
         return query(
                 "SELECT " + COLUMNS + " FROM HWP_ALLOCATION --DERBY-PROPERTIES constraint=HWP_ALLOCATION_HELD\n"

@@ -19,6 +19,8 @@ import org.apache.karaf.jaas.boot.principal.RolePrincipal;
 final class Authenticator {
     static final String REALM = "karaf";
     static final String ADMIN_ROLE = "admin";
+    /** The role of a user that may read {@code /metrics} and nothing else (a Prometheus scraper). */
+    static final String METRICS_ROLE = "metrics";
 
     /** One cache per process: its key is made at random when this class loads. */
     static final LoginCache CACHE = new LoginCache(LoginCache.DEFAULT_TTL_SECONDS, LoginCache.DEFAULT_MAX_ENTRIES);
@@ -80,6 +82,14 @@ final class Authenticator {
     }
 
     static boolean isAdmin(Subject subject) {
-        return subject.getPrincipals(RolePrincipal.class).stream().anyMatch(r -> ADMIN_ROLE.equals(r.getName()));
+        return hasRole(subject, ADMIN_ROLE);
+    }
+
+    static boolean readsMetrics(Subject subject) {
+        return hasRole(subject, METRICS_ROLE);
+    }
+
+    private static boolean hasRole(Subject subject, String role) {
+        return subject.getPrincipals(RolePrincipal.class).stream().anyMatch(r -> role.equals(r.getName()));
     }
 }

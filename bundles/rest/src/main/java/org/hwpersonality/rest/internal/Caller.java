@@ -6,18 +6,20 @@ import org.hwpersonality.api.HwpException;
 import org.hwpersonality.api.vm.VirtualMachine;
 
 /**
- * Who sent a request: nobody, a Karaf user (HTTP Basic; an administrator when the user has the {@code admin} role),
+ * Who sent a request: nobody, a Karaf user (HTTP Basic; an administrator when the user has the {@code admin} role, a
+ * metrics reader with the {@code metrics} role),
  * or a VM (its bearer token).
  */
-record Caller(Optional<String> user, boolean admin, Optional<VirtualMachine> vm) {
-    static final Caller ANONYMOUS = new Caller(Optional.empty(), false, Optional.empty());
+record Caller(Optional<String> user, boolean admin, boolean metrics, Optional<VirtualMachine> vm) {
+    static final Caller ANONYMOUS = new Caller(Optional.empty(), false, false, Optional.empty());
 
-    static Caller user(String name, boolean admin) {
-        return new Caller(Optional.of(name), admin, Optional.empty());
+    /** A Karaf user: an administrator, and whether it may read the metrics (the {@code metrics} role). */
+    static Caller user(String name, boolean admin, boolean metrics) {
+        return new Caller(Optional.of(name), admin, metrics, Optional.empty());
     }
 
     static Caller vm(VirtualMachine vm) {
-        return new Caller(Optional.empty(), false, Optional.of(vm));
+        return new Caller(Optional.empty(), false, false, Optional.of(vm));
     }
 
     boolean authenticated() {

@@ -27,6 +27,7 @@ import org.hwpersonality.api.service.ManagementService;
 import org.hwpersonality.api.service.ProfileRepository;
 import org.hwpersonality.api.store.EventLog;
 import org.hwpersonality.json.HwpJson;
+import org.hwpersonality.metrics.HwpMetrics;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -70,6 +71,8 @@ public class HwpApi extends HttpServlet {
     }
 
     static final String BASE = "/hwp/api/v1";
+    /** The request attribute that holds the template of the route a request matched, for its metrics. */
+    private static final String ROUTE = "org.hwpersonality.rest.route";
     /** Seconds a client should wait after a 503 before asking again. */
     static final int RETRY_AFTER_SECONDS = 5;
 
@@ -77,6 +80,7 @@ public class HwpApi extends HttpServlet {
     private static final Logger LOG = Logger.getLogger(HwpApi.class.getName());
 
     private final transient ManagementService management;
+    private final transient HwpMetrics metrics;
     private final transient Authenticator authenticator = new Authenticator();
     private final transient ObjectMapper json = HwpJson.newJsonMapper().disable(SerializationFeature.INDENT_OUTPUT);
     private final transient List<Route> routes;
@@ -90,8 +94,10 @@ public class HwpApi extends HttpServlet {
             @Reference DeviceService devices,
             @Reference DriverRepository drivers,
             @Reference BitstreamStore bitstreams,
-            @Reference EventLog events) {
+            @Reference EventLog events,
+            @Reference HwpMetrics metrics) {
         this.management = management;
+        this.metrics = metrics;
         this.crossSite = new CrossSiteCheck(Settings.check(Config.class, config).allowedOrigins());
         List<Route> all = new ArrayList<>();
         all.addAll(new HealthRoutes(management, profiles, devices).routes());
@@ -102,6 +108,7 @@ public class HwpApi extends HttpServlet {
         all.addAll(new ArtifactRoutes(bitstreams, drivers, management).routes());
         all.addAll(new EventRoutes(events).routes());
         all.add(Route.of("GET", "/openapi.json", Access.ANYONE, "this document", OpenApi::send));
+        all.add(new MetricsRoute(metrics).route());
         this.routes = List.copyOf(all);
     }
 
@@ -112,6 +119,20 @@ public class HwpApi extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        long started = System.nanoTime();
+        try {
+            serve(request, response);
+        } finally {
+            Object route = request.getAttribute(ROUTE);
+            metrics.request(
+                    route == null ? "unmatched" : (String) route,
+                    request.getMethod(),
+                    response.getStatus(),
+                    System.nanoTime() - started);
+        }
+    }
+
+    private void serve(HttpServletRequest request, HttpServletResponse response) throws IOException {
         try {
             handle(request, response);
         } catch (Exchange.PayloadTooLarge e) {
@@ -133,6 +154,7 @@ public class HwpApi extends HttpServlet {
                 error(response, 400, ErrorCode.INVALID_REQUEST, "the request could not be read");
             }
         } catch (Exception e) {
+            metrics.failed("internal");
             LOG.log(Level.SEVERE, "Unexpected failure on " + request.getMethod() + " " + request.getRequestURI(), e);
             if (!response.isCommitted()) {
                 response.resetBuffer();
@@ -155,24 +177,32 @@ public class HwpApi extends HttpServlet {
                 request.getScheme(),
                 request.getServerName(),
                 request.getServerPort());
-        Caller caller = authenticate(request.getHeader("Authorization"));
+        Route found = null;
+        Map<String, String> parameters = null;
         TreeSet<String> allowed = new TreeSet<>();
         for (Route route : routes) {
-            Map<String, String> parameters = route.match(path);
-            if (parameters == null) {
+            Map<String, String> matched = route.match(path);
+            if (matched == null) {
                 continue;
             }
             if (!route.method().equals(method)) {
                 allowed.add(route.method());
                 continue;
             }
-            authorize(route, caller);
+            found = route;
+            parameters = matched;
+            request.setAttribute(ROUTE, route.template());
+            break;
+        }
+        Caller caller = authenticate(request.getHeader("Authorization"));
+        if (found != null) {
+            authorize(found, caller);
             Exchange exchange = new Exchange(request, response, caller, parameters, json);
-            route.checkQuery(exchange.queryNames());
-            route.checkBody(
+            found.checkQuery(exchange.queryNames());
+            found.checkBody(
                     request.getContentType(),
                     request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null);
-            route.handler().handle(exchange);
+            found.handler().handle(exchange);
             return;
         }
         if (!allowed.isEmpty()) {
@@ -205,7 +235,7 @@ public class HwpApi extends HttpServlet {
                     .map(UserPrincipal::getName)
                     .findFirst()
                     .orElse("unknown");
-            return Caller.user(name, Authenticator.isAdmin(subject));
+            return Caller.user(name, Authenticator.isAdmin(subject), Authenticator.readsMetrics(subject));
         }
         throw unauthorized("the Authorization header must be Basic or Bearer");
     }
@@ -219,6 +249,15 @@ public class HwpApi extends HttpServlet {
                 }
                 if (!caller.admin()) {
                     throw Exchange.forbidden("the admin role is required");
+                }
+            }
+            case METRICS -> {
+                if (!caller.authenticated()) {
+                    throw unauthorized("administrator credentials, or those of a user with the role '"
+                            + Authenticator.METRICS_ROLE + "' (HTTP Basic), are required");
+                }
+                if (!caller.admin() && !caller.metrics()) {
+                    throw Exchange.forbidden("the admin or the " + Authenticator.METRICS_ROLE + " role is required");
                 }
             }
             case ADMIN_OR_VM -> {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /** The OpenAPI document describes exactly the routes the servlet serves, with who may call them. */
 class OpenApiTest {
-    private final HwpApi api = new HwpApi(defaults(), null, null, null, null, null, null);
+    private final HwpApi api = new HwpApi(defaults(), null, null, null, null, null, null, null);
 
     /** The configuration with every default (what SCR passes when there is no configuration). */
     static HwpApi.Config defaults() {
@@ -49,7 +49,7 @@ class OpenApiTest {
             security.forEach(s -> s.fieldNames().forEachRemaining(schemes::add));
             Set<String> expected = switch (r.access()) {
                 case ANYONE -> Set.of();
-                case ADMIN -> Set.of("basicAuth");
+                case ADMIN, METRICS -> Set.of("basicAuth");
                 case ADMIN_OR_VM -> Set.of("basicAuth", "bearerAuth");
             };
             assertThat(schemes).as(r.method() + " " + r.template()).isEqualTo(expected);
