@@ -139,6 +139,7 @@ final class Distribution implements AutoCloseable {
                         "xa = false",
                         "hikari.maximumPoolSize = 16",
                         "hikari.autoCommit = false",
+                        "hikari.initializationFailTimeout = -1",
                         "hikari.poolName = hwp",
                         "hikari.registerMbeans = true",
                         ""));
@@ -302,6 +303,43 @@ final class Distribution implements AutoCloseable {
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new IllegalStateException(script + " did not return");
+        }
+    }
+
+    /** Runs a Karaf shell command as the administrator through {@code bin/client}; its output, or an error. */
+    String shell(String command) throws Exception {
+        return script("bin/client", "-u", "karaf", "-p", ADMIN_PASSWORD, "-r", "10", "-d", "2", command);
+    }
+
+    /** Runs one of the distribution's scripts with {@code arguments}: its output, or an error naming its exit code. */
+    String script(String script, String... arguments) throws Exception {
+        List<String> command = new java.util.ArrayList<>();
+        command.add(home.resolve(script).toString());
+        command.addAll(List.of(arguments));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true);
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException(script + " did not return");
+        }
+        if (p.exitValue() != 0) {
+            throw new ScriptFailed(script, p.exitValue(), out);
+        }
+        return out;
+    }
+
+    /** A script that ended with an exit code other than 0. */
+    static final class ScriptFailed extends Exception {
+        private static final long serialVersionUID = 1L;
+        final int exitCode;
+        final String output;
+
+        ScriptFailed(String script, int exitCode, String output) {
+            super(script + " exited with " + exitCode + ": " + output);
+            this.exitCode = exitCode;
+            this.output = output;
         }
     }
 

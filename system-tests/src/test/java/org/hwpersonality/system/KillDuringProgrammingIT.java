@@ -1,6 +1,7 @@
 package org.hwpersonality.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,13 +16,18 @@ import java.util.concurrent.CompletableFuture;
 import org.hwpersonality.benchmarks.load.LoadGenerator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * {@code kill -9} while a region is being programmed (programming takes 4 s on this fleet): the request is never
  * acknowledged, and after the restart the allocation is not left PROGRAMMING, the region is not stuck, and the
- * same VM is served again.
+ * same VM is served again. And a backup taken while the node serves brings back, onto a node whose database is
+ * gone, exactly what the installation held at the backup.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KillDuringProgrammingIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -67,6 +73,7 @@ class KillDuringProgrammingIT {
     }
 
     @Test
+    @Order(1)
     void aKillDuringProgrammingLeavesNothingStuck() throws Exception {
         LoadGenerator load = new LoadGenerator(node.api(), Distribution.ADMIN_CREDENTIALS);
         String[] vm = load.register(1, "kill-prog-").get(0);
@@ -117,5 +124,82 @@ class KillDuringProgrammingIT {
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         assertThat(again.statusCode()).as(again.body()).isEqualTo(201);
         assertThat(JSON.readTree(again.body()).path("deviceId").asText()).contains(":sim-slow-");
+    }
+
+    /** What a backup must bring back: VMs, allocations, profiles and images, by ID. */
+    private static List<String> contents() throws Exception {
+        List<String> all = new java.util.ArrayList<>();
+        for (JsonNode v : fleet.get("vms")) {
+            all.add("vm " + v.path("id").asText() + " " + v.path("name").asText());
+        }
+        for (JsonNode a : fleet.get("allocations?limit=1000")) {
+            all.add("allocation " + a.path("allocationId").asText() + " "
+                    + a.path("personalityId").asText());
+        }
+        for (JsonNode p : fleet.get("profiles?limit=1000&includeRetired=true")) {
+            all.add("profile " + p.path("personalityId").asText() + " "
+                    + p.path("status").asText());
+        }
+        for (JsonNode b : fleet.get("bitstreams")) {
+            all.add("bitstream " + b.path("sha256").asText());
+        }
+        java.util.Collections.sort(all);
+        return all;
+    }
+
+    /**
+     * Issue 24: {@code hwp:backup DIR} while the node serves; later changes; the node killed and its database gone;
+     * {@code bin/hwp-restore DIR} (refused while the node runs) brings back the state at the backup.
+     */
+    @Test
+    @Order(2)
+    void aBackupRestoresWhatTheNodeHeldWhenItWasTaken() throws Exception {
+        LoadGenerator load = new LoadGenerator(node.api(), Distribution.ADMIN_CREDENTIALS);
+        String[] kept = load.register(1, "backed-up-").get(0);
+        HttpResponse<String> granted = HTTP.send(
+                HttpRequest.newBuilder(node.api().resolve("personality-requests"))
+                        .header("Authorization", "Bearer " + kept[1])
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"workload\":\"compression\"}"))
+                        .timeout(Duration.ofSeconds(60))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        assertThat(granted.statusCode()).as(granted.body()).isEqualTo(201);
+        List<String> atBackup = contents();
+        assertThat(atBackup).anyMatch(c -> c.startsWith("vm " + kept[0]));
+
+        java.nio.file.Path dir = node.home().resolve("backups/first");
+        String out = node.shell("hwp:backup " + dir);
+        assertThat(out).contains("Backed up to " + dir.resolve("derby"));
+        assertThat(dir.resolve("derby/service.properties")).exists();
+        assertThat(dir.resolve("hwp-backup.properties")).content().contains("schemaVersion = ");
+        String again;
+        try {
+            again = node.shell("hwp:backup " + dir);
+        } catch (Distribution.ScriptFailed e) {
+            again = e.output;
+        }
+        assertThat(again).as("a second backup into the same directory").contains("holds a backup already");
+        assertThat(fleet.get("events?limit=20").toString()).contains("org/hwpersonality/database/BACKUP");
+        assertThatThrownBy(() -> node.script("bin/hwp-restore", dir.toString()))
+                .as("refused while the node runs")
+                .isInstanceOfSatisfying(
+                        Distribution.ScriptFailed.class,
+                        e -> assertThat(e.output).contains("stop it first"));
+
+        String[] lost = load.register(1, "after-backup-").get(0);
+        assertThat(contents()).anyMatch(c -> c.startsWith("vm " + lost[0]));
+        node.kill9();
+        Distribution.deleteTree(node.home().resolve("data/hwp/derby"));
+        assertThat(node.script("bin/hwp-restore", dir.toString())).contains("restored the backup of");
+
+        node.start();
+        node.awaitHealthy(Duration.ofSeconds(180));
+        assertThat(contents())
+                .as("what the installation held at the backup, and nothing since")
+                .isEqualTo(atBackup);
+        assertThat(fleet.problemsAfter(Set.of()))
+                .as("nothing left mid-step or held twice")
+                .isEmpty();
     }
 }

@@ -351,6 +351,24 @@ class WebConsoleBrowserIT {
         assertThat(serving.getAttribute("title"))
                 .contains(allocation.path("allocationId").asText());
         screenshot("fleet-serving");
+
+        // The allocation's page: the score and reasons the VM was answered with, kept with the allocation.
+        String id = allocation.path("allocationId").asText();
+        browser.get(console("hwp-allocations"));
+        browser.findElement(By.linkText(id)).click();
+        com.fasterxml.jackson.databind.JsonNode match = allocation.path("match");
+        assertThat(Double.parseDouble(browser.findElement(By.id("hwp-score")).getText()))
+                .isCloseTo(match.path("score").asDouble(), org.assertj.core.data.Offset.offset(0.00005));
+        List<String> reasons = browser.findElements(By.cssSelector("#hwp-reasons li")).stream()
+                .map(WebElement::getText)
+                .toList();
+        List<String> answered = new java.util.ArrayList<>();
+        match.path("reasons").forEach(r -> answered.add(r.asText()));
+        assertThat(answered).isNotEmpty();
+        assertThat(reasons).isEqualTo(answered);
+        assertThat(browser.findElement(By.id("hwp-allocation-history")).getText())
+                .contains("ACTIVE");
+        screenshot("allocation");
     }
 
     /** FleetPage.REFRESH_SECONDS. */

@@ -20,14 +20,26 @@ public interface AllocationRecords {
      * slot and fewer than {@code maxHeldByVm} in all (but the one this replaces, {@code
      * allocation.previousAllocationId()}). {@code releasedInPlace}, if given, is the VM's allocation of the same
      * region, RELEASED in the same transaction (a re-personalization in place). CONFLICT when any of that changed
-     * meanwhile. Stored with ATTACHING, the region becomes ACTIVE as for ACTIVE.
+     * meanwhile. Stored with ATTACHING, the region becomes ACTIVE as for ACTIVE. {@code match} explains the choice
+     * (the matcher's score and reasons): it goes into the allocation's first audit event, in the same transaction.
      */
     Allocation reserve(
             Allocation allocation,
             Region expected,
             Optional<Allocation> releasedInPlace,
             int maxHeldByVm,
+            java.util.Map<String, String> match,
             String actor);
+
+    /** {@link #reserve} without the match's explanation. */
+    default Allocation reserve(
+            Allocation allocation,
+            Region expected,
+            Optional<Allocation> releasedInPlace,
+            int maxHeldByVm,
+            String actor) {
+        return reserve(allocation, expected, releasedInPlace, maxHeldByVm, java.util.Map.of(), actor);
+    }
 
     /** {@link #reserve} with no limit on the slots a VM holds (one allocation per slot still). */
     default Allocation reserve(

@@ -2,7 +2,9 @@ package org.hwpersonality.management.internal;
 
 import java.util.Locale;
 import org.hwpersonality.api.HwpException;
+import org.hwpersonality.api.PerformanceFigures;
 import org.hwpersonality.api.allocation.AllocationResult;
+import org.hwpersonality.api.allocation.MatchCandidate;
 import org.hwpersonality.metrics.HwpMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +19,8 @@ import org.slf4j.MDC;
 final class Decisions {
     static final String VM = "hwp.vm";
     static final String ALLOCATION = "hwp.allocation";
+    /** The reasons kept with an allocation, at most (an event's detail holds 4,096 characters). */
+    private static final int MAX_REASONS = 3_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(Decisions.class);
 
@@ -68,6 +72,27 @@ final class Decisions {
         } finally {
             MDC.remove(ALLOCATION);
         }
+    }
+
+    /**
+     * Why a candidate was chosen, kept with its allocation (the first audit event's details): the matcher's score
+     * and reasons, whether the profile was used as stored or adjusted, the figures expected, and whether the region
+     * held the image already.
+     */
+    static java.util.Map<String, String> explanation(MatchCandidate candidate, boolean reused) {
+        java.util.Map<String, String> why = new java.util.LinkedHashMap<>();
+        why.put("score", String.format(Locale.ROOT, "%.4f", candidate.score()));
+        why.put("match", candidate.exact() ? "exact" : "derived");
+        why.put("reused", Boolean.toString(reused));
+        PerformanceFigures f = candidate.expected();
+        why.put(
+                "expected",
+                PerformanceFigures.format(f.throughputGops()) + " Gops, "
+                        + PerformanceFigures.format(f.latencyUs()) + " µs, "
+                        + PerformanceFigures.format(f.powerWatts()) + " W");
+        String reasons = String.join("; ", candidate.reasons());
+        why.put("reasons", reasons.length() > MAX_REASONS ? reasons.substring(0, MAX_REASONS) + "…" : reasons);
+        return why;
     }
 
     /** A request refused: the VM, the error code and the reason. */

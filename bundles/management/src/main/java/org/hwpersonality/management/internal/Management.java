@@ -771,7 +771,13 @@ public class Management implements ManagementService {
                 now,
                 now);
         try {
-            allocations.reserve(allocation, region, own ? previous : Optional.empty(), maxAllocationsPerVm, actor);
+            allocations.reserve(
+                    allocation,
+                    region,
+                    own ? previous : Optional.empty(),
+                    maxAllocationsPerVm,
+                    Decisions.explanation(candidate, loaded),
+                    actor);
         } catch (HwpException e) {
             if (e.code() != ErrorCode.CONFLICT) {
                 throw e;

@@ -70,6 +70,7 @@ public class SqlAllocationRecords implements AllocationRecords {
             Region expected,
             Optional<Allocation> releasedInPlace,
             int maxHeldByVm,
+            Map<String, String> match,
             String actor) {
         if (allocation.state() != AllocationState.RESERVED
                 && allocation.state() != AllocationState.ACTIVE
@@ -125,7 +126,7 @@ public class SqlAllocationRecords implements AllocationRecords {
                                     RegionState.ACTIVE, Optional.of(allocation.personalityId()), expected.loadedImage())
                             : withState(expected, RegionState.RESERVED));
             insert(c, allocation);
-            audit(c, allocation, actor);
+            audit(c, allocation, match, actor);
             return allocation;
         });
     }
@@ -416,12 +417,18 @@ public class SqlAllocationRecords implements AllocationRecords {
     }
 
     private static void audit(Connection c, Allocation a, String actor) throws SQLException {
+        audit(c, a, Map.of(), actor);
+    }
+
+    /** The audit event of an allocation's change; {@code match} (the first one's) adds why it was chosen. */
+    private static void audit(Connection c, Allocation a, Map<String, String> match, String actor) throws SQLException {
         Map<String, String> details = new LinkedHashMap<>();
         details.put("vmId", a.vmId());
         details.put("personalityId", a.personalityId());
         details.put("region", a.regionKey());
         details.put("workload", a.request().workload());
         a.previousAllocationId().ifPresent(p -> details.put("previousAllocationId", p));
+        details.putAll(match);
         Audit.write(c, HwpEvent.topic("allocation", a.state().name()), a.id(), actor, details);
     }
 

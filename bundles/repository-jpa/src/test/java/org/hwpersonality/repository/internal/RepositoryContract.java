@@ -552,7 +552,15 @@ abstract class RepositoryContract {
                 .isEqualTo(ErrorCode.NOT_FOUND);
 
         Allocation a1 = newAllocation(prefix + "a1", vm1.id(), card, "0", now);
-        assertThat(allocations.reserve(a1, free, Optional.empty(), "karaf")).isEqualTo(a1);
+        long reservedBefore = allocations.countByState().getOrDefault(AllocationState.RESERVED, 0L);
+        Map<String, String> why = Map.of("score", "0.8125", "reasons", "fits the region; meets 30 Gops");
+        assertThat(allocations.reserve(a1, free, Optional.empty(), Integer.MAX_VALUE, why, "karaf"))
+                .isEqualTo(a1);
+        assertThat(allocations.countByState().get(AllocationState.RESERVED)).isEqualTo(reservedBefore + 1);
+        assertThat(events.newest(5, a1.id()))
+                .as("the match's explanation is kept in the allocation's first event")
+                .singleElement()
+                .satisfies(e -> assertThat(e.details()).containsAllEntriesOf(why));
         Allocation a2 = newAllocation(prefix + "a2", vm2.id(), card, "0", now);
         assertThatThrownBy(() -> allocations.reserve(a2, free, Optional.empty(), "karaf"))
                 .as("the region is no longer FREE")
