@@ -20,23 +20,12 @@ export HWP_ADMIN_PASSWORD=${HWP_ADMIN_PASSWORD:-bench-$(od -An -N8 -tx8 /dev/ura
 api=http://localhost:8193/hwp/api/v1
 stop() { [ -d "$work/node" ] && "$work/node/bin/stop" >/dev/null 2>&1 || true; sleep 5; }
 trap stop EXIT
+# shellcheck source=benchmarks/fresh-node.sh
+. benchmarks/fresh-node.sh
 
 for r in $(seq 1 "$runs"); do
     echo "-- run $r: a fresh distribution on embedded Derby, ${warmup} s warm-up at ${rate}/s, ${seconds} s measured"
-    rm -rf "$work" && mkdir -p "$work"
-    cp -r karaf-assembly/target/assembly "$work/node"
-    sed -i "s/^org.osgi.service.http.port *=.*/org.osgi.service.http.port = 8193/" "$work/node/etc/org.ops4j.pax.web.cfg"
-    grep -q '^org.osgi.service.http.port' "$work/node/etc/org.ops4j.pax.web.cfg" \
-        || echo "org.osgi.service.http.port = 8193" >> "$work/node/etc/org.ops4j.pax.web.cfg"
-    cp benchmarks/fleet-load.cfg "$work/node/etc/org.hwpersonality.backend.sim.fleet-bench.cfg"
-    "$work/node/bin/start"
-    for _ in $(seq 1 240); do # UP, and the 64 load cards recorded
-        curl -sf "$api/health" >/dev/null \
-            && [ "$(curl -sf -u "karaf:$HWP_ADMIN_PASSWORD" "$api/devices" | grep -o '"localId":"sim-load-' | wc -l)" -ge 64 ] \
-            && break
-        sleep 1
-    done
-    sleep 5 # the index refreshes the fleet
+    fresh_node
     java -cp "$jar" org.hwpersonality.benchmarks.load.LoadGenerator --server "$api" \
         --vms 64 --rate "$rate" --seconds "$seconds" --warmup "$warmup" --timeline true
     stop

@@ -29,6 +29,7 @@ pool = hikari
 xa = false
 hikari.maximumPoolSize = 16
 hikari.autoCommit = false
+hikari.initializationFailTimeout = -1
 hikari.poolName = hwp
 hikari.registerMbeans = true
 CFG

@@ -39,6 +39,7 @@ final class Agent {
     private JsonNode pending; // an allocation whose driver is not loaded yet
     private OptionalDouble expectedThroughput = OptionalDouble.empty();
     private OptionalDouble expectedLatency = OptionalDouble.empty();
+    private String releasedElsewhere; // the allocation last reported released with no successor, to say it once
 
     Agent(
             ApiClient api,
@@ -203,8 +204,10 @@ final class Agent {
     private void adopt(JsonNode answer, String why) {
         String personalityId = answer.path("personalityId").asText();
         JsonNode expected = answer.path("match").path("expected");
-        expectedThroughput = figure(expected, "throughputGops");
-        expectedLatency = figure(expected, "latencyUs");
+        if (!expected.isMissingNode()) { // a move by the service keeps the figures: the same request, matched again
+            expectedThroughput = figure(expected, "throughputGops");
+            expectedLatency = figure(expected, "latencyUs");
+        }
         JsonNode driver = answer.path("driver");
         if (driver.isMissingNode()) {
             Log.warn(
@@ -241,6 +244,9 @@ final class Agent {
             adopt(pending, "retried driver");
             return;
         }
+        if (followMove()) {
+            return;
+        }
         Sample sample;
         try {
             sample = metrics.sample();
@@ -261,6 +267,49 @@ final class Agent {
         if (d == Decider.Decision.REPERSONALIZE) {
             repersonalize(sample);
         }
+    }
+
+    /**
+     * Whether the service moved this VM (an operator evicted its device): its allocation is RELEASED and a newer
+     * ACTIVE one names it as the one it replaced. That one's driver is then loaded, as after a re-personalization.
+     */
+    private boolean followMove() {
+        if (current == null) {
+            return false;
+        }
+        try {
+            JsonNode mine = api.get("allocations/" + current.allocationId());
+            if (!"RELEASED".equals(mine.path("status").asText())) {
+                return false;
+            }
+            for (JsonNode a : api.get("allocations?vmId=" + vmId)) {
+                if (current.allocationId().equals(a.path("previousAllocationId").asText())
+                        && "ACTIVE".equals(a.path("status").asText())) {
+                    ObjectNode answer = a.deepCopy();
+                    answer.set(
+                            "driver",
+                            api.driverReference(a.path("driverPackageId").asText()));
+                    Log.info(
+                            "decision=FOLLOWED the service moved this VM: allocation %s -> %s (%s on %s)",
+                            current.allocationId(),
+                            a.path("allocationId").asText(),
+                            a.path("personalityId").asText(),
+                            a.path("deviceId").asText());
+                    adopt(answer, "moved by the service");
+                    return true;
+                }
+            }
+            if (!current.allocationId().equals(releasedElsewhere)) {
+                releasedElsewhere = current.allocationId();
+                Log.warn(
+                        "decision=RELEASED_ELSEWHERE allocation %s was released by the service and nothing replaces"
+                                + " it yet",
+                        current.allocationId());
+            }
+        } catch (ApiException e) {
+            Log.warn("decision=NO_STATUS could not read allocation %s: %s", current.allocationId(), e);
+        }
+        return false;
     }
 
     private void repersonalize(Sample sample) {

@@ -1003,6 +1003,48 @@ public class HttpApiIT extends HwpTestSupport {
                     "signature OK")) {
                 assertTrue(decision + " in\n" + agentLog, agentLog.contains(decision));
             }
+
+            // Issue 24: the operator evicts the device; the VM is moved (make-before-break) and its agent follows.
+            String device = history.get(0).path("deviceId").asText();
+            String second = history.get(0).path("allocationId").asText();
+            int loadsBefore = (int) read(loads).lines().count();
+            assertError(
+                    call("POST", "/devices/" + device + "/evict?deadlineSeconds=0", ADMIN, null),
+                    400,
+                    "INVALID_REQUEST");
+            assertError(call("POST", "/devices/no-such-device/evict", ADMIN, null), 404, "NOT_FOUND");
+            assertError(call("POST", "/devices/" + device + "/evict", bearer(vm[1]), null), 403, "FORBIDDEN");
+            try {
+                Answer evicted = call("POST", "/devices/" + device + "/evict?deadlineSeconds=60", ADMIN, null);
+                assertStatus(evicted, 200);
+                JsonNode e = evicted.json();
+                assertTrue(e.toString(), e.path("complete").asBoolean());
+                assertEquals(
+                        e.toString(), "DRAINING", e.path("device").path("state").asText());
+                String third = e.path("moved").path(second).asText();
+                assertFalse(e.toString(), third.isEmpty());
+                JsonNode moved = get("/allocations/" + third, ADMIN).json();
+                assertEquals(moved.toString(), "ACTIVE", moved.path("status").asText());
+                assertEquals(second, moved.path("previousAllocationId").asText());
+                assertFalse(moved.toString(), moved.path("deviceId").asText().equals(device));
+                assertEquals(
+                        "RELEASED",
+                        get("/allocations/" + second, ADMIN)
+                                .json()
+                                .path("status")
+                                .asText());
+                waitUntil(
+                        "the agent follows the move and loads the driver of its new allocation",
+                        TIMEOUT,
+                        () -> read(log).contains("decision=FOLLOWED")
+                                && read(loads).lines().count() > loadsBefore);
+                assertTrue(read(log), read(log).contains("allocation " + second + " -> " + third));
+                assertTrue(
+                        read(loads),
+                        read(loads).lines().reduce((x, y) -> y).orElse("").startsWith("load "));
+            } finally {
+                assertStatus(call("POST", "/devices/" + device + "/enable", ADMIN, null), 200);
+            }
         } finally {
             agent.destroy(); // SIGTERM
             boolean exited = agent.waitFor(30, TimeUnit.SECONDS);

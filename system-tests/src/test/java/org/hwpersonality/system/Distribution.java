@@ -63,6 +63,8 @@ final class Distribution implements AutoCloseable {
         d.setProperty("etc/system.properties", "hwp.https.port", String.valueOf(d.httpsPort));
         d.setProperty("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", String.valueOf(freePort()));
         d.setProperty("etc/org.apache.karaf.management.cfg", "rmiServerPort", String.valueOf(freePort()));
+        // Karaf's shutdown socket takes a random free port otherwise, which can be the one chosen for HTTP above.
+        d.setProperty("etc/custom.properties", "karaf.shutdown.port", String.valueOf(freePort()));
         // Every distribution of a test runs on this machine: each is a node of its own name.
         d.setProperty("etc/org.hwpersonality.node.cfg", "id", name);
         return d;

@@ -39,12 +39,79 @@ class TwoNodesIT {
         a.start(); // the first node creates the schema and the samples
         a.awaitHealthy(Duration.ofSeconds(180));
         new Fleet(a.api()).awaitSamplesAndCards(75);
-        b.start();
-        b.awaitHealthy(Duration.ofSeconds(180));
+        bStartsBeforeItsDatabaseAnswersAndServesOnceItDoes(ds.getURL());
         // Each node records its own 75 cards: both see the 150.
         new Fleet(b.api()).awaitSamplesAndCards(150);
         new Fleet(a.api()).awaitSamplesAndCards(150);
     }
+
+    /**
+     * Issue 24, the database away: node b is pointed at a port where the database does not answer yet. Its API is
+     * there all the same and says DOWN with the reason; once the database answers, b takes it up by itself.
+     */
+    private static void bStartsBeforeItsDatabaseAnswersAndServesOnceItDoes(String url) throws Exception {
+        int postgres = java.net.URI.create(url.substring("jdbc:".length())).getPort();
+        forwarder = new TcpForwarder(postgres);
+        b.onPostgres(url.replace(":" + postgres + "/", ":" + forwarder.port() + "/"));
+        b.start();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        java.net.http.HttpResponse<String> live = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                live = http.send(
+                        java.net.http.HttpRequest.newBuilder(b.api().resolve("health/live"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                if (live.statusCode() == 200) {
+                    break;
+                }
+            } catch (java.io.IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(500);
+        }
+        assertThat(live).as("the API is there without its database").isNotNull();
+        assertThat(live.statusCode()).isEqualTo(200);
+        java.net.http.HttpResponse<String> health = http.send(
+                java.net.http.HttpRequest.newBuilder(b.api().resolve("health")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).as(health.body()).isEqualTo(503);
+        assertThat(json.readTree(health.body()).path("status").asText()).isEqualTo("DOWN");
+        assertThat(health.headers().firstValue("Retry-After")).isPresent();
+        // The first attempt gives up after the pool's connection timeout (HikariCP's 30 s): then the reason is known.
+        String reason = "";
+        deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (!reason.contains("the database does not answer") && System.nanoTime() < deadline) {
+            java.net.http.HttpResponse<String> why = http.send(
+                    java.net.http.HttpRequest.newBuilder(b.api().resolve("health"))
+                            .header("Authorization", Distribution.ADMIN)
+                            .build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(why.statusCode()).as(why.body()).isEqualTo(503);
+            reason = json.readTree(why.body())
+                    .path("parts")
+                    .path("database")
+                    .path("message")
+                    .asText();
+            Thread.sleep(1000);
+        }
+        assertThat(reason).contains("the database does not answer").containsIgnoringCase("connect");
+        java.net.http.HttpResponse<String> profiles = http.send(
+                java.net.http.HttpRequest.newBuilder(b.api().resolve("profiles"))
+                        .header("Authorization", Distribution.ADMIN)
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(profiles.statusCode()).as(profiles.body()).isEqualTo(503);
+        assertThat(json.readTree(profiles.body()).path("error").asText()).isEqualTo("UNAVAILABLE");
+
+        forwarder.start(); // the database answers now
+        Duration took = b.awaitHealthy(Duration.ofSeconds(180));
+        System.out.println("node b served " + took.toSeconds() + " s after its database came up");
+    }
+
+    private static TcpForwarder forwarder;
 
     private static Distribution node(String name, String url) throws Exception {
         Distribution d = Distribution.copy(name);
@@ -62,6 +129,9 @@ class TwoNodesIT {
                 }
             }
         } finally {
+            if (forwarder != null) {
+                forwarder.close();
+            }
             PostgresServer.stopNow();
         }
     }

@@ -15,7 +15,9 @@ public enum ErrorCode {
     /** No profile, even adjusted, can meet the requirements. */
     NO_MATCHING_PROFILE(422),
     /** Profiles fit, but no compatible region is free now. */
-    NO_CAPACITY(503);
+    NO_CAPACITY(503),
+    /** The node cannot serve now: it is starting, or its database does not answer; {@code /health} says which. */
+    UNAVAILABLE(503);
 
     private final int httpStatus;
 

@@ -74,6 +74,13 @@ public interface ManagementService {
 
     Optional<Allocation> allocation(String allocationId);
 
+    /**
+     * Evicts a device: drains it (no new allocations), then moves each VM it serves to another device as a
+     * re-personalization does, make-before-break (the new region is programmed before the old one is released), one
+     * after the other until {@code deadline} has passed; the VMs not moved by then stay where they are, with why.
+     */
+    org.hwpersonality.api.allocation.Eviction evict(String deviceId, java.time.Duration deadline, String actor);
+
     /** Allocations, newest first, at most {@code limit}; those of one VM if {@code vmId} is not null. */
     List<Allocation> allocations(String vmId, int limit);
 }

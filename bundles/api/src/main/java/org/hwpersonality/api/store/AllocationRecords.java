@@ -86,6 +86,9 @@ public interface AllocationRecords {
     /** A VM's allocations, newest first. */
     List<Allocation> ofVm(String vmId);
 
+    /** The ACTIVE allocations on a device, oldest first. */
+    List<Allocation> activeOn(String deviceId);
+
     /** How many allocations are in each state (states with none are absent). */
     java.util.Map<org.hwpersonality.api.allocation.AllocationState, Long> countByState();
 

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,6 +29,7 @@ import org.hwpersonality.api.ValidationException;
 import org.hwpersonality.api.allocation.Allocation;
 import org.hwpersonality.api.allocation.AllocationResult;
 import org.hwpersonality.api.allocation.AllocationState;
+import org.hwpersonality.api.allocation.Eviction;
 import org.hwpersonality.api.allocation.MatchCandidate;
 import org.hwpersonality.api.allocation.MatchOutcome;
 import org.hwpersonality.api.allocation.MatchResult;
@@ -170,6 +172,7 @@ public class Management implements ManagementService {
     private final Programmer programmer;
     private final Reconciler reconciler;
     private final Decisions decisions;
+    private final DeviceInventory inventory;
     private final int attempts;
     private final int maxAllocationsPerVm;
     private final CountDownLatch ready = new CountDownLatch(1);
@@ -242,6 +245,7 @@ public class Management implements ManagementService {
                 this::plugOf,
                 metrics);
         this.decisions = new Decisions(metrics);
+        this.inventory = inventory;
         this.attempts = Math.max(1, config.attempts());
         this.maxAllocationsPerVm = Math.max(1, config.maxAllocationsPerVm());
         this.worker = node.has(NodeRole.HOST)
@@ -1098,6 +1102,49 @@ public class Management implements ManagementService {
             }
             return keptOrGone(current, currentProfile, e);
         }
+    }
+
+    @Override
+    public Eviction evict(String deviceId, java.time.Duration deadline, String actor) {
+        requireApiRole();
+        awaitReady();
+        if (deadline.isNegative() || deadline.isZero()) {
+            throw new ValidationException("deadlineSeconds", "must be at least 1");
+        }
+        inventory.drain(deviceId);
+        keeper.refreshDevice(deviceId);
+        long until = System.nanoTime() + deadline.toNanos();
+        Map<String, String> moved = new LinkedHashMap<>();
+        Map<String, String> stayed = new LinkedHashMap<>();
+        for (Allocation a : allocations.activeOn(deviceId)) {
+            if (System.nanoTime() > until) {
+                stayed.put(a.id(), "the deadline of " + deadline.toSeconds() + " s passed before it was moved");
+                continue;
+            }
+            try {
+                AllocationResult result = Decisions.forVm(a.vmId(), () -> {
+                    VirtualMachine vm = vms.find(a.vmId()).orElseThrow(() -> HwpException.notFound("VM", a.vmId()));
+                    MatchOptions options = MatchOptions.of(drivers.current())
+                            .onHost(vm.location().host());
+                    AllocationResult r = allocate(a.request(), vm, options, Optional.of(a), false, actor);
+                    if (r.allocation().state() == AllocationState.ACTIVE) {
+                        releaseReplaced(r.allocation(), actor);
+                    } // else another node still programs it: its task worker releases the old one once ACTIVE
+                    return r;
+                });
+                decisions.decided("EVICT", result);
+                moved.put(a.id(), result.allocation().id());
+            } catch (HwpException e) {
+                decisions.refused("EVICT", a.vmId(), e);
+                stayed.put(a.id(), e.getMessage());
+            }
+        }
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("moved", String.valueOf(moved.size()));
+        details.put("stayed", String.valueOf(stayed.size()));
+        details.put("deadlineSeconds", String.valueOf(deadline.toSeconds()));
+        eventLog.append(HwpEvent.topic("device", "EVICTED"), deviceId, actor, details);
+        return new Eviction(deviceId, moved, stayed);
     }
 
     /**

@@ -25,7 +25,9 @@ import org.hwpersonality.api.PerformanceFigures;
 import org.hwpersonality.api.allocation.Allocation;
 import org.hwpersonality.api.allocation.AllocationResult;
 import org.hwpersonality.api.allocation.AllocationState;
+import org.hwpersonality.api.allocation.Eviction;
 import org.hwpersonality.api.device.Device;
+import org.hwpersonality.api.device.DeviceState;
 import org.hwpersonality.api.device.Region;
 import org.hwpersonality.api.device.RegionState;
 import org.hwpersonality.api.event.HwpEvent;
@@ -120,6 +122,65 @@ class ManagementTest {
                     .as("nothing to program: reserved straight to ACTIVE, in one transaction")
                     .containsExactly(HwpEvent.topic("allocation", "ACTIVE"));
             assertThat(p.management.allocations(vm, 10)).hasSize(2);
+        }
+    }
+
+    /**
+     * Issue 24: evicting a device drains it and moves each VM it serves to another device, make-before-break (the
+     * new allocation is ACTIVE, naming the old one, before the old one is released); a VM with nowhere to go stays,
+     * with why.
+     */
+    @Test
+    void evictingADeviceMovesItsVmsElsewhereAndSaysWhichStay() throws Exception {
+        try (Platform p = new Platform(folder, Map.of(), Platform.u250("pr-", 2))) {
+            String vm1 = p.management.registerVm("evict-1", LINUX, "karaf").vm().id();
+            String vm2 = p.management.registerVm("evict-2", LINUX, "karaf").vm().id();
+            Allocation a1 = p.management
+                    .request(compression(vm1, Requirements.NONE), "karaf")
+                    .allocation();
+            p.management.request(compression(vm2, Requirements.NONE), "karaf");
+            String device = a1.deviceId();
+            List<Allocation> onIt = p.allocations.activeOn(device);
+            assertThat(onIt).extracting(Allocation::id).contains(a1.id());
+
+            Eviction e = p.management.evict(device, java.time.Duration.ofSeconds(60), "karaf");
+            assertThat(p.devices.device(device).orElseThrow().state()).isEqualTo(DeviceState.DRAINING);
+            assertThat(e.moved().keySet())
+                    .containsExactlyInAnyOrderElementsOf(
+                            onIt.stream().map(Allocation::id).toList());
+            assertThat(e.complete()).isTrue();
+            for (Map.Entry<String, String> m : e.moved().entrySet()) {
+                Allocation old = p.allocations.find(m.getKey()).orElseThrow();
+                Allocation now = p.allocations.find(m.getValue()).orElseThrow();
+                assertThat(old.state()).isEqualTo(AllocationState.RELEASED);
+                assertThat(now.state()).isEqualTo(AllocationState.ACTIVE);
+                assertThat(now.deviceId()).isNotEqualTo(device);
+                assertThat(now.previousAllocationId()).contains(old.id());
+                assertThat(now.vmId()).isEqualTo(old.vmId());
+                assertThat(now.request()).isEqualTo(old.request());
+            }
+            assertThat(p.allocations.activeOn(device)).isEmpty();
+            assertThat(p.events.newest(5, device))
+                    .extracting(org.hwpersonality.api.event.HwpEvent::topic)
+                    .contains("org/hwpersonality/device/EVICTED");
+
+            // The other device evicted too: nowhere to go, its VMs stay, with why.
+            String other = p.allocations
+                    .find(e.moved().values().iterator().next())
+                    .orElseThrow()
+                    .deviceId();
+            Eviction stuck = p.management.evict(other, java.time.Duration.ofSeconds(60), "karaf");
+            assertThat(stuck.moved()).isEmpty();
+            assertThat(stuck.complete()).isFalse();
+            assertThat(stuck.stayed())
+                    .isNotEmpty()
+                    .allSatisfy((id, why) -> assertThat(why).isNotBlank());
+            assertThat(p.allocations.activeOn(other))
+                    .extracting(Allocation::id)
+                    .containsAll(stuck.stayed().keySet());
+            assertThatThrownBy(() -> p.management.evict(other, java.time.Duration.ZERO, "karaf"))
+                    .isInstanceOf(org.hwpersonality.api.ValidationException.class)
+                    .hasMessageContaining("deadlineSeconds");
         }
     }
 

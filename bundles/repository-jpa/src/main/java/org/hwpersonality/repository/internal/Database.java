@@ -12,38 +12,14 @@ import javax.persistence.PersistenceException;
 import javax.sql.DataSource;
 import org.hwpersonality.api.ErrorCode;
 import org.hwpersonality.api.HwpException;
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.metatype.annotations.AttributeDefinition;
-import org.osgi.service.metatype.annotations.Designate;
-import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
  * The HWP database: brings the schema up to date when it starts, then runs resource-local transactions over
  * the persistence unit {@code hwp}. A failed commit rolls back; a constraint violation or a lost
- * optimistic-lock race becomes a {@link ErrorCode#CONFLICT}.
+ * optimistic-lock race becomes a {@link ErrorCode#CONFLICT}. Made and registered as a service by {@link
+ * DatabaseConnector} once the database answers and its schema is up to date.
  */
-@Component(service = Database.class, immediate = true, configurationPid = Database.PID)
-@Designate(ocd = Database.Config.class)
 public final class Database {
-    static final String PID = "org.hwpersonality.repository";
-
-    /** Which DataSource and persistence unit HWP uses. */
-    @ObjectClassDefinition(
-            name = "HWP Repository",
-            description = "The database that holds every profile, device, allocation, VM and event of HWP.")
-    public @interface Config {
-        @AttributeDefinition(
-                name = "DataSource",
-                description =
-                        "Filter selecting the DataSource (made by pax-jdbc-config from etc/org.ops4j.datasource-hwp.cfg).")
-        String dataSource_target() default "(osgi.jndi.service.name=hwp)";
-
-        @AttributeDefinition(name = "Persistence unit", description = "Filter selecting HWP's EntityManagerFactory.")
-        String entityManagerFactory_target() default "(osgi.unit.name=hwp)";
-    }
 
     private final DataSource dataSource;
     private final GroupCommit groupCommit;
@@ -58,10 +34,7 @@ public final class Database {
     }
 
     /** Migrates the schema of {@code dataSource}, then serves transactions of {@code emf} (which uses it). */
-    @Activate
-    public Database(
-            @Reference(name = "dataSource", target = "(osgi.jndi.service.name=hwp)") DataSource dataSource,
-            @Reference(name = "entityManagerFactory", target = "(osgi.unit.name=hwp)") EntityManagerFactory emf) {
+    public Database(DataSource dataSource, EntityManagerFactory emf) {
         this.schemaVersion = SchemaMigrations.migrate(dataSource);
         this.postgres = SchemaMigrations.isPostgres(dataSource);
         this.dataSource = dataSource;
@@ -70,7 +43,6 @@ public final class Database {
         this.groupCommit = new GroupCommit(dataSource, Database::sqlFailure, !postgres);
     }
 
-    @Deactivate
     void close() {
         groupCommit.close();
     }

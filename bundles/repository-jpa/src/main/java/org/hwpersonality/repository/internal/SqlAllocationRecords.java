@@ -475,6 +475,15 @@ public class SqlAllocationRecords implements AllocationRecords {
     }
 
     @Override
+    public List<Allocation> activeOn(String deviceId) {
+        return query(
+                "SELECT " + COLUMNS + " FROM HWP_ALLOCATION WHERE DEVICE_ID = ? AND STATE = 'ACTIVE'"
+                        + " ORDER BY CREATED_AT, ID",
+                Optional.of(deviceId),
+                Integer.MAX_VALUE);
+    }
+
+    @Override
     public java.util.Map<AllocationState, Long> countByState() {
         return database.jdbcRead(c -> {
             java.util.Map<AllocationState, Long> out = new java.util.EnumMap<>(AllocationState.class);

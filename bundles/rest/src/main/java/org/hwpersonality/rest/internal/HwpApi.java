@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.security.auth.Subject;
@@ -20,17 +22,14 @@ import org.hwpersonality.api.ErrorCode;
 import org.hwpersonality.api.HwpException;
 import org.hwpersonality.api.Settings;
 import org.hwpersonality.api.ValidationException;
-import org.hwpersonality.api.service.BitstreamStore;
-import org.hwpersonality.api.service.DeviceService;
-import org.hwpersonality.api.service.DriverRepository;
-import org.hwpersonality.api.service.ManagementService;
-import org.hwpersonality.api.service.ProfileRepository;
-import org.hwpersonality.api.store.EventLog;
+import org.hwpersonality.api.service.StartupCheck;
 import org.hwpersonality.json.HwpJson;
 import org.hwpersonality.metrics.HwpMetrics;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -79,42 +78,88 @@ public class HwpApi extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = Logger.getLogger(HwpApi.class.getName());
 
-    private final transient ManagementService management;
     private final transient HwpMetrics metrics;
     private final transient Authenticator authenticator = new Authenticator();
     private final transient ObjectMapper json = HwpJson.newJsonMapper().disable(SerializationFeature.INDENT_OUTPUT);
-    private final transient List<Route> routes;
     private final transient CrossSiteCheck crossSite;
+    /** What this servlet serves itself: the OpenAPI document and the metrics. */
+    private final transient List<Route> own;
+    /** While {@link ApiRoutes} is absent: health says DOWN and why. */
+    private final transient List<Route> notReady;
+    /** The routes on the database's services, while they are there. */
+    private transient volatile ApiRoutes api;
+    /** The parts still starting (the database's connection among them), for the reason health gives. */
+    private final transient List<StartupCheck> starting = new CopyOnWriteArrayList<>();
 
     @Activate
-    public HwpApi(
-            Config config,
-            @Reference ManagementService management,
-            @Reference ProfileRepository profiles,
-            @Reference DeviceService devices,
-            @Reference DriverRepository drivers,
-            @Reference BitstreamStore bitstreams,
-            @Reference EventLog events,
-            @Reference HwpMetrics metrics) {
-        this.management = management;
+    public HwpApi(Config config, @Reference HwpMetrics metrics) {
         this.metrics = metrics;
         this.crossSite = new CrossSiteCheck(Settings.check(Config.class, config).allowedOrigins());
-        List<Route> all = new ArrayList<>();
-        all.addAll(new HealthRoutes(management, profiles, devices).routes());
-        all.addAll(new ProfileRoutes(profiles).routes());
-        all.addAll(new DeviceRoutes(devices).routes());
-        all.addAll(new VmRoutes(management).routes());
-        all.addAll(new AllocationRoutes(management).routes());
-        all.addAll(new ArtifactRoutes(bitstreams, drivers, management).routes());
-        all.addAll(new EventRoutes(events).routes());
-        all.add(Route.of("GET", "/openapi.json", Access.ANYONE, "this document", OpenApi::send));
-        all.add(new MetricsRoute(metrics).route());
-        this.routes = List.copyOf(all);
+        this.own = List.of(
+                Route.of("GET", "/openapi.json", Access.ANYONE, "this document", OpenApi::send),
+                new MetricsRoute(metrics).route());
+        this.notReady = List.of(
+                Route.of("GET", "/health", Access.ANYONE, "whether this node is ready to serve", this::down),
+                Route.of("GET", "/health/ready", Access.ANYONE, "the same as /health", this::down),
+                Route.of(
+                        "GET",
+                        "/health/live",
+                        Access.ANYONE,
+                        "whether the process answers",
+                        x -> x.send(200, Map.of("status", "UP"))));
     }
 
-    /** Every route, for the OpenAPI test. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void bindRoutes(ApiRoutes routes) {
+        this.api = routes;
+    }
+
+    void unbindRoutes(ApiRoutes routes) {
+        if (this.api == routes) {
+            this.api = null;
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindStartupCheck(StartupCheck check) {
+        starting.add(check);
+    }
+
+    void unbindStartupCheck(StartupCheck check) {
+        starting.remove(check);
+    }
+
+    /** Health while the services on the database are absent: DOWN, and for an administrator why. */
+    private void down(Exchange x) throws IOException {
+        List<String> pending = new ArrayList<>();
+        for (StartupCheck check : starting) {
+            check.pending().ifPresent(pending::add);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "DOWN");
+        if (x.caller.admin()) {
+            body.put(
+                    "parts",
+                    Map.of(
+                            "database",
+                            Map.of(
+                                    "status",
+                                    "DOWN",
+                                    "message",
+                                    pending.isEmpty()
+                                            ? "the services on the database are starting"
+                                            : String.join("; ", pending))));
+        }
+        x.response.setHeader("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
+        x.send(503, body);
+    }
+
+    /** Every route served now. */
     List<Route> routes() {
-        return routes;
+        ApiRoutes current = api;
+        List<Route> all = new ArrayList<>(own);
+        all.addAll(current == null ? notReady : current.routes());
+        return all;
     }
 
     @Override
@@ -140,7 +185,7 @@ public class HwpApi extends HttpServlet {
         } catch (Exchange.UnsupportedMediaType e) {
             error(response, 415, ErrorCode.INVALID_REQUEST, e.getMessage());
         } catch (HwpException e) {
-            if (e.code() == ErrorCode.NO_CAPACITY) {
+            if (e.code() == ErrorCode.NO_CAPACITY || e.code() == ErrorCode.UNAVAILABLE) {
                 response.setHeader("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
             }
             if (e.code() == ErrorCode.UNAUTHORIZED) {
@@ -177,10 +222,11 @@ public class HwpApi extends HttpServlet {
                 request.getScheme(),
                 request.getServerName(),
                 request.getServerPort());
+        ApiRoutes current = api;
         Route found = null;
         Map<String, String> parameters = null;
         TreeSet<String> allowed = new TreeSet<>();
-        for (Route route : routes) {
+        for (Route route : routes()) {
             Map<String, String> matched = route.match(path);
             if (matched == null) {
                 continue;
@@ -194,7 +240,7 @@ public class HwpApi extends HttpServlet {
             request.setAttribute(ROUTE, route.template());
             break;
         }
-        Caller caller = authenticate(request.getHeader("Authorization"));
+        Caller caller = authenticate(request.getHeader("Authorization"), current);
         if (found != null) {
             authorize(found, caller);
             Exchange exchange = new Exchange(request, response, caller, parameters, json);
@@ -214,15 +260,25 @@ public class HwpApi extends HttpServlet {
                     method + " is not allowed on " + path + " (allowed: " + String.join(", ", allowed) + ")");
             return;
         }
+        if (current == null) {
+            throw new HwpException(
+                    ErrorCode.UNAVAILABLE,
+                    "this node cannot serve yet: it is starting or cannot reach its database (GET " + BASE
+                            + "/health as an administrator says why)");
+        }
         throw new HwpException(ErrorCode.NOT_FOUND, "no resource at " + BASE + printable(path));
     }
 
-    private Caller authenticate(String authorization) {
+    private Caller authenticate(String authorization, ApiRoutes current) {
         if (authorization == null) {
             return Caller.ANONYMOUS;
         }
         if (authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return management
+            if (current == null) {
+                throw new HwpException(
+                        ErrorCode.UNAVAILABLE, "VM tokens cannot be checked: this node cannot reach its database yet");
+            }
+            return current.management()
                     .authenticate(authorization.substring(7).trim())
                     .map(Caller::vm)
                     .orElseThrow(() -> unauthorized("the bearer token is not valid (unknown or revoked)"));

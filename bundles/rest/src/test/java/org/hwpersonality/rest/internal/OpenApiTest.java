@@ -14,7 +14,11 @@ import org.junit.jupiter.api.Test;
 
 /** The OpenAPI document describes exactly the routes the servlet serves, with who may call them. */
 class OpenApiTest {
-    private final HwpApi api = new HwpApi(defaults(), null, null, null, null, null, null, null);
+    private final HwpApi api = new HwpApi(defaults(), null);
+
+    {
+        api.bindRoutes(new ApiRoutes(null, null, null, null, null, null));
+    }
 
     /** The configuration with every default (what SCR passes when there is no configuration). */
     static HwpApi.Config defaults() {

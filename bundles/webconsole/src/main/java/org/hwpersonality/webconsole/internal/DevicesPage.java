@@ -8,15 +8,20 @@ import java.util.List;
 import java.util.stream.Collectors;
 import javax.servlet.Servlet;
 import javax.servlet.http.HttpServletRequest;
+import org.hwpersonality.api.allocation.Eviction;
 import org.hwpersonality.api.device.BackendInfo;
 import org.hwpersonality.api.device.Device;
 import org.hwpersonality.api.device.Region;
 import org.hwpersonality.api.service.DeviceService;
+import org.hwpersonality.api.service.ManagementService;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
-/** Devices with their regions and what each holds, the back ends present, and draining and enabling a device. */
+/**
+ * Devices with their regions and what each holds, the back ends present, and draining, evicting (drain and move its
+ * VMs elsewhere) and enabling a device.
+ */
 @Component(
         service = Servlet.class,
         property = {
@@ -28,11 +33,16 @@ public class DevicesPage extends Page {
     static final String LABEL = "hwp-devices";
     private static final long serialVersionUID = 1L;
 
+    /** How long the console's Evict moves VMs. */
+    static final java.time.Duration EVICT_DEADLINE = java.time.Duration.ofMinutes(5);
+
     private final transient DeviceService devices;
+    private final transient ManagementService management;
 
     @Activate
-    public DevicesPage(@Reference DeviceService devices) {
+    public DevicesPage(@Reference DeviceService devices, @Reference ManagementService management) {
         this.devices = devices;
+        this.management = management;
     }
 
     @Override
@@ -52,8 +62,10 @@ public class DevicesPage extends Page {
                     esc(d.health().healthy() ? "OK" : "DEGRADED: " + d.health().message()),
                     regions,
                     switch (d.state()) {
-                        case ONLINE -> Html.button("drain", "Drain", "id", d.id());
-                        case DRAINING -> Html.button("enable", "Enable", "id", d.id());
+                        case ONLINE ->
+                            Html.button("drain", "Drain", "id", d.id()) + Html.button("evict", "Evict", "id", d.id());
+                        case DRAINING ->
+                            Html.button("enable", "Enable", "id", d.id()) + Html.button("evict", "Evict", "id", d.id());
                         default -> "";
                     }));
         }
@@ -87,6 +99,10 @@ public class DevicesPage extends Page {
         switch (action) {
             case "drain":
                 return "Device " + id + " is " + devices.drain(id).state() + ": no new allocations";
+            case "evict":
+                Eviction e = management.evict(id, EVICT_DEADLINE, actor);
+                return "Device " + id + " is DRAINING: " + e.moved().size() + " VM(s) moved elsewhere"
+                        + (e.complete() ? "" : ", " + e.stayed().size() + " still on it (no room elsewhere)");
             case "enable":
                 return "Device " + id + " is " + devices.enable(id).state() + ": it takes new allocations";
             default:
