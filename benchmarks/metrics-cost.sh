@@ -17,7 +17,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 work=${WORK:-/tmp/hwp-metrics-cost}
 runs=${RUNS:-5}
 block=${BLOCK:-20}
-warmup=${WARMUP:-30}
+warmup=${WARMUP:-90}
 jar=benchmarks/target/hwp-benchmarks.jar
 export HWP_ADMIN_PASSWORD=${HWP_ADMIN_PASSWORD:-bench-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')}
 api=http://localhost:8193/hwp/api/v1

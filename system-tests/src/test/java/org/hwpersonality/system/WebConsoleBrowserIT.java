@@ -211,10 +211,22 @@ class WebConsoleBrowserIT {
         assertThat(row.getText()).contains("ONLINE");
         row.findElement(By.cssSelector("button[value='drain:" + device + "']")).click();
         assertThat(flash()).isEqualTo("Device " + device + " is DRAINING: no new allocations");
+        // Evict (drain and move the VMs it serves; none here): the device stays DRAINING, the event is written.
+        browser.findElement(By.xpath("//table[@id='hwp-devices']//tr[td/span[text()='" + device + "']]"))
+                .findElement(By.cssSelector("button[value='evict:" + device + "']"))
+                .click();
+        assertThat(flash()).isEqualTo("Device " + device + " is DRAINING: 0 VM(s) moved elsewhere");
 
         browser.get(console("hwp-events"));
         String events = browser.findElement(By.id("hwp-events")).getText();
-        assertThat(events).contains("profile/STORED", "profile/RETIRED", "device/DRAINING", device, "browser-made-v1");
+        assertThat(events)
+                .contains(
+                        "profile/STORED",
+                        "profile/RETIRED",
+                        "device/DRAINING",
+                        "device/EVICTED",
+                        device,
+                        "browser-made-v1");
         screenshot("events");
     }
 

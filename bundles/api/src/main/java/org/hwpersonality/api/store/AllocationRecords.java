@@ -89,8 +89,11 @@ public interface AllocationRecords {
     /** The ACTIVE allocations on a device, oldest first. */
     List<Allocation> activeOn(String deviceId);
 
-    /** How many allocations are in each state (states with none are absent). */
-    java.util.Map<org.hwpersonality.api.allocation.AllocationState, Long> countByState();
+    /**
+     * How many allocations hold a region, by state (RESERVED, PROGRAMMING, ATTACHING, ACTIVE, RELEASING; states with
+     * none are absent). Read through the index of held regions: it costs the same however many allocations ended.
+     */
+    java.util.Map<org.hwpersonality.api.allocation.AllocationState, Long> countHolding();
 
     /** Allocations in a state that precedes a step (RESERVED, PROGRAMMING, ATTACHING, RELEASING), oldest first. */
     List<Allocation> inFlight();

@@ -25,7 +25,8 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * The installation's state, read from the database at each scrape: allocations by state, regions by node, family and
+ * The installation's state, read from the database at each scrape (through indexes: the cost does not grow with
+ * history): allocations holding a region by state, regions by node, family and
  * state, devices by node and state, back ends present and their health, nodes and their leases, and the database
  * pool (HikariCP's pool MBean, registered by the {@code hikari.registerMbeans} setting of the shipped DataSource).
  */
@@ -37,6 +38,14 @@ public final class FleetMetrics extends Collector {
     /** Label values in a stable order, so that each scrape lists them the same way. */
     private static final java.util.Comparator<List<String>> ORDER =
             java.util.Comparator.comparing(values -> String.join("\u0000", values));
+
+    /** The states in which an allocation holds a region. */
+    private static final List<AllocationState> HOLDING = List.of(
+            AllocationState.RESERVED,
+            AllocationState.PROGRAMMING,
+            AllocationState.ATTACHING,
+            AllocationState.ACTIVE,
+            AllocationState.RELEASING);
 
     private final HwpMetrics metrics;
     private final DeviceService devices;
@@ -63,9 +72,12 @@ public final class FleetMetrics extends Collector {
             return out;
         }
         GaugeMetricFamily byState = new GaugeMetricFamily(
-                "hwp_allocations", "Allocations by state (all recorded, of every node)", List.of("state"));
-        Map<AllocationState, Long> counts = allocations.countByState();
-        for (AllocationState s : AllocationState.values()) {
+                "hwp_allocations",
+                "Allocations that hold a region, by state (of every node); those that ended are counted by"
+                        + " hwp_matches_total and hwp_failures_total",
+                List.of("state"));
+        Map<AllocationState, Long> counts = allocations.countHolding();
+        for (AllocationState s : HOLDING) {
             byState.addMetric(List.of(s.name()), counts.getOrDefault(s, 0L));
         }
         out.add(byState);

@@ -552,11 +552,11 @@ abstract class RepositoryContract {
                 .isEqualTo(ErrorCode.NOT_FOUND);
 
         Allocation a1 = newAllocation(prefix + "a1", vm1.id(), card, "0", now);
-        long reservedBefore = allocations.countByState().getOrDefault(AllocationState.RESERVED, 0L);
+        long reservedBefore = allocations.countHolding().getOrDefault(AllocationState.RESERVED, 0L);
         Map<String, String> why = Map.of("score", "0.8125", "reasons", "fits the region; meets 30 Gops");
         assertThat(allocations.reserve(a1, free, Optional.empty(), Integer.MAX_VALUE, why, "karaf"))
                 .isEqualTo(a1);
-        assertThat(allocations.countByState().get(AllocationState.RESERVED)).isEqualTo(reservedBefore + 1);
+        assertThat(allocations.countHolding().get(AllocationState.RESERVED)).isEqualTo(reservedBefore + 1);
         assertThat(events.newest(5, a1.id()))
                 .as("the match's explanation is kept in the allocation's first event")
                 .singleElement()
