@@ -244,7 +244,7 @@ final class Agent {
             adopt(pending, "retried driver");
             return;
         }
-        if (followMove()) {
+        if (!once && followMove()) { // a single cycle (--once) has no later one to follow a move in
             return;
         }
         Sample sample;

@@ -12,6 +12,9 @@ import org.hwpersonality.api.Settings;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -19,13 +22,16 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 /**
  * HWP's metrics: the one place that names them (every name begins {@code hwp_}), records what the API, the matcher and
  * the programming path report, and writes them all in the Prometheus text format or OpenMetrics. The fleet's state,
- * the database pool and the JVM are read at each scrape by collectors {@linkplain #register(Collector) registered}
- * here. When {@code enabled} is false nothing is recorded (each call returns at once) and nothing is served.
+ * the database pool and the JVM are read at each scrape by collectors: services of type {@link Collector} with the
+ * property {@value #COLLECTOR} (a whiteboard), taken up and dropped as they come and go. When {@code enabled} is
+ * false nothing is recorded (each call returns at once) and nothing is served, so nothing is collected either.
  */
 @Component(service = HwpMetrics.class, configurationPid = HwpMetrics.PID)
 @Designate(ocd = HwpMetrics.Config.class)
 public final class HwpMetrics {
     public static final String PID = "org.hwpersonality.metrics";
+    /** The service property of a {@link Collector} service whose metrics HWP serves. */
+    public static final String COLLECTOR = "hwp.metrics=collector";
 
     @ObjectClassDefinition(name = "HWP Metrics", description = "The Prometheus metrics served at /hwp/api/v1/metrics.")
     public @interface Config {
@@ -139,7 +145,12 @@ public final class HwpMetrics {
         }
     }
 
-    /** Adds a collector read at each scrape (the fleet's state, the JVM); it must be {@linkplain #unregister removed}. */
+    /** Adds a collector read at each scrape (the fleet's state, the JVM) until it is {@linkplain #unregister removed}. */
+    @Reference(
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
+            target = "(" + COLLECTOR + ")",
+            unbind = "unregister")
     public void register(Collector collector) {
         registry.register(collector);
     }

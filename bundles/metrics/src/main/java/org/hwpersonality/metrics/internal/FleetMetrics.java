@@ -21,7 +21,6 @@ import org.hwpersonality.api.store.AllocationRecords;
 import org.hwpersonality.metrics.HwpMetrics;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 
 /**
@@ -30,7 +29,7 @@ import org.osgi.service.component.annotations.Reference;
  * state, devices by node and state, back ends present and their health, nodes and their leases, and the database
  * pool (HikariCP's pool MBean, registered by the {@code hikari.registerMbeans} setting of the shipped DataSource).
  */
-@Component(service = {})
+@Component(service = Collector.class, property = HwpMetrics.COLLECTOR)
 public final class FleetMetrics extends Collector {
     /** The HikariCP pool of the shipped DataSource ({@code hikari.poolName = hwp}). */
     static final String POOL = "com.zaxxer.hikari:type=Pool (hwp)";
@@ -47,30 +46,18 @@ public final class FleetMetrics extends Collector {
             AllocationState.ACTIVE,
             AllocationState.RELEASING);
 
-    private final HwpMetrics metrics;
     private final DeviceService devices;
     private final AllocationRecords allocations;
 
     @Activate
-    public FleetMetrics(
-            @Reference HwpMetrics metrics, @Reference DeviceService devices, @Reference AllocationRecords allocations) {
-        this.metrics = metrics;
+    public FleetMetrics(@Reference DeviceService devices, @Reference AllocationRecords allocations) {
         this.devices = devices;
         this.allocations = allocations;
-        metrics.register(this);
-    }
-
-    @Deactivate
-    void deactivate() {
-        metrics.unregister(this);
     }
 
     @Override
     public List<MetricFamilySamples> collect() {
         List<MetricFamilySamples> out = new ArrayList<>();
-        if (!metrics.isEnabled()) {
-            return out;
-        }
         GaugeMetricFamily byState = new GaugeMetricFamily(
                 "hwp_allocations",
                 "Allocations that hold a region, by state (of every node); those that ended are counted by"

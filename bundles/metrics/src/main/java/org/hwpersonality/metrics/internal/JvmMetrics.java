@@ -12,10 +12,7 @@ import java.util.List;
 import javax.management.JMException;
 import javax.management.ObjectName;
 import org.hwpersonality.metrics.HwpMetrics;
-import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Reference;
 
 /**
  * The JVM's and the process's metrics, named as the Prometheus client's HotSpot collectors name them, under HWP's
@@ -23,27 +20,11 @@ import org.osgi.service.component.annotations.Reference;
  * process's CPU time and open files through JMX attributes, since the client's {@code simpleclient_hotspot} bundle
  * imports {@code com.sun.management}, which Karaf 4.4 does not export, and so does not resolve in Karaf.
  */
-@Component(service = {})
+@Component(service = Collector.class, property = HwpMetrics.COLLECTOR)
 public final class JvmMetrics extends Collector {
-    private final HwpMetrics metrics;
-
-    @Activate
-    public JvmMetrics(@Reference HwpMetrics metrics) {
-        this.metrics = metrics;
-        metrics.register(this);
-    }
-
-    @Deactivate
-    void deactivate() {
-        metrics.unregister(this);
-    }
-
     @Override
     public List<MetricFamilySamples> collect() {
         List<MetricFamilySamples> out = new ArrayList<>();
-        if (!metrics.isEnabled()) {
-            return out;
-        }
         var memory = ManagementFactory.getMemoryMXBean();
         GaugeMetricFamily used = new GaugeMetricFamily(
                 "hwp_jvm_memory_bytes_used", "Used bytes of a JVM memory area (heap, nonheap)", List.of("area"));

@@ -13,7 +13,8 @@ class JvmMetricsTest {
     @Test
     void theJvmIsScrapedUnderHwpNamesAndGoneWhenTheCollectorIs() throws Exception {
         HwpMetrics metrics = HwpMetrics.enabled();
-        JvmMetrics jvm = new JvmMetrics(metrics);
+        JvmMetrics jvm = new JvmMetrics();
+        metrics.register(jvm);
         StringWriter out = new StringWriter();
         metrics.write(HwpMetrics.contentType(null), out);
         Map<String, JsonNode> f = PrometheusParserAccess.parse(out.toString(), false);
@@ -40,7 +41,7 @@ class JvmMetricsTest {
                 .isPositive();
         assertThat(f.keySet()).allMatch(name -> name.startsWith("hwp_"));
 
-        jvm.deactivate();
+        metrics.unregister(jvm);
         out = new StringWriter();
         metrics.write(HwpMetrics.contentType(null), out);
         assertThat(out.toString()).doesNotContain("hwp_jvm_");

@@ -86,8 +86,8 @@ public class HwpApi extends HttpServlet {
     private final transient List<Route> own;
     /** While {@link ApiRoutes} is absent: health says DOWN and why. */
     private final transient List<Route> notReady;
-    /** The routes on the database's services, while they are there. */
-    private transient volatile ApiRoutes api;
+    /** The routes on the database's services, while they are there, and every route served meanwhile. */
+    private transient volatile Serving serving;
     /** The parts still starting (the database's connection among them), for the reason health gives. */
     private final transient List<StartupCheck> starting = new CopyOnWriteArrayList<>();
 
@@ -107,16 +107,26 @@ public class HwpApi extends HttpServlet {
                         Access.ANYONE,
                         "whether the process answers",
                         x -> x.send(200, Map.of("status", "UP"))));
+        this.serving = serving(null);
+    }
+
+    /** What is served: the routes on the database's services ({@code api}, null while absent) and the whole list. */
+    private record Serving(ApiRoutes api, List<Route> routes) {}
+
+    private Serving serving(ApiRoutes api) {
+        List<Route> all = new ArrayList<>(own);
+        all.addAll(api == null ? notReady : api.routes());
+        return new Serving(api, List.copyOf(all));
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     void bindRoutes(ApiRoutes routes) {
-        this.api = routes;
+        this.serving = serving(routes);
     }
 
     void unbindRoutes(ApiRoutes routes) {
-        if (this.api == routes) {
-            this.api = null;
+        if (this.serving.api() == routes) {
+            this.serving = serving(null);
         }
     }
 
@@ -156,10 +166,7 @@ public class HwpApi extends HttpServlet {
 
     /** Every route served now. */
     List<Route> routes() {
-        ApiRoutes current = api;
-        List<Route> all = new ArrayList<>(own);
-        all.addAll(current == null ? notReady : current.routes());
-        return all;
+        return serving.routes();
     }
 
     @Override
@@ -222,11 +229,12 @@ public class HwpApi extends HttpServlet {
                 request.getScheme(),
                 request.getServerName(),
                 request.getServerPort());
-        ApiRoutes current = api;
+        Serving now = serving;
+        ApiRoutes current = now.api();
         Route found = null;
         Map<String, String> parameters = null;
         TreeSet<String> allowed = new TreeSet<>();
-        for (Route route : routes()) {
+        for (Route route : now.routes()) {
             Map<String, String> matched = route.match(path);
             if (matched == null) {
                 continue;
