@@ -81,14 +81,11 @@ class TwoNodesIT {
         assertThat(json.readTree(health.body()).path("status").asText()).isEqualTo("DOWN");
         assertThat(health.headers().firstValue("Retry-After")).isPresent();
         // The first attempt gives up after the pool's connection timeout (HikariCP's 30 s): then the reason is known.
+        Fleet asAdmin = new Fleet(b.api());
         String reason = "";
         deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (!reason.contains("the database does not answer") && System.nanoTime() < deadline) {
-            java.net.http.HttpResponse<String> why = http.send(
-                    java.net.http.HttpRequest.newBuilder(b.api().resolve("health"))
-                            .header("Authorization", Distribution.ADMIN)
-                            .build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            java.net.http.HttpResponse<String> why = asAdmin.send("GET", "health");
             assertThat(why.statusCode()).as(why.body()).isEqualTo(503);
             reason = json.readTree(why.body())
                     .path("parts")
@@ -98,11 +95,7 @@ class TwoNodesIT {
             Thread.sleep(1000);
         }
         assertThat(reason).contains("the database does not answer").containsIgnoringCase("connect");
-        java.net.http.HttpResponse<String> profiles = http.send(
-                java.net.http.HttpRequest.newBuilder(b.api().resolve("profiles"))
-                        .header("Authorization", Distribution.ADMIN)
-                        .build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+        java.net.http.HttpResponse<String> profiles = asAdmin.send("GET", "profiles");
         assertThat(profiles.statusCode()).as(profiles.body()).isEqualTo(503);
         assertThat(json.readTree(profiles.body()).path("error").asText()).isEqualTo("UNAVAILABLE");
 
