@@ -1033,15 +1033,16 @@ public class HttpApiIT extends HwpTestSupport {
                                 .json()
                                 .path("status")
                                 .asText());
+                // The agent logs FOLLOWED, then unloads the old driver, then loads the new one: wait for both lines.
                 waitUntil(
                         "the agent follows the move and loads the driver of its new allocation",
                         TIMEOUT,
                         () -> read(log).contains("decision=FOLLOWED")
-                                && read(loads).lines().count() > loadsBefore);
+                                && read(loads).lines().count() >= loadsBefore + 2);
                 assertTrue(read(log), read(log).contains("allocation " + second + " -> " + third));
-                assertTrue(
-                        read(loads),
-                        read(loads).lines().reduce((x, y) -> y).orElse("").startsWith("load "));
+                List<String> followed = read(loads).lines().toList();
+                assertTrue(read(loads), followed.get(loadsBefore).startsWith("unload "));
+                assertTrue(read(loads), followed.get(loadsBefore + 1).startsWith("load "));
             } finally {
                 assertStatus(call("POST", "/devices/" + device + "/enable", ADMIN, null), 200);
             }
