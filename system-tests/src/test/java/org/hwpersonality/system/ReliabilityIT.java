@@ -2,6 +2,8 @@ package org.hwpersonality.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,8 +98,7 @@ class ReliabilityIT {
             assertThat(r.allocations())
                     .as("cycle " + cycle + ": load ran before the kill")
                     .isPositive();
-            node.start();
-            Duration back = node.awaitHealthy(Duration.ofSeconds(120));
+            Duration back = restartKeepingEvidence(cycle);
             restarts.add(back.toMillis());
             assertThat(fleet.problemsAfter(r.acknowledged()))
                     .as("cycle " + cycle)
@@ -115,11 +116,40 @@ class ReliabilityIT {
                 restarts.get(restarts.size() * 9 / 10),
                 restarts.get(restarts.size() - 1),
                 inOrder);
+        // Derby's own log, kept across boots (derby.infolog.append): one boot per start, and no storage error (the SQL
+        // states of class XS, which the recovery failure of 2026-11-25 had: docs/reliability.md).
+        List<String> derbyLog = Files.readAllLines(node.home().resolve("data/log/derby.log"));
+        long boots = derbyLog.stream()
+                .filter(l -> l.contains("Booting Derby version"))
+                .count();
+        List<String> storageErrors = derbyLog.stream()
+                .filter(l -> l.matches(".*\\bXS[A-Z0-9]{3}\\b.*") || l.contains("Cannot rollback"))
+                .toList();
+        System.out.printf("derby.log: %d lines, %d boots, storage errors: %s%n", derbyLog.size(), boots, storageErrors);
+        assertThat(boots).as("Derby booted once per start").isEqualTo(cycles + 1L);
+        assertThat(storageErrors).as("derby.log").isEmpty();
         // With passwords hashed, a start is this fast only while Karaf's bcrypt service starts before the JAAS modules
         // (feature hwp-security, start level 29): otherwise every start waits 10 s in the JAAS activator
         // (docs/reliability.md, "Restarts are 10 s slower with hashed passwords").
         assertThat(restarts.get(restarts.size() - 1))
                 .as("every restart is back within 15 s, ms")
                 .isLessThanOrEqualTo(15_000L);
+    }
+
+    /**
+     * Starts the node again and waits for it. If it does not come back, its database and logs are copied to
+     * {@code target/derby-failure-cycle-N} before the test fails: the next run would delete them with the node.
+     */
+    private static Duration restartKeepingEvidence(int cycle) throws Exception {
+        node.start();
+        try {
+            return node.awaitHealthy(Duration.ofSeconds(120));
+        } catch (AssertionError | RuntimeException e) {
+            Path evidence = Path.of("target", "derby-failure-cycle-" + cycle).toAbsolutePath();
+            Distribution.copyTree(node.home().resolve("data/hwp"), evidence.resolve("hwp"));
+            Distribution.copyTree(node.home().resolve("data/log"), evidence.resolve("log"));
+            throw new AssertionError(
+                    "cycle " + cycle + ": the node did not come back; its database and logs are in " + evidence, e);
+        }
     }
 }
