@@ -1,10 +1,10 @@
-# Sourced by the benchmark scripts: fresh_node starts a new copy of the built distribution in $work/node on embedded
-# Derby (a new database), its HTTP port 8193, with the shipped sample fleets and the 64 U250 cards of two regions with
-# instant programming (benchmarks/fleet-load.cfg), and returns once it is UP with the 64 cards recorded and the
-# index has seen them. Needs work, api (http://localhost:8193/hwp/api/v1) and HWP_ADMIN_PASSWORD.
+# Sourced by the benchmark scripts: fresh_node starts a new copy of the built distribution (or of $dist) in $work/node
+# on embedded Derby (a new database), its HTTP port 8193, with the shipped sample fleets and the 64 U250 cards of two
+# regions with instant programming (benchmarks/fleet-load.cfg), and returns once it is UP with the 64 cards recorded
+# and the index has seen them. Needs work, api (http://localhost:8193/hwp/api/v1) and HWP_ADMIN_PASSWORD.
 fresh_node() {
     rm -rf "$work" && mkdir -p "$work"
-    cp -r karaf-assembly/target/assembly "$work/node"
+    cp -r "${dist:-karaf-assembly/target/assembly}" "$work/node"
     sed -i "s/^org.osgi.service.http.port *=.*/org.osgi.service.http.port = 8193/" "$work/node/etc/org.ops4j.pax.web.cfg"
     grep -q '^org.osgi.service.http.port' "$work/node/etc/org.ops4j.pax.web.cfg" \
         || echo "org.osgi.service.http.port = 8193" >> "$work/node/etc/org.ops4j.pax.web.cfg"
