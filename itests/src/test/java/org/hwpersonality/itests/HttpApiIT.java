@@ -602,6 +602,39 @@ public class HttpApiIT extends HwpTestSupport {
                 403,
                 "FORBIDDEN");
         assertTrue(get("/vms", ADMIN).body().contains(a[0]));
+
+        // Issue 22: tenants. A VM registered without one belongs to "default"; a tenant exists before its VMs.
+        assertEquals("default", get("/vms/" + a[0], ADMIN).json().path("tenant").asText());
+        Map<String, Object> linux = Map.of("family", "linux");
+        Answer unknown = call("POST", "/vms", ADMIN, Map.of("name", "x", "os", linux, "tenant", "it-acme"));
+        assertError(unknown, 400, "INVALID_REQUEST");
+        assertTrue(
+                unknown.body(),
+                unknown.body().contains("tenant") && unknown.body().contains("no tenant it-acme"));
+        assertError(call("POST", "/vms", ADMIN, Map.of("name", "x", "os", linux, "tenant", 7)), 400, "INVALID_REQUEST");
+        Answer added = call("POST", "/tenants", ADMIN, Map.of("id", "it-acme", "description", "Acme video"));
+        assertStatus(added, 201);
+        assertEquals(added.body(), "it-acme", added.json().path("id").asText());
+        assertEquals(
+                added.body(), "Acme video", added.json().path("description").asText());
+        assertError(call("POST", "/tenants", ADMIN, Map.of("id", "it-acme")), 409, "CONFLICT");
+        Answer badId = call("POST", "/tenants", ADMIN, Map.of("id", "It Acme"));
+        assertError(badId, 400, "INVALID_REQUEST");
+        assertTrue(badId.body(), badId.body().contains("id"));
+        assertError(call("POST", "/tenants", ADMIN, Map.of("description", "no id")), 400, "INVALID_REQUEST");
+        assertError(call("POST", "/tenants", ADMIN, Map.of("id", "it-x", "quota", 3)), 400, "INVALID_REQUEST");
+        assertError(call("POST", "/tenants", bearer(a[1]), Map.of("id", "it-other")), 403, "FORBIDDEN");
+        List<String> tenants = new ArrayList<>();
+        get("/tenants", ADMIN).json().forEach(t -> tenants.add(t.path("id").asText()));
+        assertTrue(tenants.toString(), tenants.contains("default") && tenants.contains("it-acme"));
+        assertFalse(tenants.toString(), tenants.contains("it-x") || tenants.contains("it-other"));
+        Answer acmeVm = call("POST", "/vms", ADMIN, Map.of("name", "it-acme-1", "os", linux, "tenant", "it-acme"));
+        assertStatus(acmeVm, 201);
+        assertEquals(
+                acmeVm.body(),
+                "it-acme",
+                acmeVm.json().path("vm").path("tenant").asText());
+
         assertEquals(a[0], get("/vms/" + a[0], bearer(a[1])).json().path("id").asText());
         assertError(get("/vms/" + b[0], bearer(a[1])), 403, "FORBIDDEN");
         assertFalse(

@@ -98,6 +98,29 @@ public class HwpDistributionIT extends HwpTestSupport {
                         e.getMessage().contains("domain: libvirt on node " + NODE + " knows no domain nosuch"));
             }
             assertTrue(executeCommand("vm:list --no-format").lines().noneMatch(l -> l.contains("it-nowhere")));
+
+            // Issue 22: tenants in the shell.
+            assertTrue(executeCommand("tenant:add it-shell-tenant ShellTenant").contains("it-shell-tenant added"));
+            String tenants = executeCommand("tenant:list --no-format");
+            assertTrue(tenants, tenants.lines().anyMatch(l -> l.startsWith("default")));
+            assertTrue(
+                    tenants, tenants.lines().anyMatch(l -> l.contains("it-shell-tenant") && l.contains("ShellTenant")));
+            String owned = executeCommand("vm:register it-owned --os linux --tenant it-shell-tenant");
+            String ownedId = owned.lines()
+                    .filter(l -> l.startsWith("VM "))
+                    .findFirst()
+                    .orElseThrow()
+                    .substring(3)
+                    .trim();
+            assertTrue(executeCommand("vm:list --no-format")
+                    .lines()
+                    .anyMatch(l -> l.contains(ownedId) && l.trim().endsWith("it-shell-tenant")));
+            try {
+                String refused = executeCommand("vm:register it-orphan --os linux --tenant no-such-tenant");
+                throw new AssertionError("registered for an unknown tenant: " + refused);
+            } catch (CommandFailed e) {
+                assertTrue(e.getMessage(), e.getMessage().contains("tenant: no tenant no-such-tenant"));
+            }
         } finally {
             executeCommand("feature:uninstall hwp-attach-libvirt");
         }

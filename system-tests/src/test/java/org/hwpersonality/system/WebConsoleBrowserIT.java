@@ -217,6 +217,25 @@ class WebConsoleBrowserIT {
                 .click();
         assertThat(flash()).isEqualTo("Device " + device + " is DRAINING: 0 VM(s) moved elsewhere");
 
+        // Issue 22: tenants are added in the console, and a bad ID is refused with the field named.
+        browser.get(console("hwp-tenants"));
+        assertThat(browser.findElement(By.id("hwp-tenants")).getText()).contains("default");
+        browser.findElement(By.cssSelector("#hwp-tenant-add input[name='id']")).sendKeys("browser-tenant");
+        browser.findElement(By.cssSelector("#hwp-tenant-add input[name='description']"))
+                .sendKeys("Added in Chromium");
+        browser.findElement(By.cssSelector("#hwp-tenant-add button")).click();
+        assertThat(flash()).isEqualTo("Added tenant browser-tenant");
+        assertThat(browser.findElement(By.id("hwp-tenants")).getText()).contains("browser-tenant", "Added in Chromium");
+        browser.get(console("hwp-tenants")); // no flash on the page before the next submission
+        ((org.openqa.selenium.JavascriptExecutor) browser)
+                .executeScript(
+                        "document.querySelector(\"#hwp-tenant-add input[name='id']\").removeAttribute('pattern')");
+        browser.findElement(By.cssSelector("#hwp-tenant-add input[name='id']")).sendKeys("Bad Tenant");
+        browser.findElement(By.cssSelector("#hwp-tenant-add button")).click();
+        assertThat(flash()).startsWith("ERROR id: ");
+        assertThat(browser.findElement(By.id("hwp-tenants")).getText()).doesNotContain("Bad Tenant");
+        screenshot("tenants");
+
         browser.get(console("hwp-events"));
         String events = browser.findElement(By.id("hwp-events")).getText();
         assertThat(events)
@@ -225,6 +244,7 @@ class WebConsoleBrowserIT {
                         "profile/RETIRED",
                         "device/DRAINING",
                         "device/EVICTED",
+                        "tenant/ADDED",
                         device,
                         "browser-made-v1");
         screenshot("events");
@@ -233,7 +253,8 @@ class WebConsoleBrowserIT {
     @Test
     @Order(3)
     void aUserWithoutTheAdminRoleGetsNoPageAndChangesNothing() throws Exception {
-        for (String page : List.of("hwp-profiles", "hwp-devices", "hwp-allocations", "hwp-vms", "hwp-events")) {
+        for (String page :
+                List.of("hwp-profiles", "hwp-devices", "hwp-allocations", "hwp-vms", "hwp-tenants", "hwp-events")) {
             HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(console(page)))
                     .header("Authorization", VIEWER)
                     .GET());

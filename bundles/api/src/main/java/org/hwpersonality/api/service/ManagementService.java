@@ -7,6 +7,7 @@ import org.hwpersonality.api.allocation.Allocation;
 import org.hwpersonality.api.allocation.AllocationResult;
 import org.hwpersonality.api.request.PersonalityRequest;
 import org.hwpersonality.api.request.RepersonalizationRequest;
+import org.hwpersonality.api.tenant.Tenant;
 import org.hwpersonality.api.vm.VirtualMachine;
 import org.hwpersonality.api.vm.VmLocation;
 import org.hwpersonality.api.vm.VmRegistration;
@@ -28,11 +29,22 @@ public interface ManagementService {
         return registerVm(name, os, VmLocation.ANYWHERE, actor);
     }
 
+    /** Registers a VM of the default tenant that runs at {@code where}. */
+    default VmRegistration registerVm(String name, OsInfo os, VmLocation where, String actor) {
+        return registerVm(name, os, where, Tenant.DEFAULT, actor);
+    }
+
     /**
-     * Registers a VM that runs at {@code where} (its host must be a node of the installation with the {@code host}
-     * role) and issues its API token (returned once, stored hashed).
+     * Registers a VM of {@code tenant} (which must exist) that runs at {@code where} (its host must be a node of the
+     * installation with the {@code host} role) and issues its API token (returned once, stored hashed).
      */
-    VmRegistration registerVm(String name, OsInfo os, VmLocation where, String actor);
+    VmRegistration registerVm(String name, OsInfo os, VmLocation where, String tenant, String actor);
+
+    /** The installation's tenants, by ID. */
+    List<Tenant> tenants();
+
+    /** Adds a tenant; CONFLICT if its ID exists, a validation error naming the field for a bad ID or description. */
+    Tenant addTenant(String id, String description, String actor);
 
     /**
      * Records where a VM runs now (after a migration): later requests are matched on its new host; the allocations it

@@ -1,6 +1,6 @@
 /** Virtual machines known to HWP, the only clients that request personalities for themselves. */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.hwpersonality.api.vm;
 
 import org.osgi.annotation.bundle.Export;

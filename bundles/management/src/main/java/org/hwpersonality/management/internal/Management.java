@@ -67,7 +67,9 @@ import org.hwpersonality.api.store.DeviceRecords;
 import org.hwpersonality.api.store.EventLog;
 import org.hwpersonality.api.store.Signals;
 import org.hwpersonality.api.store.TaskRecords;
+import org.hwpersonality.api.store.TenantRecords;
 import org.hwpersonality.api.store.VmRecords;
+import org.hwpersonality.api.tenant.Tenant;
 import org.hwpersonality.api.vm.VirtualMachine;
 import org.hwpersonality.api.vm.VmLocation;
 import org.hwpersonality.api.vm.VmRegistration;
@@ -157,6 +159,7 @@ public class Management implements ManagementService {
     private final DriverRepository driverRepository;
     private final AllocationRecords allocations;
     private final VmRecords vms;
+    private final TenantRecords tenants;
     private final DeviceRecords devices;
     private final IndexKeeper keeper;
     private final NodeIdentity node;
@@ -196,6 +199,7 @@ public class Management implements ManagementService {
             @Reference DriverRepository driverRepository,
             @Reference AllocationRecords allocations,
             @Reference VmRecords vms,
+            @Reference TenantRecords tenants,
             @Reference DeviceRecords devices,
             @Reference DeviceInventory inventory,
             @Reference NodeIdentity node,
@@ -219,6 +223,7 @@ public class Management implements ManagementService {
         this.driverRepository = driverRepository;
         this.allocations = allocations;
         this.vms = vms;
+        this.tenants = tenants;
         this.devices = devices;
         this.node = node;
         this.keeper = new IndexKeeper(matcher.newIndex(), profiles, devices);
@@ -403,14 +408,22 @@ public class Management implements ManagementService {
     // VMs
 
     @Override
-    public VmRegistration registerVm(String name, OsInfo os, VmLocation where, String actor) {
+    public VmRegistration registerVm(String name, OsInfo os, VmLocation where, String tenant, String actor) {
+        if (tenant == null) {
+            throw new ValidationException("tenant", "is required");
+        }
+        if (tenants.find(tenant).isEmpty()) {
+            throw new ValidationException("tenant", "no tenant " + tenant + " (tenant:add or POST /tenants adds one)");
+        }
         requireHostNode(where);
         requireKnownDomain(where);
         byte[] raw = new byte[32];
         RANDOM.nextBytes(raw);
         String token = "hwp_" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
         VirtualMachine vm = vms.register(
-                new VirtualMachine(newId("vm"), name, os, false, Instant.now(), where), tokenHash(token), actor);
+                new VirtualMachine(newId("vm"), name, os, false, Instant.now(), where, tenant),
+                tokenHash(token),
+                actor);
         events.post(HwpEvent.topic("vm", "REGISTERED"), Map.of("vmId", vm.id(), "name", vm.name(), "actor", actor));
         return new VmRegistration(vm, token);
     }
@@ -459,6 +472,18 @@ public class Management implements ManagementService {
     @Override
     public List<VirtualMachine> vms() {
         return vms.list();
+    }
+
+    @Override
+    public List<Tenant> tenants() {
+        return tenants.list();
+    }
+
+    @Override
+    public Tenant addTenant(String id, String description, String actor) {
+        Tenant tenant = tenants.add(new Tenant(id, description == null ? "" : description, Instant.now()), actor);
+        events.post(HwpEvent.topic("tenant", "ADDED"), Map.of("tenant", tenant.id(), "actor", actor));
+        return tenant;
     }
 
     @Override

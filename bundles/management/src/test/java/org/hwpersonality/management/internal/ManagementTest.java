@@ -22,6 +22,7 @@ import org.hwpersonality.api.ErrorCode;
 import org.hwpersonality.api.HwpException;
 import org.hwpersonality.api.OsInfo;
 import org.hwpersonality.api.PerformanceFigures;
+import org.hwpersonality.api.ValidationException;
 import org.hwpersonality.api.allocation.Allocation;
 import org.hwpersonality.api.allocation.AllocationResult;
 import org.hwpersonality.api.allocation.AllocationState;
@@ -42,6 +43,9 @@ import org.hwpersonality.api.store.AllocationRecords.RegionChange;
 import org.hwpersonality.api.store.ProgrammingTask;
 import org.hwpersonality.api.store.Signals;
 import org.hwpersonality.api.store.TaskRecords;
+import org.hwpersonality.api.tenant.Tenant;
+import org.hwpersonality.api.vm.VirtualMachine;
+import org.hwpersonality.api.vm.VmLocation;
 import org.hwpersonality.repository.internal.SqlTaskRecords;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,6 +72,45 @@ class ManagementTest {
 
     private static Region region(Platform p, String deviceId, String regionId) {
         return p.devices.device(deviceId).orElseThrow().region(regionId).orElseThrow();
+    }
+
+    @Test
+    void vmsBelongToTenantsThatExist() throws Exception {
+        try (Platform p = new Platform(folder, Map.of(), Platform.u250("tn-", 1))) {
+            assertThat(p.management.registerVm("web-1", LINUX, "karaf").vm().tenant())
+                    .isEqualTo(Tenant.DEFAULT);
+            assertThatThrownBy(() -> p.management.registerVm("web-2", LINUX, VmLocation.ANYWHERE, "acme", "karaf"))
+                    .isInstanceOfSatisfying(ValidationException.class, e -> {
+                        assertThat(e.field()).isEqualTo("tenant");
+                        assertThat(e.getMessage()).contains("no tenant acme");
+                    });
+            int before = p.management.vms().size();
+
+            Tenant acme = p.management.addTenant("acme", "Acme video", "karaf");
+            assertThat(p.management.tenants()).extracting(Tenant::id).containsExactly("acme", Tenant.DEFAULT);
+            VirtualMachine vm = p.management
+                    .registerVm("web-2", LINUX, VmLocation.ANYWHERE, acme.id(), "karaf")
+                    .vm();
+            assertThat(vm.tenant()).isEqualTo("acme");
+            assertThat(p.management.vm(vm.id()).orElseThrow().tenant()).isEqualTo("acme");
+            assertThat(p.management.vms()).hasSize(before + 1);
+
+            assertThatThrownBy(() -> p.management.addTenant("acme", "", "karaf"))
+                    .isInstanceOfSatisfying(
+                            HwpException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT));
+            for (String bad : new String[] {"Acme", "", "-acme", "acme corp", "a".repeat(65)}) {
+                assertThatThrownBy(() -> p.management.addTenant(bad, "", "karaf"))
+                        .as(bad)
+                        .isInstanceOfSatisfying(
+                                ValidationException.class,
+                                e -> assertThat(e.field()).isEqualTo("id"));
+            }
+            assertThatThrownBy(() -> p.management.addTenant("beta", "x".repeat(256), "karaf"))
+                    .isInstanceOfSatisfying(
+                            ValidationException.class,
+                            e -> assertThat(e.field()).isEqualTo("description"));
+            assertThat(p.management.tenants()).hasSize(2);
+        }
     }
 
     @Test

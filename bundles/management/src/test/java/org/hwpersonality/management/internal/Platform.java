@@ -131,6 +131,7 @@ final class Platform implements AutoCloseable {
                 drivers,
                 allocations,
                 vms,
+                new org.hwpersonality.repository.internal.JpaTenantRecords(db.database),
                 devices,
                 inventory,
                 node,

@@ -67,6 +67,7 @@ class TokenRevocationTest {
                     p.drivers,
                     p.allocations,
                     vms,
+                    new org.hwpersonality.repository.internal.JpaTenantRecords(p.db.database),
                     p.devices,
                     p.inventory,
                     p.node,

@@ -36,7 +36,7 @@ public class JpaVmRecords implements VmRecords {
                     HwpEvent.topic("vm", "REGISTERED"),
                     vm.id(),
                     actor,
-                    where(Map.of("name", vm.name(), "os", vm.os().family()), vm.location()));
+                    where(Map.of("name", vm.name(), "os", vm.os().family(), "tenant", vm.tenant()), vm.location()));
             return vm;
         });
     }

@@ -42,6 +42,7 @@ import org.hwpersonality.api.store.AllocationRecords;
 import org.hwpersonality.api.store.ProgrammingTask;
 import org.hwpersonality.api.store.Signals;
 import org.hwpersonality.api.store.TaskRecords;
+import org.hwpersonality.api.tenant.Tenant;
 import org.hwpersonality.api.vm.VirtualMachine;
 import org.hwpersonality.api.vm.VmLocation;
 import org.hwpersonality.repository.internal.entity.AllocationEntity;
@@ -110,8 +111,8 @@ abstract class RepositoryContract {
 
     @Test
     void schemaIsMigratedAndMigrationIsIdempotent() {
-        assertThat(db.database.schemaVersion()).isEqualTo("6");
-        assertThat(SchemaMigrations.migrate(db.dataSource)).isEqualTo("6");
+        assertThat(db.database.schemaVersion()).isEqualTo("7");
+        assertThat(SchemaMigrations.migrate(db.dataSource)).isEqualTo("7");
     }
 
     @Test
@@ -408,6 +409,47 @@ abstract class RepositoryContract {
                 .isInstanceOf(HwpException.class)
                 .extracting(e -> ((HwpException) e).code())
                 .isEqualTo(ErrorCode.NOT_FOUND);
+    }
+
+    @Test
+    void tenantsAreAddedListedAndOwnTheirVms() {
+        Instant now = T0.truncatedTo(ChronoUnit.MICROS);
+        JpaTenantRecords tenants = new JpaTenantRecords(db.database);
+        JpaVmRecords vms = new JpaVmRecords(db.database);
+        JpaEventLog events = new JpaEventLog(db.database);
+        // The default tenant is there from the start (schema version 7).
+        assertThat(tenants.find(Tenant.DEFAULT)).isPresent();
+
+        String id = prefix + "acme";
+        Tenant acme = tenants.add(new Tenant(id, "Acme video transcoding", now), "karaf");
+        assertThat(tenants.find(id)).contains(acme);
+        assertThat(tenants.list()).contains(acme).extracting(Tenant::id).contains(Tenant.DEFAULT);
+        assertThat(tenants.list()).extracting(Tenant::id).isSorted();
+        assertThat(events.newest(1, id))
+                .singleElement()
+                .satisfies(e -> assertThat(e.topic()).isEqualTo("org/hwpersonality/tenant/ADDED"));
+        assertThatThrownBy(() -> tenants.add(new Tenant(id, "", now), "karaf"))
+                .isInstanceOf(HwpException.class)
+                .extracting(e -> ((HwpException) e).code())
+                .isEqualTo(ErrorCode.CONFLICT);
+
+        Sha256 hash = Sha256.of(
+                ("8" + prefix.replace("-", "0").replace("t", "b")).repeat(64).substring(0, 64));
+        VirtualMachine vm = vms.register(
+                new VirtualMachine(
+                        prefix + "vm", "enc-1", OsInfo.of("linux", "6.1.0"), false, now, VmLocation.ANYWHERE, id),
+                hash,
+                "karaf");
+        assertThat(vms.find(vm.id()).orElseThrow().tenant()).isEqualTo(id);
+        assertThat(vms.findByToken(hash).orElseThrow().tenant()).isEqualTo(id);
+        // Moving a VM keeps its tenant.
+        assertThat(vms.move(vm.id(), VmLocation.of("fpga-host-3", null), "karaf")
+                        .tenant())
+                .isEqualTo(id);
+        assertThat(events.newest(5, vm.id()))
+                .filteredOn(e -> e.topic().endsWith("/REGISTERED"))
+                .singleElement()
+                .satisfies(e -> assertThat(e.details()).containsEntry("tenant", id));
     }
 
     @Test

@@ -36,6 +36,7 @@ public final class ApiRoutes {
         all.addAll(new ProfileRoutes(profiles).routes());
         all.addAll(new DeviceRoutes(devices, management).routes());
         all.addAll(new VmRoutes(management).routes());
+        all.addAll(new TenantRoutes(management).routes());
         all.addAll(new AllocationRoutes(management).routes());
         all.addAll(new ArtifactRoutes(bitstreams, drivers, management).routes());
         all.addAll(new EventRoutes(events).routes());

@@ -10,6 +10,7 @@ import java.util.Set;
 import org.hwpersonality.api.OsInfo;
 import org.hwpersonality.api.ValidationException;
 import org.hwpersonality.api.service.ManagementService;
+import org.hwpersonality.api.tenant.Tenant;
 import org.hwpersonality.api.vm.VirtualMachine;
 import org.hwpersonality.api.vm.VmLocation;
 import org.hwpersonality.api.vm.VmRegistration;
@@ -40,7 +41,7 @@ final class VmRoutes {
 
     private void register(Exchange x) throws IOException {
         ObjectNode body = x.jsonObject();
-        Fields.only(body, Set.of("name", "os", "host", "domain"));
+        Fields.only(body, Set.of("name", "os", "host", "domain", "tenant"));
         String name = Fields.text(body, "name");
         JsonNode os = body.get("os");
         if (os == null || os.isNull()) {
@@ -48,7 +49,9 @@ final class VmRoutes {
         }
         OsInfo guest = x.convert(os, OsInfo.class);
         VmLocation where = VmLocation.of(Fields.optionalText(body, "host"), Fields.optionalText(body, "domain"));
-        VmRegistration r = management.registerVm(name, guest, where, x.caller.actor());
+        String tenant = Fields.optionalText(body, "tenant");
+        VmRegistration r =
+                management.registerVm(name, guest, where, tenant == null ? Tenant.DEFAULT : tenant, x.caller.actor());
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("vmId", r.vm().id());
         answer.put("token", r.token());

@@ -29,6 +29,7 @@ public class VmList implements Action {
         table.column("Domain");
         table.column("Registered");
         table.column("Token");
+        table.column("Tenant");
         for (VirtualMachine vm : management.vms()) {
             table.addRow()
                     .addContent(
@@ -39,7 +40,8 @@ public class VmList implements Action {
                             vm.location().host().orElse("-"),
                             vm.location().domain().orElse("-"),
                             vm.registeredAt(),
-                            vm.tokenRevoked() ? "revoked" : "valid");
+                            vm.tokenRevoked() ? "revoked" : "valid",
+                            vm.tenant());
         }
         table.print(System.out, !noFormat);
         return null;

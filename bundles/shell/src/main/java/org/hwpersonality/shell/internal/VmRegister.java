@@ -11,12 +11,13 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.hwpersonality.api.OsInfo;
 import org.hwpersonality.api.ValidationException;
 import org.hwpersonality.api.service.ManagementService;
+import org.hwpersonality.api.tenant.Tenant;
 import org.hwpersonality.api.vm.VmLocation;
 import org.hwpersonality.api.vm.VmRegistration;
 
 /**
- * {@code vm:register NAME --os linux [--kernel K] [--host NODE] [--domain DOMAIN]}: a VM and its API token, printed
- * this once.
+ * {@code vm:register NAME --os linux [--kernel K] [--host NODE] [--domain DOMAIN] [--tenant TENANT]}: a VM and its
+ * API token, printed this once.
  */
 @Service
 @Command(scope = "vm", name = "register", description = "Registers a VM and prints its API token (shown once)")
@@ -39,19 +40,28 @@ public class VmRegister implements Action {
     @Option(name = "--domain", description = "The hypervisor's name or UUID for the VM (its libvirt domain)")
     String domain;
 
+    @Option(name = "--tenant", description = "The tenant the VM belongs to (default: default)")
+    String tenant;
+
     @Reference
     ManagementService management;
 
     @Override
     public Object execute() {
-        TrailingOptions after = new TrailingOptions(trailing, Set.of("--os", "--kernel", "--host", "--domain"));
+        TrailingOptions after =
+                new TrailingOptions(trailing, Set.of("--os", "--kernel", "--host", "--domain", "--tenant"));
         String os = after.get("--os", this.os);
         if (os == null) {
             throw new ValidationException("--os", "is required");
         }
         VmLocation where = VmLocation.of(after.get("--host", host), after.get("--domain", domain));
-        VmRegistration r =
-                management.registerVm(name, OsInfo.of(os, after.get("--kernel", kernel)), where, Actors.current());
+        String tenant = after.get("--tenant", this.tenant);
+        VmRegistration r = management.registerVm(
+                name,
+                OsInfo.of(os, after.get("--kernel", kernel)),
+                where,
+                tenant == null ? Tenant.DEFAULT : tenant,
+                Actors.current());
         System.out.println("VM     " + r.vm().id());
         System.out.println("Token  " + r.token());
         System.out.println("The token is shown this once; HWP keeps only its SHA-256.");

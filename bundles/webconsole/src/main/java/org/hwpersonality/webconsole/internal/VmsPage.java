@@ -46,9 +46,10 @@ public class VmsPage extends Page {
                     esc(vm.location().domain().orElse("")),
                     esc(vm.registeredAt()),
                     vm.tokenRevoked() ? "revoked" : "valid",
+                    esc(vm.tenant()),
                     vm.tokenRevoked() ? "" : Html.button("revoke", "Revoke token", "id", vm.id())));
         }
-        html.table("hwp-vms", List.of("VM", "Name", "OS", "Host", "Domain", "Registered", "Token", ""), rows);
+        html.table("hwp-vms", List.of("VM", "Name", "OS", "Host", "Domain", "Registered", "Token", "Tenant", ""), rows);
     }
 
     @Override

@@ -47,6 +47,9 @@ public class VmEntity {
     @Column(name = "DOMAIN_NAME")
     private String domainName;
 
+    @Column(name = "TENANT")
+    private String tenant;
+
     @Version
     @Column(name = "ROW_VERSION")
     private long rowVersion;
@@ -61,6 +64,7 @@ public class VmEntity {
         this.tokenHash = tokenHash;
         this.tokenRevoked = vm.tokenRevoked();
         this.registeredAt = vm.registeredAt();
+        this.tenant = vm.tenant();
         moveTo(vm.location());
     }
 
@@ -84,6 +88,7 @@ public class VmEntity {
                 OsInfo.of(osFamily, osKernel),
                 tokenRevoked,
                 registeredAt,
-                VmLocation.of(hostNode, domainName));
+                VmLocation.of(hostNode, domainName),
+                tenant);
     }
 }

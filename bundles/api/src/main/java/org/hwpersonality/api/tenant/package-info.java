@@ -1,0 +1,7 @@
+/** Tenants: the owners of VMs that share one installation's hardware. */
+@Export
+@Version("1.0.0")
+package org.hwpersonality.api.tenant;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

@@ -1,0 +1,40 @@
+package org.hwpersonality.repository.internal.entity;
+
+import java.time.Instant;
+import javax.persistence.Column;
+import javax.persistence.Entity;
+import javax.persistence.Id;
+import javax.persistence.Table;
+import javax.persistence.Version;
+import org.hwpersonality.api.tenant.Tenant;
+
+/** A tenant (HWP_TENANT). */
+@Entity
+@Table(name = "HWP_TENANT")
+public class TenantEntity {
+    @Id
+    @Column(name = "ID")
+    private String id;
+
+    @Column(name = "DESCRIPTION")
+    private String description;
+
+    @Column(name = "CREATED_AT")
+    private Instant createdAt;
+
+    @Version
+    @Column(name = "ROW_VERSION")
+    private long rowVersion;
+
+    protected TenantEntity() {}
+
+    public TenantEntity(Tenant tenant) {
+        this.id = tenant.id();
+        this.description = tenant.description();
+        this.createdAt = tenant.createdAt();
+    }
+
+    public Tenant toDomain() {
+        return new Tenant(id, description, createdAt);
+    }
+}
