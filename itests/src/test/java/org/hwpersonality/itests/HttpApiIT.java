@@ -635,6 +635,36 @@ public class HttpApiIT extends HwpTestSupport {
                 "it-acme",
                 acmeVm.json().path("vm").path("tenant").asText());
 
+        // A quota of 0: the tenant's VM is refused with 429 TENANT_QUOTA and Retry-After, not 503; lifted, it is
+        // served.
+        String acmeToken = acmeVm.json().path("token").asText();
+        Map<String, Object> compress = Map.of("workload", "compression");
+        assertError(call("PATCH", "/tenants/it-acme", ADMIN, Map.of("maxAllocations", -1)), 400, "INVALID_REQUEST");
+        assertError(call("PATCH", "/tenants/it-acme", ADMIN, Map.of("maxAllocations", 1.5)), 400, "INVALID_REQUEST");
+        assertError(call("PATCH", "/tenants/it-acme", ADMIN, Map.of()), 400, "INVALID_REQUEST");
+        assertError(call("PATCH", "/tenants/no-such", ADMIN, Map.of("maxAllocations", 1)), 404, "NOT_FOUND");
+        Answer zero = call("PATCH", "/tenants/it-acme", ADMIN, Map.of("maxAllocations", 0));
+        assertStatus(zero, 200);
+        assertEquals(zero.body(), 0, zero.json().path("maxAllocations").asInt(-1));
+        Answer over = call("POST", "/personality-requests", bearer(acmeToken), compress);
+        assertError(over, 429, "TENANT_QUOTA");
+        assertTrue(over.body(), over.body().contains("tenant it-acme holds 0 allocation(s), its quota of 0"));
+        assertTrue(over.toString(), over.headers().firstValue("Retry-After").isPresent());
+        java.util.HashMap<String, Object> lift = new java.util.HashMap<>();
+        lift.put("maxAllocations", null);
+        Answer lifted = call("PATCH", "/tenants/it-acme", ADMIN, lift);
+        assertStatus(lifted, 200);
+        assertFalse(lifted.body(), lifted.json().has("maxAllocations")); // no limit: absent, as every empty field
+        Answer served = call("POST", "/personality-requests", bearer(acmeToken), compress);
+        assertStatus(served, 201);
+        assertStatus(
+                call(
+                        "DELETE",
+                        "/allocations/" + served.json().path("allocationId").asText(),
+                        bearer(acmeToken),
+                        null),
+                200);
+
         assertEquals(a[0], get("/vms/" + a[0], bearer(a[1])).json().path("id").asText());
         assertError(get("/vms/" + b[0], bearer(a[1])), 403, "FORBIDDEN");
         assertFalse(

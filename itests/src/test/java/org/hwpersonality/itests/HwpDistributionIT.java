@@ -101,10 +101,15 @@ public class HwpDistributionIT extends HwpTestSupport {
 
             // Issue 22: tenants in the shell.
             assertTrue(executeCommand("tenant:add it-shell-tenant ShellTenant").contains("it-shell-tenant added"));
+            assertTrue(executeCommand("tenant:quota it-shell-tenant 4").contains("at most 4 allocation(s)"));
             String tenants = executeCommand("tenant:list --no-format");
             assertTrue(tenants, tenants.lines().anyMatch(l -> l.startsWith("default")));
             assertTrue(
-                    tenants, tenants.lines().anyMatch(l -> l.contains("it-shell-tenant") && l.contains("ShellTenant")));
+                    tenants,
+                    tenants.lines()
+                            .anyMatch(l -> l.contains("it-shell-tenant")
+                                    && l.contains("ShellTenant")
+                                    && l.trim().endsWith("4")));
             String owned = executeCommand("vm:register it-owned --os linux --tenant it-shell-tenant");
             String ownedId = owned.lines()
                     .filter(l -> l.startsWith("VM "))

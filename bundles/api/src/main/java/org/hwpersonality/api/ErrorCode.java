@@ -16,6 +16,11 @@ public enum ErrorCode {
     NO_MATCHING_PROFILE(422),
     /** Profiles fit, but no compatible region is free now. */
     NO_CAPACITY(503),
+    /**
+     * The VM's tenant holds as many allocations as its quota allows ({@code tenant:quota}): another of its VMs must
+     * release one first. Told apart from a full fleet (NO_CAPACITY, 503) by its status.
+     */
+    TENANT_QUOTA(429),
     /** The node cannot serve now: it is starting, or its database does not answer; {@code /health} says which. */
     UNAVAILABLE(503);
 

@@ -47,6 +47,12 @@ public interface ManagementService {
     Tenant addTenant(String id, String description, String actor);
 
     /**
+     * Sets the most allocations a tenant's VMs may hold at once (empty: no limit). A request over it is refused with
+     * TENANT_QUOTA (HTTP 429); a re-personalization, which replaces an allocation, is not.
+     */
+    Tenant setTenantQuota(String id, Optional<Integer> maxAllocations, String actor);
+
+    /**
      * Records where a VM runs now (after a migration): later requests are matched on its new host; the allocations it
      * holds stay where they are until released or re-personalized.
      */

@@ -13,6 +13,12 @@ public interface TenantRecords {
 
     Optional<Tenant> find(String id);
 
+    /**
+     * Sets or lifts (empty) the tenant's quota, with an audit row; NOT_FOUND if there is no such tenant. Allocations
+     * its VMs hold beyond a lowered quota stay; new ones are refused until they are under it.
+     */
+    Tenant setQuota(String id, Optional<Integer> maxAllocations, String actor);
+
     /** Every tenant, by ID. */
     List<Tenant> list();
 }

@@ -487,6 +487,21 @@ public class Management implements ManagementService {
     }
 
     @Override
+    public Tenant setTenantQuota(String id, Optional<Integer> maxAllocations, String actor) {
+        Tenant tenant = tenants.setQuota(id, maxAllocations, actor);
+        events.post(
+                HwpEvent.topic("tenant", "QUOTA"),
+                Map.of(
+                        "tenant",
+                        id,
+                        "maxAllocations",
+                        maxAllocations.map(String::valueOf).orElse("none"),
+                        "actor",
+                        actor));
+        return tenant;
+    }
+
+    @Override
     public Optional<VirtualMachine> vm(String vmId) {
         return vms.find(vmId);
     }

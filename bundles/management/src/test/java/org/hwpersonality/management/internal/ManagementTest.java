@@ -113,6 +113,112 @@ class ManagementTest {
         }
     }
 
+    /**
+     * A tenant's quota holds when its VMs ask at the same moment: eight VMs of a tenant with a quota of three, on a
+     * fleet of eight free regions, ask together, round after round; exactly three are served each round and the others
+     * get TENANT_QUOTA, which is not NO_CAPACITY. Other tenants are not limited by it.
+     */
+    @Test
+    void aTenantsQuotaHoldsUnderConcurrentRequests() throws Exception {
+        try (Platform p = new Platform(folder, Map.of("attempts", 16), Platform.u250("q-", 4))) {
+            p.management.addTenant("acme", "", "karaf");
+            p.management.setTenantQuota("acme", Optional.of(3), "karaf");
+            assertThat(p.management.tenants())
+                    .filteredOn(t -> t.id().equals("acme"))
+                    .singleElement()
+                    .satisfies(t -> assertThat(t.maxAllocations()).contains(3));
+            List<String> vms = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                vms.add(p.management
+                        .registerVm("acme-" + i, LINUX, VmLocation.ANYWHERE, "acme", "karaf")
+                        .vm()
+                        .id());
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(vms.size());
+            try {
+                for (int round = 0; round < 5; round++) {
+                    java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+                    List<Future<Object>> answers = new ArrayList<>();
+                    for (String vm : vms) {
+                        answers.add(pool.submit(() -> {
+                            start.await();
+                            try {
+                                return p.management
+                                        .request(compression(vm, null), vm)
+                                        .allocation();
+                            } catch (HwpException e) {
+                                return e.code();
+                            }
+                        }));
+                    }
+                    start.countDown();
+                    List<Allocation> served = new ArrayList<>();
+                    List<Object> refused = new ArrayList<>();
+                    for (Future<Object> f : answers) {
+                        Object answer = f.get();
+                        if (answer instanceof Allocation a) {
+                            served.add(a);
+                        } else {
+                            refused.add(answer);
+                        }
+                    }
+                    assertThat(served).as("round " + round).hasSize(3);
+                    assertThat(refused).as("round " + round).hasSize(5).containsOnly(ErrorCode.TENANT_QUOTA);
+                    if (round == 0) {
+                        // Another tenant's VM is served: five regions are free.
+                        String other = p.management
+                                .registerVm("web", LINUX, "karaf")
+                                .vm()
+                                .id();
+                        Allocation a = p.management
+                                .request(compression(other, null), other)
+                                .allocation();
+                        assertThat(a.state()).isEqualTo(AllocationState.ACTIVE);
+                        p.management.release(a.id(), other);
+                        // A quota lowered below what the tenant holds keeps what it holds and refuses more.
+                        p.management.setTenantQuota("acme", Optional.of(1), "karaf");
+                        String waiting = vms.stream()
+                                .filter(v ->
+                                        served.stream().noneMatch(s -> s.vmId().equals(v)))
+                                .findFirst()
+                                .orElseThrow();
+                        assertThatThrownBy(() -> p.management.request(compression(waiting, null), waiting))
+                                .isInstanceOfSatisfying(HwpException.class, e -> {
+                                    assertThat(e.code()).isEqualTo(ErrorCode.TENANT_QUOTA);
+                                    assertThat(e.getMessage()).contains("tenant acme holds 3 allocation(s)");
+                                });
+                        assertThat(p.allocations.list(1000))
+                                .filteredOn(x -> x.state().holdsRegion())
+                                .hasSize(3);
+                        p.management.setTenantQuota("acme", Optional.of(3), "karaf");
+                    }
+                    for (Allocation a : served) {
+                        p.management.release(a.id(), a.vmId());
+                    }
+                }
+                // Lifted, every VM of the tenant is served.
+                p.management.setTenantQuota("acme", Optional.empty(), "karaf");
+                for (String vm : vms) {
+                    p.management.release(
+                            p.management
+                                    .request(compression(vm, null), vm)
+                                    .allocation()
+                                    .id(),
+                            vm);
+                }
+            } finally {
+                pool.shutdown();
+            }
+            assertThatThrownBy(() -> p.management.setTenantQuota("nobody", Optional.of(1), "karaf"))
+                    .isInstanceOfSatisfying(
+                            HwpException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+            assertThatThrownBy(() -> p.management.setTenantQuota("acme", Optional.of(-1), "karaf"))
+                    .isInstanceOfSatisfying(
+                            ValidationException.class,
+                            e -> assertThat(e.field()).isEqualTo("maxAllocations"));
+        }
+    }
+
     @Test
     void requestProgramsAFreeRegionAndTheNextRequestReusesItWithoutReprogramming() throws Exception {
         try (Platform p = new Platform(folder, Map.of(), Platform.u250("pr-", 1))) {

@@ -34,8 +34,31 @@ public class JpaTenantRecords implements TenantRecords {
                     HwpEvent.topic("tenant", "ADDED"),
                     tenant.id(),
                     actor,
-                    Map.of("description", tenant.description()));
+                    Map.of(
+                            "description",
+                            tenant.description(),
+                            "maxAllocations",
+                            tenant.maxAllocations().map(String::valueOf).orElse("none")));
             return tenant;
+        });
+    }
+
+    @Override
+    public Tenant setQuota(String id, Optional<Integer> maxAllocations, String actor) {
+        return database.inTransaction(em -> {
+            TenantEntity t = em.find(TenantEntity.class, id);
+            if (t == null) {
+                throw HwpException.notFound("tenant", id);
+            }
+            Tenant next = t.toDomain().withQuota(maxAllocations); // checks the value
+            t.setQuota(maxAllocations);
+            Audit.write(
+                    em,
+                    HwpEvent.topic("tenant", "QUOTA"),
+                    id,
+                    actor,
+                    Map.of("maxAllocations", maxAllocations.map(String::valueOf).orElse("none")));
+            return next;
         });
     }
 

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.hwpersonality.api.ErrorCode;
 import org.hwpersonality.api.HwpException;
 import org.hwpersonality.api.KernelVersion;
 import org.hwpersonality.api.OsInfo;
@@ -112,6 +113,7 @@ public class SqlAllocationRecords implements AllocationRecords {
                 throw HwpException.conflict("VM " + allocation.vmId() + " holds " + held.size() + " allocations ("
                         + String.join(", ", held.keySet()) + "), the most one VM may hold (maxAllocationsPerVm)");
             }
+            checkTenantQuota(c, allocation);
             if (releasedInPlace.isPresent()) {
                 Allocation old = releasedInPlace.get();
                 change(c, old, old.moveTo(AllocationState.RELEASED, allocation.createdAt()), actor);
@@ -129,6 +131,60 @@ public class SqlAllocationRecords implements AllocationRecords {
             audit(c, allocation, match, actor);
             return allocation;
         });
+    }
+
+    /**
+     * Refuses the allocation with TENANT_QUOTA when the VM's tenant has a quota and its VMs hold that many allocations
+     * already (the one a re-personalization replaces left out). A tenant without a quota costs one read; with one, its
+     * row is locked first, so that concurrent reservations of its VMs are counted one after the other.
+     */
+    private static void checkTenantQuota(Connection c, Allocation allocation) throws SQLException {
+        String tenant;
+        {
+            PreparedStatement s = Statements.prepare(
+                    c,
+                    "SELECT t.ID FROM HWP_VM v JOIN HWP_TENANT t ON t.ID = v.TENANT"
+                            + " WHERE v.ID = ? AND t.MAX_ALLOCATIONS IS NOT NULL");
+            s.setString(1, allocation.vmId());
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    return; // no quota
+                }
+                tenant = rs.getString(1);
+            }
+        }
+        execute(c, "UPDATE HWP_TENANT SET ROW_VERSION = ROW_VERSION + 1 WHERE ID = ?", tenant);
+        int max;
+        {
+            PreparedStatement s = Statements.prepare(c, "SELECT MAX_ALLOCATIONS FROM HWP_TENANT WHERE ID = ?");
+            s.setString(1, tenant);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                max = rs.getInt(1);
+                if (rs.wasNull()) {
+                    return; // lifted meanwhile
+                }
+            }
+        }
+        int holding = 0;
+        {
+            PreparedStatement s = Statements.prepare(
+                    c, "SELECT a.ID FROM HWP_VM v JOIN HWP_ALLOCATION a ON a.HELD_VM = v.ID WHERE v.TENANT = ?");
+            s.setString(1, tenant);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    if (!allocation.previousAllocationId().equals(Optional.of(rs.getString(1)))) {
+                        holding++;
+                    }
+                }
+            }
+        }
+        if (holding >= max) {
+            throw new HwpException(
+                    ErrorCode.TENANT_QUOTA,
+                    "tenant " + tenant + " holds " + holding + " allocation(s), its quota of " + max
+                            + " (tenant:quota): one of its VMs must release one first");
+        }
     }
 
     @Override

@@ -425,13 +425,27 @@ abstract class RepositoryContract {
         assertThat(tenants.find(id)).contains(acme);
         assertThat(tenants.list()).contains(acme).extracting(Tenant::id).contains(Tenant.DEFAULT);
         assertThat(tenants.list()).extracting(Tenant::id).isSorted();
-        assertThat(events.newest(1, id))
-                .singleElement()
-                .satisfies(e -> assertThat(e.topic()).isEqualTo("org/hwpersonality/tenant/ADDED"));
         assertThatThrownBy(() -> tenants.add(new Tenant(id, "", now), "karaf"))
                 .isInstanceOf(HwpException.class)
                 .extracting(e -> ((HwpException) e).code())
                 .isEqualTo(ErrorCode.CONFLICT);
+        assertThat(acme.maxAllocations()).isEmpty();
+        assertThat(tenants.setQuota(id, Optional.of(5), "karaf").maxAllocations())
+                .contains(5);
+        assertThat(tenants.find(id).orElseThrow().maxAllocations()).contains(5);
+        assertThat(tenants.setQuota(id, Optional.empty(), "karaf").maxAllocations())
+                .isEmpty();
+        assertThat(tenants.find(id).orElseThrow().maxAllocations()).isEmpty();
+        assertThat(events.newest(3, id))
+                .extracting(HwpEvent::topic)
+                .containsExactly(
+                        "org/hwpersonality/tenant/QUOTA",
+                        "org/hwpersonality/tenant/QUOTA",
+                        "org/hwpersonality/tenant/ADDED");
+        assertThatThrownBy(() -> tenants.setQuota(prefix + "nobody", Optional.of(1), "karaf"))
+                .isInstanceOf(HwpException.class)
+                .extracting(e -> ((HwpException) e).code())
+                .isEqualTo(ErrorCode.NOT_FOUND);
 
         Sha256 hash = Sha256.of(
                 ("8" + prefix.replace("-", "0").replace("t", "b")).repeat(64).substring(0, 64));

@@ -192,7 +192,9 @@ public class HwpApi extends HttpServlet {
         } catch (Exchange.UnsupportedMediaType e) {
             error(response, 415, ErrorCode.INVALID_REQUEST, e.getMessage());
         } catch (HwpException e) {
-            if (e.code() == ErrorCode.NO_CAPACITY || e.code() == ErrorCode.UNAVAILABLE) {
+            if (e.code() == ErrorCode.NO_CAPACITY
+                    || e.code() == ErrorCode.UNAVAILABLE
+                    || e.code() == ErrorCode.TENANT_QUOTA) {
                 response.setHeader("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
             }
             if (e.code() == ErrorCode.UNAUTHORIZED) {

@@ -25,8 +25,14 @@ public class TenantList implements Action {
         table.column("ID");
         table.column("Description");
         table.column("Created");
+        table.column("Quota");
         for (Tenant t : management.tenants()) {
-            table.addRow().addContent(t.id(), t.description().isEmpty() ? "-" : t.description(), t.createdAt());
+            table.addRow()
+                    .addContent(
+                            t.id(),
+                            t.description().isEmpty() ? "-" : t.description(),
+                            t.createdAt(),
+                            t.maxAllocations().map(String::valueOf).orElse("none"));
         }
         table.print(System.out, !noFormat);
         return null;

@@ -40,9 +40,14 @@ public class TenantsPage extends Page {
         html.heading(list.size() + " tenant(s)");
         List<List<String>> rows = new ArrayList<>();
         for (Tenant t : list) {
-            rows.add(List.of(esc(t.id()), esc(t.description()), esc(vms.getOrDefault(t.id(), 0L)), esc(t.createdAt())));
+            rows.add(List.of(
+                    esc(t.id()),
+                    esc(t.description()),
+                    esc(vms.getOrDefault(t.id(), 0L)),
+                    esc(t.maxAllocations().map(String::valueOf).orElse("none")),
+                    esc(t.createdAt())));
         }
-        html.table("hwp-tenants", List.of("Tenant", "Description", "VMs", "Added"), rows);
+        html.table("hwp-tenants", List.of("Tenant", "Description", "VMs", "Quota", "Added"), rows);
         html.raw("<form method=\"post\" id=\"hwp-tenant-add\"><input type=\"hidden\" name=\"action\" value=\"add\">")
                 .raw("Tenant <input name=\"id\" pattern=\"[a-z][a-z0-9-]{0,63}\" required> ")
                 .raw("Description <input name=\"description\" maxlength=\"255\"> ")

@@ -22,6 +22,9 @@ public class TenantEntity {
     @Column(name = "CREATED_AT")
     private Instant createdAt;
 
+    @Column(name = "MAX_ALLOCATIONS")
+    private Integer maxAllocations;
+
     @Version
     @Column(name = "ROW_VERSION")
     private long rowVersion;
@@ -32,9 +35,14 @@ public class TenantEntity {
         this.id = tenant.id();
         this.description = tenant.description();
         this.createdAt = tenant.createdAt();
+        this.maxAllocations = tenant.maxAllocations().orElse(null);
+    }
+
+    public void setQuota(java.util.Optional<Integer> max) {
+        this.maxAllocations = max.orElse(null);
     }
 
     public Tenant toDomain() {
-        return new Tenant(id, description, createdAt);
+        return new Tenant(id, description, createdAt, java.util.Optional.ofNullable(maxAllocations));
     }
 }
