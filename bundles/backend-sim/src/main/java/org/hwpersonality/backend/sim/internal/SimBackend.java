@@ -125,6 +125,11 @@ public class SimBackend implements ReconfigurationBackend {
         device(deviceId).clear(regionId);
     }
 
+    /** The images whose data may still be in a region's card memory (run there since its last clear). */
+    public java.util.Set<org.hwpersonality.api.Sha256> residue(String deviceId, String regionId) {
+        return device(deviceId).residue(regionId);
+    }
+
     @Override
     public Optional<PerformanceFigures> measure(String deviceId, String regionId, String workload) {
         return device(deviceId).measure(regionId, workload);

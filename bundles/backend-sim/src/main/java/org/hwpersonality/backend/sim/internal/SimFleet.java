@@ -86,6 +86,10 @@ public class SimFleet {
         @AttributeDefinition(description = "Fixed setup time of a programming, ms")
         long setupMs() default 5;
 
+        @AttributeDefinition(
+                description = "Rate at which a clear overwrites the card memory the region's designs mapped, MB/s")
+        double memoryWipeMBps() default 20_000;
+
         @AttributeDefinition(description = "Probability that a programming fails (region unchanged)")
         double failureProbability() default 0;
 
@@ -123,7 +127,8 @@ public class SimFleet {
         RegionKind kind = c.regions() > 1 || c.partial() ? RegionKind.PARTIAL : RegionKind.FULL;
         Resources capacity = new Resources(
                 c.regionLuts(), c.regionRegisters(), c.regionBramBlocks(), c.regionDsps(), c.regionMemoryMb());
-        PortModel port = new PortModel(c.portBandwidthMBps() * 1e6, Duration.ofMillis(c.setupMs()));
+        PortModel port =
+                new PortModel(c.portBandwidthMBps() * 1e6, Duration.ofMillis(c.setupMs()), c.memoryWipeMBps() * 1e6);
         FaultModel faults =
                 new FaultModel(c.failureProbability(), c.hangProbability(), Duration.ofMillis(c.timeoutMs()));
         Telemetry telemetry = new Telemetry(c.driftPerHour(), c.noise());

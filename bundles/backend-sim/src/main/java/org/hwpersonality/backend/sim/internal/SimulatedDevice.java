@@ -53,6 +53,13 @@ public final class SimulatedDevice {
         final RegionKind kind;
         final Resources capacity;
         Optional<Loaded> loaded = Optional.empty();
+        /**
+         * The images whose designs ran here since the last clear: their data may still be in the card memory, which a
+         * programming does not wipe (a clear does). And the most card memory (MiB) their memory maps used.
+         */
+        final java.util.Set<Sha256> residue = new java.util.LinkedHashSet<>();
+
+        long mappedMb;
 
         Region(String id, RegionKind kind, Resources capacity) {
             this.id = id;
@@ -208,11 +215,27 @@ public final class SimulatedDevice {
             case SUCCESS -> waitUntil(start + port.programmingTime(size).toNanos());
         }
         region.loaded = Optional.of(new Loaded(request.imageSha256(), image, clocks, clock.instant()));
+        region.residue.add(request.imageSha256());
+        region.mappedMb = Math.max(region.mappedMb, request.memoryMap().totalMb());
         return new ProgrammingResult((System.nanoTime() - start) / 1e6, false);
     }
 
+    /**
+     * Clears a region: its design unloaded and the card memory its designs mapped overwritten, in the port model's
+     * clearing time (the port is busy meanwhile, as while programming).
+     */
     public synchronized void clear(String regionId) {
-        region(regionId).loaded = Optional.empty();
+        Region region = region(regionId);
+        long start = System.nanoTime();
+        waitUntil(start + port.clearingTime(region.mappedMb * 1024 * 1024).toNanos());
+        region.loaded = Optional.empty();
+        region.residue.clear();
+        region.mappedMb = 0;
+    }
+
+    /** The images whose data may still be in a region's card memory: those run there since its last clear. */
+    public synchronized java.util.Set<Sha256> residue(String regionId) {
+        return java.util.Set.copyOf(region(regionId).residue);
     }
 
     /** What the workload sees on the region's image now, if the image declares figures for it. */
