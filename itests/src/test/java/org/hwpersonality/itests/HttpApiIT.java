@@ -2,6 +2,7 @@ package org.hwpersonality.itests;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
@@ -664,6 +665,60 @@ public class HttpApiIT extends HwpTestSupport {
                         bearer(acmeToken),
                         null),
                 200);
+
+        // Sharing: zstd shared with the default tenant alone is never matched for it-acme, and its answers do not
+        // name it; bad sharings are refused naming the field, and change nothing.
+        String sharing = "/profiles/zstd-u250-v1/sharing";
+        assertEquals(
+                "true", get(sharing, ADMIN).json().path("public").asText());
+        Answer restricted =
+                call("PUT", sharing, ADMIN, Map.of("public", false, "tenants", List.of("default")));
+        assertStatus(restricted, 200);
+        assertEquals(restricted.body(), "[\"default\"]", restricted.json().path("tenants").toString());
+        assertEquals(restricted.body(), get(sharing, ADMIN).body());
+        Map<String, Object> fast = Map.of("workload", "compression", "requirements", Map.of("minThroughputGops", 30));
+        Answer notZstd = call("POST", "/personality-requests", bearer(acmeToken), fast);
+        if (notZstd.status() == 201) {
+            assertNotEquals(notZstd.body(), "zstd-u250-v1", notZstd.json().path("personalityId").asText());
+            assertStatus(
+                    call(
+                            "DELETE",
+                            "/allocations/" + notZstd.json().path("allocationId").asText(),
+                            bearer(acmeToken),
+                            null),
+                    200);
+        } else {
+            assertError(notZstd, 503, "NO_CAPACITY");
+            assertFalse(notZstd.body(), notZstd.body().contains("zstd"));
+        }
+        Answer noTenant = call("PUT", sharing, ADMIN, Map.of("public", false, "tenants", List.of("no-such")));
+        assertError(noTenant, 400, "INVALID_REQUEST");
+        assertTrue(noTenant.body(), noTenant.body().contains("tenants"));
+        assertError(call("PUT", sharing, ADMIN, Map.of("public", "yes")), 400, "INVALID_REQUEST");
+        assertError(call("PUT", sharing, ADMIN, Map.of("tenants", List.of("default"))), 400, "INVALID_REQUEST");
+        assertError(
+                call("PUT", sharing, ADMIN, Map.of("public", true, "tenants", List.of("default"))),
+                400,
+                "INVALID_REQUEST");
+        assertError(call("PUT", sharing, ADMIN, Map.of("public", true, "colour", 1)), 400, "INVALID_REQUEST");
+        assertError(call("PUT", sharing, bearer(acmeToken), Map.of("public", true)), 403, "FORBIDDEN");
+        assertError(
+                call("PUT", "/profiles/no-such-v1/sharing", ADMIN, Map.of("public", true)), 404, "NOT_FOUND");
+        assertEquals(restricted.body(), get(sharing, ADMIN).body());
+        String zstdImage = get("/profiles/zstd-u250-v1", ADMIN)
+                .json()
+                .path("fabric")
+                .path("bitstream")
+                .asText();
+        assertError(
+                call("PUT", "/bitstreams/" + zstdImage + "/sharing", ADMIN, Map.of("public", true, "shareable", true)),
+                400,
+                "INVALID_REQUEST");
+        assertError(call("GET", "/bitstreams/" + "0".repeat(63) + "/sharing", ADMIN, null), 400, "INVALID_REQUEST");
+        assertEquals("true", get("/bitstreams/" + zstdImage + "/sharing", ADMIN).json().path("public").asText());
+        Answer open = call("PUT", sharing, ADMIN, Map.of("public", true));
+        assertStatus(open, 200);
+        assertEquals(open.body(), "[]", open.json().path("tenants").toString());
 
         assertEquals(a[0], get("/vms/" + a[0], bearer(a[1])).json().path("id").asText());
         assertError(get("/vms/" + b[0], bearer(a[1])), 403, "FORBIDDEN");

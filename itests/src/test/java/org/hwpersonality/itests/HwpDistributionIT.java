@@ -126,6 +126,27 @@ public class HwpDistributionIT extends HwpTestSupport {
             } catch (CommandFailed e) {
                 assertTrue(e.getMessage(), e.getMessage().contains("tenant: no tenant no-such-tenant"));
             }
+            // Who may load a profile and an image.
+            assertTrue(executeCommand("personality:share --shareable sql-filter-u250-v1 it-shell-tenant default")
+                    .contains("may be loaded by tenants default, it-shell-tenant; shareable"));
+            assertTrue(executeCommand("personality:show sql-filter-u250-v1")
+                    .contains("Loaded by      : tenants default, it-shell-tenant; shareable"));
+            assertTrue(executeCommand("personality:share --public sql-filter-u250-v1")
+                    .contains("may be loaded by any tenant"));
+            String image = executeCommand("personality:show sql-filter-u250-v1")
+                    .lines()
+                    .filter(l -> l.startsWith("Fabric"))
+                    .findFirst()
+                    .orElseThrow();
+            String sha = image.replaceAll(".*image ([0-9a-f]{64}).*", "$1");
+            assertTrue(executeCommand("bitstream:share " + sha).contains("may be loaded by administrators only"));
+            assertTrue(executeCommand("bitstream:share --public " + sha).contains("may be loaded by any tenant"));
+            try {
+                String refused = executeCommand("personality:share sql-filter-u250-v1 no-such-tenant");
+                throw new AssertionError("shared with an unknown tenant: " + refused);
+            } catch (CommandFailed e) {
+                assertTrue(e.getMessage(), e.getMessage().contains("tenants: no tenant no-such-tenant"));
+            }
         } finally {
             executeCommand("feature:uninstall hwp-attach-libvirt");
         }

@@ -20,4 +20,11 @@ public interface BitstreamStore {
 
     /** The file holding the image, for a back end to program from. */
     Path path(Sha256 sha256);
+
+    /**
+     * The file holding the image, checked right before a back end loads it: its bytes hash to {@code sha256} and the
+     * installation's Ed25519 signature over that hash and the image's metadata verifies. CONFLICT, naming what did not
+     * hold, when either fails (a changed byte, a record changed or not signed by this installation).
+     */
+    Path verifiedPath(Sha256 sha256);
 }

@@ -3,10 +3,12 @@ package org.hwpersonality.api.service;
 import java.util.List;
 import java.util.Optional;
 import org.hwpersonality.api.OsInfo;
+import org.hwpersonality.api.Sha256;
 import org.hwpersonality.api.allocation.Allocation;
 import org.hwpersonality.api.allocation.AllocationResult;
 import org.hwpersonality.api.request.PersonalityRequest;
 import org.hwpersonality.api.request.RepersonalizationRequest;
+import org.hwpersonality.api.tenant.Sharing;
 import org.hwpersonality.api.tenant.Tenant;
 import org.hwpersonality.api.vm.VirtualMachine;
 import org.hwpersonality.api.vm.VmLocation;
@@ -51,6 +53,21 @@ public interface ManagementService {
      * TENANT_QUOTA (HTTP 429); a re-personalization, which replaces an allocation, is not.
      */
     Tenant setTenantQuota(String id, Optional<Integer> maxAllocations, String actor);
+
+    /** Who may load a profile (its own record, else its parent's for a DERIVED one, else public); NOT_FOUND if unknown. */
+    Sharing profileSharing(String personalityId);
+
+    /**
+     * Sets who may load a profile; NOT_FOUND for an unknown profile, a validation error naming {@code tenants} for an
+     * unknown tenant. Takes effect for the next request on every node.
+     */
+    Sharing shareProfile(String personalityId, Sharing sharing, String actor);
+
+    /** Who may load a stored image; NOT_FOUND if unknown. */
+    Sharing imageSharing(Sha256 image);
+
+    /** Sets who may load a stored image ({@code shareable} is for profiles: refused here). */
+    Sharing shareImage(Sha256 image, Sharing sharing, String actor);
 
     /**
      * Records where a VM runs now (after a migration): later requests are matched on its new host; the allocations it

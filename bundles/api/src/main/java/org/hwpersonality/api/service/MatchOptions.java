@@ -8,47 +8,57 @@ import org.hwpersonality.api.internal.Checks;
 /**
  * How to match one request: which drivers exist, regions and profiles to leave out (a region whose programming
  * just failed, a personality that under-delivered), a region the VM holds now that counts as free (for a
- * re-personalization in place), and the node whose devices alone may be used (the host the VM runs on).
+ * re-personalization in place), the node whose devices alone may be used (the host the VM runs on), and which
+ * profiles the VM's tenant may load ({@code permitted}; a profile it may not is left out without a word, so that a
+ * refusal names no other tenant's profile).
  */
 public record MatchOptions(
         DriverCheck drivers,
         Set<RegionRef> excludedRegions,
         Set<String> excludedProfiles,
         Optional<RegionRef> held,
-        Optional<String> host) {
+        Optional<String> host,
+        ProfileFilter permitted) {
     public MatchOptions {
         Checks.notNull("drivers", drivers);
         excludedRegions = Set.copyOf(Checks.notNull("excludedRegions", excludedRegions));
         excludedProfiles = Set.copyOf(Checks.notNull("excludedProfiles", excludedProfiles));
         Checks.notNull("held", held);
         Checks.notNull("host", host);
+        Checks.notNull("permitted", permitted);
     }
 
     /** Nothing left out, nothing held, any node. */
     public static MatchOptions of(DriverCheck drivers) {
-        return new MatchOptions(drivers, Set.of(), Set.of(), Optional.empty(), Optional.empty());
+        return new MatchOptions(drivers, Set.of(), Set.of(), Optional.empty(), Optional.empty(), ProfileFilter.ALL);
     }
 
     /** The same options answered from other drivers (a fresher snapshot). */
     public MatchOptions withDrivers(DriverCheck other) {
-        return new MatchOptions(other, excludedRegions, excludedProfiles, held, host);
+        return new MatchOptions(other, excludedRegions, excludedProfiles, held, host, permitted);
     }
 
     public MatchOptions excludingRegion(RegionRef region) {
-        return new MatchOptions(drivers, union(excludedRegions, region), excludedProfiles, held, host);
+        return new MatchOptions(drivers, union(excludedRegions, region), excludedProfiles, held, host, permitted);
     }
 
     public MatchOptions excludingProfile(String personalityId) {
-        return new MatchOptions(drivers, excludedRegions, union(excludedProfiles, personalityId), held, host);
+        return new MatchOptions(
+                drivers, excludedRegions, union(excludedProfiles, personalityId), held, host, permitted);
     }
 
     public MatchOptions holding(RegionRef region) {
-        return new MatchOptions(drivers, excludedRegions, excludedProfiles, Optional.of(region), host);
+        return new MatchOptions(drivers, excludedRegions, excludedProfiles, Optional.of(region), host, permitted);
     }
 
     /** Only devices of this node, when present (the VM's host); any node when empty. */
     public MatchOptions onHost(Optional<String> node) {
-        return new MatchOptions(drivers, excludedRegions, excludedProfiles, held, node);
+        return new MatchOptions(drivers, excludedRegions, excludedProfiles, held, node, permitted);
+    }
+
+    /** Only the profiles {@code filter} permits (those the VM's tenant may load). */
+    public MatchOptions permitting(ProfileFilter filter) {
+        return new MatchOptions(drivers, excludedRegions, excludedProfiles, held, host, filter);
     }
 
     private static <T> Set<T> union(Set<T> set, T element) {

@@ -22,14 +22,28 @@ public interface AllocationRecords {
      * region, RELEASED in the same transaction (a re-personalization in place). CONFLICT when any of that changed
      * meanwhile. Stored with ATTACHING, the region becomes ACTIVE as for ACTIVE. {@code match} explains the choice
      * (the matcher's score and reasons): it goes into the allocation's first audit event, in the same transaction.
+     * {@code tenantAfter}: for an allocation that takes the region as it is (ACTIVE, ATTACHING), the tenant whose data
+     * the region may hold from now on (empty: as it was, e.g. for a shareable personality).
      */
     Allocation reserve(
+            Allocation allocation,
+            Region expected,
+            Optional<String> tenantAfter,
+            Optional<Allocation> releasedInPlace,
+            int maxHeldByVm,
+            java.util.Map<String, String> match,
+            String actor);
+
+    /** {@link #reserve} leaving the region's tenant as it was. */
+    default Allocation reserve(
             Allocation allocation,
             Region expected,
             Optional<Allocation> releasedInPlace,
             int maxHeldByVm,
             java.util.Map<String, String> match,
-            String actor);
+            String actor) {
+        return reserve(allocation, expected, Optional.empty(), releasedInPlace, maxHeldByVm, match, actor);
+    }
 
     /** {@link #reserve} without the match's explanation. */
     default Allocation reserve(

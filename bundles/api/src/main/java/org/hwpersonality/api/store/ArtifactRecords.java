@@ -19,6 +19,15 @@ public interface ArtifactRecords {
 
     Optional<Bitstream> bitstream(Sha256 sha256);
 
+    /**
+     * Records the installation's signature (base64) of a stored image, unless it has one: an image is signed once.
+     * NOT_FOUND for an unknown image.
+     */
+    void signBitstream(Sha256 sha256, String signature);
+
+    /** The installation's signature of a stored image, if it was signed. */
+    Optional<String> bitstreamSignature(Sha256 sha256);
+
     List<Bitstream> bitstreams();
 
     /**

@@ -19,6 +19,9 @@ public interface Signals {
     /** A node's back ends reported a change of its devices (payload: the node's ID). */
     String DEVICES_CHANGED = "hwp_devices";
 
+    /** An administrator changed who may load an image or a profile (payload: the subject). */
+    String SHARING_CHANGED = "hwp_sharing";
+
     /** Sends {@code payload} to every subscriber of {@code channel} on every node. */
     void publish(String channel, String payload);
 

@@ -39,6 +39,16 @@ public class FileBitstreamStore implements BitstreamStore {
     public FileBitstreamStore(@Reference ArtifactStorage storage, @Reference ArtifactRecords records) {
         this.storage = storage;
         this.records = records;
+        // Images stored before images were signed (an upgraded database) are signed once, by the first node up.
+        for (Bitstream b : records.bitstreams()) {
+            if (records.bitstreamSignature(b.sha256()).isEmpty()) {
+                sign(b);
+            }
+        }
+    }
+
+    private void sign(Bitstream b) {
+        records.signBitstream(b.sha256(), storage.signer().sign(ImageSignature.payload(b)));
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -81,7 +91,9 @@ public class FileBitstreamStore implements BitstreamStore {
         });
         Bitstream b = new Bitstream(
                 stored.sha256(), name, vendor, format, stored.sizeBytes(), interfaceId.get(), Instant.now());
-        return records.saveBitstream(b);
+        Bitstream saved = records.saveBitstream(b);
+        sign(saved); // once: an image stored before keeps its signature
+        return saved;
     }
 
     private static String article(ImageFormat f) {
@@ -117,5 +129,37 @@ public class FileBitstreamStore implements BitstreamStore {
             throw HwpException.notFound("bitstream", sha256.hex());
         }
         return storage.blobs().path(sha256);
+    }
+
+    @Override
+    public Path verifiedPath(Sha256 sha256) {
+        Bitstream b = records.bitstream(sha256).orElseThrow(() -> HwpException.notFound("bitstream", sha256.hex()));
+        Path file = storage.blobs().path(sha256);
+        Sha256 actual;
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+            actual = Sha256.of(digest.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        } catch (java.io.IOException e) {
+            throw HwpException.conflict(
+                    "image " + sha256.hex() + " cannot be read for verification: " + e.getMessage());
+        }
+        if (!actual.equals(sha256)) {
+            throw HwpException.conflict("image " + sha256.hex() + " failed verification: the file to load (" + file
+                    + ") hashes to " + actual.hex() + "; it was changed after it was stored, and is not loaded");
+        }
+        String signature = records.bitstreamSignature(sha256)
+                .orElseThrow(() -> HwpException.conflict("image " + sha256.hex()
+                        + " failed verification: it carries no signature of this installation"));
+        if (!DriverSigner.verify(storage.signer().publicKey(), ImageSignature.payload(b), signature)) {
+            throw HwpException.conflict("image " + sha256.hex() + " failed verification: the installation's"
+                    + " signature does not match its record (name, vendor, format, size, interface ID)");
+        }
+        return file;
     }
 }

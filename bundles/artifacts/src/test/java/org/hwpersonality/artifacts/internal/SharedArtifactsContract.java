@@ -164,6 +164,66 @@ abstract class SharedArtifactsContract {
                 .isEqualTo(image);
     }
 
+    /**
+     * Every stored image carries the installation's signature, which any node verifies together with the bytes it
+     * is about to load: a changed byte in its cache, a changed record or a missing signature is refused, naming why.
+     */
+    @Test
+    void imagesAreSignedAndVerifiedFromTheBytesAboutToBeLoaded() throws IOException {
+        Node first = new Node("node-a");
+        byte[] image = image(3 * SqlBlobRecords.CHUNK_BYTES / 2);
+        Bitstream b = first.bitstreams.add(new ByteArrayInputStream(image), "v.xclbin", "xilinx", ImageFormat.XCLBIN);
+        assertThat(records.bitstreamSignature(b.sha256())).isPresent();
+        Node second = new Node("node-b");
+        Path verified = second.bitstreams.verifiedPath(b.sha256());
+        assertThat(Files.readAllBytes(verified)).isEqualTo(image);
+        // Storing the same image again keeps its signature.
+        String signature = records.bitstreamSignature(b.sha256()).orElseThrow();
+        first.bitstreams.add(new ByteArrayInputStream(image), "v.xclbin", "xilinx", ImageFormat.XCLBIN);
+        assertThat(records.bitstreamSignature(b.sha256())).contains(signature);
+
+        // One byte changed in the node's cache, after it was fetched and checked.
+        byte[] changed = image.clone();
+        changed[1234] ^= 1;
+        Files.write(verified, changed);
+        assertThatThrownBy(() -> second.bitstreams.verifiedPath(b.sha256()))
+                .isInstanceOfSatisfying(
+                        HwpException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT))
+                .hasMessageContaining("failed verification")
+                .hasMessageContaining("it was changed after it was stored");
+        assertThat(first.bitstreams.verifiedPath(b.sha256()))
+                .as("the other node's copy is intact")
+                .exists();
+
+        // The record changed in the database (another interface ID): its signature no longer matches.
+        db.database.inOwnJdbcTransaction(c -> {
+            try (var s = c.prepareStatement("UPDATE HWP_BITSTREAM SET NAME = ? WHERE SHA256 = ?")) {
+                s.setString(1, "other.xclbin");
+                s.setString(2, b.sha256().hex());
+                return s.executeUpdate();
+            }
+        });
+        assertThatThrownBy(() -> first.bitstreams.verifiedPath(b.sha256()))
+                .isInstanceOf(HwpException.class)
+                .hasMessageContaining("signature does not match its record");
+
+        // An image without a signature (stored before images were signed) is signed when a node starts.
+        db.database.inOwnJdbcTransaction(c -> {
+            try (var s = c.prepareStatement("UPDATE HWP_BITSTREAM SET NAME = ?, SIGNATURE = NULL WHERE SHA256 = ?")) {
+                s.setString(1, "v.xclbin");
+                s.setString(2, b.sha256().hex());
+                return s.executeUpdate();
+            }
+        });
+        assertThatThrownBy(() -> first.bitstreams.verifiedPath(b.sha256()))
+                .isInstanceOf(HwpException.class)
+                .hasMessageContaining("carries no signature");
+        Node third = new Node("node-c");
+        assertThat(records.bitstreamSignature(b.sha256())).isPresent();
+        assertThat(Files.readAllBytes(third.bitstreams.verifiedPath(b.sha256())))
+                .isEqualTo(image);
+    }
+
     @Test
     void nodesStartingAtOnceSignWithOneKey() throws Exception {
         int nodes = 4;

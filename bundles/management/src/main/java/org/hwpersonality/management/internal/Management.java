@@ -63,12 +63,15 @@ import org.hwpersonality.api.service.PersonalityMatcher;
 import org.hwpersonality.api.service.ProfileRepository;
 import org.hwpersonality.api.service.StartupCheck;
 import org.hwpersonality.api.store.AllocationRecords;
+import org.hwpersonality.api.store.ArtifactRecords;
 import org.hwpersonality.api.store.DeviceRecords;
 import org.hwpersonality.api.store.EventLog;
+import org.hwpersonality.api.store.SharingRecords;
 import org.hwpersonality.api.store.Signals;
 import org.hwpersonality.api.store.TaskRecords;
 import org.hwpersonality.api.store.TenantRecords;
 import org.hwpersonality.api.store.VmRecords;
+import org.hwpersonality.api.tenant.Sharing;
 import org.hwpersonality.api.tenant.Tenant;
 import org.hwpersonality.api.vm.VirtualMachine;
 import org.hwpersonality.api.vm.VmLocation;
@@ -160,6 +163,8 @@ public class Management implements ManagementService {
     private final AllocationRecords allocations;
     private final VmRecords vms;
     private final TenantRecords tenants;
+    private final ArtifactRecords artifacts;
+    private final TenantSeparation separation;
     private final DeviceRecords devices;
     private final IndexKeeper keeper;
     private final NodeIdentity node;
@@ -200,6 +205,8 @@ public class Management implements ManagementService {
             @Reference AllocationRecords allocations,
             @Reference VmRecords vms,
             @Reference TenantRecords tenants,
+            @Reference SharingRecords sharing,
+            @Reference ArtifactRecords artifacts,
             @Reference DeviceRecords devices,
             @Reference DeviceInventory inventory,
             @Reference NodeIdentity node,
@@ -224,6 +231,8 @@ public class Management implements ManagementService {
         this.allocations = allocations;
         this.vms = vms;
         this.tenants = tenants;
+        this.artifacts = artifacts;
+        this.separation = new TenantSeparation(sharing, vms, signals);
         this.devices = devices;
         this.node = node;
         this.keeper = new IndexKeeper(matcher.newIndex(), profiles, devices);
@@ -236,7 +245,8 @@ public class Management implements ManagementService {
                 node,
                 tasks,
                 waiter,
-                java.time.Duration.ofMillis(Math.max(0, config.programmingWaitMillis())));
+                java.time.Duration.ofMillis(Math.max(0, config.programmingWaitMillis())),
+                separation);
         this.reconciler = new Reconciler(
                 allocations,
                 devices,
@@ -284,6 +294,7 @@ public class Management implements ManagementService {
                 config.profileRefreshMillis(),
                 Math.max(100, config.profileRefreshMillis()),
                 TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(separation::reloadQuietly, 5, 5, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(
                 () -> quietly("device refresh", keeper::refreshDevices),
                 config.deviceRefreshSeconds(),
@@ -364,6 +375,7 @@ public class Management implements ManagementService {
             worker.get().close();
         }
         waiter.close();
+        separation.close();
     }
 
     /** Reads the fleet again on the management thread; requests that arrive while one is queued share it. */
@@ -472,6 +484,51 @@ public class Management implements ManagementService {
     @Override
     public List<VirtualMachine> vms() {
         return vms.list();
+    }
+
+    @Override
+    public Sharing profileSharing(String personalityId) {
+        requireApiRole();
+        PersonalityProfile p =
+                profiles.find(personalityId).orElseThrow(() -> HwpException.notFound("profile", personalityId));
+        return separation.profileSharing(p);
+    }
+
+    @Override
+    public Sharing shareProfile(String personalityId, Sharing sharing, String actor) {
+        requireApiRole();
+        profiles.find(personalityId).orElseThrow(() -> HwpException.notFound("profile", personalityId));
+        requireTenants(sharing);
+        separation.set(SharingRecords.Subject.PROFILE, personalityId, sharing, actor);
+        return sharing;
+    }
+
+    @Override
+    public Sharing imageSharing(Sha256 image) {
+        requireApiRole();
+        artifacts.bitstream(image).orElseThrow(() -> HwpException.notFound("bitstream", image.hex()));
+        return separation.imageSharing(image.hex());
+    }
+
+    @Override
+    public Sharing shareImage(Sha256 image, Sharing sharing, String actor) {
+        requireApiRole();
+        artifacts.bitstream(image).orElseThrow(() -> HwpException.notFound("bitstream", image.hex()));
+        if (sharing.shareable()) {
+            throw new ValidationException(
+                    "shareable", "applies to profiles (a personality that keeps no tenant data), not to images");
+        }
+        requireTenants(sharing);
+        separation.set(SharingRecords.Subject.IMAGE, image.hex(), sharing, actor);
+        return sharing;
+    }
+
+    private void requireTenants(Sharing sharing) {
+        for (String t : sharing.tenants()) {
+            if (tenants.find(t).isEmpty()) {
+                throw new ValidationException("tenants", "no tenant " + t + " (tenant:add or POST /tenants adds one)");
+            }
+        }
     }
 
     @Override
@@ -591,8 +648,9 @@ public class Management implements ManagementService {
         awaitReady();
         // Read for its host; "one allocation per VM" is checked in the reservation's own transaction.
         VirtualMachine vm = vms.find(request.vmId()).orElseThrow(() -> HwpException.notFound("VM", request.vmId()));
-        MatchOptions options =
-                MatchOptions.of(drivers.current()).onHost(vm.location().host());
+        MatchOptions options = MatchOptions.of(drivers.current())
+                .onHost(vm.location().host())
+                .permitting(separation.filterFor(vm.tenant()));
         return Decisions.forVm(request.vmId(), () -> {
             try {
                 AllocationResult result = allocate(request, vm, options, Optional.empty(), false, actor);
@@ -694,6 +752,7 @@ public class Management implements ManagementService {
                             r.region(),
                             r.device(),
                             r.profile(),
+                            vm.tenant(),
                             programmed,
                             attachesOnItsNode(vm, r.device()),
                             actor);
@@ -799,6 +858,7 @@ public class Management implements ManagementService {
         // that holds the image.
         boolean loaded = profile.lineage().isEmpty()
                 && region.loadedImage().equals(Optional.of(profile.fabric().bitstream()))
+                && !separation.needsClear(region, vm.tenant())
                 && !attachesOnItsNode(vm, device);
         Allocation allocation = new Allocation(
                 newId("alloc"),
@@ -818,6 +878,7 @@ public class Management implements ManagementService {
             allocations.reserve(
                     allocation,
                     region,
+                    separation.recordedTenant(profile, vm.tenant()),
                     own ? previous : Optional.empty(),
                     maxAllocationsPerVm,
                     Decisions.explanation(candidate, loaded),
@@ -839,7 +900,9 @@ public class Management implements ManagementService {
         // As written, into the index before the claim ends (this region only: the device's others may be changing).
         Region reservedRegion = loaded
                 ? Programmer.with(
-                        region, RegionState.ACTIVE, Optional.of(profile.personalityId()), region.loadedImage())
+                                region, RegionState.ACTIVE, Optional.of(profile.personalityId()), region.loadedImage())
+                        .withTenant(
+                                separation.recordedTenant(profile, vm.tenant()).or(region::tenant))
                 : Programmer.with(region, RegionState.RESERVED, region.loadedPersonalityId(), region.loadedImage());
         keeper.index().putRegion(device.id(), reservedRegion);
         return Optional.of(new Reserved(allocation, reservedRegion, device, profile, driver, plug));
@@ -1102,8 +1165,9 @@ public class Management implements ManagementService {
         if (stillServes && shortfalls.isEmpty()) {
             return unchanged(current, currentProfile, "the measured figures meet the requirements");
         }
-        MatchOptions options =
-                MatchOptions.of(drivers.current()).onHost(vm.location().host());
+        MatchOptions options = MatchOptions.of(drivers.current())
+                .onHost(vm.location().host())
+                .permitting(separation.filterFor(vm.tenant()));
         if (sameWorkload && !shortfalls.isEmpty()) {
             options = options.excludingProfile(current.personalityId()); // it under-delivers on this VM
         }
@@ -1165,7 +1229,8 @@ public class Management implements ManagementService {
                 AllocationResult result = Decisions.forVm(a.vmId(), () -> {
                     VirtualMachine vm = vms.find(a.vmId()).orElseThrow(() -> HwpException.notFound("VM", a.vmId()));
                     MatchOptions options = MatchOptions.of(drivers.current())
-                            .onHost(vm.location().host());
+                            .onHost(vm.location().host())
+                            .permitting(separation.filterFor(vm.tenant()));
                     AllocationResult r = allocate(a.request(), vm, options, Optional.of(a), false, actor);
                     if (r.allocation().state() == AllocationState.ACTIVE) {
                         releaseReplaced(r.allocation(), actor);

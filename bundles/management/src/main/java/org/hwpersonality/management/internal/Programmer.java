@@ -34,6 +34,7 @@ final class Programmer {
     private final TaskRecords tasks;
     private final AllocationWaiter waiter;
     private final Duration wait;
+    private final TenantSeparation separation;
 
     Programmer(
             AllocationRecords allocations,
@@ -42,7 +43,9 @@ final class Programmer {
             NodeIdentity node,
             TaskRecords tasks,
             AllocationWaiter waiter,
-            Duration wait) {
+            Duration wait,
+            TenantSeparation separation) {
+        this.separation = separation;
         this.allocations = allocations;
         this.programming = programming;
         this.events = events;
@@ -67,35 +70,45 @@ final class Programmer {
     }
 
     /**
-     * Programs {@code reserved}'s region here or on its node; a local programming ends in {@code programmed}: ACTIVE,
-     * or ATTACHING when the region's guest function is plugged into the VM next.
+     * Programs {@code reserved}'s region here or on its node, for a VM of {@code tenant} (clearing it first when it last
+     * served another tenant); a local programming ends in {@code programmed}: ACTIVE, or ATTACHING when the region's
+     * guest function is plugged into the VM next.
      */
     Programmed activate(
             Allocation reserved,
             Region region,
             Device device,
             PersonalityProfile p,
+            String tenant,
             AllocationState programmed,
             boolean attachOnItsNode,
             String actor) {
+        boolean clear = separation.needsClear(region, tenant);
         Region loaded = RegionProgramming.with(
                 region,
                 RegionState.ACTIVE,
                 Optional.of(p.personalityId()),
                 Optional.of(p.fabric().bitstream()));
         // Loaded already: nothing to program, unless the device's node has to attach it (its task does both).
-        if (region.loadedImage().equals(Optional.of(p.fabric().bitstream()))
+        if (!clear
+                && region.loadedImage().equals(Optional.of(p.fabric().bitstream()))
                 && p.lineage().isEmpty()
                 && (programsHere(device) || !attachOnItsNode)) {
-            Allocation active = move(reserved, programmed, region, loaded, actor);
-            return new Programmed(active, loaded, Reconfiguration.NOT_NEEDED);
+            Region taken =
+                    loaded.withTenant(separation.recordedTenant(p, tenant).or(region::tenant));
+            Allocation active = move(reserved, programmed, region, taken, actor);
+            return new Programmed(active, taken, Reconfiguration.NOT_NEEDED);
         }
         if (programsHere(device)) {
             AllocationSteps steps = new AllocationSteps(reserved, programmed, actor);
-            Reconfiguration done = programming.run(device, region, load(p), RegionState.ACTIVE, true, steps);
-            return new Programmed(steps.current, loaded, done);
+            Reconfiguration done =
+                    programming.run(device, region, load(p, tenant, clear), RegionState.ACTIVE, true, steps);
+            return new Programmed(steps.current, steps.region, done);
         }
-        return dispatch(reserved, region, device, loaded, actor);
+        // As the device's node will write it (it decides on the clear itself, from the region as stored then).
+        Optional<String> after =
+                separation.recordedTenant(p, tenant).or(() -> clear ? Optional.empty() : region.tenant());
+        return dispatch(reserved, region, device, loaded.withTenant(after), actor);
     }
 
     /** Queues the programming for the device's node and waits for its outcome, at most {@link #wait}. */
@@ -141,13 +154,34 @@ final class Programmer {
         Region before =
                 RegionProgramming.with(region, RegionState.FREE, region.loadedPersonalityId(), region.loadedImage());
         TaskSteps steps = new TaskSteps(task, queued, plug, actor);
-        programming.run(device, before, load(p), RegionState.ACTIVE, false, steps);
+        // Decided here, on the device's node, from the region as stored now (its tenant kept by the dispatch).
+        String tenant = separation.tenantOf(queued.vmId());
+        programming.run(
+                device,
+                before,
+                load(p, tenant, separation.needsClear(region, tenant)),
+                RegionState.ACTIVE,
+                false,
+                steps);
         return steps.current;
     }
 
+    /** An operator's load: for no tenant, no clear. */
     static RegionProgramming.Load load(PersonalityProfile p) {
         return new RegionProgramming.Load(
                 p.fabric().bitstream(), p.personalityId(), p.fabric().clocks(), p.memoryMap(), p.peripherals());
+    }
+
+    /** A load for a VM of {@code tenant}, cleared first when {@code clear}. */
+    private RegionProgramming.Load load(PersonalityProfile p, String tenant, boolean clear) {
+        return new RegionProgramming.Load(
+                p.fabric().bitstream(),
+                p.personalityId(),
+                p.fabric().clocks(),
+                p.memoryMap(),
+                p.peripherals(),
+                separation.recordedTenant(p, tenant),
+                clear);
     }
 
     /**
@@ -201,6 +235,9 @@ final class Programmer {
     /** The programming steps written with the allocation's state: PROGRAMMING, then ACTIVE or FAILED. */
     private final class AllocationSteps implements RegionProgramming.Steps {
         private Allocation current;
+        /** The region as last written. */
+        private Region region;
+
         private final AllocationState programmed;
         private final String actor;
 
@@ -213,16 +250,25 @@ final class Programmer {
         @Override
         public void programming(Region before, Region programming) {
             current = move(current, AllocationState.PROGRAMMING, before, programming, actor);
+            region = programming;
         }
 
         @Override
         public void succeeded(Region programming, Region loaded, Reconfiguration done) {
             current = move(current, programmed, programming, loaded, actor);
+            region = loaded;
         }
 
         @Override
         public void failed(Region programming, Region after, RuntimeException why) {
             current = move(current, AllocationState.FAILED, programming, after, actor);
+            region = after;
+        }
+
+        @Override
+        public void region(Region from, Region to) {
+            current = allocations.update(current, current, Optional.of(new RegionChange(from, to)), actor);
+            region = to;
         }
     }
 
@@ -276,6 +322,11 @@ final class Programmer {
         public void failed(Region programming, Region after, RuntimeException why) {
             String outcome = why.getMessage() == null ? why.toString() : why.getMessage();
             finish(AllocationState.FAILED, programming, after, false, outcome, Optional.empty());
+        }
+
+        @Override
+        public void region(Region from, Region to) {
+            current = allocations.update(current, current, Optional.of(new RegionChange(from, to)), actor);
         }
 
         private void finish(

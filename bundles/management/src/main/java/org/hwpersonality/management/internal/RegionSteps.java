@@ -17,6 +17,11 @@ record RegionSteps(DeviceRecords records, String deviceId) implements RegionProg
     }
 
     @Override
+    public void region(Region from, Region to) {
+        records.changeRegion(deviceId, from, to);
+    }
+
+    @Override
     public void failed(Region programming, Region after, RuntimeException why) {
         records.changeRegion(deviceId, programming, after);
     }

@@ -59,6 +59,8 @@ final class Platform implements AutoCloseable {
     final JpaVmRecords vms;
     final JpaEventLog events;
     final SignedDriverRepository drivers;
+    final JpaArtifactRecords artifacts;
+    final FileBitstreamStore bitstreams;
     final SimBackend sim = new SimBackend();
     final org.hwpersonality.repository.internal.DatabaseSignals signals;
     final BackendRegistry registry = new BackendRegistry();
@@ -93,7 +95,7 @@ final class Platform implements AutoCloseable {
         allocations = new SqlAllocationRecords(db.database, signals);
         vms = new JpaVmRecords(db.database);
         events = new JpaEventLog(db.database);
-        JpaArtifactRecords artifacts = new JpaArtifactRecords(db.database);
+        artifacts = new JpaArtifactRecords(db.database);
         ArtifactStorage storage = new ArtifactStorage(
                 config(
                         ArtifactStorage.Config.class,
@@ -102,7 +104,7 @@ final class Platform implements AutoCloseable {
                                 "keyFolder", folder.resolve("keys").toString())),
                 new SqlBlobRecords(db.database),
                 new SqlSigningKeys(db.database));
-        FileBitstreamStore bitstreams = new FileBitstreamStore(storage, artifacts);
+        bitstreams = new FileBitstreamStore(storage, artifacts);
         bitstreams.bindBackend(sim);
         drivers = new SignedDriverRepository(storage, artifacts, profiles);
         new SampleCatalogue(profiles, bitstreams, drivers, config(SampleCatalogue.Config.class, Map.of()));
@@ -132,6 +134,8 @@ final class Platform implements AutoCloseable {
                 allocations,
                 vms,
                 new org.hwpersonality.repository.internal.JpaTenantRecords(db.database),
+                new org.hwpersonality.repository.internal.SqlSharingRecords(db.database),
+                artifacts,
                 devices,
                 inventory,
                 node,

@@ -68,6 +68,8 @@ class TokenRevocationTest {
                     p.allocations,
                     vms,
                     new org.hwpersonality.repository.internal.JpaTenantRecords(p.db.database),
+                    new org.hwpersonality.repository.internal.SqlSharingRecords(p.db.database),
+                    p.artifacts,
                     p.devices,
                     p.inventory,
                     p.node,

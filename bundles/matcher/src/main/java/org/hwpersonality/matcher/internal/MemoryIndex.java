@@ -23,6 +23,7 @@ import org.hwpersonality.api.request.PersonalityRequest;
 import org.hwpersonality.api.request.Requirements;
 import org.hwpersonality.api.service.MatchIndex;
 import org.hwpersonality.api.service.MatchOptions;
+import org.hwpersonality.api.service.ProfileFilter;
 import org.hwpersonality.matcher.internal.FleetView.Group;
 import org.hwpersonality.matcher.internal.ProfileCatalog.Entry;
 
@@ -241,6 +242,9 @@ final class MemoryIndex implements MatchIndex {
         if (!excluded.isEmpty() && excluded.contains(entries.get(i).id)) {
             refuse(refusals, entries.get(i), () -> "left out (it under-delivered, or was tried)");
             return false;
+        }
+        if (options.permitted() != ProfileFilter.ALL && !options.permitted().permits(entries.get(i).profile)) {
+            return false; // not shared with the VM's tenant: left out without a word (a refusal names no such profile)
         }
         Verdict v = entries.verdict(i, guest, options.drivers());
         if (v == Verdict.ELIGIBLE || refusals == null || refusals.size() >= MAX_REFUSALS) {

@@ -29,7 +29,8 @@ import org.postgresql.PGNotification;
 @Component(service = {Signals.class, DatabaseSignals.class})
 public class DatabaseSignals implements Signals {
     private static final Logger LOG = Logger.getLogger(DatabaseSignals.class.getName());
-    private static final List<String> CHANNELS = List.of(TASK_QUEUED, ALLOCATION_CHANGED, DEVICES_CHANGED);
+    private static final List<String> CHANNELS =
+            List.of(TASK_QUEUED, ALLOCATION_CHANGED, DEVICES_CHANGED, SHARING_CHANGED);
 
     private final Database database;
     private final Map<String, List<Consumer<String>>> subscribers = new ConcurrentHashMap<>();

@@ -50,6 +50,26 @@ public class JpaArtifactRecords implements ArtifactRecords {
     }
 
     @Override
+    public void signBitstream(Sha256 sha256, String signature) {
+        database.inTransaction(em -> {
+            BitstreamEntity b = em.find(BitstreamEntity.class, sha256.hex());
+            if (b == null) {
+                throw HwpException.notFound("bitstream", sha256.hex());
+            }
+            if (b.signature().isEmpty()) {
+                b.sign(signature);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<String> bitstreamSignature(Sha256 sha256) {
+        return database.read(em -> Optional.ofNullable(em.find(BitstreamEntity.class, sha256.hex()))
+                .flatMap(BitstreamEntity::signature));
+    }
+
+    @Override
     public Optional<Bitstream> bitstream(Sha256 sha256) {
         return database.read(em -> Optional.ofNullable(em.find(BitstreamEntity.class, sha256.hex()))
                 .map(BitstreamEntity::toDomain));

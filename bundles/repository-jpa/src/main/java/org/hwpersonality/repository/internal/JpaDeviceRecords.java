@@ -68,7 +68,11 @@ public class JpaDeviceRecords implements DeviceRecords {
                                 regionState,
                                 personality,
                                 r.loadedImage(),
-                                r.guestFunction()));
+                                r.guestFunction(),
+                                // Whatever the back end reports, a tenant's data may still be on the card.
+                                stored == null
+                                        ? Optional.empty()
+                                        : stored.toDomain().tenant()));
             }
             Device device = new Device(
                     id,

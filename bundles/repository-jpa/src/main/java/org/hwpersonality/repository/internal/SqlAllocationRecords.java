@@ -69,6 +69,7 @@ public class SqlAllocationRecords implements AllocationRecords {
     public Allocation reserve(
             Allocation allocation,
             Region expected,
+            Optional<String> tenantAfter,
             Optional<Allocation> releasedInPlace,
             int maxHeldByVm,
             Map<String, String> match,
@@ -118,14 +119,19 @@ public class SqlAllocationRecords implements AllocationRecords {
                 Allocation old = releasedInPlace.get();
                 change(c, old, old.moveTo(AllocationState.RELEASED, allocation.createdAt()), actor);
             }
+            boolean reused =
+                    allocation.state() == AllocationState.ACTIVE || allocation.state() == AllocationState.ATTACHING;
             moveRegion(
                     c,
                     allocation.deviceId(),
                     true,
                     expected,
-                    allocation.state() == AllocationState.ACTIVE || allocation.state() == AllocationState.ATTACHING
+                    reused
                             ? expected.with(
-                                    RegionState.ACTIVE, Optional.of(allocation.personalityId()), expected.loadedImage())
+                                            RegionState.ACTIVE,
+                                            Optional.of(allocation.personalityId()),
+                                            expected.loadedImage())
+                                    .withTenant(tenantAfter.or(expected::tenant))
                             : withState(expected, RegionState.RESERVED));
             insert(c, allocation);
             audit(c, allocation, match, actor);
@@ -317,18 +323,19 @@ public class SqlAllocationRecords implements AllocationRecords {
     }
 
     /**
-     * The region row from {@code expected} to {@code next}, if its state and content still are as expected (its
+     * The region row from {@code expected} to {@code next}, if its state, content and tenant still are as expected (its
      * kind and capacity change only when its back end reports new hardware, through the device records) and, for
      * a new allocation, its device takes allocations (ONLINE and healthy, as {@code Device.acceptsAllocations()}).
      */
     private static void moveRegion(Connection c, String deviceId, boolean newAllocation, Region expected, Region next)
             throws SQLException {
-        String sql = "UPDATE HWP_REGION SET STATE = ?, LOADED_PERSONALITY_ID = ?, LOADED_IMAGE = ?,"
+        String sql = "UPDATE HWP_REGION SET STATE = ?, LOADED_PERSONALITY_ID = ?, LOADED_IMAGE = ?, TENANT = ?,"
                 + " ROW_VERSION = ROW_VERSION + 1 WHERE DEVICE_ID = ? AND REGION_ID = ? AND STATE = ?"
                 + (expected.loadedPersonalityId().isPresent()
                         ? " AND LOADED_PERSONALITY_ID = ?"
                         : " AND LOADED_PERSONALITY_ID IS NULL")
                 + (expected.loadedImage().isPresent() ? " AND LOADED_IMAGE = ?" : " AND LOADED_IMAGE IS NULL")
+                + (expected.tenant().isPresent() ? " AND TENANT = ?" : " AND TENANT IS NULL")
                 + (newAllocation
                         ? " AND EXISTS (SELECT 1 FROM HWP_DEVICE D WHERE D.ID = HWP_REGION.DEVICE_ID"
                                 + " AND D.STATE = 'ONLINE' AND D.HEALTHY = TRUE)"
@@ -339,15 +346,19 @@ public class SqlAllocationRecords implements AllocationRecords {
             s.setString(1, next.state().name());
             s.setString(2, next.loadedPersonalityId().orElse(null));
             s.setString(3, next.loadedImage().map(Sha256::hex).orElse(null));
-            s.setString(4, deviceId);
-            s.setString(5, expected.id());
-            s.setString(6, expected.state().name());
-            int i = 7;
+            s.setString(4, next.tenant().orElse(null));
+            s.setString(5, deviceId);
+            s.setString(6, expected.id());
+            s.setString(7, expected.state().name());
+            int i = 8;
             if (expected.loadedPersonalityId().isPresent()) {
                 s.setString(i++, expected.loadedPersonalityId().get());
             }
             if (expected.loadedImage().isPresent()) {
-                s.setString(i, expected.loadedImage().get().hex());
+                s.setString(i++, expected.loadedImage().get().hex());
+            }
+            if (expected.tenant().isPresent()) {
+                s.setString(i, expected.tenant().get());
             }
             n = s.executeUpdate();
         }

@@ -42,7 +42,7 @@ public class SqlTaskRecords implements TaskRecords {
     private static final String CLAIMED_COLUMNS = prefixed("T.", COLUMNS) + ", "
             + prefixed("A.", SqlAllocationRecords.COLUMNS)
             + ", R.REGION_ID, R.KIND, R.LUTS, R.REGISTERS, R.BRAM_BLOCKS, R.DSPS, R.MEMORY_MB, R.STATE,"
-            + " R.LOADED_PERSONALITY_ID, R.LOADED_IMAGE, R.GUEST_FUNCTION";
+            + " R.LOADED_PERSONALITY_ID, R.LOADED_IMAGE, R.GUEST_FUNCTION, R.TENANT";
 
     private static final String CLAIMED_JOIN = " LEFT JOIN HWP_ALLOCATION A ON A.ID = T.ALLOCATION_ID"
             + " LEFT JOIN HWP_REGION R ON R.DEVICE_ID = T.DEVICE_ID AND R.REGION_ID = T.REGION_ID";
@@ -174,7 +174,8 @@ public class SqlTaskRecords implements TaskRecords {
                 RegionState.valueOf(rs.getString(at + 7)),
                 Optional.ofNullable(rs.getString(at + 8)),
                 Optional.ofNullable(rs.getString(at + 9)).map(String::trim).map(Sha256::new),
-                Optional.ofNullable(rs.getString(at + 10)).map(f -> PciAddress.parse("guestFunction", f)));
+                Optional.ofNullable(rs.getString(at + 10)).map(f -> PciAddress.parse("guestFunction", f)),
+                Optional.ofNullable(rs.getString(at + 11)));
     }
 
     private static String prefixed(String alias, String columns) {

@@ -111,8 +111,8 @@ abstract class RepositoryContract {
 
     @Test
     void schemaIsMigratedAndMigrationIsIdempotent() {
-        assertThat(db.database.schemaVersion()).isEqualTo("7");
-        assertThat(SchemaMigrations.migrate(db.dataSource)).isEqualTo("7");
+        assertThat(db.database.schemaVersion()).isEqualTo("8");
+        assertThat(SchemaMigrations.migrate(db.dataSource)).isEqualTo("8");
     }
 
     @Test
@@ -464,6 +464,119 @@ abstract class RepositoryContract {
                 .filteredOn(e -> e.topic().endsWith("/REGISTERED"))
                 .singleElement()
                 .satisfies(e -> assertThat(e.details()).containsEntry("tenant", id));
+    }
+
+    /**
+     * A region records the tenant whose data it may hold: written with the region's steps, kept when its back end
+     * reports the device again (whatever it reports), taken over by a reuse when the caller says so, and part of the
+     * compare and set, so that a region that went to another tenant and back to the same image is not taken as it was.
+     */
+    @Test
+    void regionsRecordTheirTenantAndItIsPartOfTheCompareAndSet() {
+        JpaDeviceRecords devices = new JpaDeviceRecords(db.database);
+        JpaVmRecords vms = new JpaVmRecords(db.database);
+        SqlAllocationRecords allocations = new SqlAllocationRecords(db.database, new DatabaseSignals(db.database));
+        Instant now = T0.truncatedTo(ChronoUnit.MICROS);
+        String local = prefix + "tenant-card";
+        String card = Device.qualifiedId("node-1", local);
+        Resources capacity = new Resources(400_000, 800_000, 600, 2_000, 4_096);
+        Sha256 image = Sha256.of(
+                ("c" + prefix.replace("-", "0").replace("t", "c")).repeat(64).substring(0, 64));
+        org.hwpersonality.api.backend.DeviceDescriptor reported = new org.hwpersonality.api.backend.DeviceDescriptor(
+                local,
+                "xilinx",
+                "Simulated U250",
+                "alveo-u250",
+                "8c2e0b3a9d4f4e1b8a6c5d7e9f0a1b2c",
+                List.of(new org.hwpersonality.api.backend.RegionDescriptor(
+                        "0", RegionKind.PARTIAL, capacity, Optional.of(image), Optional.empty())),
+                DeviceHealth.OK);
+        Device device = devices.report("node-1", prefix + "sim", "xilinx", reported);
+        Region fresh = device.region("0").orElseThrow();
+        assertThat(fresh.tenant()).as("a new region served no tenant").isEmpty();
+
+        Region acmes = fresh.with(RegionState.FREE, Optional.of("p-1"), Optional.of(image))
+                .withTenant(Optional.of("acme"));
+        devices.changeRegion(card, fresh, acmes);
+        assertThat(devices.device(card).orElseThrow().region("0")).contains(acmes);
+        // Reported again by its back end (even as empty): the tenant stays, the card memory may still hold its data.
+        devices.report("node-1", prefix + "sim", "xilinx", reported);
+        assertThat(devices.device(card).orElseThrow().region("0").orElseThrow().tenant())
+                .contains("acme");
+
+        VirtualMachine vm = vms.register(
+                new VirtualMachine(prefix + "tvm", "web-1", OsInfo.of("linux", "5.15.0"), false, now),
+                Sha256.of(("d" + prefix.replace("-", "0").replace("t", "d"))
+                        .repeat(64)
+                        .substring(0, 64)),
+                "karaf");
+        Region current = devices.device(card).orElseThrow().region("0").orElseThrow();
+        Allocation reuse = new Allocation(
+                prefix + "treuse",
+                vm.id(),
+                request(vm.id()),
+                "p-1",
+                card,
+                "0",
+                AllocationState.ACTIVE,
+                Optional.empty(),
+                Optional.empty(),
+                now,
+                now);
+        // A stale copy that says the region served nobody: refused, the region as it was.
+        assertThatThrownBy(() -> allocations.reserve(
+                        reuse,
+                        current.withTenant(Optional.empty()),
+                        Optional.of(Tenant.DEFAULT),
+                        Optional.empty(),
+                        Integer.MAX_VALUE,
+                        Map.of(),
+                        "karaf"))
+                .isInstanceOf(HwpException.class)
+                .extracting(e -> ((HwpException) e).code())
+                .isEqualTo(ErrorCode.CONFLICT);
+        assertThat(devices.device(card).orElseThrow().region("0")).contains(current);
+        allocations.reserve(reuse, current, Optional.of(Tenant.DEFAULT), Optional.empty(), 1, Map.of(), "karaf");
+        Region taken = devices.device(card).orElseThrow().region("0").orElseThrow();
+        assertThat(taken.state()).isEqualTo(RegionState.ACTIVE);
+        assertThat(taken.tenant()).contains(Tenant.DEFAULT);
+    }
+
+    /** Sharing records: only what is not public is stored; setting PUBLIC removes the record; each change audited. */
+    @Test
+    void sharingRecordsKeepWhoMayLoadWhat() {
+        SqlSharingRecords sharing = new SqlSharingRecords(db.database);
+        JpaEventLog events = new JpaEventLog(db.database);
+        String profile = prefix + "zstd-v1";
+        String image =
+                ("e" + prefix.replace("-", "0").replace("t", "e")).repeat(64).substring(0, 64);
+        org.hwpersonality.api.tenant.Sharing acmeOnly =
+                org.hwpersonality.api.tenant.Sharing.with(Set.of("acme", "beta"), false);
+        sharing.set(org.hwpersonality.api.store.SharingRecords.Subject.PROFILE, profile, acmeOnly, "karaf");
+        org.hwpersonality.api.tenant.Sharing shareable = new org.hwpersonality.api.tenant.Sharing(true, Set.of(), true);
+        sharing.set(org.hwpersonality.api.store.SharingRecords.Subject.IMAGE, image, acmeOnly, "karaf");
+        assertThat(sharing.all(org.hwpersonality.api.store.SharingRecords.Subject.PROFILE))
+                .containsEntry(profile, acmeOnly)
+                .doesNotContainKey(image);
+        assertThat(sharing.all(org.hwpersonality.api.store.SharingRecords.Subject.IMAGE))
+                .containsEntry(image, acmeOnly);
+        sharing.set(org.hwpersonality.api.store.SharingRecords.Subject.PROFILE, profile, shareable, "karaf");
+        assertThat(sharing.all(org.hwpersonality.api.store.SharingRecords.Subject.PROFILE))
+                .containsEntry(profile, shareable);
+        sharing.set(
+                org.hwpersonality.api.store.SharingRecords.Subject.PROFILE,
+                profile,
+                org.hwpersonality.api.tenant.Sharing.PUBLIC,
+                "karaf");
+        assertThat(sharing.all(org.hwpersonality.api.store.SharingRecords.Subject.PROFILE))
+                .doesNotContainKey(profile);
+        assertThat(events.newest(3, "profile:" + profile))
+                .extracting(HwpEvent::topic)
+                .containsOnly("org/hwpersonality/sharing/CHANGED")
+                .hasSize(3);
+        assertThat(events.newest(3, "profile:" + profile).get(2).details())
+                .containsEntry("public", "false")
+                .containsEntry("tenants", "acme,beta");
     }
 
     @Test

@@ -41,6 +41,7 @@ public class DeviceShow implements Action {
         table.column("Personality");
         table.column("Image");
         table.column("Guest function");
+        table.column("Tenant");
         table.column("LUTs").alignRight();
         table.column("Memory MiB").alignRight();
         for (Region r : d.regions()) {
@@ -55,6 +56,7 @@ public class DeviceShow implements Action {
                                     .map(h -> h.substring(0, 12) + "…")
                                     .orElse("-"),
                             r.guestFunction().map(Object::toString).orElse("-"),
+                            r.tenant().orElse("-"),
                             r.capacity().luts(),
                             r.capacity().memoryMb());
         }

@@ -24,6 +24,9 @@ public class PersonalityShow implements Action {
     @Reference
     ProfileRepository repository;
 
+    @Reference
+    org.hwpersonality.api.service.ManagementService management;
+
     @Override
     public Object execute() {
         PersonalityProfile p = repository.find(id).orElseThrow(() -> HwpException.notFound("profile", id));
@@ -32,6 +35,7 @@ public class PersonalityShow implements Action {
         out.println("Name / version : " + p.name() + " v" + p.version());
         out.println("Description    : " + p.description());
         out.println("Status         : " + p.status());
+        out.println("Loaded by      : " + Sharings.describe(management.profileSharing(p.personalityId())));
         out.println("Origin         : " + p.origin() + "   created " + p.createdAt());
         p.lineage().ifPresent(l -> {
             out.println("Derived from   : " + l.parentId());

@@ -90,7 +90,8 @@ public class DevicesPage extends Page {
         return esc(r.id() + " " + r.kind() + " " + r.state()
                 + r.loadedPersonalityId().map(p -> " holds " + p).orElse("")
                 + r.loadedImage().map(i -> " image " + i.hex().substring(0, 12)).orElse("")
-                + r.guestFunction().map(f -> ", guest function " + f).orElse(""));
+                + r.guestFunction().map(f -> ", guest function " + f).orElse("")
+                + r.tenant().map(t -> ", last used by tenant " + t).orElse(""));
     }
 
     @Override

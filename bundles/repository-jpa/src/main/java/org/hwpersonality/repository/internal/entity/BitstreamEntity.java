@@ -39,6 +39,9 @@ public class BitstreamEntity {
     @Column(name = "STORED_AT")
     private Instant storedAt;
 
+    @Column(name = "SIGNATURE")
+    private String signature;
+
     protected BitstreamEntity() {}
 
     public BitstreamEntity(Bitstream b) {
@@ -49,6 +52,14 @@ public class BitstreamEntity {
         this.sizeBytes = b.sizeBytes();
         this.interfaceId = b.interfaceId().orElse(null);
         this.storedAt = b.storedAt();
+    }
+
+    public java.util.Optional<String> signature() {
+        return java.util.Optional.ofNullable(signature);
+    }
+
+    public void sign(String signature) {
+        this.signature = signature;
     }
 
     public Bitstream toDomain() {

@@ -64,6 +64,9 @@ public class RegionEntity {
     @Column(name = "GUEST_FUNCTION")
     private String guestFunction;
 
+    @Column(name = "TENANT")
+    private String tenant;
+
     @Version
     @Column(name = "ROW_VERSION")
     private long rowVersion;
@@ -87,6 +90,7 @@ public class RegionEntity {
         this.loadedPersonalityId = r.loadedPersonalityId().orElse(null);
         this.loadedImage = r.loadedImage().map(Sha256::hex).orElse(null);
         this.guestFunction = r.guestFunction().map(PciAddress::toString).orElse(null);
+        this.tenant = r.tenant().orElse(null);
     }
 
     public String deviceId() {
@@ -105,6 +109,7 @@ public class RegionEntity {
                 state,
                 Optional.ofNullable(loadedPersonalityId),
                 Optional.ofNullable(loadedImage).map(Sha256::new),
-                Optional.ofNullable(guestFunction).map(f -> PciAddress.parse("guestFunction", f)));
+                Optional.ofNullable(guestFunction).map(f -> PciAddress.parse("guestFunction", f)),
+                Optional.ofNullable(tenant));
     }
 }
