@@ -669,21 +669,26 @@ public class HttpApiIT extends HwpTestSupport {
         // Sharing: zstd shared with the default tenant alone is never matched for it-acme, and its answers do not
         // name it; bad sharings are refused naming the field, and change nothing.
         String sharing = "/profiles/zstd-u250-v1/sharing";
-        assertEquals(
-                "true", get(sharing, ADMIN).json().path("public").asText());
-        Answer restricted =
-                call("PUT", sharing, ADMIN, Map.of("public", false, "tenants", List.of("default")));
+        assertEquals("true", get(sharing, ADMIN).json().path("public").asText());
+        Answer restricted = call("PUT", sharing, ADMIN, Map.of("public", false, "tenants", List.of("default")));
         assertStatus(restricted, 200);
-        assertEquals(restricted.body(), "[\"default\"]", restricted.json().path("tenants").toString());
+        assertEquals(
+                restricted.body(),
+                "[\"default\"]",
+                restricted.json().path("tenants").toString());
         assertEquals(restricted.body(), get(sharing, ADMIN).body());
         Map<String, Object> fast = Map.of("workload", "compression", "requirements", Map.of("minThroughputGops", 30));
         Answer notZstd = call("POST", "/personality-requests", bearer(acmeToken), fast);
         if (notZstd.status() == 201) {
-            assertNotEquals(notZstd.body(), "zstd-u250-v1", notZstd.json().path("personalityId").asText());
+            assertNotEquals(
+                    notZstd.body(),
+                    "zstd-u250-v1",
+                    notZstd.json().path("personalityId").asText());
             assertStatus(
                     call(
                             "DELETE",
-                            "/allocations/" + notZstd.json().path("allocationId").asText(),
+                            "/allocations/"
+                                    + notZstd.json().path("allocationId").asText(),
                             bearer(acmeToken),
                             null),
                     200);
@@ -702,8 +707,7 @@ public class HttpApiIT extends HwpTestSupport {
                 "INVALID_REQUEST");
         assertError(call("PUT", sharing, ADMIN, Map.of("public", true, "colour", 1)), 400, "INVALID_REQUEST");
         assertError(call("PUT", sharing, bearer(acmeToken), Map.of("public", true)), 403, "FORBIDDEN");
-        assertError(
-                call("PUT", "/profiles/no-such-v1/sharing", ADMIN, Map.of("public", true)), 404, "NOT_FOUND");
+        assertError(call("PUT", "/profiles/no-such-v1/sharing", ADMIN, Map.of("public", true)), 404, "NOT_FOUND");
         assertEquals(restricted.body(), get(sharing, ADMIN).body());
         String zstdImage = get("/profiles/zstd-u250-v1", ADMIN)
                 .json()
@@ -715,7 +719,12 @@ public class HttpApiIT extends HwpTestSupport {
                 400,
                 "INVALID_REQUEST");
         assertError(call("GET", "/bitstreams/" + "0".repeat(63) + "/sharing", ADMIN, null), 400, "INVALID_REQUEST");
-        assertEquals("true", get("/bitstreams/" + zstdImage + "/sharing", ADMIN).json().path("public").asText());
+        assertEquals(
+                "true",
+                get("/bitstreams/" + zstdImage + "/sharing", ADMIN)
+                        .json()
+                        .path("public")
+                        .asText());
         Answer open = call("PUT", sharing, ADMIN, Map.of("public", true));
         assertStatus(open, 200);
         assertEquals(open.body(), "[]", open.json().path("tenants").toString());
