@@ -108,7 +108,8 @@ public class HttpApiIT extends HwpTestSupport {
         }
         if (bytes != null) {
             // Uploads are bytes; every other body is JSON, even when a test gives it as bytes (a BOM, 1 MiB of spaces).
-            boolean upload = path.startsWith("/bitstreams") || path.startsWith("/drivers");
+            boolean upload =
+                    (path.startsWith("/bitstreams") || path.startsWith("/drivers")) && !path.endsWith("/sharing");
             b.header("Content-Type", upload ? "application/octet-stream" : "application/json");
         }
         for (int i = 0; i < headers.length; i += 2) {

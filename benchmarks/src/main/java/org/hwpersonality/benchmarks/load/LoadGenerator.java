@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  * java -cp benchmarks/target/hwp-benchmarks.jar org.hwpersonality.benchmarks.load.LoadGenerator \
  *      --server http://localhost:8181/hwp/api/v1 --vms 64 --seconds 30 [--workload compression]
  *      [--repersonalize-every 0] [--rate 0] [--timeline false] [--admin karaf:PASSWORD (default: karaf:$HWP_ADMIN_PASSWORD)]
- *      [--warmup min(10, max(2, seconds / 5))]
+ *      [--warmup min(10, max(2, seconds / 5))] [--tenants 0 (the VMs round-robin over that many new tenants)]
  * </pre>
  *
  * <p>Without {@code --rate} every VM cycles as fast as the server answers (throughput); with it, the VMs together
@@ -54,7 +54,8 @@ public final class LoadGenerator {
             Latencies repersonalize,
             Latencies release,
             Set<String> acknowledged,
-            List<String> firstErrors) {
+            List<String> firstErrors,
+            long cleared) {
         public double allocationsPerSecond() {
             return allocations / seconds;
         }
@@ -77,6 +78,12 @@ public final class LoadGenerator {
                             request,
                             repersonalize,
                             release)
+                    + String.format(
+                            Locale.ROOT,
+                            "%n  cleared first (the region last served another tenant): %d of %d requests (%.1f %%)",
+                            cleared,
+                            allocations,
+                            allocations == 0 ? 0.0 : 100.0 * cleared / allocations)
                     + (firstErrors.isEmpty() ? "" : System.lineSeparator() + "  first errors: " + firstErrors);
         }
     }
@@ -189,14 +196,30 @@ public final class LoadGenerator {
 
     /** Registers {@code vms} VMs; returns {vmId, token} pairs. */
     public List<String[]> register(int vms, String prefix) throws IOException, InterruptedException {
+        return register(vms, prefix, 0);
+    }
+
+    /**
+     * Registers {@code vms} VMs, round-robin over {@code tenants} new tenants ({@code prefix} and t0, t1…; 0: all of
+     * the default tenant); returns {vmId, token} pairs.
+     */
+    public List<String[]> register(int vms, String prefix, int tenants) throws IOException, InterruptedException {
         List<String[]> out = new ArrayList<>();
         try (HttpConnection http = new HttpConnection(base)) {
+            for (int t = 0; t < tenants; t++) {
+                HttpConnection.Reply r = http.send("POST", "tenants", admin, "{\"id\":\"" + prefix + "t" + t + "\"}");
+                if (r.statusCode() != 201) {
+                    throw new IOException("adding a tenant failed: " + r.statusCode() + " " + r.body());
+                }
+            }
             for (int i = 0; i < vms; i++) {
+                String tenant = tenants > 0 ? ",\"tenant\":\"" + prefix + "t" + (i % tenants) + "\"" : "";
                 HttpConnection.Reply r = http.send(
                         "POST",
                         "vms",
                         admin,
-                        "{\"name\":\"" + prefix + i + "\",\"os\":{\"family\":\"linux\",\"kernel\":\"5.15.0\"}}");
+                        "{\"name\":\"" + prefix + i + "\",\"os\":{\"family\":\"linux\",\"kernel\":\"5.15.0\"}" + tenant
+                                + "}");
                 if (r.statusCode() != 201) {
                     throw new IOException("registration failed: " + r.statusCode() + " " + r.body());
                 }
@@ -245,6 +268,7 @@ public final class LoadGenerator {
         AtomicLong moves = new AtomicLong();
         AtomicLong releases = new AtomicLong();
         AtomicLong noCapacity = new AtomicLong();
+        AtomicLong cleared = new AtomicLong();
         AtomicLong clientErrors = new AtomicLong();
         AtomicLong serverErrors = new AtomicLong();
         AtomicLong ioErrors = new AtomicLong();
@@ -293,6 +317,9 @@ public final class LoadGenerator {
                                 if (measured) {
                                     request.add(System.nanoTime() - t0);
                                     allocations.incrementAndGet();
+                                    if (r.body().contains("\"clearingMs\"")) {
+                                        cleared.incrementAndGet();
+                                    }
                                 }
                                 acknowledgedSoFar.incrementAndGet();
                                 String allocation = field(r.body(), "allocationId");
@@ -361,7 +388,8 @@ public final class LoadGenerator {
                 repersonalize,
                 release,
                 Set.copyOf(acknowledged),
-                List.copyOf(firstErrors));
+                List.copyOf(firstErrors),
+                cleared.get());
     }
 
     private static void releaseHeld(HttpConnection http, String bearer) {
@@ -407,6 +435,7 @@ public final class LoadGenerator {
         double rate = 0;
         boolean timeline = false;
         int warmup = -1;
+        int tenants = 0;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--server" -> server = args[i + 1];
@@ -418,11 +447,12 @@ public final class LoadGenerator {
                 case "--rate" -> rate = Double.parseDouble(args[i + 1]);
                 case "--timeline" -> timeline = Boolean.parseBoolean(args[i + 1]);
                 case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
+                case "--tenants" -> tenants = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         LoadGenerator load = new LoadGenerator(URI.create(server), adminCredentials);
-        List<String[]> registered = load.register(vms, "load-" + Long.toHexString(System.nanoTime()) + "-");
+        List<String[]> registered = load.register(vms, "load-" + Long.toHexString(System.nanoTime()) + "-", tenants);
         Result result = load.run(
                 registered,
                 workload,
