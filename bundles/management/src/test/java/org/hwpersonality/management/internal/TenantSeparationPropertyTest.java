@@ -91,10 +91,10 @@ class TenantSeparationPropertyTest {
                         Arbitraries.of(true, true, false),
                         Arbitraries.of(false, false, true))
                 .as(Step::new);
-        return step.list().ofMinSize(1).ofMaxSize(24);
+        return step.list().ofMinSize(1).ofMaxSize(16);
     }
 
-    @Property(tries = 400)
+    @Property(tries = 1000)
     void noVmGetsARegionHoldingAnotherTenantsData(@ForAll("sequences") List<Step> steps) {
         Map<String, Allocation> held = new LinkedHashMap<>();
         try {

@@ -20,13 +20,11 @@ final class Views {
         out.put("changed", r.changed());
         out.put("device", Map.of("id", a.deviceId(), "vendor", r.vendor(), "region", a.regionId()));
         r.driver().ifPresent(d -> out.put("driver", driver(d)));
-        out.put(
-                "reconfiguration",
-                Map.of(
-                        "performed",
-                        r.reconfiguration().performed(),
-                        "durationMs",
-                        r.reconfiguration().durationMs()));
+        Map<String, Object> reconfiguration = new LinkedHashMap<>();
+        reconfiguration.put("performed", r.reconfiguration().performed());
+        reconfiguration.put("durationMs", r.reconfiguration().durationMs());
+        r.reconfiguration().clearingMs().ifPresent(ms -> reconfiguration.put("clearingMs", ms));
+        out.put("reconfiguration", reconfiguration);
         MatchCandidate m = r.match();
         Map<String, Object> match = new LinkedHashMap<>();
         match.put("exact", m.exact());

@@ -52,6 +52,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  *   <li>program: {@code xbutil program --device BDF --user FILE} (XRT docs {@code xbutil.rst});</li>
  *   <li>clear: {@code xbutil reset --device BDF --force}, the hot ("user") reset of the card, which unloads the
  *       xclbin; {@code --force} answers the confirmation prompt, as standard input is closed.</li>
+ *   <li>vendor signature: with a signing certificate configured, every xclbin is checked before it is loaded with
+ *       {@code xclbinutil --validate-signature --certificate CERT --input FILE} (XRT's PKCS#7 signature that
+ *       {@code xclbinutil --private-key … --certificate …} appends); an unsigned or badly signed image is refused
+ *       and the card is not touched. Without one, XRT's management driver checks signatures on cards that require
+ *       them.</li>
  * </ul>
  *
  * Every tool call goes through {@link CommandRunner} with a deadline.
@@ -77,6 +82,15 @@ public final class XrtBackend implements ReconfigurationBackend {
     public @interface Config {
         @AttributeDefinition(name = "xbutil path", description = "Absolute path of XRT's xbutil")
         String xbutil_path() default "/opt/xilinx/xrt/bin/xbutil";
+
+        @AttributeDefinition(name = "xclbinutil path", description = "Absolute path of XRT's xclbinutil")
+        String xclbinutil_path() default "/opt/xilinx/xrt/bin/xclbinutil";
+
+        @AttributeDefinition(
+                name = "Signing certificate",
+                description = "PEM or DER certificate whose key signs the xclbins (xclbinutil --certificate); when"
+                        + " set, an xclbin it does not verify is not loaded; empty: not checked here")
+        String signing_certificate() default "";
 
         @AttributeDefinition(name = "Tool timeout (ms)", description = "Deadline of xbutil examine calls", min = "1")
         long tool_timeout_ms() default 30_000;
@@ -150,6 +164,10 @@ public final class XrtBackend implements ReconfigurationBackend {
     private final Optional<WorkloadCommand> workload;
     private Map<MemoryKind, Long> memoryKinds = Map.of();
     private Optional<java.util.Set<String>> peripherals = Optional.empty();
+
+    private record SignatureCheck(Path xclbinutil, Path certificate) {}
+
+    private Optional<SignatureCheck> signatureCheck = Optional.empty();
     /** The interface UUIDs each card's shell offers, by BDF, as last described. */
     private final Map<String, java.util.Set<String>> shells = new ConcurrentHashMap<>();
 
@@ -177,6 +195,18 @@ public final class XrtBackend implements ReconfigurationBackend {
                 WorkloadCommand.of(config.workload_command(), Duration.ofMillis(config.workload_timeout_ms())));
         this.memoryKinds = CardOffer.parseMemory("memory.kinds", config.memory_kinds(), config.capacity_memory_mb());
         this.peripherals = CardOffer.parsePeripherals(config.peripherals());
+        if (!config.signing_certificate().isBlank()) {
+            checkSignatures(Path.of(config.xclbinutil_path()), Path.of(config.signing_certificate()));
+        }
+    }
+
+    /**
+     * Checks every xclbin's vendor signature with {@code xclbinutil} against {@code certificate} before loading it.
+     */
+    public XrtBackend checkSignatures(Path xclbinutil, Path certificate) {
+        this.signatureCheck = Optional.of(new SignatureCheck(
+                Objects.requireNonNull(xclbinutil, "xclbinutil"), Objects.requireNonNull(certificate, "certificate")));
+        return this;
     }
 
     /** {@code VBNV=UUID} pairs as a map; a malformed pair is a configuration error naming it. */
@@ -290,6 +320,7 @@ public final class XrtBackend implements ReconfigurationBackend {
             programmed.put(bdf, new Loaded(wanted, request.imageSha256(), clocks));
             return new ProgrammingResult(0, true);
         }
+        verifySignature(request.image());
         long start = System.nanoTime();
         programmed.remove(bdf);
         Path load = request.image().toAbsolutePath();
@@ -666,6 +697,42 @@ public final class XrtBackend implements ReconfigurationBackend {
     }
 
     /** A failed xbutil run: UNKNOWN_DEVICE when xbutil does not know the BDF, else DEVICE_ERROR quoting it. */
+    /**
+     * The vendor signature check, when configured: {@code xclbinutil --validate-signature} prints "Signed xclbin
+     * archive verification [SUCCESSFUL]" or "[FAILED]" after an "ERROR: reason" line (exit code 0 either way), and
+     * exits non-zero for an image that is not signed (XRT's XclBinSignature.cxx). Anything but SUCCESSFUL refuses the
+     * image; the card is untouched.
+     */
+    private void verifySignature(Path image) {
+        if (signatureCheck.isEmpty()) {
+            return;
+        }
+        SignatureCheck check = signatureCheck.get();
+        CommandRunner.Result result = runner.run(
+                List.of(
+                        check.xclbinutil().toString(),
+                        "--validate-signature",
+                        "--certificate",
+                        check.certificate().toString(),
+                        "--input",
+                        image.toAbsolutePath().toString()),
+                toolTimeout);
+        if (result.exitCode() == 0 && result.stdout().contains("Signed xclbin archive verification [SUCCESSFUL]")) {
+            return;
+        }
+        String why = (result.stdout() + "\n" + result.stderr())
+                .lines()
+                .map(String::strip)
+                .filter(l -> l.startsWith("ERROR:") || l.contains("[FAILED]"))
+                .limit(3)
+                .collect(Collectors.joining(" | "));
+        throw new BackendException(
+                BackendException.Kind.CORRUPT_IMAGE,
+                "xclbin " + image + " fails its vendor signature check against " + check.certificate() + " ("
+                        + (why.isEmpty() ? "xclbinutil exited with " + result.exitCode() : why)
+                        + "); it is not loaded");
+    }
+
     private static BackendException failed(CommandRunner.Result result) {
         String said = (result.stderr().isBlank() ? result.stdout() : result.stderr() + "\n" + result.stdout())
                 .lines()

@@ -133,7 +133,8 @@ final class XclbinWriter {
         }
         for (int i = 12; i < 40; i++) b.put(i, (byte) 0xFF); // reserved, initialised to 0xFF
         b.putLong(296, 0x1234_5678L); // m_uniqueId
-        b.putLong(304, lengthOverride != null ? lengthOverride : length); // m_length
+        // m_length: the whole file, the signature included (xclbinutil adds the signature's length when it signs)
+        b.putLong(304, lengthOverride != null ? lengthOverride : length + signed);
         b.putLong(312, 1_700_000_000L); // m_timeStamp
         b.putLong(320, featureRomTimeStamp); // m_featureRomTimeStamp
         b.putShort(328, (short) 0); // m_versionPatch

@@ -348,10 +348,125 @@ class XrtBackendTest {
         ImageDescriptor d = backend.inspect(image);
         backend.program(request(U250, image));
 
-        assertThat(d.sizeBytes()).as("m_length, without the signature").isEqualTo(before.length - der.length);
+        assertThat(d.sizeBytes()).as("m_length, the signature included").isEqualTo(before.length);
         assertThat(Files.readAllBytes(image)).isEqualTo(before);
         assertThat(log()).contains("program --device 0000:3b:00.1 --user " + image.toAbsolutePath());
         assertThat(backend.status(U250).regions().get(0).loadedImageUuid()).contains(IMAGE_UUID);
+    }
+
+    /**
+     * With a signing certificate configured, every xclbin's vendor signature is checked with xclbinutil before xbutil
+     * runs (a fake xclbinutil with XRT's output that verifies for real, with openssl, as XRT's XclBinSignature.cxx
+     * does): an image signed as xclbinutil signs (PKCS#7 DER over the unsigned image, appended, m_length and
+     * m_signature_length updated) loads; one byte changed, an unsigned image, or one signed with another key is
+     * refused and the card is not touched.
+     */
+    @Test
+    void vendorSignaturesAreCheckedWithXclbinutilBeforeLoading() throws Exception {
+        Path xclbinutil = tools.resolve("xclbinutil");
+        try (InputStream in = XrtBackendTest.class.getResourceAsStream("/xclbinutil/xclbinutil.py")) {
+            Files.copy(in, xclbinutil);
+        }
+        Files.setPosixFilePermissions(xclbinutil, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path key = tools.resolve("signer.key");
+        Path certificate = tools.resolve("signer.pem");
+        newSigner(key, certificate);
+        Path unsigned = image(U250_SHELL);
+        Path signed = sign(unsigned, key, certificate, images.resolve("signed.xclbin"));
+        XrtBackend checking = backend(Duration.ofSeconds(20)).checkSignatures(xclbinutil, certificate);
+
+        checking.program(request(U250, signed));
+        assertThat(log())
+                .contains("xclbinutil --validate-signature --certificate " + certificate + " --input "
+                        + signed.toAbsolutePath())
+                .contains("program --device 0000:3b:00.1 --user " + signed.toAbsolutePath());
+        assertThat(Xclbin.read(signed).signed()).isTrue();
+        checking.clear(U250, XrtBackend.REGION);
+        long programs = log().stream().filter(l -> l.startsWith("program")).count();
+
+        byte[] changed = Files.readAllBytes(signed);
+        changed[changed.length / 3] ^= 1;
+        Path tampered = Files.write(images.resolve("tampered.xclbin"), changed);
+        assertThatThrownBy(() -> checking.program(request(U250, tampered)))
+                .isInstanceOfSatisfying(
+                        BackendException.class,
+                        e -> assertThat(e.kind()).isEqualTo(BackendException.Kind.CORRUPT_IMAGE))
+                .hasMessageContaining("fails its vendor signature check")
+                .hasMessageContaining("Signed xclbin archive verification [FAILED]");
+        assertThatThrownBy(() -> checking.program(request(U250, unsigned)))
+                .isInstanceOf(BackendException.class)
+                .hasMessageContaining("ERROR: Xclbin image is not signed");
+        Path otherKey = tools.resolve("other.key");
+        Path otherCertificate = tools.resolve("other.pem");
+        newSigner(otherKey, otherCertificate);
+        Path foreign = sign(unsigned, otherKey, otherCertificate, images.resolve("foreign.xclbin"));
+        assertThatThrownBy(() -> checking.program(request(U250, foreign)))
+                .isInstanceOf(BackendException.class)
+                .hasMessageContaining("[FAILED]");
+        assertThat(log().stream().filter(l -> l.startsWith("program")).count())
+                .as("xbutil never ran for a refused image")
+                .isEqualTo(programs);
+        assertThat(checking.status(U250).regions().get(0).loadedImageUuid()).isEmpty();
+    }
+
+    private static void newSigner(Path key, Path certificate) throws Exception {
+        openssl(
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "1",
+                "-subj",
+                "/CN=HWP test xclbin signer",
+                "-keyout",
+                key.toString(),
+                "-out",
+                certificate.toString());
+    }
+
+    /**
+     * Signs as xclbinutil --private-key KEY --certificate CERT does (XclBinSignature.cxx, whose equivalent is "openssl
+     * cms -sign -nocerts -noattr -binary -outform der"): the signature over the unsigned image is appended, and the
+     * header's m_signature_length and m_length say so.
+     */
+    private static Path sign(Path unsigned, Path key, Path certificate, Path target) throws Exception {
+        Path signature = target.resolveSibling(target.getFileName() + ".p7s");
+        openssl(
+                "cms",
+                "-sign",
+                "-md",
+                "sha256",
+                "-nocerts",
+                "-noattr",
+                "-binary",
+                "-signer",
+                certificate.toString(),
+                "-inkey",
+                key.toString(),
+                "-in",
+                unsigned.toString(),
+                "-outform",
+                "der",
+                "-out",
+                signature.toString());
+        byte[] image = Files.readAllBytes(unsigned);
+        byte[] der = Files.readAllBytes(signature);
+        java.nio.ByteBuffer b =
+                java.nio.ByteBuffer.allocate(image.length + der.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put(image).put(der);
+        b.putInt(8, der.length);
+        b.putLong(304, image.length + der.length);
+        return Files.write(target, b.array());
+    }
+
+    private static void openssl(String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("openssl"));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(String.join(" ", command) + ": " + out).isZero();
     }
 
     /**
