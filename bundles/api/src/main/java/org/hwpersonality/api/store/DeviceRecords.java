@@ -21,7 +21,24 @@ public interface DeviceRecords {
      * its ID in the installation is {@link Device#qualifiedId(String, String)}, or the ID it had when it was
      * recorded before devices belonged to nodes.
      */
-    Device report(String node, String backend, String vendor, DeviceDescriptor descriptor);
+    default Device report(String node, String backend, String vendor, DeviceDescriptor descriptor) {
+        return report(node, backend, vendor, descriptor, java.util.Map.of());
+    }
+
+    /**
+     * As above, from a back end asked after {@code versionsBefore} was read ({@link #regionVersions}): a region whose
+     * row changed since, or that is being reserved, programmed or cleared, keeps its recorded content (the
+     * programming state machine wrote it; the report may be older); a region not in the map takes what is reported.
+     */
+    Device report(
+            String node,
+            String backend,
+            String vendor,
+            DeviceDescriptor descriptor,
+            java.util.Map<String, Long> versionsBefore);
+
+    /** The version of every region row of {@code node}'s devices, by {@code deviceId/regionId}. */
+    java.util.Map<String, Long> regionVersions(String node);
 
     /**
      * Marks {@code node}'s devices of a back end OFFLINE, but those whose local IDs are in {@code present} (the back

@@ -90,10 +90,12 @@ final class Discovery implements BackendRegistry.Listener, AutoCloseable {
 
     private void discover(ReconfigurationBackend backend) {
         try {
+            // Read first: a region the programming state machine writes while the back end answers keeps its content.
+            java.util.Map<String, Long> versions = records.regionVersions(node);
             List<DeviceDescriptor> found = backend.discover();
             String vendor = backend.vendor();
             for (DeviceDescriptor d : found) {
-                records.report(node, vendor, d.vendor(), d);
+                records.report(node, vendor, d.vendor(), d, versions);
             }
             records.markOffline(
                     node, vendor, found.stream().map(DeviceDescriptor::id).collect(Collectors.toSet()));

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import javax.persistence.EntityManager;
 import org.hwpersonality.api.HwpException;
+import org.hwpersonality.api.Sha256;
 import org.hwpersonality.api.backend.DeviceDescriptor;
 import org.hwpersonality.api.backend.RegionDescriptor;
 import org.hwpersonality.api.device.Device;
@@ -33,7 +34,57 @@ public class JpaDeviceRecords implements DeviceRecords {
     }
 
     @Override
-    public Device report(String node, String backend, String vendor, DeviceDescriptor d) {
+    public java.util.Map<String, Long> regionVersions(String node) {
+        return database.jdbcRead(c -> {
+            java.util.Map<String, Long> versions = new java.util.HashMap<>();
+            try (java.sql.PreparedStatement s = c.prepareStatement("SELECT R.DEVICE_ID, R.REGION_ID, R.ROW_VERSION"
+                    + " FROM HWP_REGION R JOIN HWP_DEVICE D ON D.ID = R.DEVICE_ID WHERE D.NODE_ID = ?")) {
+                s.setString(1, node);
+                try (java.sql.ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        versions.put(rs.getString(1) + "/" + rs.getString(2), rs.getLong(3));
+                    }
+                }
+            }
+            return versions;
+        });
+    }
+
+    @Override
+    public Device report(
+            String node,
+            String backend,
+            String vendor,
+            DeviceDescriptor d,
+            java.util.Map<String, Long> versionsBefore) {
+        // The programming state machine writes regions meanwhile (by JDBC, with their row versions): a report that
+        // lost that race is read and written again.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return reportOnce(node, backend, vendor, d, versionsBefore);
+            } catch (javax.persistence.PersistenceException e) {
+                if (attempt >= 5 || !optimisticLock(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean optimisticLock(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getClass().getSimpleName().equals("OptimisticLockException")) { // JPA's, or EclipseLink's own
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Device reportOnce(
+            String node,
+            String backend,
+            String vendor,
+            DeviceDescriptor d,
+            java.util.Map<String, Long> versionsBefore) {
         return database.inTransaction(em -> {
             DeviceEntity existing = em.createQuery(
                             "SELECT d FROM DeviceEntity d WHERE d.nodeId = :node AND d.localId = :local",
@@ -55,7 +106,14 @@ public class JpaDeviceRecords implements DeviceRecords {
                         stored == null ? RegionState.FREE : stored.toDomain().state();
                 Optional<String> personality =
                         stored == null ? Optional.empty() : stored.toDomain().loadedPersonalityId();
-                if (r.loadedImage().isEmpty()
+                Optional<Sha256> image = r.loadedImage();
+                Long before = versionsBefore.get(id + "/" + r.id());
+                if (stored != null && (midStep(regionState) || (before != null && before != stored.rowVersion()))) {
+                    // Being reserved, programmed or cleared, or changed since the back end was asked: its content is
+                    // the programming state machine's to record (its steps compare and set it); the report may be
+                    // older than what is recorded.
+                    image = stored.toDomain().loadedImage();
+                } else if (r.loadedImage().isEmpty()
                         || (stored != null && !stored.toDomain().loadedImage().equals(r.loadedImage()))) {
                     personality = Optional.empty();
                 }
@@ -67,7 +125,7 @@ public class JpaDeviceRecords implements DeviceRecords {
                                 r.capacity(),
                                 regionState,
                                 personality,
-                                r.loadedImage(),
+                                image,
                                 r.guestFunction(),
                                 // Whatever the back end reports, a tenant's data may still be on the card.
                                 stored == null
@@ -154,6 +212,10 @@ public class JpaDeviceRecords implements DeviceRecords {
             }
             return changed;
         });
+    }
+
+    private static boolean midStep(RegionState state) {
+        return state == RegionState.RESERVED || state == RegionState.PROGRAMMING || state == RegionState.CLEARING;
     }
 
     @Override

@@ -85,7 +85,27 @@ class ReleaseUpgradeTest {
                         .containsAll(table.getValue());
             }
             theRepositoryStillReadsThem(upgraded.database, release);
+            regionsAreRecordedAsTheTenantsWhoseDataTheyMayHold(raw);
         }
+    }
+
+    /**
+     * Schema 8: the region an allocation holds is its VM's tenant's ({@code default} for every VM of the release), a
+     * FREE region that still holds an image is the default tenant's, an empty one nobody's.
+     */
+    private static void regionsAreRecordedAsTheTenantsWhoseDataTheyMayHold(DataSource ds) throws SQLException {
+        Map<String, String> tenants = new java.util.TreeMap<>();
+        try (java.sql.Connection c = ds.getConnection();
+                java.sql.Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("SELECT DEVICE_ID, REGION_ID, TENANT FROM HWP_REGION")) {
+            while (rs.next()) {
+                tenants.put(rs.getString(1) + "/" + rs.getString(2), String.valueOf(rs.getString(3)));
+            }
+        }
+        assertThat(tenants)
+                .containsEntry("sim-u250-0/0", "default")
+                .containsEntry("sim-u250-0/1", "default")
+                .containsEntry("sim-pac-0/0", "null");
     }
 
     private static DataSource newDatabase(String kind) {

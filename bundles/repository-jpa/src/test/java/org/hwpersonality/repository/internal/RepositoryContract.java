@@ -542,6 +542,64 @@ abstract class RepositoryContract {
         assertThat(taken.tenant()).contains(Tenant.DEFAULT);
     }
 
+    /**
+     * A back end's report may be older than what the programming state machine wrote meanwhile: a region that changed
+     * since the versions were read before asking the back end, or that is being programmed or cleared, keeps its
+     * recorded content; an unchanged FREE region takes what is reported.
+     */
+    @Test
+    void aReportOlderThanTheRegionsLastStepDoesNotOverwriteIt() {
+        JpaDeviceRecords devices = new JpaDeviceRecords(db.database);
+        String local = prefix + "race-card";
+        String card = Device.qualifiedId("node-1", local);
+        Resources capacity = new Resources(400_000, 800_000, 600, 2_000, 4_096);
+        Sha256 x = Sha256.of("a1".repeat(32));
+        Sha256 y = Sha256.of("b2".repeat(32));
+        java.util.function.Function<Optional<Sha256>, org.hwpersonality.api.backend.DeviceDescriptor> reporting =
+                image -> new org.hwpersonality.api.backend.DeviceDescriptor(
+                        local,
+                        "xilinx",
+                        "Simulated U250",
+                        "alveo-u250",
+                        "8c2e0b3a9d4f4e1b8a6c5d7e9f0a1b2c",
+                        List.of(new org.hwpersonality.api.backend.RegionDescriptor(
+                                "0", RegionKind.PARTIAL, capacity, image, Optional.empty())),
+                        DeviceHealth.OK);
+        Region fresh = devices.report("node-1", prefix + "sim", "xilinx", reporting.apply(Optional.of(x)))
+                .region("0")
+                .orElseThrow();
+        assertThat(fresh.loadedImage()).contains(x);
+
+        Map<String, Long> before = devices.regionVersions("node-1");
+        assertThat(before).containsKey(card + "/0");
+        // The state machine loads y (FREE, then FREE again with y) while the back end is asked: it still says x.
+        Region loaded = fresh.with(RegionState.FREE, Optional.of("p-y"), Optional.of(y));
+        devices.changeRegion(card, fresh, loaded);
+        devices.report("node-1", prefix + "sim", "xilinx", reporting.apply(Optional.of(x)), before);
+        assertThat(devices.device(card).orElseThrow().region("0")).contains(loaded);
+
+        // Being programmed: whatever the back end shows meanwhile is not recorded.
+        Region programming = loaded.with(RegionState.PROGRAMMING, loaded.loadedPersonalityId(), loaded.loadedImage());
+        devices.changeRegion(card, loaded, programming);
+        devices.report(
+                "node-1",
+                prefix + "sim",
+                "xilinx",
+                reporting.apply(Optional.empty()),
+                devices.regionVersions("node-1"));
+        assertThat(devices.device(card).orElseThrow().region("0")).contains(programming);
+
+        // FREE and unchanged since the versions were read: the report is the truth (changed outside HWP).
+        devices.changeRegion(card, programming, loaded);
+        devices.report(
+                "node-1", prefix + "sim", "xilinx", reporting.apply(Optional.of(x)), devices.regionVersions("node-1"));
+        Region now = devices.device(card).orElseThrow().region("0").orElseThrow();
+        assertThat(now.loadedImage()).contains(x);
+        assertThat(now.loadedPersonalityId())
+                .as("no longer the personality it recorded")
+                .isEmpty();
+    }
+
     /** Sharing records: only what is not public is stored; setting PUBLIC removes the record; each change audited. */
     @Test
     void sharingRecordsKeepWhoMayLoadWhat() {
