@@ -15,9 +15,12 @@ import org.hwpersonality.api.request.Requirements;
  * </pre>
  *
  * <ul>
- *   <li><b>goal</b>: how close the figures are to the stated goals, the mean over stated requirements of
- *       required ÷ delivered throughput, delivered ÷ allowed latency and delivered ÷ allowed power (1 when exactly
- *       at the goal, lower when over-provisioned); 1 when nothing is stated;
+ *   <li><b>goal</b>: how well the figures serve the stated goals, the mean over stated requirements of: for a
+ *       throughput floor, required ÷ delivered (1 at the floor, lower when over-provisioned: right-sizing leaves
+ *       faster hardware for the requests that need it); for a latency or power ceiling, 1 − ½ × delivered ÷ allowed
+ *       (1 at zero, ½ at the ceiling: below a ceiling, lower is better for the VM, and costs the fleet nothing that
+ *       fit and power do not already count). So under a 50 µs ceiling a 10 µs profile outranks a 49 µs one at equal
+ *       fit and power. 1 when nothing is stated;
  *   <li><b>reuse</b>: 1 when the region already holds the image, so no reprogramming is needed;
  *   <li><b>fit</b>: the largest share of the region's resources the image takes (best fit leaves large regions
  *       for large images);
@@ -61,14 +64,19 @@ final class Scoring {
             n++;
         }
         if (r.maxLatencyUs().isPresent()) {
-            sum += Math.min(1, latency / r.maxLatencyUs().get());
+            sum += headroom(latency, r.maxLatencyUs().get());
             n++;
         }
         if (r.maxPowerWatts().isPresent()) {
-            sum += Math.min(1, power / r.maxPowerWatts().get());
+            sum += headroom(power, r.maxPowerWatts().get());
             n++;
         }
         return n == 0 ? 1 : sum / n;
+    }
+
+    /** Below a ceiling, the lower the better: 1 at zero, ½ at the ceiling (and beyond, which does not meet it). */
+    private static double headroom(double delivered, double ceiling) {
+        return 1 - 0.5 * Math.min(1, delivered / Math.max(ceiling, 1e-9));
     }
 
     /** Why a placement scored as it did, for the answer (built only for the candidates returned). */
@@ -77,7 +85,7 @@ final class Scoring {
         return List.of(
                 "delivers " + format(f.throughputGops()) + " GOPS, " + format(f.latencyUs()) + " µs, "
                         + format(f.powerWatts()) + " W",
-                "goal closeness " + format(goal(f, r)),
+                "goal " + format(goal(f, r)),
                 reuse ? "region already holds the image: no reprogramming" : "region must be programmed",
                 "uses " + Math.round(Math.min(1, need.utilizationOf(capacity)) * 100) + " % of the region");
     }

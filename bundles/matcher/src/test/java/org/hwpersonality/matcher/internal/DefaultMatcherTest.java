@@ -320,6 +320,51 @@ class DefaultMatcherTest {
                 .containsOnlyKeys("kernelClockMhz");
     }
 
+    /**
+     * The goal term: a throughput floor is right-sized (a 42 Gops profile outranks a 420 Gops one for 40 Gops, leaving
+     * the faster design for requests that need it), while under a latency or power ceiling lower is better (10 µs
+     * outranks 49 µs under 50 µs; 30 W outranks 55 W under 60 W), all else equal: same resources, same region, no
+     * reuse.
+     */
+    @Test
+    void throughputIsRightSizedWhileLatencyAndPowerPreferHeadroom() {
+        Resources need = new Resources(180_000, 300_000, 320, 120, 2_048);
+        java.util.function.BiFunction<String, PerformanceFigures, PersonalityProfile> withFigures =
+                (id, f) -> profile(id, "alveo-u250", RegionKind.PARTIAL, need, f, List.of());
+        List<Device> cards = twoRegionCards(1);
+
+        MatchResult latency = match(
+                needs(null, 50.0, null),
+                List.of(
+                        withFigures.apply("slow-v1", new PerformanceFigures(42, 49, 45)),
+                        withFigures.apply("fast-v1", new PerformanceFigures(42, 10, 45))),
+                cards);
+        assertThat(latency.candidates())
+                .extracting(MatchCandidate::personalityId)
+                .startsWith("fast-v1");
+        assertThat(latency.candidates().get(0).score())
+                .isGreaterThan(latency.candidates().get(1).score());
+
+        MatchResult power = match(
+                needs(null, null, 60.0),
+                List.of(
+                        withFigures.apply("hot-v1", new PerformanceFigures(42, 150, 55)),
+                        withFigures.apply("cool-v1", new PerformanceFigures(42, 150, 30))),
+                cards);
+        assertThat(power.candidates()).extracting(MatchCandidate::personalityId).startsWith("cool-v1");
+
+        MatchResult throughput = match(
+                needs(40.0, null, null),
+                List.of(
+                        withFigures.apply("big-v1", new PerformanceFigures(420, 150, 45)),
+                        withFigures.apply("right-v1", new PerformanceFigures(42, 150, 45))),
+                cards);
+        assertThat(throughput.candidates())
+                .extracting(MatchCandidate::personalityId)
+                .startsWith("right-v1");
+        assertThat(throughput.candidates().get(0).reasons()).contains("goal 0.95"); // 40 ÷ 42
+    }
+
     @Test
     void aStoredProfileThatMeetsTheGoalsComesBeforeAnyVariant() {
         PersonalityProfile lean = profile(
