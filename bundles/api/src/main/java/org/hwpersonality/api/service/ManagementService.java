@@ -6,6 +6,7 @@ import org.hwpersonality.api.OsInfo;
 import org.hwpersonality.api.Sha256;
 import org.hwpersonality.api.allocation.Allocation;
 import org.hwpersonality.api.allocation.AllocationResult;
+import org.hwpersonality.api.request.Metrics;
 import org.hwpersonality.api.request.PersonalityRequest;
 import org.hwpersonality.api.request.RepersonalizationRequest;
 import org.hwpersonality.api.tenant.Sharing;
@@ -97,6 +98,20 @@ public interface ManagementService {
      * the current one with {@code changed == false} when it still serves the VM best.
      */
     AllocationResult repersonalize(RepersonalizationRequest request, String actor);
+
+    /**
+     * Stores a VM's periodic report on the personality of one of its ACTIVE allocations (that of {@code slot}, or its
+     * only one, as a re-personalization picks it), with whether it under-delivers at {@code threshold}; changes
+     * nothing else. The learned figures of its personality are recomputed.
+     */
+    org.hwpersonality.api.outcome.Outcome report(
+            String vmId, Metrics metrics, Optional<String> slot, Optional<Double> threshold, String actor);
+
+    /** What the fleet learned of a personality, per device family and workload; empty when nothing was reported. */
+    List<org.hwpersonality.api.outcome.LearnedFigures> learned(String personalityId);
+
+    /** The sample count from which the matcher ranks a personality by its learned figures. */
+    int learningMinSamples();
 
     /** Releases an ACTIVE allocation; its region is freed (and keeps its image for reuse). */
     Allocation release(String allocationId, String actor);

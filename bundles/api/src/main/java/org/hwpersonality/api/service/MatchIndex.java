@@ -50,6 +50,14 @@ public interface MatchIndex {
      */
     void release(RegionRef region);
 
+    /**
+     * Replaces the learned figures the index ranks by: a profile with learned figures for the family of its
+     * compatibility and the workload is ranked and checked against requirements by {@link
+     * org.hwpersonality.api.outcome.LearnedFigures#ranked} instead of its promise, and its reasons say so. The
+     * caller passes only the figures it trusts (enough samples); any other profile keeps its promise.
+     */
+    void putLearned(Collection<org.hwpersonality.api.outcome.LearnedFigures> learned);
+
     MatchResult match(PersonalityRequest request, MatchOptions options);
 
     int profileCount();

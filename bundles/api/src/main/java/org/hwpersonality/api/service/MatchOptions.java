@@ -47,6 +47,13 @@ public record MatchOptions(
                 drivers, excludedRegions, union(excludedProfiles, personalityId), held, host, permitted);
     }
 
+    /** Leaves out these personalities too (those that under-delivered on the VM lately). */
+    public MatchOptions excludingProfiles(Set<String> personalityIds) {
+        java.util.HashSet<String> all = new java.util.HashSet<>(excludedProfiles);
+        all.addAll(personalityIds);
+        return new MatchOptions(drivers, excludedRegions, all, held, host, permitted);
+    }
+
     public MatchOptions holding(RegionRef region) {
         return new MatchOptions(drivers, excludedRegions, excludedProfiles, Optional.of(region), host, permitted);
     }

@@ -3,7 +3,7 @@
  * Front ends use the services of {@code org.hwpersonality.api.service} instead.
  */
 @Export
-@Version("1.8.0")
+@Version("1.9.0")
 package org.hwpersonality.api.store;
 
 import org.osgi.annotation.bundle.Export;

@@ -44,6 +44,7 @@ import org.hwpersonality.api.device.RegionState;
 import org.hwpersonality.api.event.HwpEvent;
 import org.hwpersonality.api.node.Node;
 import org.hwpersonality.api.node.NodeRole;
+import org.hwpersonality.api.outcome.Shortfall;
 import org.hwpersonality.api.profile.ClockSetting;
 import org.hwpersonality.api.profile.FabricConfiguration;
 import org.hwpersonality.api.profile.Lineage;
@@ -66,6 +67,7 @@ import org.hwpersonality.api.store.AllocationRecords;
 import org.hwpersonality.api.store.ArtifactRecords;
 import org.hwpersonality.api.store.DeviceRecords;
 import org.hwpersonality.api.store.EventLog;
+import org.hwpersonality.api.store.OutcomeRecords;
 import org.hwpersonality.api.store.SharingRecords;
 import org.hwpersonality.api.store.Signals;
 import org.hwpersonality.api.store.TaskRecords;
@@ -147,6 +149,32 @@ public class Management implements ManagementService {
                 name = "Task poll (ms)",
                 description = "How often a host node looks for tasks when no signal woke it (LISTEN/NOTIFY lost).")
         long taskPollMillis() default 1_000;
+
+        @AttributeDefinition(
+                name = "Under-delivery exclusion (min)",
+                description =
+                        "A personality that under-delivered on a VM (below the agent's threshold × its promise, or"
+                                + " a stated requirement) is left out of that VM's re-personalizations for that workload this long. 0: never.")
+        long underDeliveryExclusionMinutes() default 60;
+
+        @AttributeDefinition(
+                name = "Report retention (days)",
+                description = "How long the VMs' reports (the outcome history) are kept.")
+        long reportRetentionDays() default 30;
+
+        @AttributeDefinition(
+                name = "Learning: samples",
+                description = "Reports on a personality, for a workload on a device family, from which the matcher"
+                        + " ranks it by its learned figures (10th percentile of throughput, 90th of latency and"
+                        + " power) instead of its promise.")
+        int learningMinSamples() default 20;
+
+        @AttributeDefinition(
+                name = "Flag ratio",
+                description = "A personality is flagged for administrators when, with enough reports from at least two"
+                        + " VMs, its median throughput falls below this ratio × its promise (or latency or power"
+                        + " rise above the promise ÷ it).")
+        double flagRatio() default 0.7;
     }
 
     /** A reservation on its way to programming. */
@@ -174,6 +202,7 @@ public class Management implements ManagementService {
     private final java.util.concurrent.atomic.AtomicBoolean deviceRefreshQueued =
             new java.util.concurrent.atomic.AtomicBoolean();
     private final DriverCache drivers;
+    private final Learning learning;
     private final Events events = new Events();
     private final Attachments attachments = new Attachments();
     private final EventLog eventLog;
@@ -214,6 +243,7 @@ public class Management implements ManagementService {
             @Reference Signals signals,
             @Reference EventLog eventLog,
             @Reference HwpMetrics metrics,
+            @Reference OutcomeRecords outcomes,
             Config config) {
         Settings.check(Config.class, config);
         Settings.atLeast("attempts", config.attempts(), 1);
@@ -225,6 +255,12 @@ public class Management implements ManagementService {
         Settings.atLeast("programmingWaitMillis", config.programmingWaitMillis(), 0);
         Settings.atLeast("taskRunners", config.taskRunners(), 1);
         Settings.atLeast("taskPollMillis", config.taskPollMillis(), 1);
+        Settings.atLeast("underDeliveryExclusionMinutes", config.underDeliveryExclusionMinutes(), 0);
+        Settings.atLeast("reportRetentionDays", config.reportRetentionDays(), 1);
+        Settings.atLeast("learningMinSamples", config.learningMinSamples(), 1);
+        if (!(config.flagRatio() > 0 && config.flagRatio() <= 1)) {
+            throw new IllegalArgumentException("flagRatio must lie in (0, 1] (was " + config.flagRatio() + ")");
+        }
         this.eventLog = eventLog;
         this.profiles = profiles;
         this.driverRepository = driverRepository;
@@ -237,6 +273,15 @@ public class Management implements ManagementService {
         this.node = node;
         this.keeper = new IndexKeeper(matcher.newIndex(), profiles, devices);
         this.drivers = new DriverCache(driverRepository);
+        this.learning = new Learning(
+                outcomes,
+                eventLog,
+                keeper.index(),
+                new Learning.Policy(
+                        java.time.Duration.ofMinutes(config.underDeliveryExclusionMinutes()),
+                        java.time.Duration.ofDays(config.reportRetentionDays()),
+                        config.learningMinSamples(),
+                        config.flagRatio()));
         this.waiter = new AllocationWaiter(allocations, signals);
         this.programmer = new Programmer(
                 allocations,
@@ -296,6 +341,8 @@ public class Management implements ManagementService {
                 TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(separation::reloadQuietly, 5, 5, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(
+                learning::reloadQuietly, Learning.RELOAD_SECONDS, Learning.RELOAD_SECONDS, TimeUnit.SECONDS);
+        scheduler.scheduleWithFixedDelay(
                 () -> quietly("device refresh", keeper::refreshDevices),
                 config.deviceRefreshSeconds(),
                 Math.max(1, config.deviceRefreshSeconds()),
@@ -313,6 +360,7 @@ public class Management implements ManagementService {
             long t0 = System.nanoTime();
             keeper.refreshProfiles();
             keeper.refreshDevices();
+            learning.reload();
             LOG.info(String.format(
                     "Match index loaded in %d ms: %d profiles, %d devices",
                     (System.nanoTime() - t0) / 1_000_000,
@@ -1154,6 +1202,16 @@ public class Management implements ManagementService {
         PersonalityProfile currentProfile = profiles.find(current.personalityId())
                 .orElseThrow(() -> HwpException.notFound("profile", current.personalityId()));
         List<String> shortfalls = shortfalls(rr.metrics(), next.requirements());
+        PerformanceFigures promised = promise(currentProfile, before.workload());
+        Optional<String> underDelivery = rr.threshold()
+                .flatMap(t -> Shortfall.of(
+                        "measured",
+                        rr.metrics().throughputGops(),
+                        rr.metrics().latencyUs(),
+                        rr.metrics().powerWatts(),
+                        promised,
+                        t));
+        record(current, rr.metrics(), underDelivery.isPresent() || !shortfalls.isEmpty(), promised, actor);
         boolean stillServes = sameWorkload
                 && currentProfile
                         .workload(next.workload())
@@ -1162,21 +1220,46 @@ public class Management implements ManagementService {
                                         w.performance(),
                                         currentProfile.fabric().resources().memoryMb()))
                         .orElse(false);
-        if (stillServes && shortfalls.isEmpty()) {
-            return unchanged(current, currentProfile, "the measured figures meet the requirements");
+        // Which comparison decided, for the answer.
+        String decided;
+        if (!sameWorkload) {
+            decided = "the workload changed from " + before.workload() + " to " + next.workload();
+        } else if (!shortfalls.isEmpty()) {
+            decided = String.join("; ", shortfalls);
+        } else if (underDelivery.isPresent()) {
+            decided = "under-delivers: " + underDelivery.get();
+        } else if (!stillServes) {
+            decided = "the current personality's promise does not meet the requirements as stated now";
+        } else {
+            decided = "the measured figures meet the requirements"
+                    + rr.threshold()
+                            .map(t -> "; "
+                                    + Shortfall.met(
+                                            "measured",
+                                            rr.metrics().throughputGops(),
+                                            rr.metrics().latencyUs(),
+                                            rr.metrics().powerWatts(),
+                                            promised,
+                                            t))
+                            .orElse("");
+        }
+        if (stillServes && shortfalls.isEmpty() && underDelivery.isEmpty()) {
+            return unchanged(current, currentProfile, decided);
         }
         MatchOptions options = MatchOptions.of(drivers.current())
                 .onHost(vm.location().host())
-                .permitting(separation.filterFor(vm.tenant()));
-        if (sameWorkload && !shortfalls.isEmpty()) {
+                .permitting(separation.filterFor(vm.tenant()))
+                .excludingProfiles(learning.excludedFor(vm.id(), next.workload())); // under-delivered here lately
+        if (sameWorkload && (!shortfalls.isEmpty() || underDelivery.isPresent())) {
             options = options.excludingProfile(current.personalityId()); // it under-delivers on this VM
         }
         RegionRef held = new RegionRef(current.deviceId(), current.regionId());
-        if (stillServes) {
+        if (stillServes && underDelivery.isEmpty()) {
             MatchResult best = keeper.index().match(next, options.holding(held));
             if (!best.candidates().isEmpty()
                     && best.candidates().get(0).personalityId().equals(current.personalityId())) {
-                return unchanged(current, currentProfile, "the current personality is still the best match");
+                return unchanged(
+                        current, currentProfile, decided + "; the current personality is still the best match");
             }
         }
         try {
@@ -1184,14 +1267,15 @@ public class Management implements ManagementService {
             if (moved.allocation().state() == AllocationState.ACTIVE) {
                 releaseReplaced(moved.allocation(), actor);
             } // else another node still programs it: its task worker releases the old one once the new one is ACTIVE
-            return moved;
+            return because(moved, decided);
         } catch (HwpException e) {
             if (e.code() != ErrorCode.NO_CAPACITY && e.code() != ErrorCode.NO_MATCHING_PROFILE) {
                 throw e;
             }
             if (e.code() == ErrorCode.NO_CAPACITY) {
                 try {
-                    return allocate(next, vm, options.holding(held), Optional.of(current), true, actor);
+                    return because(
+                            allocate(next, vm, options.holding(held), Optional.of(current), true, actor), decided);
                 } catch (HwpException inPlace) {
                     if (!sameWorkload
                             || (inPlace.code() != ErrorCode.NO_CAPACITY
@@ -1295,6 +1379,89 @@ public class Management implements ManagementService {
         return unchanged(now, profile, "no better personality is available now: " + why.getMessage());
     }
 
+    /** What a profile promised for a workload (its first workload's figures if it no longer serves it). */
+    private static PerformanceFigures promise(PersonalityProfile profile, String workload) {
+        return profile.workload(workload)
+                .map(WorkloadProfile::performance)
+                .orElse(profile.workloads().get(0).performance());
+    }
+
+    /** Stores a VM's report on its allocation's personality (the outcome history). */
+    private org.hwpersonality.api.outcome.Outcome record(
+            Allocation a, Metrics m, boolean underDelivered, PerformanceFigures promised, String actor) {
+        String family = devices.device(a.deviceId()).map(Device::family).orElse("unknown");
+        org.hwpersonality.api.outcome.Outcome o = org.hwpersonality.api.outcome.Outcome.of(
+                a.vmId(),
+                a.id(),
+                a.personalityId(),
+                a.deviceId(),
+                family,
+                a.request().workload(),
+                m,
+                underDelivered);
+        learning.record(o, promised, actor);
+        return o;
+    }
+
+    /** The answer with the comparison that decided it as its first reason. */
+    private static AllocationResult because(AllocationResult r, String decided) {
+        MatchCandidate m = r.match();
+        List<String> reasons = new ArrayList<>(m.reasons().size() + 1);
+        reasons.add(decided);
+        reasons.addAll(m.reasons());
+        return new AllocationResult(
+                r.allocation(),
+                r.vendor(),
+                r.derived(),
+                r.driver(),
+                r.reconfiguration(),
+                new MatchCandidate(
+                        m.personalityId(),
+                        m.deviceId(),
+                        m.regionId(),
+                        m.expected(),
+                        m.score(),
+                        m.reusesLoadedImage(),
+                        m.adjustment(),
+                        reasons),
+                r.changed());
+    }
+
+    @Override
+    public org.hwpersonality.api.outcome.Outcome report(
+            String vmId, Metrics metrics, Optional<String> slot, Optional<Double> threshold, String actor) {
+        requireApiRole();
+        awaitReady();
+        RepersonalizationRequest rr =
+                new RepersonalizationRequest(vmId, metrics, Optional.empty(), Optional.empty(), slot, threshold);
+        vms.find(vmId).orElseThrow(() -> HwpException.notFound("VM", vmId));
+        Allocation current = activeOf(rr);
+        PersonalityProfile profile = profiles.find(current.personalityId())
+                .orElseThrow(() -> HwpException.notFound("profile", current.personalityId()));
+        PerformanceFigures promised = promise(profile, current.request().workload());
+        boolean under = !shortfalls(metrics, current.request().requirements()).isEmpty()
+                || threshold
+                        .flatMap(t -> Shortfall.of(
+                                "measured",
+                                metrics.throughputGops(),
+                                metrics.latencyUs(),
+                                metrics.powerWatts(),
+                                promised,
+                                t))
+                        .isPresent();
+        return record(current, metrics, under, promised, actor);
+    }
+
+    @Override
+    public List<org.hwpersonality.api.outcome.LearnedFigures> learned(String personalityId) {
+        return learning.learned(personalityId);
+    }
+
+    @Override
+    public int learningMinSamples() {
+        return learning.minSamples();
+    }
+
     /** What the metrics show the current personality misses of the requirements. */
     static List<String> shortfalls(Metrics m, Requirements r) {
         List<String> out = new ArrayList<>();
@@ -1321,9 +1488,7 @@ public class Management implements ManagementService {
 
     private AllocationResult unchanged(Allocation current, PersonalityProfile profile, String reason) {
         Device device = devices.device(current.deviceId()).orElseThrow();
-        PerformanceFigures figures = profile.workload(current.request().workload())
-                .map(WorkloadProfile::performance)
-                .orElse(profile.workloads().get(0).performance());
+        PerformanceFigures figures = promise(profile, current.request().workload());
         return new AllocationResult(
                 current,
                 device.vendor(),

@@ -68,6 +68,7 @@ final class Platform implements AutoCloseable {
     final NodeIdentity node;
     final DeviceInventory inventory;
     final Management management;
+    final org.hwpersonality.repository.internal.SqlOutcomeRecords outcomes;
 
     @SafeVarargs
     Platform(Path folder, Map<String, Object> management, Map<String, Object>... fleets) {
@@ -127,6 +128,7 @@ final class Platform implements AutoCloseable {
                 metrics,
                 config(DeviceInventory.Config.class, Map.of("rescanSeconds", 3600L)));
         inventory.rescan();
+        this.outcomes = new org.hwpersonality.repository.internal.SqlOutcomeRecords(db.database);
         this.management = new Management(
                 new DefaultMatcher(),
                 profiles,
@@ -143,6 +145,7 @@ final class Platform implements AutoCloseable {
                 signals,
                 new org.hwpersonality.repository.internal.JpaEventLog(db.database),
                 metrics,
+                outcomes,
                 config(Management.Config.class, withDefaults(management)));
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (!this.management.isReady() && System.nanoTime() < deadline) {

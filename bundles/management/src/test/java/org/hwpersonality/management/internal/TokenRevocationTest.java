@@ -77,6 +77,7 @@ class TokenRevocationTest {
                     p.signals,
                     new org.hwpersonality.repository.internal.JpaEventLog(p.db.database),
                     p.metrics,
+                    p.outcomes,
                     Platform.config(
                             Management.Config.class,
                             Map.of("reconcileEverySeconds", 3600L, "deviceRefreshSeconds", 3600L)));

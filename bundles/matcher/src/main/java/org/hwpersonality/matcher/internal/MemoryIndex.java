@@ -94,6 +94,11 @@ final class MemoryIndex implements MatchIndex {
     }
 
     @Override
+    public void putLearned(Collection<org.hwpersonality.api.outcome.LearnedFigures> learned) {
+        catalog.putLearned(learned);
+    }
+
+    @Override
     public Optional<Device> device(String deviceId) {
         return fleet.device(deviceId);
     }
@@ -423,8 +428,8 @@ final class MemoryIndex implements MatchIndex {
         placed.sort(RANK);
         List<MatchCandidate> candidates = new ArrayList<>();
         for (Placed p : placed.subList(0, Math.min(MAX_CANDIDATES, placed.size()))) {
-            List<String> reasons =
-                    new ArrayList<>(Scoring.reasons(p.figures(), p.need(), p.capacity(), p.reuse(), requirements));
+            List<String> reasons = new ArrayList<>(Scoring.reasons(
+                    p.figures(), p.entry().learnedFrom, p.need(), p.capacity(), p.reuse(), requirements));
             p.lineage().ifPresent(l -> reasons.add(0, "adjusted from " + l.parentId() + ": " + l.adjustments()));
             candidates.add(new MatchCandidate(
                     p.entry().id,

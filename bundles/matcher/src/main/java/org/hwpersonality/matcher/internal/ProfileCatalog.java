@@ -12,6 +12,7 @@ import java.util.Set;
 import org.hwpersonality.api.PerformanceFigures;
 import org.hwpersonality.api.Resources;
 import org.hwpersonality.api.device.RegionKind;
+import org.hwpersonality.api.outcome.LearnedFigures;
 import org.hwpersonality.api.profile.Compatibility;
 import org.hwpersonality.api.profile.OsSupport;
 import org.hwpersonality.api.profile.PersonalityProfile;
@@ -42,6 +43,8 @@ final class ProfileCatalog {
         final Resources need;
         /** The image's {@link org.hwpersonality.api.Sha256#hashCode}: {@link FleetView#mayHold} without the image. */
         final int imageHash;
+        /** The reports its figures were learned from; 0: they are the profile's promise. */
+        final int learnedFrom;
 
         /** What adjustment could reach at best: worked out the first time a request asks (most are never asked). */
         private Adjustment.Reach reach;
@@ -59,18 +62,22 @@ final class ProfileCatalog {
             return r.mayMeet(limits, memoryMb);
         }
 
-        /** An entry with its own {@link GuestSupport}. */
+        /** An entry with its own {@link GuestSupport}, ranked by its promise. */
         Entry(PersonalityProfile profile, WorkloadProfile workload) {
-            this(profile, workload, new GuestSupport(profile.osSupport()));
+            this(profile, workload, new GuestSupport(profile.osSupport()), null);
         }
 
-        /** {@code support}: shared by the profiles with an equal OS-support list. */
-        Entry(PersonalityProfile profile, WorkloadProfile workload, GuestSupport support) {
+        /**
+         * {@code support}: shared by the profiles with an equal OS-support list; {@code learned}: the figures learned
+         * for it on its family (null: ranked by its promise).
+         */
+        Entry(PersonalityProfile profile, WorkloadProfile workload, GuestSupport support, LearnedFigures learned) {
             this.profile = profile;
             this.support = support;
             this.tunable = !profile.applicableTunables().isEmpty();
             this.id = profile.personalityId();
-            this.figures = workload.performance();
+            this.learnedFrom = learned == null ? 0 : learned.samples();
+            this.figures = learned == null ? workload.performance() : learned.ranked(workload.performance());
             this.throughput = figures.throughputGops();
             this.latency = figures.latencyUs();
             this.power = figures.powerWatts();
@@ -89,6 +96,8 @@ final class ProfileCatalog {
     private final SharedParts parts = new SharedParts();
     private final Map<List<OsSupport>, GuestSupport> supports = new HashMap<>();
     private volatile Map<String, WorkloadProfiles> byWorkload = Map.of();
+    /** The learned figures ranked by, by {@link #key}. */
+    private Map<String, LearnedFigures> learned = Map.of();
 
     /** Adds or replaces profiles; those not ACTIVE are taken out. */
     synchronized void put(Collection<PersonalityProfile> profiles) {
@@ -105,7 +114,9 @@ final class ProfileCatalog {
             if (p.status() == ProfileStatus.ACTIVE) {
                 byId.put(p.personalityId(), p);
                 for (WorkloadProfile w : p.workloads()) {
-                    added.computeIfAbsent(w.workload(), k -> new ArrayList<>()).add(new Entry(p, w, supportOf(p)));
+                    LearnedFigures l =
+                            learned.get(key(p.personalityId(), p.compatibility().family(), w.workload()));
+                    added.computeIfAbsent(w.workload(), k -> new ArrayList<>()).add(new Entry(p, w, supportOf(p), l));
                     touched.add(w.workload());
                 }
             }
@@ -126,6 +137,43 @@ final class ProfileCatalog {
             }
         }
         byWorkload = next;
+    }
+
+    /**
+     * Replaces the learned figures: the profiles whose figures change (learned, no longer learned, or learned anew)
+     * are put again, so their entries move to their new place in throughput order.
+     */
+    synchronized void putLearned(Collection<LearnedFigures> figures) {
+        Map<String, LearnedFigures> next = new HashMap<>();
+        for (LearnedFigures f : figures) {
+            next.put(key(f.personalityId(), f.family(), f.workload()), f);
+        }
+        Set<String> changed = new HashSet<>();
+        for (LearnedFigures f : figures) {
+            if (!f.equals(learned.get(key(f.personalityId(), f.family(), f.workload())))) {
+                changed.add(f.personalityId());
+            }
+        }
+        for (Map.Entry<String, LearnedFigures> old : learned.entrySet()) {
+            if (!next.containsKey(old.getKey())) {
+                changed.add(old.getValue().personalityId());
+            }
+        }
+        learned = next;
+        List<PersonalityProfile> again = new ArrayList<>();
+        for (String id : changed) {
+            PersonalityProfile p = byId.get(id);
+            if (p != null) {
+                again.add(p);
+            }
+        }
+        if (!again.isEmpty()) {
+            put(again);
+        }
+    }
+
+    private static String key(String personalityId, String family, String workload) {
+        return personalityId + '\n' + family + '\n' + workload;
     }
 
     /** The support answers of an OS-support list; equal lists share them (at most {@value SharedParts#LIMIT}). */

@@ -79,12 +79,19 @@ final class Scoring {
         return 1 - 0.5 * Math.min(1, delivered / Math.max(ceiling, 1e-9));
     }
 
-    /** Why a placement scored as it did, for the answer (built only for the candidates returned). */
+    /**
+     * Why a placement scored as it did, for the answer (built only for the candidates returned). {@code learnedFrom}:
+     * the reports its figures were learned from (0: the profile's promise), which the first reason names.
+     */
     static List<String> reasons(
-            PerformanceFigures f, Resources need, Resources capacity, boolean reuse, Requirements r) {
+            PerformanceFigures f, int learnedFrom, Resources need, Resources capacity, boolean reuse, Requirements r) {
         return List.of(
                 "delivers " + format(f.throughputGops()) + " GOPS, " + format(f.latencyUs()) + " µs, "
-                        + format(f.powerWatts()) + " W",
+                        + format(f.powerWatts()) + " W "
+                        + (learnedFrom == 0
+                                ? "(promised)"
+                                : "(learned from " + learnedFrom + " reports: 10th percentile of throughput, 90th of"
+                                        + " latency and power)"),
                 "goal " + format(goal(f, r)),
                 reuse ? "region already holds the image: no reprogramming" : "region must be programmed",
                 "uses " + Math.round(Math.min(1, need.utilizationOf(capacity)) * 100) + " % of the region");

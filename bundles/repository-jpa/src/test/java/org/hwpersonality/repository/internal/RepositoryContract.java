@@ -30,6 +30,8 @@ import org.hwpersonality.api.device.Region;
 import org.hwpersonality.api.device.RegionKind;
 import org.hwpersonality.api.device.RegionState;
 import org.hwpersonality.api.event.HwpEvent;
+import org.hwpersonality.api.outcome.LearnedFigures;
+import org.hwpersonality.api.outcome.Outcome;
 import org.hwpersonality.api.profile.Compatibility;
 import org.hwpersonality.api.profile.Lineage;
 import org.hwpersonality.api.profile.Origin;
@@ -39,6 +41,7 @@ import org.hwpersonality.api.request.PersonalityRequest;
 import org.hwpersonality.api.request.Requirements;
 import org.hwpersonality.api.service.ProfileQuery;
 import org.hwpersonality.api.store.AllocationRecords;
+import org.hwpersonality.api.store.OutcomeRecords;
 import org.hwpersonality.api.store.ProgrammingTask;
 import org.hwpersonality.api.store.Signals;
 import org.hwpersonality.api.store.TaskRecords;
@@ -111,8 +114,72 @@ abstract class RepositoryContract {
 
     @Test
     void schemaIsMigratedAndMigrationIsIdempotent() {
-        assertThat(db.database.schemaVersion()).isEqualTo("8");
-        assertThat(SchemaMigrations.migrate(db.dataSource)).isEqualTo("8");
+        assertThat(db.database.schemaVersion()).isEqualTo("9");
+        assertThat(SchemaMigrations.migrate(db.dataSource)).isEqualTo("9");
+    }
+
+    private Outcome outcome(String vm, String personality, double gops, double us, boolean under, Instant at) {
+        return new Outcome(
+                prefix + vm,
+                prefix + "a-" + vm,
+                prefix + personality,
+                "dev-0",
+                "xilinx_u250",
+                "inference",
+                Optional.of(gops),
+                Optional.of(us),
+                Optional.empty(),
+                under,
+                at);
+    }
+
+    @Test
+    void outcomeHistoryLearnsQuantilesPerKeyAndForgetsWhatIsPurged() {
+        OutcomeRecords outcomes = new SqlOutcomeRecords(db.database);
+        LearnedFigures last = null;
+        // Ten reports from two VMs: throughput 10, 20, ... 100 Gops, latency 1 ... 10 µs, no power.
+        for (int i = 1; i <= 10; i++) {
+            last = outcomes.record(outcome(i % 2 == 0 ? "vm-a" : "vm-b", "p", 10.0 * i, i, i <= 3, T0.plusSeconds(i)));
+        }
+        assertThat(last.samples()).isEqualTo(10);
+        assertThat(last.vms()).isEqualTo(2);
+        // R-7 quantiles: median of 10..100 is 55; 10th percentile 10 + 0.9 × 10 = 19; 90th of 1..10 is 9.1.
+        assertThat(last.throughputMedian()).contains(55.0);
+        assertThat(last.throughputLow().orElseThrow()).isCloseTo(19.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(last.latencyHigh().orElseThrow()).isCloseTo(9.1, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(last.powerMedian()).isEmpty();
+        assertThat(last.flaggedAt()).isEmpty();
+        assertThat(outcomes.learned(prefix + "p")).containsExactly(last);
+        assertThat(outcomes.learned(prefix + "p", "xilinx_u250", "inference")).contains(last);
+        assertThat(outcomes.learned(prefix + "p", "xilinx_u250", "training")).isEmpty();
+        assertThat(outcomes.learned(10)).contains(last);
+        assertThat(outcomes.learned(11)).doesNotContain(last);
+
+        // Only the first three were under-delivered, from vm-b (odd) and vm-a (2).
+        assertThat(outcomes.underDelivered(prefix + "vm-b", "inference", T0)).containsExactly(prefix + "p");
+        assertThat(outcomes.underDelivered(prefix + "vm-b", "training", T0)).isEmpty();
+        assertThat(outcomes.underDelivered(prefix + "vm-b", "inference", T0.plusSeconds(4)))
+                .isEmpty();
+        assertThat(outcomes.ofVm(prefix + "vm-a", 2))
+                .extracting(Outcome::throughputGops)
+                .containsExactly(Optional.of(100.0), Optional.of(80.0));
+
+        // A flag is set once, and cleared once: exactly one caller sees each change.
+        assertThat(outcomes.flag(prefix + "p", "xilinx_u250", "inference", true))
+                .isTrue();
+        assertThat(outcomes.flag(prefix + "p", "xilinx_u250", "inference", true))
+                .isFalse();
+        assertThat(outcomes.learned(prefix + "p").get(0).flaggedAt()).isPresent();
+        assertThat(outcomes.flag(prefix + "p", "xilinx_u250", "inference", false))
+                .isTrue();
+        assertThat(outcomes.flag(prefix + "p", "xilinx_u250", "inference", false))
+                .isFalse();
+
+        // Purging the first five leaves 60..100 Gops: the median is recomputed from what stays.
+        assertThat(outcomes.purgeBefore(T0.plusSeconds(6))).isGreaterThanOrEqualTo(5);
+        LearnedFigures kept = outcomes.learned(prefix + "p").get(0);
+        assertThat(kept.samples()).isEqualTo(5);
+        assertThat(kept.throughputMedian()).contains(80.0);
     }
 
     @Test
