@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.hwpersonality.api.PerformanceFigures;
+import org.hwpersonality.api.Settings;
 import org.hwpersonality.api.artifact.ImageFormat;
 import org.hwpersonality.api.artifact.SimImage;
 import org.hwpersonality.api.backend.BackendException;
@@ -16,18 +17,65 @@ import org.hwpersonality.api.backend.ProgrammingResult;
 import org.hwpersonality.api.backend.ReconfigurationBackend;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
-/** The simulated vendor: every configured fleet's cards, behind the back-end SPI. */
-@Component(service = ReconfigurationBackend.class)
+/**
+ * The simulated vendor: every configured fleet's cards, behind the back-end SPI; with guest telemetry on, it keeps
+ * the files of what the guests of the loaded regions measure ({@link GuestTelemetry}).
+ */
+@Component(service = ReconfigurationBackend.class, configurationPid = SimBackend.PID)
+@Designate(ocd = SimBackend.Config.class)
 @ReconfigurationBackend.Vendor(SimBackend.VENDOR)
 public class SimBackend implements ReconfigurationBackend {
     static final String VENDOR = "sim";
+    static final String PID = "org.hwpersonality.backend.sim";
+
+    /** Settings of the simulated vendor as a whole (its cards are configured per fleet). */
+    @ObjectClassDefinition(
+            name = "HWP Simulated FPGA back end",
+            description = "The simulated vendor; its cards come from the fleet configurations.")
+    public @interface Config {
+        @AttributeDefinition(
+                description = "Folder of the guest telemetry: DEVICE/REGION.prom per loaded region, in Prometheus"
+                        + " text, what a guest there measures (refreshed every second), for a VM agent's"
+                        + " --metrics-command; empty: off")
+        String guestTelemetryDir() default "${karaf.data}/hwp/sim-guest";
+    }
 
     private final List<SimFleet> fleets = new CopyOnWriteArrayList<>();
+
+    private volatile Optional<GuestTelemetry> guest = Optional.empty();
+
+    /** A back end without guest telemetry until {@link #activate} configures it. */
+    public SimBackend() {}
+
+    @Activate
+    void activate(Config config) {
+        GuestTelemetry.directory(Settings.check(Config.class, config).guestTelemetryDir())
+                .ifPresent(dir -> {
+                    GuestTelemetry telemetry = new GuestTelemetry(dir);
+                    telemetry.refreshEvery(GuestTelemetry.REFRESH, this::devices);
+                    guest = Optional.of(telemetry);
+                });
+    }
+
+    /** Stops the refresh and deletes the files: the simulated cards go with the back end. */
+    @Deactivate
+    void deactivate() {
+        guest.ifPresent(g -> {
+            g.close();
+            devices().forEach(g::delete);
+        });
+        guest = Optional.empty();
+    }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     public void bindFleet(SimFleet fleet) {
@@ -36,6 +84,11 @@ public class SimBackend implements ReconfigurationBackend {
 
     void unbindFleet(SimFleet fleet) {
         fleets.remove(fleet);
+        guest.ifPresent(g -> fleet.devices().forEach(g::delete));
+    }
+
+    private List<SimulatedDevice> devices() {
+        return fleets.stream().flatMap(f -> f.devices().stream()).toList();
     }
 
     /** The configurations of fleets (etc/org.hwpersonality.backend.sim.fleet-NAME.cfg), to know how many to wait for. */
@@ -66,8 +119,7 @@ public class SimBackend implements ReconfigurationBackend {
     }
 
     private SimulatedDevice device(String deviceId) {
-        return fleets.stream()
-                .flatMap(f -> f.devices().stream())
+        return devices().stream()
                 .filter(d -> d.id().equals(deviceId))
                 .findFirst()
                 .orElseThrow(() -> new BackendException(Kind.UNKNOWN_DEVICE, "no simulated device '" + deviceId + "'"));
@@ -75,10 +127,7 @@ public class SimBackend implements ReconfigurationBackend {
 
     @Override
     public List<DeviceDescriptor> discover() {
-        return fleets.stream()
-                .flatMap(f -> f.devices().stream())
-                .map(SimulatedDevice::descriptor)
-                .toList();
+        return devices().stream().map(SimulatedDevice::descriptor).toList();
     }
 
     @Override
@@ -115,14 +164,25 @@ public class SimBackend implements ReconfigurationBackend {
         });
     }
 
+    /** Programs a region; the guest telemetry then shows it as it is: programmed, unchanged, or empty after a hang. */
     @Override
     public ProgrammingResult program(ProgrammingRequest request) {
-        return device(request.deviceId()).program(request);
+        SimulatedDevice device = device(request.deviceId());
+        try {
+            return device.program(request);
+        } finally {
+            guest.ifPresent(g -> g.update(device));
+        }
     }
 
     @Override
     public void clear(String deviceId, String regionId) {
-        device(deviceId).clear(regionId);
+        SimulatedDevice device = device(deviceId);
+        try {
+            device.clear(regionId);
+        } finally {
+            guest.ifPresent(g -> g.update(device));
+        }
     }
 
     /** The images whose data may still be in a region's card memory (run there since its last clear). */

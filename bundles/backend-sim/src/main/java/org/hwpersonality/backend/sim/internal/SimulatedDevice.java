@@ -78,6 +78,9 @@ public final class SimulatedDevice {
     private final FaultModel faults;
     private final Telemetry telemetry;
     private final SplittableRandom random;
+    /** The noise of guest readings: its own stream, so that refreshing them does not shift the fault draws. */
+    private final SplittableRandom guestNoise;
+
     private final Clock clock;
     private final PciAddress address;
     private final CardOffer offer;
@@ -119,6 +122,7 @@ public final class SimulatedDevice {
         this.faults = faults;
         this.telemetry = telemetry;
         this.random = new SplittableRandom(seed);
+        this.guestNoise = new SplittableRandom(~seed);
         this.clock = clock;
     }
 
@@ -240,13 +244,47 @@ public final class SimulatedDevice {
 
     /** What the workload sees on the region's image now, if the image declares figures for it. */
     public synchronized Optional<PerformanceFigures> measure(String regionId, String workload) {
-        Region region = region(regionId);
+        return observe(region(regionId), workload, random);
+    }
+
+    /**
+     * What a guest measures now on each region, by region ID: the figures of {@link #measure} for the workload the
+     * guest is taken to run ({@link #guestWorkload}); empty where nothing is loaded or the image declares no figures.
+     */
+    public synchronized Map<String, Optional<GuestReading>> guestReadings() {
+        Map<String, Optional<GuestReading>> readings = new java.util.LinkedHashMap<>();
+        for (Region region : regions) {
+            readings.put(
+                    region.id,
+                    region.loaded.flatMap(l -> guestWorkload(l.image())
+                            .flatMap(
+                                    w -> observe(region, w, guestNoise).map(f -> new GuestReading(l.sha256(), w, f)))));
+        }
+        return readings;
+    }
+
+    /**
+     * The workload a guest is taken to run on an image (the simulator does not know the VM's): the one the image
+     * serves best, with the highest declared throughput; among equals the first by name.
+     */
+    static Optional<String> guestWorkload(SimImage image) {
+        return image.performance().entrySet().stream()
+                .sorted(Map.Entry.<String, PerformanceFigures>comparingByValue(
+                                java.util.Comparator.comparingDouble(PerformanceFigures::throughputGops)
+                                        .reversed())
+                        .thenComparing(Map.Entry.comparingByKey()))
+                .map(Map.Entry::getKey)
+                .findFirst();
+    }
+
+    private Optional<PerformanceFigures> observe(
+            Region region, String workload, java.util.random.RandomGenerator noise) {
         return region.loaded.flatMap(l -> Optional.ofNullable(
                         l.image().performance().get(workload))
                 .map(declared -> telemetry.observe(
                         retimed(declared, l.image().clocksMhz(), l.clocksMhz()),
                         Duration.between(l.at(), clock.instant()),
-                        random)));
+                        noise)));
     }
 
     /**
