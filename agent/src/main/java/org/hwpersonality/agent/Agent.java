@@ -30,6 +30,7 @@ final class Agent {
     private final String vmId;
     private final Map<String, Object> request;
     private final Duration interval;
+    private final Duration reportEvery;
     private final boolean once;
     private final boolean releaseOnExit;
 
@@ -40,6 +41,8 @@ final class Agent {
     private OptionalDouble expectedThroughput = OptionalDouble.empty();
     private OptionalDouble expectedLatency = OptionalDouble.empty();
     private String releasedElsewhere; // the allocation last reported released with no successor, to say it once
+    private Map<String, String> place = Map.of(); // where the VM runs, for the metrics command's environment
+    private java.time.Instant nextReport = java.time.Instant.MIN;
 
     Agent(
             ApiClient api,
@@ -51,6 +54,7 @@ final class Agent {
             String vmId,
             Map<String, Object> request,
             Duration interval,
+            Duration reportEvery,
             boolean once,
             boolean releaseOnExit) {
         this.api = api;
@@ -62,6 +66,7 @@ final class Agent {
         this.vmId = vmId;
         this.request = request;
         this.interval = interval;
+        this.reportEvery = reportEvery;
         this.once = once;
         this.releaseOnExit = releaseOnExit;
     }
@@ -203,6 +208,7 @@ final class Agent {
     /** Takes an allocation answer as current: install and load its driver, unload the old one. */
     private void adopt(JsonNode answer, String why) {
         String personalityId = answer.path("personalityId").asText();
+        place = place(answer);
         JsonNode expected = answer.path("match").path("expected");
         if (!expected.isMissingNode()) { // a move by the service keeps the figures: the same request, matched again
             expectedThroughput = figure(expected, "throughputGops");
@@ -249,7 +255,7 @@ final class Agent {
         }
         Sample sample;
         try {
-            sample = metrics.sample();
+            sample = metrics.sample(place);
         } catch (IOException e) {
             Log.warn("decision=NO_SAMPLE %s", e.getMessage());
             return;
@@ -265,8 +271,54 @@ final class Agent {
                 decider.samplesToTrigger(),
                 d);
         if (d == Decider.Decision.REPERSONALIZE) {
-            repersonalize(sample);
+            repersonalize(sample); // a report too
+        } else if (!reportEvery.isZero() && !clock.instant().isBefore(nextReport)) {
+            report(sample);
         }
+    }
+
+    /**
+     * Sends a periodic report, from which the service learns what the personality delivers; a failure is logged and
+     * waits for the next report.
+     */
+    private void report(Sample sample) {
+        nextReport = clock.instant().plus(reportEvery);
+        try {
+            JsonNode stored = api.report(vmId, body(sample));
+            Log.info(
+                    "decision=REPORTED on %s: %s",
+                    stored.path("personalityId").asText(),
+                    stored.path("underDelivered").asBoolean() ? "short of its promise" : "as promised");
+        } catch (ApiException e) {
+            Log.warn("report not stored (%s); next in %d ms", e, reportEvery.toMillis());
+        }
+    }
+
+    /** A report's or a re-personalization's body: the metrics, this agent's threshold and slot. */
+    private Map<String, Object> body(Sample sample) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("metrics", sample.toJson());
+        body.put("threshold", decider.threshold()); // the service compares with the promise at this ratio too
+        if (request.containsKey("slot")) {
+            body.put("slot", request.get("slot")); // this agent's accelerator, when the VM has several
+        }
+        return body;
+    }
+
+    /** Where an allocation answer (a request's, or an allocation read back) puts the VM. */
+    private Map<String, String> place(JsonNode answer) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("HWP_VM_ID", vmId);
+        env.put("HWP_ALLOCATION_ID", answer.path("allocationId").asText());
+        env.put("HWP_PERSONALITY_ID", answer.path("personalityId").asText());
+        env.put(
+                "HWP_DEVICE_ID",
+                answer.path("deviceId").asText(answer.path("device").path("id").asText()));
+        env.put(
+                "HWP_REGION_ID",
+                answer.path("regionId")
+                        .asText(answer.path("device").path("region").asText()));
+        return Map.copyOf(env);
     }
 
     /**
@@ -313,13 +365,9 @@ final class Agent {
     }
 
     private void repersonalize(Sample sample) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("metrics", sample.toJson());
-        if (request.containsKey("slot")) {
-            body.put("slot", request.get("slot")); // this agent's accelerator, when the VM has several
-        }
+        nextReport = clock.instant().plus(reportEvery);
         try {
-            JsonNode answer = programming.settle(api.repersonalize(vmId, body));
+            JsonNode answer = programming.settle(api.repersonalize(vmId, body(sample)));
             decider.onAnswered(clock.instant());
             if (!answer.path("changed").asBoolean(true)) {
                 Log.info(

@@ -32,7 +32,8 @@ import picocli.CommandLine.Option;
                 + " --load-command (or the package's signed loadInstructions); then"
                 + " samples --metrics-command every --interval and, when performance stays below --threshold of what"
                 + " the personality promises (--hysteresis samples in a row, never within --cooldown of the last"
-                + " change, backing off after errors), asks for re-personalization and swaps drivers. A request the server"
+                + " change, backing off after errors), asks for re-personalization and swaps drivers; every"
+                + " --report-interval it reports the figures, from which the service learns. A request the server"
                 + " accepts (202) while it programs the region is followed for up to --programming-wait."
                 + " SIGTERM stops it.%n")
 public final class AgentMain implements Callable<Integer> {
@@ -92,6 +93,12 @@ public final class AgentMain implements Callable<Integer> {
             names = "--interval",
             description = "time between samples: 500ms, 10s, 2m, PT10S (default: ${DEFAULT-VALUE})")
     String interval = "10s";
+
+    @Option(
+            names = "--report-interval",
+            description = "how often to report the measured figures, from which the service learns what personalities"
+                    + " deliver; 0: never (a re-personalization reports too) (default: ${DEFAULT-VALUE})")
+    String reportInterval = "60s";
 
     @Option(names = "--cooldown", description = "no new request this long after a change (default: ${DEFAULT-VALUE})")
     String cooldown = "2m";
@@ -173,6 +180,12 @@ public final class AgentMain implements Callable<Integer> {
             throw new CommandLine.ParameterException(
                     spec.commandLine(), "--interval must be at least 100ms (was " + interval + ")");
         }
+        Duration reportEvery =
+                "0".equals(reportInterval.trim()) ? Duration.ZERO : duration("--report-interval", reportInterval);
+        if (reportEvery.isNegative()) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--report-interval must not be negative (was " + reportInterval + ")");
+        }
         DriverInstaller installer = new DriverInstaller(
                 api,
                 driverDir.toAbsolutePath(),
@@ -201,6 +214,7 @@ public final class AgentMain implements Callable<Integer> {
                 vm,
                 request(),
                 every,
+                reportEvery,
                 once,
                 releaseOnExit);
         CountDownLatch finished = new CountDownLatch(1);

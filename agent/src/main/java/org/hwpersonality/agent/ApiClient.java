@@ -59,6 +59,11 @@ final class ApiClient {
         return exchange("POST", "vms/" + vmId + "/repersonalization", body);
     }
 
+    /** {@code POST /vms/{vmId}/reports}: the stored report, with the service's verdict. */
+    JsonNode report(String vmId, Map<String, Object> body) throws ApiException {
+        return send("POST", "vms/" + vmId + "/reports", body);
+    }
+
     /**
      * {@code location} (an absolute path or URL from a {@code Location} header) as a path relative to the API, if it
      * lies under the API's base: the token is never sent anywhere else.

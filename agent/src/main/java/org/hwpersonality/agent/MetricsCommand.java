@@ -5,10 +5,14 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the metrics command ({@code sh -c}) and reads what it prints: at most 1 MiB, within a timeout. */
+/**
+ * Runs the metrics command ({@code sh -c}) and reads what it prints: at most 1 MiB, within a timeout. The command
+ * learns where it runs from its environment (see {@link #sample}).
+ */
 final class MetricsCommand {
     private final String command;
     private final Duration timeout;
@@ -18,10 +22,14 @@ final class MetricsCommand {
         this.timeout = timeout;
     }
 
-    Sample sample() throws IOException {
-        Process p = new ProcessBuilder(List.of("/bin/sh", "-c", command))
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
+    /**
+     * One sample; {@code place} is added to the command's environment: {@code HWP_VM_ID}, {@code HWP_ALLOCATION_ID},
+     * {@code HWP_PERSONALITY_ID}, {@code HWP_DEVICE_ID}, {@code HWP_REGION_ID} of the allocation the VM runs on.
+     */
+    Sample sample(Map<String, String> place) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(List.of("/bin/sh", "-c", command));
+        builder.environment().putAll(place);
+        Process p = builder.redirectError(ProcessBuilder.Redirect.INHERIT).start();
         CompletableFuture<byte[]> output = CompletableFuture.supplyAsync(() -> {
             try (InputStream in = p.getInputStream()) {
                 return in.readNBytes(1 << 20);

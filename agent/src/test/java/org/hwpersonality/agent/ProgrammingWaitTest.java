@@ -59,6 +59,8 @@ class ProgrammingWaitTest {
     private final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
     /** "METHOD path" of every call, in order. */
     private final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+    /** The bodies of the POSTs, in order. */
+    private final List<JsonNode> bodies = Collections.synchronizedList(new ArrayList<>());
     /** What POST /personality-requests and POST /vms/{vm}/repersonalization answer, in turn. */
     private final Deque<Reply> posts = new ArrayDeque<>();
     /** The statuses GET /allocations/{id} reports, in turn; the last one stays. */
@@ -95,6 +97,9 @@ class ProgrammingWaitTest {
             return;
         }
         if (method.equals("POST")) {
+            try (java.io.InputStream in = x.getRequestBody()) {
+                bodies.add(JSON.readTree(in));
+            }
             Reply r = posts.isEmpty() ? null : posts.poll();
             if (r == null) {
                 send(x, 500, JSON.createObjectNode().put("error", "INTERNAL"));
@@ -237,6 +242,7 @@ class ProgrammingWaitTest {
                 VM,
                 request,
                 Duration.ofMillis(100),
+                Duration.ZERO,
                 true,
                 false);
     }
@@ -339,9 +345,14 @@ class ProgrammingWaitTest {
         posts.add(new Reply(201, answer("alloc-1", "ACTIVE"), API + "/allocations/alloc-1"));
         accepted("alloc-2", "RESERVED", "PROGRAMMING", "ACTIVE");
 
-        // 10 GOPS of a promised 40: low, and one low sample triggers.
-        int exit =
-                agent(Duration.ofSeconds(30), "echo hwp_throughput_gops 10", 1).run();
+        // 10 GOPS of a promised 40: low, and one low sample triggers. The command learns where it runs.
+        Path place = tmp.resolve("place.txt");
+        int exit = agent(
+                        Duration.ofSeconds(30),
+                        "echo \"$HWP_VM_ID $HWP_ALLOCATION_ID $HWP_PERSONALITY_ID $HWP_DEVICE_ID $HWP_REGION_ID\" > "
+                                + place + "; echo hwp_throughput_gops 10",
+                        1)
+                .run();
 
         assertThat(exit).isEqualTo(Agent.OK);
         assertThat(calls)
@@ -354,6 +365,17 @@ class ProgrammingWaitTest {
                         "GET /allocations/alloc-2",
                         "GET /drivers/acme-drv-alloc-2/content");
         assertThat(loadLog()).isEqualTo("load acme-drv-alloc-1\nunload acme-drv-alloc-1\nload acme-drv-alloc-2\n");
+        assertThat(Files.readString(place).trim())
+                .isEqualTo(VM + " alloc-1 "
+                        + allocationView("alloc-1", "ACTIVE")
+                                .path("personalityId")
+                                .asText() + " sim-u250-0 0");
+        // The re-personalization carries the figures and the agent's threshold, which the service compares with the
+        // promise.
+        assertThat(bodies).hasSize(2);
+        assertThat(bodies.get(1).path("threshold").asDouble()).isEqualTo(0.8);
+        assertThat(bodies.get(1).path("metrics").path("throughputGops").asDouble())
+                .isEqualTo(10.0);
         assertInOrder(
                 decisions(),
                 "decision=REPERSONALIZE",

@@ -864,6 +864,53 @@ public class HttpApiIT extends HwpTestSupport {
         assertStatus(kept, 200);
         assertFalse(kept.json().path("changed").asBoolean());
         assertEquals(allocation, kept.json().path("allocationId").asText());
+        // Periodic reports: stored with the verdict at the agent's threshold; nothing moves.
+        Answer report = call(
+                "POST",
+                "/vms/" + a[0] + "/reports",
+                bearer(a[1]),
+                Map.of("metrics", Map.of("throughputGops", 41.0), "threshold", 0.01));
+        assertStatus(report, 200);
+        assertEquals(personality, report.json().path("personalityId").asText());
+        assertEquals(allocation, report.json().path("allocationId").asText());
+        assertFalse(report.json().path("underDelivered").asBoolean());
+        Answer short10 = call(
+                "POST",
+                "/vms/" + a[0] + "/reports",
+                bearer(a[1]),
+                Map.of("metrics", Map.of("throughputGops", 41.0), "threshold", 10));
+        assertTrue(short10.body(), short10.json().path("underDelivered").asBoolean());
+        assertError(
+                call(
+                        "POST",
+                        "/vms/" + a[0] + "/reports",
+                        bearer(b[1]),
+                        Map.of("metrics", Map.of("throughputGops", 1.0))),
+                403,
+                "FORBIDDEN");
+        for (Object threshold : List.of("high", 0, 11)) {
+            for (String path : List.of("/reports", "/repersonalization")) {
+                JsonNode bad = assertError(
+                        call(
+                                "POST",
+                                "/vms/" + a[0] + path,
+                                bearer(a[1]),
+                                Map.of("metrics", Map.of("throughputGops", 41.0), "threshold", threshold)),
+                        400,
+                        "INVALID_REQUEST");
+                assertTrue(bad.toString(), bad.path("message").asText().contains("threshold"));
+            }
+        }
+        JsonNode learned = get("/profiles/" + personality + "/learned", ADMIN).json();
+        assertEquals(personality, learned.path("personalityId").asText());
+        JsonNode family = learned.path("learned").path(0);
+        // The re-personalization's report and the two above (other tests' VMs may add theirs); far from the
+        // samples the matcher ranks by.
+        assertTrue(learned.toString(), family.path("samples").asInt() >= 3);
+        assertTrue(learned.toString(), family.has("throughputMedianGops"));
+        assertFalse(family.path("ranked").asBoolean());
+        assertError(get("/profiles/" + personality + "/learned", bearer(a[1])), 403, "FORBIDDEN");
+        assertError(get("/profiles/no-such-profile/learned", ADMIN), 404, "NOT_FOUND");
         assertError(
                 call(
                         "POST",
@@ -1188,6 +1235,173 @@ public class HttpApiIT extends HwpTestSupport {
                 x -> assertEquals(after.toString(), "RELEASED", x.path("status").asText()));
         assertTrue(
                 read(loads), read(loads).lines().reduce((x, y) -> y).orElse("").startsWith("unload "));
+    }
+
+    /**
+     * Issue 23, the seed's loop for real: an agent with a threshold and no requirement runs on a personality that
+     * promises four times what its image delivers on the simulated card (the card's guest telemetry is what the
+     * agent's metrics command reads). The agent's threshold triggers, the service compares the figures with the
+     * promise, moves the VM to an honest personality and the agent loads its driver; there, with the figures above
+     * the threshold, nothing moves, and the periodic reports teach the service what each personality delivers.
+     */
+    @Test
+    public void theAgentsThresholdMovesAVmWhosePersonalityDeliversLessThanItPromised() throws Exception {
+        awaitHealthy();
+        // The zstd image declares 42 GOPS, 150 µs, 45 W for compression: the guest on its region measures about that.
+        String over = created(adaptive("it-adapt-over", 160, 10));
+        String honest = created(adaptive("it-adapt-honest", 36, 45));
+        for (String p : List.of(over, honest)) {
+            String driver = p.replace("-v1", "-drv");
+            assertStatus(
+                    call("POST", "/drivers?fileName=" + driver + ".zip", ADMIN, driverZip(driver, "1.0.0", p)), 201);
+        }
+        String[] vm = registerVm("it-adaptive");
+        Path work = Files.createTempDirectory(karafHome().resolve("data"), "adaptive-");
+        Path loads = work.resolve("loads.log");
+        Path log = work.resolve("agent.log");
+        Path load = script(work.resolve("load.sh"), "echo \"load $2 $HWP_PACKAGE_ID\" >> " + loads + "\n");
+        Path unload = script(work.resolve("unload.sh"), "echo \"unload $2 $HWP_PACKAGE_ID\" >> " + loads + "\n");
+        Path key = work.resolve("signing-key.pem");
+        Files.writeString(key, get("/drivers/public-key", null).body());
+        Path guest = karafHome().resolve("data/hwp/sim-guest");
+        List<String> command = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                System.getProperty("hwp.agent.jar"),
+                "--server",
+                "http://localhost:" + httpPort() + API,
+                "--token",
+                vm[1],
+                "--vm",
+                vm[0],
+                "--workload",
+                "it-adaptive",
+                "--kernel",
+                "5.15.0",
+                "--threshold",
+                "0.8",
+                "--hysteresis",
+                "2",
+                "--interval",
+                "300ms",
+                "--cooldown",
+                "1s",
+                "--report-interval",
+                "1s",
+                "--metrics-command",
+                "cat \"" + guest + "/${HWP_DEVICE_ID#*:}/$HWP_REGION_ID.prom\"",
+                "--driver-dir",
+                work.resolve("drivers").toString(),
+                "--load-command",
+                load.toString(),
+                "--unload-command",
+                unload.toString(),
+                "--release-on-exit",
+                "--public-key",
+                key.toString());
+        Process agent = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        try {
+            waitUntil(
+                    "the agent moves to the honest personality",
+                    TIMEOUT,
+                    () -> read(loads).contains("load " + honest + " "));
+            List<String> lines = read(loads).lines().toList();
+            assertEquals(read(log), 3, lines.size());
+            assertEquals(read(log), "load " + over + " it-adapt-over-drv-1.0.0-linux-x86_64", lines.get(0));
+            assertEquals("unload " + over + " it-adapt-over-drv-1.0.0-linux-x86_64", lines.get(1));
+            assertEquals("load " + honest + " it-adapt-honest-drv-1.0.0-linux-x86_64", lines.get(2));
+            String agentLog = read(log);
+            assertTrue(agentLog, agentLog.contains("decision=REPERSONALIZED " + over + " -> " + honest));
+
+            // On the honest one the figures are above the threshold: samples pass, reports go, nothing moves.
+            int before = agentLog.length();
+            waitUntil(
+                    "the agent reports on the honest personality",
+                    TIMEOUT,
+                    () -> read(log).substring(before).contains("decision=REPORTED on " + honest + ": as promised"));
+            Thread.sleep(3_000); // ten samples, three cool-downs
+            String after = read(log).substring(before);
+            assertTrue(after, after.contains("decision=OK"));
+            assertFalse(after, after.contains("decision=LOW") || after.contains("decision=REPERSONALIZE"));
+            JsonNode history = get("/allocations?vmId=" + vm[0], ADMIN).json();
+            assertEquals(history.toString(), 2, history.size());
+            assertEquals(honest, history.get(0).path("personalityId").asText());
+            assertEquals("ACTIVE", history.get(0).path("status").asText());
+            assertEquals(over, history.get(1).path("personalityId").asText());
+
+            // What the service learned: the over-promising one measured far below 0.8 × 160, the honest one above.
+            JsonNode overLearned = get("/profiles/" + over + "/learned", ADMIN)
+                    .json()
+                    .path("learned")
+                    .path(0);
+            assertTrue(
+                    overLearned.toString(),
+                    overLearned.path("throughputMedianGops").asDouble() < 128);
+            JsonNode honestLearned = get("/profiles/" + honest + "/learned", ADMIN)
+                    .json()
+                    .path("learned")
+                    .path(0);
+            assertTrue(honestLearned.toString(), honestLearned.path("samples").asInt() >= 1);
+            assertTrue(
+                    honestLearned.toString(),
+                    honestLearned.path("throughputMedianGops").asDouble() >= 0.8 * 36);
+        } finally {
+            agent.destroy(); // SIGTERM
+            if (!agent.waitFor(30, TimeUnit.SECONDS)) {
+                agent.destroyForcibly();
+                fail("the agent did not stop on SIGTERM:\n" + read(log));
+            }
+        }
+    }
+
+    /** A profile of the zstd image for workload it-adaptive, promising {@code gops} at {@code watts}. */
+    private static Map<String, Object> adaptive(String name, double gops, double watts) {
+        return Map.of(
+                "name", name,
+                "description", "made by HttpApiIT: promises " + gops + " GOPS on the zstd image",
+                "compatibility", Map.of("vendor", "xilinx", "family", "alveo-u250"),
+                "workloads",
+                        List.of(Map.of(
+                                "workload",
+                                "it-adaptive",
+                                "performance",
+                                Map.of("throughputGops", gops, "latencyUs", 150, "powerWatts", watts))),
+                "osSupport", List.of(Map.of("family", "linux", "kernels", "[4.18,6.9)", "driverName", name + "-drv")),
+                "fabric",
+                        Map.of(
+                                "bitstream",
+                                "17be4ae4f14cebe4fcf973672867350324c419e23695678df2f3cb919485edbd",
+                                "regionKind",
+                                "PARTIAL",
+                                "resources",
+                                Map.of(
+                                        "luts",
+                                        180000,
+                                        "registers",
+                                        300000,
+                                        "bramBlocks",
+                                        320,
+                                        "dsps",
+                                        120,
+                                        "memoryMb",
+                                        2048),
+                                "clocks",
+                                List.of(Map.of("name", "kernel", "frequencyMhz", 300))),
+                "memoryMap",
+                        Map.of(
+                                "segments",
+                                List.of(Map.of(
+                                        "name", "ddr2", "kind", "DDR", "baseAddress", 0, "sizeBytes", 2147483648L))));
+    }
+
+    /** POSTs a profile; its Personality ID. */
+    private String created(Map<String, Object> profile) throws Exception {
+        Answer r = call("POST", "/profiles", ADMIN, profile);
+        assertStatus(r, 201);
+        return r.json().path("personalityId").asText();
     }
 
     private static Path script(Path file, String body) throws Exception {

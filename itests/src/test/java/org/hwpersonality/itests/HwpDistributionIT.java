@@ -168,7 +168,8 @@ public class HwpDistributionIT extends HwpTestSupport {
                 "org.hwpersonality.api.artifact;",
                 "org.hwpersonality.api.event;",
                 "org.hwpersonality.api.service;",
-                "org.hwpersonality.api.backend;")) {
+                "org.hwpersonality.api.backend;",
+                "org.hwpersonality.api.outcome;")) {
             assertTrue("exports " + pkg + " in " + exports, exports.contains(pkg));
         }
         assertTrue(

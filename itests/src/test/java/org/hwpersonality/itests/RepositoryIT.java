@@ -502,6 +502,31 @@ public class RepositoryIT extends HwpTestSupport {
         assertTrue(again, again.contains("Reconfigured   no (the region already held the image)"));
         assertEquals(region, field(again, "Device"));
         assertTrue(again, again.contains("region already holds the image: no reprogramming"));
+        // A VM's report is stored and shown with what was learned of the personality (issue 23).
+        assertTrue(executeCommand("personality:show sql-filter-u250-v1").contains("Learned        : no reports yet"));
+        org.hwpersonality.api.service.ManagementService management =
+                waitForService(org.hwpersonality.api.service.ManagementService.class, null);
+        var outcome = management.report(
+                vm1,
+                new org.hwpersonality.api.request.Metrics(
+                        java.util.Optional.of(7.5),
+                        java.util.Optional.of(30.0),
+                        java.util.Optional.empty(),
+                        java.util.Optional.empty(),
+                        java.util.Map.of(),
+                        java.time.Instant.now()),
+                java.util.Optional.empty(),
+                java.util.Optional.of(0.8),
+                "karaf");
+        assertEquals("sql-filter-u250-v1", outcome.personalityId());
+        String learned = executeCommand("personality:show sql-filter-u250-v1");
+        assertTrue(
+                learned, learned.contains("Learned        : from the VMs' reports (ranked by them from 20 samples)"));
+        assertTrue(
+                learned,
+                learned.lines()
+                        .anyMatch(l -> l.contains("database-acceleration") && l.contains("1 reports from 1 VMs")));
+        assertTrue(learned, learned.contains("throughput median 7.5 GOPS, p10 7.5; latency median 30.0 µs, p90 30.0"));
 
         // A card whose every programming fails, sorting before the others: tried, rolled back, left.
         org.osgi.service.cm.ConfigurationAdmin admin =

@@ -66,6 +66,8 @@ class WebConsoleBrowserIT {
         // The console answers the viewer's pages 401 (a failed login to the throttle), six times from this address:
         // the login throttle, tested in SecureDefaultsIT, would then make the next request wait.
         distribution.setProperty("etc/org.hwpersonality.rest.login.cfg", "freeFailures", "100");
+        // Issue 23: learned figures rank, and flag, from two reports on (20 by default).
+        distribution.setProperty("etc/org.hwpersonality.management.cfg", "learningMinSamples", "2");
         distribution.start();
         distribution.awaitHealthy(Duration.ofSeconds(180));
         port = distribution.port();
@@ -402,6 +404,66 @@ class WebConsoleBrowserIT {
         assertThat(browser.findElement(By.id("hwp-allocation-history")).getText())
                 .contains("ACTIVE");
         screenshot("allocation");
+    }
+
+    /**
+     * Issue 23: a personality whose reports from two VMs fall far below its promise is flagged on the profiles page,
+     * and its page shows what was learned, per family and workload.
+     */
+    @Test
+    @Order(6)
+    void aPersonalityFarBelowItsPromiseIsFlaggedWithWhatWasLearned() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        String api = "http://localhost:" + port + "/hwp/api/v1/";
+        String personality = null;
+        for (String name : List.of("flag-a", "flag-b")) {
+            HttpResponse<String> vm = send(HttpRequest.newBuilder(URI.create(api + "vms"))
+                    .header("Authorization", ADMIN)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"name\":\"" + name + "\",\"os\":{\"family\":\"linux\",\"kernel\":\"5.15.0\"}}")));
+            assertThat(vm.statusCode()).as(vm.body()).isEqualTo(201);
+            com.fasterxml.jackson.databind.JsonNode registered = json.readTree(vm.body());
+            String bearer = "Bearer " + registered.path("token").asText();
+            HttpResponse<String> allocated = send(HttpRequest.newBuilder(URI.create(api + "personality-requests"))
+                    .header("Authorization", bearer)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"workload\":\"compression\"}")));
+            assertThat(allocated.statusCode()).as(allocated.body()).isEqualTo(201);
+            com.fasterxml.jackson.databind.JsonNode allocation = json.readTree(allocated.body());
+            if (personality == null) {
+                personality = allocation.path("personalityId").asText();
+            } else {
+                assertThat(allocation.path("personalityId").asText())
+                        .as("the second VM reuses the region the first released")
+                        .isEqualTo(personality);
+            }
+            for (int i = 0; i < 2; i++) {
+                HttpResponse<String> report = send(HttpRequest.newBuilder(URI.create(
+                                api + "vms/" + registered.path("vmId").asText() + "/reports"))
+                        .header("Authorization", bearer)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"metrics\":{\"throughputGops\":0.1},\"threshold\":0.8}")));
+                assertThat(report.statusCode()).as(report.body()).isEqualTo(200);
+                assertThat(json.readTree(report.body()).path("underDelivered").asBoolean())
+                        .isTrue();
+            }
+            HttpResponse<String> released = send(HttpRequest.newBuilder(URI.create(api + "allocations/"
+                            + allocation.path("allocationId").asText()))
+                    .header("Authorization", bearer)
+                    .DELETE());
+            assertThat(released.statusCode()).as(released.body()).isEqualTo(200);
+        }
+        browser.get(console("hwp-profiles"));
+        assertThat(browser.findElement(By.id("hwp-flagged")).getText()).contains(personality, "compression");
+        screenshot("profiles-flagged");
+        browser.findElement(By.cssSelector("#hwp-flagged a")).click();
+        String learned = browser.findElement(By.id("hwp-learned")).getText();
+        assertThat(learned).contains("compression", "4 from 2 VM(s)", "0.1 / 0.1", "learned figures", "FLAGGED since");
+        screenshot("profile-learned");
+        browser.get(console("hwp-events"));
+        assertThat(browser.findElement(By.id("hwp-events")).getText()).contains("profile/UNDERPERFORMING", personality);
     }
 
     /** FleetPage.REFRESH_SECONDS. */

@@ -110,6 +110,9 @@ public interface ManagementService {
     /** What the fleet learned of a personality, per device family and workload; empty when nothing was reported. */
     List<org.hwpersonality.api.outcome.LearnedFigures> learned(String personalityId);
 
+    /** What is flagged now: personalities whose learned medians fall well short of their promise across VMs. */
+    List<org.hwpersonality.api.outcome.LearnedFigures> underperforming();
+
     /** The sample count from which the matcher ranks a personality by its learned figures. */
     int learningMinSamples();
 

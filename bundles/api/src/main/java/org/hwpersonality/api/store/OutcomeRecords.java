@@ -26,6 +26,9 @@ public interface OutcomeRecords {
     /** Every key's learned figures with at least {@code minSamples} reports. */
     List<LearnedFigures> learned(int minSamples);
 
+    /** The keys flagged now (their medians well short of the promise), by personality. */
+    List<LearnedFigures> flagged();
+
     /** The personalities {@code vmId} reported as under-delivering for {@code workload} since {@code since}. */
     Set<String> underDelivered(String vmId, String workload, Instant since);
 

@@ -99,6 +99,10 @@ final class Learning {
                 : outcomes.underDelivered(vmId, workload, Instant.now().minus(settings.exclusion()));
     }
 
+    List<LearnedFigures> flagged() {
+        return outcomes.flagged();
+    }
+
     List<LearnedFigures> learned(String personalityId) {
         return outcomes.learned(personalityId);
     }

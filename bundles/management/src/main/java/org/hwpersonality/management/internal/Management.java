@@ -1458,6 +1458,11 @@ public class Management implements ManagementService {
     }
 
     @Override
+    public List<org.hwpersonality.api.outcome.LearnedFigures> underperforming() {
+        return learning.flagged();
+    }
+
+    @Override
     public int learningMinSamples() {
         return learning.minSamples();
     }

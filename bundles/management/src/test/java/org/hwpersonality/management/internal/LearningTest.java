@@ -159,6 +159,7 @@ class LearningTest {
             assertThat(learned.vms()).isEqualTo(2);
             assertThat(learned.throughputMedian()).contains(6.0);
             assertThat(learned.flaggedAt()).isPresent();
+            assertThat(p.management.underperforming()).containsExactly(learned);
             List<HwpEvent> events = p.events.newest(50, small);
             assertThat(events)
                     .filteredOn(e -> e.topic().endsWith("/" + Learning.FLAGGED))
@@ -170,6 +171,7 @@ class LearningTest {
                 p.management.report(vm2, throughput(12.0), Optional.empty(), Optional.empty(), "vm");
             }
             assertThat(p.management.learned(small).get(0).flaggedAt()).isEmpty();
+            assertThat(p.management.underperforming()).isEmpty();
             assertThat(p.events.newest(50, small))
                     .filteredOn(e -> e.topic().endsWith("/" + Learning.UNFLAGGED))
                     .hasSize(1);

@@ -240,6 +240,16 @@ public class SqlOutcomeRecords implements OutcomeRecords {
         });
     }
 
+    @Override
+    public List<LearnedFigures> flagged() {
+        return database.jdbcRead(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT " + LEARNED_COLUMNS
+                    + " FROM HWP_LEARNED WHERE FLAGGED_AT IS NOT NULL ORDER BY PERSONALITY_ID, FAMILY, WORKLOAD")) {
+                return learnedRows(s);
+            }
+        });
+    }
+
     private static List<LearnedFigures> learnedRows(PreparedStatement s) throws SQLException {
         List<LearnedFigures> out = new ArrayList<>();
         try (ResultSet rs = s.executeQuery()) {

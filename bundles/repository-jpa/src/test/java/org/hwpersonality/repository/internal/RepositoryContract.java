@@ -170,10 +170,15 @@ abstract class RepositoryContract {
         assertThat(outcomes.flag(prefix + "p", "xilinx_u250", "inference", true))
                 .isFalse();
         assertThat(outcomes.learned(prefix + "p").get(0).flaggedAt()).isPresent();
+        assertThat(outcomes.flagged())
+                .filteredOn(l -> l.personalityId().startsWith(prefix))
+                .extracting(LearnedFigures::personalityId)
+                .containsExactly(prefix + "p");
         assertThat(outcomes.flag(prefix + "p", "xilinx_u250", "inference", false))
                 .isTrue();
         assertThat(outcomes.flag(prefix + "p", "xilinx_u250", "inference", false))
                 .isFalse();
+        assertThat(outcomes.flagged()).noneMatch(l -> l.personalityId().startsWith(prefix));
 
         // Purging the first five leaves 60..100 Gops: the median is recomputed from what stays.
         assertThat(outcomes.purgeBefore(T0.plusSeconds(6))).isGreaterThanOrEqualTo(5);

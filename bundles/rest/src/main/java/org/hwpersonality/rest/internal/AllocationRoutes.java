@@ -42,6 +42,13 @@ final class AllocationRoutes {
                                 "re-personalize from reported metrics",
                                 this::repersonalize)
                         .body(Route.JSON),
+                Route.of(
+                                "POST",
+                                "/vms/{vmId}/reports",
+                                Access.ADMIN_OR_VM,
+                                "report measured figures (stored, learned from; nothing moves)",
+                                this::report)
+                        .body(Route.JSON),
                 Route.of("GET", "/allocations", Access.ADMIN_OR_VM, "allocations, newest first", this::list)
                         .query("vmId", "limit"),
                 Route.of("GET", "/allocations/{allocationId}", Access.ADMIN_OR_VM, "one allocation", this::one),
@@ -86,7 +93,57 @@ final class AllocationRoutes {
         String vmId = x.path("vmId");
         x.caller.requireActingFor(vmId, "re-personalize a VM");
         ObjectNode body = x.jsonObject();
-        Fields.only(body, Set.of("metrics", "workload", "requirements", "slot"));
+        Fields.only(body, Set.of("metrics", "workload", "requirements", "slot", "threshold"));
+        Metrics metrics = metrics(x, body);
+        Optional<String> workload =
+                body.hasNonNull("workload") ? Optional.of(Fields.text(body, "workload")) : Optional.empty();
+        Optional<Requirements> requirements = Optional.empty();
+        if (body.hasNonNull("requirements")) {
+            try {
+                requirements = Optional.of(x.convert(body.get("requirements"), Requirements.class));
+            } catch (ValidationException e) {
+                throw e.within("requirements");
+            }
+        }
+        Optional<String> slot = Optional.ofNullable(Fields.optionalText(body, "slot"));
+        AllocationResult result = management.repersonalize(
+                new RepersonalizationRequest(vmId, metrics, workload, requirements, slot, threshold(body)),
+                x.caller.actor());
+        if (!pending(x, result)) {
+            x.send(result.changed() ? 201 : 200, Views.result(result));
+        }
+    }
+
+    /** A VM's periodic report: stored with its verdict at the threshold, learned from; the allocation stays. */
+    private void report(Exchange x) throws IOException {
+        String vmId = x.path("vmId");
+        x.caller.requireActingFor(vmId, "report for a VM");
+        ObjectNode body = x.jsonObject();
+        Fields.only(body, Set.of("metrics", "slot", "threshold"));
+        Metrics metrics = metrics(x, body);
+        Optional<String> slot = Optional.ofNullable(Fields.optionalText(body, "slot"));
+        Optional<Double> threshold = threshold(body);
+        if (threshold.isPresent()) {
+            // The same range a re-personalization takes, checked in one place.
+            new RepersonalizationRequest(vmId, metrics, Optional.empty(), Optional.empty(), slot, threshold);
+        }
+        x.ok(Views.outcome(management.report(vmId, metrics, slot, threshold, x.caller.actor())));
+    }
+
+    /** The agent's threshold: a number, if given (its range is the request's to check). */
+    private static Optional<Double> threshold(ObjectNode body) {
+        JsonNode t = body.get("threshold");
+        if (t == null || t.isNull()) {
+            return Optional.empty();
+        }
+        if (!t.isNumber()) {
+            throw new ValidationException("threshold", "must be a number, e.g. 0.8");
+        }
+        return Optional.of(t.doubleValue());
+    }
+
+    /** The {@code metrics} object of a body, stamped now if it carries no {@code observedAt}. */
+    private static Metrics metrics(Exchange x, ObjectNode body) {
         JsonNode metricsNode = body.get("metrics");
         if (metricsNode == null || metricsNode.isNull()) {
             throw HwpApi.required("metrics");
@@ -100,27 +157,10 @@ final class AllocationRoutes {
         if (!metricsNode.has("other")) {
             ((ObjectNode) metricsNode).putObject("other");
         }
-        Metrics metrics;
         try {
-            metrics = x.convert(metricsNode, Metrics.class);
+            return x.convert(metricsNode, Metrics.class);
         } catch (ValidationException e) {
             throw e.within("metrics");
-        }
-        Optional<String> workload =
-                body.hasNonNull("workload") ? Optional.of(Fields.text(body, "workload")) : Optional.empty();
-        Optional<Requirements> requirements = Optional.empty();
-        if (body.hasNonNull("requirements")) {
-            try {
-                requirements = Optional.of(x.convert(body.get("requirements"), Requirements.class));
-            } catch (ValidationException e) {
-                throw e.within("requirements");
-            }
-        }
-        Optional<String> slot = Optional.ofNullable(Fields.optionalText(body, "slot"));
-        AllocationResult result = management.repersonalize(
-                new RepersonalizationRequest(vmId, metrics, workload, requirements, slot), x.caller.actor());
-        if (!pending(x, result)) {
-            x.send(result.changed() ? 201 : 200, Views.result(result));
         }
     }
 

@@ -33,7 +33,7 @@ public final class ApiRoutes {
         this.management = management;
         List<Route> all = new ArrayList<>();
         all.addAll(new HealthRoutes(management, profiles, devices).routes());
-        all.addAll(new ProfileRoutes(profiles).routes());
+        all.addAll(new ProfileRoutes(profiles, management).routes());
         all.addAll(new DeviceRoutes(devices, management).routes());
         all.addAll(new VmRoutes(management).routes());
         all.addAll(new TenantRoutes(management).routes());

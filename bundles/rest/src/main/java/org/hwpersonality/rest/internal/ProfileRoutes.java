@@ -8,6 +8,7 @@ import java.util.Map;
 import org.hwpersonality.api.ValidationException;
 import org.hwpersonality.api.profile.Origin;
 import org.hwpersonality.api.profile.PersonalityProfile;
+import org.hwpersonality.api.service.ManagementService;
 import org.hwpersonality.api.service.ProfileQuery;
 import org.hwpersonality.api.service.ProfileRepository;
 import org.hwpersonality.json.ProfileFiles;
@@ -15,9 +16,11 @@ import org.hwpersonality.json.ProfileFiles;
 /** Profiles: list with filters, one, create (one or a list, as {@code personality:import} reads), retire. */
 final class ProfileRoutes {
     private final ProfileRepository profiles;
+    private final ManagementService management;
 
-    ProfileRoutes(ProfileRepository profiles) {
+    ProfileRoutes(ProfileRepository profiles, ManagementService management) {
         this.profiles = profiles;
+        this.management = management;
     }
 
     List<Route> routes() {
@@ -27,6 +30,12 @@ final class ProfileRoutes {
                 Route.of("POST", "/profiles", Access.ADMIN, "create profiles (one object or a list)", this::create)
                         .body(Route.JSON),
                 Route.of("GET", "/profiles/{personalityId}", Access.ADMIN, "one profile", this::one),
+                Route.of(
+                        "GET",
+                        "/profiles/{personalityId}/learned",
+                        Access.ADMIN,
+                        "what the VMs' reports taught of a profile, per device family and workload",
+                        this::learned),
                 Route.of("DELETE", "/profiles/{personalityId}", Access.ADMIN, "retire a profile", this::retire));
     }
 
@@ -43,6 +52,21 @@ final class ProfileRoutes {
     private void one(Exchange x) throws IOException {
         String id = x.path("personalityId");
         x.ok(HwpApi.present(profiles.find(id), "profile", id));
+    }
+
+    private void learned(Exchange x) throws IOException {
+        String id = x.path("personalityId");
+        HwpApi.present(profiles.find(id), "profile", id);
+        int minSamples = management.learningMinSamples();
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("personalityId", id);
+        out.put("minSamples", minSamples);
+        out.put(
+                "learned",
+                management.learned(id).stream()
+                        .map(l -> Views.learned(l, minSamples))
+                        .toList());
+        x.ok(out);
     }
 
     private void create(Exchange x) throws IOException {

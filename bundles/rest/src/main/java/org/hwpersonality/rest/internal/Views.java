@@ -91,4 +91,43 @@ final class Views {
     static Map<String, Object> figures(PerformanceFigures f) {
         return Map.of("throughputGops", f.throughputGops(), "latencyUs", f.latencyUs(), "powerWatts", f.powerWatts());
     }
+
+    /** A stored report: whose, on what, the figures it had, and whether it fell short of the promise. */
+    static Map<String, Object> outcome(org.hwpersonality.api.outcome.Outcome o) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("vmId", o.vmId());
+        out.put("allocationId", o.allocationId());
+        out.put("personalityId", o.personalityId());
+        out.put("deviceId", o.deviceId());
+        out.put("family", o.family());
+        out.put("workload", o.workload());
+        o.throughputGops().ifPresent(v -> out.put("throughputGops", v));
+        o.latencyUs().ifPresent(v -> out.put("latencyUs", v));
+        o.powerWatts().ifPresent(v -> out.put("powerWatts", v));
+        out.put("underDelivered", o.underDelivered());
+        out.put("observedAt", o.observedAt().toString());
+        return out;
+    }
+
+    /**
+     * What the fleet learned of a personality on one family for one workload; {@code ranked}: whether the matcher
+     * ranks by it (enough samples).
+     */
+    static Map<String, Object> learned(org.hwpersonality.api.outcome.LearnedFigures l, int minSamples) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("family", l.family());
+        out.put("workload", l.workload());
+        out.put("samples", l.samples());
+        out.put("vms", l.vms());
+        out.put("ranked", l.samples() >= minSamples);
+        l.throughputMedian().ifPresent(v -> out.put("throughputMedianGops", v));
+        l.throughputLow().ifPresent(v -> out.put("throughputP10Gops", v));
+        l.latencyMedian().ifPresent(v -> out.put("latencyMedianUs", v));
+        l.latencyHigh().ifPresent(v -> out.put("latencyP90Us", v));
+        l.powerMedian().ifPresent(v -> out.put("powerMedianWatts", v));
+        l.powerHigh().ifPresent(v -> out.put("powerP90Watts", v));
+        out.put("updatedAt", l.updatedAt().toString());
+        l.flaggedAt().ifPresent(t -> out.put("flaggedAt", t.toString()));
+        return out;
+    }
 }

@@ -60,6 +60,7 @@ public class PersonalityShow implements Action {
                     "  %-24s %10.1f GOPS %10.1f µs %8.1f W%n",
                     w.workload(), f.throughputGops(), f.latencyUs(), f.powerWatts());
         });
+        learned(out, p.personalityId());
         out.println("Guest OS       :");
         p.osSupport()
                 .forEach(s -> out.println("  " + s.family() + " kernels " + s.kernels() + " driver " + s.driverName()));
@@ -79,5 +80,41 @@ public class PersonalityShow implements Action {
                 .forEach(t -> out.println("Tunable        : " + t.name() + " " + t.min() + ".." + t.max() + " step "
                         + t.step() + " (nominal " + t.nominal() + ")"));
         return null;
+    }
+
+    /**
+     * What the VMs' reports taught, per device family and workload: sample count, medians and tails (p10 of
+     * throughput, p90 of latency and power), whether the matcher ranks by it, and a flag when it fell well short.
+     */
+    private void learned(PrintStream out, String personalityId) {
+        var learned = management.learned(personalityId);
+        int minSamples = management.learningMinSamples();
+        if (learned.isEmpty()) {
+            out.println("Learned        : no reports yet (ranked by its promise until " + minSamples + ")");
+            return;
+        }
+        out.println("Learned        : from the VMs' reports (ranked by them from " + minSamples + " samples)");
+        learned.forEach(l -> {
+            out.printf(
+                    "  %-12s %-24s %5d reports from %d VMs%s%s%n",
+                    l.family(),
+                    l.workload(),
+                    l.samples(),
+                    l.vms(),
+                    l.samples() >= minSamples ? ", ranked" : "",
+                    l.flaggedAt()
+                            .map(t -> ", FLAGGED since " + t + " (well short of the promise)")
+                            .orElse(""));
+            out.println("    throughput " + figure(l.throughputMedian(), l.throughputLow(), "p10", "GOPS")
+                    + "; latency " + figure(l.latencyMedian(), l.latencyHigh(), "p90", "µs")
+                    + "; power " + figure(l.powerMedian(), l.powerHigh(), "p90", "W"));
+        });
+    }
+
+    private static String figure(
+            java.util.Optional<Double> median, java.util.Optional<Double> tail, String which, String unit) {
+        return median.map(m ->
+                        String.format(java.util.Locale.ROOT, "median %.1f %s, %s %.1f", m, unit, which, tail.orElse(m)))
+                .orElse("not reported");
     }
 }

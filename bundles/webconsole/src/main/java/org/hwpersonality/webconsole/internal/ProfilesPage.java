@@ -13,8 +13,10 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import javax.servlet.Servlet;
 import javax.servlet.http.HttpServletRequest;
+import org.hwpersonality.api.outcome.LearnedFigures;
 import org.hwpersonality.api.profile.Origin;
 import org.hwpersonality.api.profile.PersonalityProfile;
+import org.hwpersonality.api.service.ManagementService;
 import org.hwpersonality.api.service.ProfileQuery;
 import org.hwpersonality.api.service.ProfileRepository;
 import org.hwpersonality.json.HwpJson;
@@ -38,11 +40,13 @@ public class ProfilesPage extends Page {
     private static final int MAX_SHOWN = 500;
 
     private final transient ProfileRepository profiles;
+    private final transient ManagementService management;
     private final transient ObjectMapper json = HwpJson.newJsonMapper();
 
     @Activate
-    public ProfilesPage(@Reference ProfileRepository profiles) {
+    public ProfilesPage(@Reference ProfileRepository profiles, @Reference ManagementService management) {
         this.profiles = profiles;
+        this.management = management;
     }
 
     @Override
@@ -57,6 +61,7 @@ public class ProfilesPage extends Page {
         boolean retired = "on".equals(request.getParameter("retired"));
         List<PersonalityProfile> list = profiles.list(new ProfileQuery(workload, vendor, retired, 0, MAX_SHOWN));
         html.heading(list.size() + " profile(s)" + (list.size() == MAX_SHOWN ? " (first " + MAX_SHOWN + ")" : ""));
+        flagged(html);
         html.raw("<form method=\"get\" id=\"hwp-filter\">Workload <input name=\"workload\" value=\"")
                 .text(workload.orElse(""))
                 .raw("\"> Vendor <input name=\"vendor\" value=\"")
@@ -109,12 +114,71 @@ public class ProfilesPage extends Page {
         } else {
             html.raw("<p id=\"hwp-lineage\">Origin ").text(p.origin()).raw(", no parent.</p>");
         }
+        learned(p.personalityId(), html);
         html.raw("<pre id=\"hwp-profile\">")
                 .text(json.writeValueAsString(ProfileDraft.of(p)))
                 .raw("</pre>");
         if (!p.status().name().equals("RETIRED")) {
             html.raw(Html.button("retire", "Retire", "id", p.personalityId()));
         }
+    }
+
+    /** The personalities flagged as falling well short of their promise across VMs, for administrators to act on. */
+    private void flagged(Html html) {
+        List<LearnedFigures> flagged = management.underperforming();
+        if (flagged.isEmpty()) {
+            return;
+        }
+        html.raw("<p id=\"hwp-flagged\" class=\"ui-state-error\">Falling well short of their promise across VMs: ");
+        html.raw(flagged.stream()
+                .map(l -> Html.link("?id=" + l.personalityId(), l.personalityId()) + " (" + esc(l.family()) + ", "
+                        + esc(l.workload()) + ", since " + esc(l.flaggedAt().orElseThrow()) + ")")
+                .collect(Collectors.joining("; ")));
+        html.raw("</p>\n");
+    }
+
+    /** What the VMs' reports taught of a profile, per family and workload; whether the matcher ranks by it. */
+    private void learned(String personalityId, Html html) {
+        List<LearnedFigures> learned = management.learned(personalityId);
+        int minSamples = management.learningMinSamples();
+        html.raw("<h3>Learned from the VMs' reports</h3>");
+        if (learned.isEmpty()) {
+            html.raw("<p id=\"hwp-learned\">No reports yet: ranked by its promise until ")
+                    .text(minSamples)
+                    .raw(" reports.</p>\n");
+            return;
+        }
+        List<List<String>> rows = new ArrayList<>();
+        for (LearnedFigures l : learned) {
+            rows.add(List.of(
+                    esc(l.family()),
+                    esc(l.workload()),
+                    esc(l.samples() + " from " + l.vms() + " VM(s)"),
+                    figure(l.throughputMedian(), l.throughputLow()),
+                    figure(l.latencyMedian(), l.latencyHigh()),
+                    figure(l.powerMedian(), l.powerHigh()),
+                    l.samples() >= minSamples ? "learned figures" : "promise (fewer than " + minSamples + ")",
+                    l.flaggedAt()
+                            .map(t -> "<span class=\"hwp-flag\">FLAGGED since " + esc(t) + "</span>")
+                            .orElse("")));
+        }
+        html.table(
+                "hwp-learned",
+                List.of(
+                        "Family",
+                        "Workload",
+                        "Reports",
+                        "Throughput GOPS (median / p10)",
+                        "Latency µs (median / p90)",
+                        "Power W (median / p90)",
+                        "Ranked by",
+                        "Flag"),
+                rows);
+    }
+
+    private static String figure(Optional<Double> median, Optional<Double> tail) {
+        return median.map(m -> esc(String.format(java.util.Locale.ROOT, "%.1f / %.1f", m, tail.orElse(m))))
+                .orElse("—");
     }
 
     private static Optional<String> filter(HttpServletRequest request, String name) {
