@@ -61,4 +61,10 @@ public interface DeviceService {
      * device's vendor, family and shell, claiming the whole region.
      */
     PersonalityProfile characterize(String deviceId, Sha256 image, String workload, String name, OsSupport os);
+
+    /**
+     * Where bring-up characterization stands on a device of this node ({@code 1 of 2 image(s) characterized;
+     * characterizing …}); empty when none is configured for its family or the device is another node's.
+     */
+    Optional<String> bringUp(String deviceId);
 }

@@ -48,6 +48,20 @@ public class DeviceInventory implements DeviceService {
                 name = "Rescan interval (seconds)",
                 description = "Back ends are asked for their devices again this often.")
         long rescanSeconds() default 30;
+
+        @AttributeDefinition(
+                name = "Bring-up characterization",
+                description = "Images to characterize on this node's devices of a family when they come up, in FREE"
+                        + " regions, one at a time, stored once per family as CHARACTERIZED profiles named"
+                        + " bringup-FAMILY-SHA12-WORKLOAD-v1: entries FAMILY:SHA256:WORKLOAD:DRIVER separated by"
+                        + " commas (the image must be stored; DRIVER is the driver name guests load). Empty: off.")
+        String bringUp() default "";
+
+        @AttributeDefinition(
+                name = "Bring-up quiet time (seconds)",
+                description = "After a request found no free region, no bring-up characterization starts for this"
+                        + " long (the request waits for the one under way, never more than one programming).")
+        long bringUpQuietSeconds() default 60;
     }
 
     private final DeviceRecords records;
@@ -59,6 +73,7 @@ public class DeviceInventory implements DeviceService {
     private final ManualReconfiguration manual;
     private final Characterization characterization;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private final Optional<BringUp> bringUp;
 
     @Activate
     public DeviceInventory(
@@ -71,6 +86,13 @@ public class DeviceInventory implements DeviceService {
             @Reference HwpMetrics metrics,
             Config config) {
         Settings.atLeast("rescanSeconds", Settings.check(Config.class, config).rescanSeconds(), 1);
+        Settings.atLeast("bringUpQuietSeconds", config.bringUpQuietSeconds(), 0);
+        List<BringUp.Plan> plans;
+        try {
+            plans = BringUp.Plan.parse(config.bringUp());
+        } catch (org.hwpersonality.api.ValidationException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
         this.records = records;
         this.signals = signals;
         this.backends = backends;
@@ -82,7 +104,36 @@ public class DeviceInventory implements DeviceService {
         this.discovery = node.has(NodeRole.HOST)
                 ? Optional.of(new Discovery(node.id(), records, backends, this::discovered, config.rescanSeconds()))
                 : Optional.empty();
+        this.bringUp = plans.isEmpty() || !node.has(NodeRole.HOST)
+                ? Optional.empty()
+                : Optional.of(new BringUp(
+                        plans,
+                        java.time.Duration.ofSeconds(config.bringUpQuietSeconds()),
+                        records,
+                        profiles,
+                        this::ours,
+                        (deviceId, plan) -> characterize(
+                                deviceId,
+                                plan.image(),
+                                plan.workload(),
+                                plan.name(),
+                                new OsSupport("linux", org.hwpersonality.api.KernelRange.ANY, plan.driver()))));
         node.onLeaseExpiry(this::changed);
+        bringUp.ifPresent(BringUp::wake);
+    }
+
+    /**
+     * A request found no free region: bring-up starts nothing for its quiet time and this waits for the
+     * characterization under way, at most {@code longest}; true if one was under way (its region is free now).
+     */
+    boolean yieldBringUp(java.time.Duration longest) {
+        return bringUp.map(b -> b.yieldToRequest(longest)).orElse(false);
+    }
+
+    @Override
+    public Optional<String> bringUp(String deviceId) {
+        Device device = records.device(deviceId).orElseThrow(() -> HwpException.notFound("device", deviceId));
+        return bringUp.flatMap(b -> b.progress(device)).map(BringUp.Progress::describe);
     }
 
     /** Runs {@code listener} after each change of the recorded fleet (discovery, OFFLINE, drain, programming). */
@@ -97,6 +148,7 @@ public class DeviceInventory implements DeviceService {
     /** This node's back ends reported its devices: this node's listeners hear it, and the other nodes. */
     private void discovered() {
         changed();
+        bringUp.ifPresent(BringUp::wake); // a new device: characterize what is planned for its family
         try {
             signals.publish(Signals.DEVICES_CHANGED, node.id());
         } catch (RuntimeException e) {
@@ -225,6 +277,7 @@ public class DeviceInventory implements DeviceService {
 
     @Deactivate
     void stop() throws InterruptedException {
+        bringUp.ifPresent(BringUp::close);
         if (discovery.isPresent()) {
             discovery.get().close();
         }

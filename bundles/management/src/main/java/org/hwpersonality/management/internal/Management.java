@@ -211,6 +211,9 @@ public class Management implements ManagementService {
     private final Decisions decisions;
     private final DeviceInventory inventory;
     private final int attempts;
+    /** The longest programming (reconcileAfterSeconds): the most a request waits for a bring-up programming. */
+    private final java.time.Duration longestProgramming;
+
     private final int maxAllocationsPerVm;
     private final CountDownLatch ready = new CountDownLatch(1);
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -307,6 +310,7 @@ public class Management implements ManagementService {
         this.decisions = new Decisions(metrics);
         this.inventory = inventory;
         this.attempts = Math.max(1, config.attempts());
+        this.longestProgramming = java.time.Duration.ofSeconds(config.reconcileAfterSeconds());
         this.maxAllocationsPerVm = Math.max(1, config.maxAllocationsPerVm());
         this.worker = node.has(NodeRole.HOST)
                 ? Optional.of(new TaskWorker(
@@ -737,6 +741,7 @@ public class Management implements ManagementService {
             String actor) {
         List<String> failures = new ArrayList<>();
         boolean refreshed = false;
+        boolean yielded = false;
         for (int attempt = 0; attempt < attempts; attempt++) {
             MatchResult match = keeper.index().match(request, options);
             if (match.candidates().isEmpty()) {
@@ -749,7 +754,15 @@ public class Management implements ManagementService {
                     attempt--;
                     continue;
                 }
-                throw refusal(match, failures, options.host());
+                HwpException refused = refusal(match, failures, options.host());
+                if (refused.code() == ErrorCode.NO_CAPACITY && !yielded && inventory.yieldBringUp(longestProgramming)) {
+                    // Bring-up characterization held a region: it is free now, and bring-up keeps quiet.
+                    yielded = true;
+                    keeper.refreshDevices();
+                    attempt--;
+                    continue;
+                }
+                throw refused;
             }
             MatchCandidate candidate = match.candidates().get(0);
             RegionRef ref = new RegionRef(candidate.deviceId(), candidate.regionId());

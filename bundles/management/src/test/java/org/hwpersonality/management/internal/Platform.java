@@ -126,7 +126,7 @@ final class Platform implements AutoCloseable {
                 node,
                 signals,
                 metrics,
-                config(DeviceInventory.Config.class, Map.of("rescanSeconds", 3600L)));
+                config(DeviceInventory.Config.class, inventorySettings(management)));
         inventory.rescan();
         this.outcomes = new org.hwpersonality.repository.internal.SqlOutcomeRecords(db.database);
         this.management = new Management(
@@ -146,11 +146,28 @@ final class Platform implements AutoCloseable {
                 new org.hwpersonality.repository.internal.JpaEventLog(db.database),
                 metrics,
                 outcomes,
-                config(Management.Config.class, withDefaults(management)));
+                config(Management.Config.class, withDefaults(managementSettings(management))));
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (!this.management.isReady() && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
+    }
+
+    /** The settings of the device inventory among a test's settings ({@code bringUp…}); rescans rarely. */
+    private static Map<String, Object> inventorySettings(Map<String, Object> settings) {
+        Map<String, Object> out = new java.util.HashMap<>(Map.of("rescanSeconds", 3600L));
+        settings.forEach((k, v) -> {
+            if (k.startsWith("bringUp")) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
+    private static Map<String, Object> managementSettings(Map<String, Object> settings) {
+        Map<String, Object> out = new java.util.HashMap<>(settings);
+        out.keySet().removeIf(k -> k.startsWith("bringUp"));
+        return out;
     }
 
     /** Background work that would race a test's own steps runs rarely, unless the test asks otherwise. */

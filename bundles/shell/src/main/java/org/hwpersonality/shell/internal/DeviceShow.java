@@ -34,6 +34,7 @@ public class DeviceShow implements Action {
         System.out.println("Health    : " + (d.health().healthy() ? "healthy" : "DEGRADED") + " "
                 + d.health().message()
                 + d.health().temperatureCelsius().map(t -> ", " + t + " °C").orElse(""));
+        devices.bringUp(d.id()).ifPresent(b -> System.out.println("Bring-up  : " + b));
         ShellTable table = new ShellTable();
         table.column("Region");
         table.column("Kind");
