@@ -345,10 +345,30 @@ final class Distribution implements AutoCloseable {
         }
     }
 
+    /** Ports handed out by this JVM: never twice, whoever binds them first. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A port free now, below Linux's ephemeral range (32768 and up): a port the kernel picked for {@code
+     * ServerSocket(0)} may be given to an outgoing connection (a node's JDBC or HTTP client) before the Karaf it was
+     * chosen for binds it, which made a node fail with "Address already in use".
+     */
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        java.util.Random random = new java.util.Random();
+        for (int tries = 0; tries < 1000; tries++) {
+            int port = 20_000 + random.nextInt(12_000);
+            if (!HANDED_OUT.add(port)) {
+                continue;
+            }
+            try (ServerSocket s = new ServerSocket()) {
+                s.setReuseAddress(false);
+                s.bind(new java.net.InetSocketAddress(port));
+                return port;
+            } catch (IOException taken) {
+                // in use: try another
+            }
         }
+        throw new IOException("no free port between 20000 and 32000");
     }
 
     static void copyTree(Path from, Path to) throws IOException {
