@@ -1,7 +1,6 @@
 package org.hwpersonality.management.internal;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,10 +27,8 @@ import org.hwpersonality.api.store.DeviceRecords;
 /**
  * Bring-up characterization: the images configured for a device family are characterized on this node's devices
  * of that family, one region at a time, in a FREE region, each stored once per family as the CHARACTERIZED profile
- * {@code bringup-FAMILY-SHA12-WORKLOAD-v1}. It yields to requests: a request that finds no free region calls {@link
- * #yieldToRequest}, which stops new characterizations for the quiet time and waits for the one under way (never
- * more than one programming); and a request that reserves a region first simply wins it (the characterization's
- * reservation of the region then fails and is tried again later).
+ * {@code bringup-FAMILY-SHA12-WORKLOAD-v1}. Each runs as {@link IdleWork}, which yields to requests; a
+ * characterization whose region a request took first is tried again later.
  */
 final class BringUp implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(BringUp.class.getName());
@@ -88,7 +85,7 @@ final class BringUp implements AutoCloseable {
     }
 
     private final List<Plan> plans;
-    private final Duration quiet;
+    private final IdleWork idle;
     private final DeviceRecords records;
     private final ProfileRepository profiles;
     private final Predicate<Device> ours;
@@ -98,18 +95,16 @@ final class BringUp implements AutoCloseable {
     private final Map<String, String> failed = new LinkedHashMap<>(); // "device plan" → why, guarded by lock
     private final Map<String, Integer> attempts = new java.util.concurrent.ConcurrentHashMap<>();
     private final Object lock = new Object();
-    private String underWay; // "device: image (workload)", guarded by lock
-    private Instant quietUntil = Instant.MIN; // guarded by lock
 
     BringUp(
             List<Plan> plans,
-            Duration quiet,
+            IdleWork idle,
             DeviceRecords records,
             ProfileRepository profiles,
             Predicate<Device> ours,
             Job job) {
         this.plans = plans;
-        this.quiet = quiet;
+        this.idle = idle;
         this.records = records;
         this.profiles = profiles;
         this.ours = ours;
@@ -133,34 +128,6 @@ final class BringUp implements AutoCloseable {
         }
     }
 
-    /**
-     * A request found no free region: no characterization starts for the quiet time, and this waits for the one
-     * under way, at most {@code longest}. True if one was under way (the caller matches again: its region is free).
-     */
-    boolean yieldToRequest(Duration longest) {
-        long deadline = System.nanoTime() + longest.toNanos();
-        synchronized (lock) {
-            quietUntil = Instant.now().plus(quiet);
-            if (underWay == null) {
-                return false;
-            }
-            LOG.info("A request waits for the bring-up programming under way (" + underWay + ")");
-            while (underWay != null) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(lock, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-            return true;
-        }
-    }
-
     /** Where bring-up stands on a device of this node; empty if nothing is planned for its family. */
     Optional<Progress> progress(Device device) {
         List<Plan> mine =
@@ -175,9 +142,9 @@ final class BringUp implements AutoCloseable {
             return Optional.of(new Progress(
                     mine.size(),
                     done,
-                    Optional.ofNullable(underWay)
-                            .filter(u -> u.startsWith(device.id() + ": "))
-                            .map(u -> u.substring(device.id().length() + 2)),
+                    idle.underWay()
+                            .filter(u -> u.startsWith(what(device, "")))
+                            .map(u -> u.substring(what(device, "").length())),
                     failed.entrySet().stream()
                             .filter(e -> e.getKey().startsWith(device.id() + " "))
                             .map(Map.Entry::getValue)
@@ -198,10 +165,12 @@ final class BringUp implements AutoCloseable {
                             || profiles.find(plan.name() + "-v1").isPresent()) {
                         continue;
                     }
-                    if (!begin(device, plan)) {
-                        return; // quiet, or no free region on this device
+                    if (!hasFreeRegion(device)
+                            || !idle.run(
+                                    what(device, plan.image().hex().substring(0, 12) + "… (" + plan.workload() + ")"),
+                                    () -> characterize(device, plan))) {
+                        return; // no free region on this device, or a request asked for quiet
                     }
-                    characterize(device, plan);
                 }
             }
         } catch (RuntimeException e) {
@@ -209,17 +178,14 @@ final class BringUp implements AutoCloseable {
         }
     }
 
-    /** Marks a characterization under way, unless a request asked for quiet or the device has no FREE region. */
-    private boolean begin(Device device, Plan plan) {
-        Device now = records.device(device.id()).orElse(device);
-        boolean free = now.regions().stream().anyMatch(r -> r.state() == RegionState.FREE);
-        synchronized (lock) {
-            if (!free || Instant.now().isBefore(quietUntil)) {
-                return false;
-            }
-            underWay = device.id() + ": " + plan.image().hex().substring(0, 12) + "… (" + plan.workload() + ")";
-            return true;
-        }
+    private boolean hasFreeRegion(Device device) {
+        return records.device(device.id()).orElse(device).regions().stream()
+                .anyMatch(r -> r.state() == RegionState.FREE);
+    }
+
+    /** How a characterization on {@code device} is described while it runs. */
+    private static String what(Device device, String image) {
+        return "bring-up on " + device.id() + ": " + image;
     }
 
     private void characterize(Device device, Plan plan) {
@@ -242,11 +208,6 @@ final class BringUp implements AutoCloseable {
             } else {
                 LOG.info("Bring-up of " + plan.name() + " on " + device.id() + " did not complete (" + e.getMessage()
                         + "); tried again later");
-            }
-        } finally {
-            synchronized (lock) {
-                underWay = null;
-                lock.notifyAll();
             }
         }
     }

@@ -58,10 +58,11 @@ public class DeviceInventory implements DeviceService {
         String bringUp() default "";
 
         @AttributeDefinition(
-                name = "Bring-up quiet time (seconds)",
-                description = "After a request found no free region, no bring-up characterization starts for this"
-                        + " long (the request waits for the one under way, never more than one programming).")
-        long bringUpQuietSeconds() default 60;
+                name = "Background quiet time (seconds)",
+                description = "After a request found no free region, no background programming (bring-up,"
+                        + " pre-programming) starts on this node for this long; the request waits for the one under"
+                        + " way, never more than one programming.")
+        long backgroundQuietSeconds() default 60;
     }
 
     private final DeviceRecords records;
@@ -74,6 +75,7 @@ public class DeviceInventory implements DeviceService {
     private final Characterization characterization;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final Optional<BringUp> bringUp;
+    private final IdleWork idleWork;
 
     @Activate
     public DeviceInventory(
@@ -86,7 +88,7 @@ public class DeviceInventory implements DeviceService {
             @Reference HwpMetrics metrics,
             Config config) {
         Settings.atLeast("rescanSeconds", Settings.check(Config.class, config).rescanSeconds(), 1);
-        Settings.atLeast("bringUpQuietSeconds", config.bringUpQuietSeconds(), 0);
+        Settings.atLeast("backgroundQuietSeconds", config.backgroundQuietSeconds(), 0);
         List<BringUp.Plan> plans;
         try {
             plans = BringUp.Plan.parse(config.bringUp());
@@ -104,11 +106,12 @@ public class DeviceInventory implements DeviceService {
         this.discovery = node.has(NodeRole.HOST)
                 ? Optional.of(new Discovery(node.id(), records, backends, this::discovered, config.rescanSeconds()))
                 : Optional.empty();
+        this.idleWork = new IdleWork(java.time.Duration.ofSeconds(config.backgroundQuietSeconds()));
         this.bringUp = plans.isEmpty() || !node.has(NodeRole.HOST)
                 ? Optional.empty()
                 : Optional.of(new BringUp(
                         plans,
-                        java.time.Duration.ofSeconds(config.bringUpQuietSeconds()),
+                        idleWork,
                         records,
                         profiles,
                         this::ours,
@@ -123,11 +126,16 @@ public class DeviceInventory implements DeviceService {
     }
 
     /**
-     * A request found no free region: bring-up starts nothing for its quiet time and this waits for the
-     * characterization under way, at most {@code longest}; true if one was under way (its region is free now).
+     * A request found no free region: no background programming starts for the quiet time and this waits for the
+     * one under way, at most {@code longest}; true if one was under way (its region is free now).
      */
-    boolean yieldBringUp(java.time.Duration longest) {
-        return bringUp.map(b -> b.yieldToRequest(longest)).orElse(false);
+    boolean yieldToRequest(java.time.Duration longest) {
+        return idleWork.yieldToRequest(longest);
+    }
+
+    /** The background programmings of this node's idle regions, which yield to requests. */
+    IdleWork idleWork() {
+        return idleWork;
     }
 
     @Override

@@ -175,6 +175,14 @@ public class Management implements ManagementService {
                         + " VMs, its median throughput falls below this ratio × its promise (or latency or power"
                         + " rise above the promise ÷ it).")
         double flagRatio() default 0.7;
+
+        @AttributeDefinition(
+                name = "Pre-programming",
+                description = "A host node loads its idle regions with the personalities the family's latest"
+                        + " allocations say are most likely requested next, so that those requests need no"
+                        + " programming; a region that may hold a tenant's data is loaded only for that tenant."
+                        + " One region at a time, yielding to requests (backgroundQuietSeconds).")
+        boolean preProgramming() default false;
     }
 
     /** A reservation on its way to programming. */
@@ -213,6 +221,8 @@ public class Management implements ManagementService {
     private final int attempts;
     /** The longest programming (reconcileAfterSeconds): the most a request waits for a bring-up programming. */
     private final java.time.Duration longestProgramming;
+
+    private final Optional<PreProgramming> preProgramming;
 
     private final int maxAllocationsPerVm;
     private final CountDownLatch ready = new CountDownLatch(1);
@@ -311,6 +321,17 @@ public class Management implements ManagementService {
         this.inventory = inventory;
         this.attempts = Math.max(1, config.attempts());
         this.longestProgramming = java.time.Duration.ofSeconds(config.reconcileAfterSeconds());
+        this.preProgramming = config.preProgramming() && node.has(NodeRole.HOST)
+                ? Optional.of(new PreProgramming(
+                        allocations,
+                        devices,
+                        profiles,
+                        separation,
+                        inventory::ours,
+                        inventory.idleWork(),
+                        (deviceId, regionId, personalityId) ->
+                                inventory.reconfigure(deviceId, regionId, personalityId)))
+                : Optional.empty();
         this.maxAllocationsPerVm = Math.max(1, config.maxAllocationsPerVm());
         this.worker = node.has(NodeRole.HOST)
                 ? Optional.of(new TaskWorker(
@@ -427,6 +448,7 @@ public class Management implements ManagementService {
             worker.get().close();
         }
         waiter.close();
+        preProgramming.ifPresent(PreProgramming::close);
         separation.close();
     }
 
@@ -755,8 +777,10 @@ public class Management implements ManagementService {
                     continue;
                 }
                 HwpException refused = refusal(match, failures, options.host());
-                if (refused.code() == ErrorCode.NO_CAPACITY && !yielded && inventory.yieldBringUp(longestProgramming)) {
-                    // Bring-up characterization held a region: it is free now, and bring-up keeps quiet.
+                if (refused.code() == ErrorCode.NO_CAPACITY
+                        && !yielded
+                        && inventory.yieldToRequest(longestProgramming)) {
+                    // A background programming (bring-up, pre-programming) held a region: it is free now.
                     yielded = true;
                     keeper.refreshDevices();
                     attempt--;
@@ -1080,6 +1104,7 @@ public class Management implements ManagementService {
                 }
                 Programmer.Released released = programmer.release(current, region, actor);
                 keeper.index().putRegion(a.deviceId(), released.region());
+                preProgramming.ifPresent(PreProgramming::wake); // an idle region: perhaps load what comes next
                 return released.allocation();
             } catch (AttachmentException e) {
                 throw e; // the detach failed: the allocation stays RELEASING, the reconciler tries again

@@ -53,7 +53,7 @@ class BringUpTest {
                 "bringUp",
                 "alveo-u250:" + ZSTD + ":compression:xrt-zstd, alveo-u250:" + SQL
                         + ":database-acceleration:xrt-sqlfilter",
-                "bringUpQuietSeconds",
+                "backgroundQuietSeconds",
                 2L);
         try (Platform p = new Platform(folder, settings)) {
             // The back end reports a new card.

@@ -157,7 +157,7 @@ final class Platform implements AutoCloseable {
     private static Map<String, Object> inventorySettings(Map<String, Object> settings) {
         Map<String, Object> out = new java.util.HashMap<>(Map.of("rescanSeconds", 3600L));
         settings.forEach((k, v) -> {
-            if (k.startsWith("bringUp")) {
+            if (k.startsWith("bringUp") || k.equals("backgroundQuietSeconds")) {
                 out.put(k, v);
             }
         });
@@ -166,7 +166,7 @@ final class Platform implements AutoCloseable {
 
     private static Map<String, Object> managementSettings(Map<String, Object> settings) {
         Map<String, Object> out = new java.util.HashMap<>(settings);
-        out.keySet().removeIf(k -> k.startsWith("bringUp"));
+        out.keySet().removeIf(k -> k.startsWith("bringUp") || k.equals("backgroundQuietSeconds"));
         return out;
     }
 
