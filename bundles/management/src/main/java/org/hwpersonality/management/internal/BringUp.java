@@ -6,10 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -90,8 +86,7 @@ final class BringUp implements AutoCloseable {
     private final ProfileRepository profiles;
     private final Predicate<Device> ours;
     private final Job job;
-    private final ScheduledExecutorService executor;
-    private final AtomicBoolean passPending = new AtomicBoolean();
+    private final Passes passes;
     private final Map<String, String> failed = new LinkedHashMap<>(); // "device plan" → why, guarded by lock
     private final Map<String, Integer> attempts = new java.util.concurrent.ConcurrentHashMap<>();
     private final Object lock = new Object();
@@ -109,23 +104,12 @@ final class BringUp implements AutoCloseable {
         this.profiles = profiles;
         this.ours = ours;
         this.job = job;
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "hwp-bring-up");
-            t.setDaemon(true);
-            return t;
-        });
-        executor.scheduleWithFixedDelay(
-                this::pass, PASS_EVERY.toMillis(), PASS_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        this.passes = new Passes("hwp-bring-up", PASS_EVERY, this::pass);
     }
 
     /** Looks at the devices soon (one was discovered or freed). */
     void wake() {
-        if (passPending.compareAndSet(false, true)) {
-            executor.execute(() -> {
-                passPending.set(false);
-                pass();
-            });
-        }
+        passes.wake();
     }
 
     /** Where bring-up stands on a device of this node; empty if nothing is planned for its family. */
@@ -214,6 +198,6 @@ final class BringUp implements AutoCloseable {
 
     @Override
     public void close() {
-        executor.shutdownNow();
+        passes.close();
     }
 }

@@ -8,10 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -57,8 +53,7 @@ final class PreProgramming implements AutoCloseable {
     private final Predicate<Device> ours;
     private final IdleWork idle;
     private final Programming programming;
-    private final ScheduledExecutorService executor;
-    private final AtomicBoolean passPending = new AtomicBoolean();
+    private final Passes passes;
     /** The tenant of each VM seen in the history (a VM's tenant never changes). */
     private final Map<String, String> tenants = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -77,23 +72,12 @@ final class PreProgramming implements AutoCloseable {
         this.ours = ours;
         this.idle = idle;
         this.programming = programming;
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "hwp-pre-programming");
-            t.setDaemon(true);
-            return t;
-        });
-        executor.scheduleWithFixedDelay(
-                this::pass, PASS_EVERY.toMillis(), PASS_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        this.passes = new Passes("hwp-pre-programming", PASS_EVERY, this::pass);
     }
 
     /** Looks at the idle regions soon (a region was released). */
     void wake() {
-        if (passPending.compareAndSet(false, true)) {
-            executor.execute(() -> {
-                passPending.set(false);
-                pass();
-            });
-        }
+        passes.wake();
     }
 
     /** One look: programs at most one idle region, then looks again at once if it did. */
@@ -220,6 +204,6 @@ final class PreProgramming implements AutoCloseable {
 
     @Override
     public void close() {
-        executor.shutdownNow();
+        passes.close();
     }
 }
