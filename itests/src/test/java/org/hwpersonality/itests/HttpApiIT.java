@@ -367,7 +367,8 @@ public class HttpApiIT extends HwpTestSupport {
         opae.put("fpgainfoPath", "/nonexistent/opae/fpgainfo");
         opae.put("fpgaconfPath", "/nonexistent/opae/fpgaconf");
         admin.getConfiguration("org.hwpersonality.backend.intel", "?").update(opae);
-        executeCommand("feature:install hwp-backend-intel");
+        // -r: no refresh, which would restart the JPA stack (and health with it) over a wiring preference of Karaf's
+        executeCommand("feature:install -r hwp-backend-intel");
         try {
             waitUntil("the OPAE back end reports its missing tool", TIMEOUT, () -> {
                 try {
@@ -394,7 +395,7 @@ public class HttpApiIT extends HwpTestSupport {
             assertEquals("DEGRADED", intel.path("status").asText());
             assertTrue(intel.toString(), intel.path("message").asText().contains("/nonexistent/opae/fpgainfo"));
         } finally {
-            executeCommand("feature:uninstall hwp-backend-intel");
+            executeCommand("feature:uninstall -r hwp-backend-intel");
         }
         waitUntil("UP once the back end is gone", TIMEOUT, () -> {
             try {

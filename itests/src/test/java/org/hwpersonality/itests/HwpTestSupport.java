@@ -173,12 +173,27 @@ public abstract class HwpTestSupport {
         return vm;
     }
 
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A port free now, below Linux's ephemeral range (32768 and up): a port the kernel picked for {@code
+     * ServerSocket(0)} could be given to an outgoing connection before Karaf binds it ("Address already in use").
+     */
     protected static String freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return Integer.toString(socket.getLocalPort());
-        } catch (IOException e) {
-            throw new IllegalStateException("no free port", e);
+        java.util.Random random = new java.util.Random();
+        for (int tries = 0; tries < 1000; tries++) {
+            int port = 20_000 + random.nextInt(12_000);
+            if (!HANDED_OUT.add(port)) {
+                continue; // never the same twice
+            }
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.bind(new java.net.InetSocketAddress(port));
+                return Integer.toString(port);
+            } catch (IOException taken) {
+                // in use: try another
+            }
         }
+        throw new IllegalStateException("no free port between 20000 and 32000");
     }
 
     /**
