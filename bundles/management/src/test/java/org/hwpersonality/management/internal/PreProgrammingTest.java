@@ -87,6 +87,59 @@ class PreProgrammingTest {
         }
     }
 
+    /**
+     * A region that may hold a tenant's data is not loaded for another tenant's demand: the clean region gets what the
+     * fleet asked for, the tenant's region keeps what that tenant ran.
+     */
+    @Test
+    void aRegionWithATenantsDataIsNotLoadedForAnotherTenantsDemand() throws Exception {
+        Map<String, Object> three = new java.util.HashMap<>(Platform.u250("tp-", 1));
+        three.put("regions", 3);
+        try (Platform p = new Platform(folder, Map.of("preProgramming", true), three)) {
+            p.management.addTenant("acme", "", "karaf");
+            String mine = p.management.registerVm("db", LINUX, "karaf").vm().id();
+            String theirs = p.management
+                    .registerVm("zip", LINUX, org.hwpersonality.api.vm.VmLocation.ANYWHERE, "acme", "karaf")
+                    .vm()
+                    .id();
+            AllocationResult db = p.management.request(
+                    new PersonalityRequest(
+                            mine,
+                            LINUX,
+                            "database-acceleration",
+                            new Requirements(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty())),
+                    "karaf");
+            AllocationResult zip = p.management.request(
+                    new PersonalityRequest(
+                            theirs,
+                            LINUX,
+                            "compression",
+                            new Requirements(Optional.of(40.0), Optional.empty(), Optional.empty(), Optional.empty())),
+                    "karaf");
+            String acmeRegion = zip.allocation().regionId();
+            p.management.release(zip.allocation().id(), "karaf");
+
+            // The history: the SQL filter (default tenant) and zstd (acme, the newest). The clean region gets the SQL
+            // filter, which no idle region holds; acme's keeps zstd, which acme asked for.
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (p.inventory.devices().get(0).regions().stream()
+                    .noneMatch(r -> r.state() == RegionState.FREE
+                            && r.tenant().isEmpty()
+                            && r.loadedPersonalityId()
+                                    .equals(Optional.of(db.allocation().personalityId())))) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("the clean region was not pre-programmed within 30 s: "
+                            + p.inventory.devices().get(0).regions());
+                }
+                sleep(50);
+            }
+            sleep(PreProgramming.PASS_EVERY.toMillis() + 1_000); // another pass: it leaves acme's region alone
+            var acme = p.inventory.devices().get(0).region(acmeRegion).orElseThrow();
+            assertThat(acme.tenant()).contains("acme");
+            assertThat(acme.loadedPersonalityId()).contains(zip.allocation().personalityId());
+        }
+    }
+
     private static void sleep(long ms) {
         try {
             Thread.sleep(ms);
