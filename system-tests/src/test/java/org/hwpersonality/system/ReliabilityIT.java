@@ -38,6 +38,7 @@ class ReliabilityIT {
         // Abandoned steps are reconciled after 3 s instead of 120 (nothing here programs for longer).
         node.setProperty("etc/org.hwpersonality.management.cfg", "reconcileAfterSeconds", "3");
         node.setProperty("etc/org.hwpersonality.management.cfg", "reconcileEverySeconds", "1");
+        node.withoutLearning();
         node.start();
         node.awaitHealthy(Duration.ofSeconds(180));
         fleet = new Fleet(node.api());

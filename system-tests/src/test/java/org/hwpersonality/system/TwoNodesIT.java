@@ -109,6 +109,7 @@ class TwoNodesIT {
     private static Distribution node(String name, String url) throws Exception {
         Distribution d = Distribution.copy(name);
         d.onPostgres(url);
+        d.withoutLearning();
         d.append("etc/org.hwpersonality.backend.sim.fleet-load.cfg", Fleet.loadFleet(0));
         return d;
     }

@@ -20,15 +20,15 @@ import org.hwpersonality.api.store.OutcomeRecords;
 
 /**
  * What the fleet learns from VMs' reports: each report is stored with its personality's learned figures; from
- * {@code minSamples} reports on, the match index ranks the personality by them (every node reloads them every
+ * {@code minSamples} reports of at least {@value #MIN_VMS} VMs on, the match index ranks the personality by them (every node reloads them every
  * {@value #RELOAD_SECONDS} s, this node at once); a personality whose medians fall short of {@code flagRatio} × its
- * promise on reports of at least {@value #FLAG_MIN_VMS} VMs is flagged for administrators (an event, once, by the node
+ * promise on reports of at least {@value #MIN_VMS} VMs is flagged for administrators (an event, once, by the node
  * whose report crossed the line); a personality that under-delivered on a VM is left out of that VM's
  * re-personalizations for {@code exclusion}; reports older than {@code retention} are deleted.
  */
 final class Learning {
     static final int RELOAD_SECONDS = 30;
-    static final int FLAG_MIN_VMS = 2;
+    static final int MIN_VMS = 2;
     static final String FLAGGED = "UNDERPERFORMING";
     static final String UNFLAGGED = "PERFORMING";
 
@@ -61,9 +61,7 @@ final class Learning {
      */
     LearnedFigures record(Outcome o, PerformanceFigures promised, String actor) {
         LearnedFigures learned = outcomes.record(o);
-        Optional<String> short_ = learned.samples() >= settings.minSamples() && learned.vms() >= FLAG_MIN_VMS
-                ? learned.shortOf(promised, settings.flagRatio())
-                : Optional.empty();
+        Optional<String> short_ = trusted(learned) ? learned.shortOf(promised, settings.flagRatio()) : Optional.empty();
         if (outcomes.flag(o.personalityId(), o.family(), o.workload(), short_.isPresent())) {
             Map<String, String> details = new LinkedHashMap<>();
             details.put("family", o.family());
@@ -80,7 +78,7 @@ final class Learning {
                     actor,
                     details);
         }
-        if (learned.samples() >= settings.minSamples()) {
+        if (trusted(learned)) {
             synchronized (trusted) {
                 trusted.put(List.of(o.personalityId(), o.family(), o.workload()), learned);
                 index.putLearned(List.copyOf(trusted.values()));
@@ -99,6 +97,11 @@ final class Learning {
                 : outcomes.underDelivered(vmId, workload, Instant.now().minus(settings.exclusion()));
     }
 
+    /** Enough reports, from enough VMs: one VM alone never changes the ranking nor raises a flag. */
+    private boolean trusted(LearnedFigures l) {
+        return l.samples() >= settings.minSamples() && l.vms() >= MIN_VMS;
+    }
+
     List<LearnedFigures> flagged() {
         return outcomes.flagged();
     }
@@ -109,7 +112,9 @@ final class Learning {
 
     /** Reloads what every node learned (and what a purge forgot) into the index. */
     void reload() {
-        List<LearnedFigures> all = outcomes.learned(settings.minSamples());
+        List<LearnedFigures> all = outcomes.learned(settings.minSamples()).stream()
+                .filter(this::trusted)
+                .toList();
         synchronized (trusted) {
             trusted.clear();
             all.forEach(l -> trusted.put(List.of(l.personalityId(), l.family(), l.workload()), l));

@@ -164,7 +164,8 @@ public class Management implements ManagementService {
 
         @AttributeDefinition(
                 name = "Learning: samples",
-                description = "Reports on a personality, for a workload on a device family, from which the matcher"
+                description = "Reports on a personality, for a workload on a device family (from two VMs or more),"
+                        + " from which the matcher"
                         + " ranks it by its learned figures (10th percentile of throughput, 90th of latency and"
                         + " power) instead of its promise.")
         int learningMinSamples() default 20;
