@@ -62,7 +62,9 @@ final class Learning {
     LearnedFigures record(Outcome o, PerformanceFigures promised, String actor) {
         LearnedFigures learned = outcomes.record(o);
         Optional<String> short_ = trusted(learned) ? learned.shortOf(promised, settings.flagRatio()) : Optional.empty();
-        if (outcomes.flag(o.personalityId(), o.family(), o.workload(), short_.isPresent())) {
+        // The row just written says whether it is flagged: a write only when that changes (flag() lets one node win).
+        if (short_.isPresent() != learned.flaggedAt().isPresent()
+                && outcomes.flag(o.personalityId(), o.family(), o.workload(), short_.isPresent())) {
             Map<String, String> details = new LinkedHashMap<>();
             details.put("family", o.family());
             details.put("workload", o.workload());
