@@ -22,6 +22,15 @@ public interface Signals {
     /** An administrator changed who may load an image or a profile (payload: the subject). */
     String SHARING_CHANGED = "hwp_sharing";
 
+    /**
+     * A request found no free region (payload: the asking node's ID): background programmings (bring-up,
+     * pre-programming) keep quiet for a while on every node.
+     */
+    String REGION_WANTED = "hwp_region_wanted";
+
+    /** A node's background programming began or ended (payload: {@code "NODE busy"} or {@code "NODE idle"}). */
+    String BACKGROUND_WORK = "hwp_background";
+
     /** Sends {@code payload} to every subscriber of {@code channel} on every node. */
     void publish(String channel, String payload);
 

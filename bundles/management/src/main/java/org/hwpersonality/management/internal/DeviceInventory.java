@@ -59,9 +59,9 @@ public class DeviceInventory implements DeviceService {
 
         @AttributeDefinition(
                 name = "Background quiet time (seconds)",
-                description = "After a request found no free region, no background programming (bring-up,"
-                        + " pre-programming) starts on this node for this long; the request waits for the one under"
-                        + " way, never more than one programming.")
+                description = "After a request of any node found no free region, no background programming"
+                        + " (bring-up, pre-programming) starts on this node for this long; the request waits for one"
+                        + " under way, never more than one programming.")
         long backgroundQuietSeconds() default 60;
     }
 
@@ -106,7 +106,11 @@ public class DeviceInventory implements DeviceService {
         this.discovery = node.has(NodeRole.HOST)
                 ? Optional.of(new Discovery(node.id(), records, backends, this::discovered, config.rescanSeconds()))
                 : Optional.empty();
-        this.idleWork = new IdleWork(java.time.Duration.ofSeconds(config.backgroundQuietSeconds()));
+        this.idleWork = new IdleWork(
+                java.time.Duration.ofSeconds(config.backgroundQuietSeconds()),
+                signals,
+                node.id(),
+                other -> node.nodes().stream().anyMatch(n -> n.id().equals(other) && n.live(java.time.Instant.now())));
         this.bringUp = plans.isEmpty() || !node.has(NodeRole.HOST)
                 ? Optional.empty()
                 : Optional.of(new BringUp(
@@ -126,8 +130,8 @@ public class DeviceInventory implements DeviceService {
     }
 
     /**
-     * A request found no free region: no background programming starts for the quiet time and this waits for the
-     * one under way, at most {@code longest}; true if one was under way (its region is free now).
+     * A request found no free region: no background programming starts for the quiet time on any node and this waits
+     * for one under way (here or on another node), at most {@code longest}; true if one ended (its region is free).
      */
     boolean yieldToRequest(java.time.Duration longest) {
         return idleWork.yieldToRequest(longest);
@@ -284,8 +288,9 @@ public class DeviceInventory implements DeviceService {
     }
 
     @Deactivate
-    void stop() throws InterruptedException {
+    void stop() throws Exception {
         bringUp.ifPresent(BringUp::close);
+        idleWork.close();
         if (discovery.isPresent()) {
             discovery.get().close();
         }

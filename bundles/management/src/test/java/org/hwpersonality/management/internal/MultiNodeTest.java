@@ -185,6 +185,74 @@ class MultiNodeTest {
         }
     }
 
+    /**
+     * Bring-up yields to requests of every node: an api node's request that finds the only region in a bring-up
+     * programming on a host waits for that programming (the host says when it ends), not a refusal, and the host
+     * keeps quiet after it (the api node asked for quiet).
+     */
+    @Test
+    void anApiNodesRequestWaitsForABringUpProgrammingOnAHostAndTheHostKeepsQuiet() throws Exception {
+        String zstd = "17be4ae4f14cebe4fcf973672867350324c419e23695678df2f3cb919485edbd";
+        String sql = "cdd378f1b5534212c0f3bd088a4f8aca884f76a5c1b0b14825544323b9f6d09a";
+        long setupMs = 1_500;
+        Map<String, Object> oneRegion = new HashMap<>(Platform.u250("bu-", 1));
+        oneRegion.put("regions", 1);
+        oneRegion.put("partial", true);
+        oneRegion.put("setupMs", setupMs);
+        Map<String, Object> bringUp = Map.of(
+                "bringUp",
+                "alveo-u250:" + zstd + ":compression:xrt-zstd, alveo-u250:" + sql
+                        + ":database-acceleration:xrt-sqlfilter",
+                "backgroundQuietSeconds",
+                5L);
+        try (TestDatabase db = TestDatabase.postgres();
+                Platform api = start(db, "api-1", "api", Map.of("deviceRefreshSeconds", 1L));
+                Platform host = start(db, "host-a", "host", bringUp)) {
+            String vm = api.management.registerVm("vm", LINUX, "karaf").vm().id();
+            host.sim.bindFleet(new org.hwpersonality.backend.sim.internal.SimFleet(
+                    Platform.config(org.hwpersonality.backend.sim.internal.SimFleet.Config.class, oneRegion)));
+            host.inventory.rescan(); // a new card: bring-up starts on its only region
+            String device = host.inventory.devices().get(0).id();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!host.inventory.bringUp(device).orElse("").contains("characterizing " + zstd.substring(0, 12))
+                    || api.devices.device(device).orElseThrow().regions().get(0).state() != RegionState.PROGRAMMING) {
+                assertThat(System.nanoTime())
+                        .as("bring-up programs the region within 60 s")
+                        .isLessThan(deadline);
+                Thread.sleep(20);
+            }
+
+            long t0 = System.nanoTime();
+            AllocationResult served = api.management.request(compression(vm), "karaf");
+            long waitedMs = (System.nanoTime() - t0) / 1_000_000;
+            System.out.println("the api node's request was served " + waitedMs + " ms after it came, during a"
+                    + " bring-up programming of " + setupMs + " ms on host-a");
+            assertThat(served.allocation().state()).isEqualTo(AllocationState.ACTIVE);
+            assertThat(served.allocation().deviceId()).isEqualTo(device);
+            assertThat(served.reconfiguration().performed())
+                    .as("the region holds the image bring-up loaded: reused")
+                    .isFalse();
+            assertThat(waitedMs)
+                    .as("no longer than the one programming under way (another would take %d ms more)", setupMs)
+                    .isLessThan(setupMs + setupMs / 2);
+            assertThat(host.inventory.bringUp(device))
+                    .as("the second image waits: the region is taken, and the host keeps quiet")
+                    .contains("1 of 2 image(s) characterized");
+
+            // Released within the host's quiet time (the api node asked for it): nothing starts before it ends.
+            api.management.release(served.allocation().id(), "karaf");
+            Thread.sleep(1_000);
+            assertThat(host.inventory.bringUp(device)).contains("1 of 2 image(s) characterized");
+            deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!host.inventory.bringUp(device).orElse("").startsWith("2 of 2 image(s) characterized")) {
+                assertThat(System.nanoTime())
+                        .as("the second image after the quiet time")
+                        .isLessThan(deadline);
+                Thread.sleep(50);
+            }
+        }
+    }
+
     @Test
     void cardsAHostReportsAreMatchedAtOnceNotAtTheNextFleetRefresh() throws Exception {
         try (TestDatabase db = TestDatabase.postgres();

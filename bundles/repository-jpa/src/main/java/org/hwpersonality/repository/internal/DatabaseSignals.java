@@ -30,7 +30,7 @@ import org.postgresql.PGNotification;
 public class DatabaseSignals implements Signals {
     private static final Logger LOG = Logger.getLogger(DatabaseSignals.class.getName());
     private static final List<String> CHANNELS =
-            List.of(TASK_QUEUED, ALLOCATION_CHANGED, DEVICES_CHANGED, SHARING_CHANGED);
+            List.of(TASK_QUEUED, ALLOCATION_CHANGED, DEVICES_CHANGED, SHARING_CHANGED, REGION_WANTED, BACKGROUND_WORK);
 
     private final Database database;
     private final Map<String, List<Consumer<String>>> subscribers = new ConcurrentHashMap<>();
