@@ -9,7 +9,7 @@ import org.hwpersonality.api.service.DriverCheck;
 /**
  * Driver availability as the management service's {@code DriverCache} answers it: the package list is re-read every
  * two seconds and the snapshot kept while the list is unchanged (here it never changes); a snapshot answers by
- * looking up the profile's selectors (Personality ID, name, {@code family:NAME}) in a map of what its packages
+ * looking up the profile's selectors (Personality ID, name, {@code family:NAME}) in maps of what its packages
  * serve, adding nothing per question. Here every Linux driver exists and a Windows driver for two profiles in three
  * that declare one (a rule standing in for the packages, after the same three lookups).
  */
@@ -38,6 +38,8 @@ final class DriverSnapshots {
     private static final class Snapshot implements DriverCheck {
         /** What the packages serve, by selector: the OS family of a package that serves it. */
         private final Map<String, String> bySelector = new HashMap<>();
+        /** The same for {@code family:NAME} selectors, by NAME. */
+        private final Map<String, String> byFamily = new HashMap<>();
 
         @Override
         public boolean hasDriver(PersonalityProfile p, OsInfo os) {
@@ -46,7 +48,7 @@ final class DriverSnapshots {
                 served = bySelector.get(p.name());
             }
             if (served == null) {
-                served = bySelector.get("family:" + p.compatibility().family());
+                served = byFamily.get(p.compatibility().family());
             }
             if (served != null) {
                 return served.equals(os.family());

@@ -5,8 +5,8 @@ import org.hwpersonality.api.ValidationException;
 import org.hwpersonality.api.internal.Checks;
 
 /**
- * The matcher's answer: the outcome, the candidates best first (empty when refused), and the reasons the
- * nearest rejected candidates failed, so that a refusal explains itself.
+ * The matcher's answer: the outcome, the candidates best first (empty when refused), and for a refusal the reasons
+ * the nearest rejected candidates failed, so that it explains itself (a found match carries none).
  */
 public record MatchResult(MatchOutcome outcome, List<MatchCandidate> candidates, List<String> refusals) {
     public MatchResult {

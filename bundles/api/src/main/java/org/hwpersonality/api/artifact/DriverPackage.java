@@ -35,6 +35,9 @@ public record DriverPackage(
     private static final Pattern ARCH = Pattern.compile("x86_64|aarch64|ppc64le|s390x|riscv64|noarch");
     private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/]*={0,2}");
 
+    /** A selector of {@link #serves} that names a device family: {@code family:NAME}. */
+    public static final String FAMILY = "family:";
+
     public DriverPackage {
         Checks.id("id", id);
         Checks.id("name", name);
@@ -47,8 +50,7 @@ public record DriverPackage(
         for (int i = 0; i < serves.size(); i++) {
             String selector = serves.get(i);
             Checks.id(
-                    "serves[" + i + "]",
-                    selector.startsWith("family:") ? selector.substring("family:".length()) : selector);
+                    "serves[" + i + "]", selector.startsWith(FAMILY) ? selector.substring(FAMILY.length()) : selector);
         }
         files = Checks.nonEmptyList("files", files, 10_000);
         Checks.unique("files", files, DriverFile::path, "path");
@@ -73,7 +75,7 @@ public record DriverPackage(
 
     /** Whether it serves this personality, by ID, profile name or profile family. */
     public boolean serves(String personalityId, String profileName, String family) {
-        return serves.contains(personalityId) || serves.contains(profileName) || serves.contains("family:" + family);
+        return serves.contains(personalityId) || serves.contains(profileName) || serves.contains(FAMILY + family);
     }
 
     /**

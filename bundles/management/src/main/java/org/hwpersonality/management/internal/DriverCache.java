@@ -64,12 +64,19 @@ final class DriverCache {
     private static final class Snapshot implements DriverCheck {
         private final List<DriverPackage> packages;
         private final Map<String, List<DriverPackage>> bySelector = new HashMap<>();
+        /** The packages of {@code family:NAME} selectors, by NAME (a question then builds no selector string). */
+        private final Map<String, List<DriverPackage>> byFamily = new HashMap<>();
 
         Snapshot(List<DriverPackage> packages) {
             this.packages = List.copyOf(packages);
             for (DriverPackage d : this.packages) {
                 for (String selector : new HashSet<>(d.serves())) {
-                    bySelector.computeIfAbsent(selector, k -> new ArrayList<>()).add(d);
+                    Map<String, List<DriverPackage>> index =
+                            selector.startsWith(DriverPackage.FAMILY) ? byFamily : bySelector;
+                    String key = selector.startsWith(DriverPackage.FAMILY)
+                            ? selector.substring(DriverPackage.FAMILY.length())
+                            : selector;
+                    index.computeIfAbsent(key, k -> new ArrayList<>()).add(d);
                 }
             }
         }
@@ -80,19 +87,23 @@ final class DriverCache {
          */
         @Override
         public boolean hasDriver(PersonalityProfile p, OsInfo os) {
-            if (any(p.personalityId(), os)
-                    || any(p.name(), os)
-                    || any("family:" + p.compatibility().family(), os)) {
+            if (any(bySelector.get(p.personalityId()), os)
+                    || any(bySelector.get(p.name()), os)
+                    || any(byFamily.get(p.compatibility().family()), os)) {
                 return true;
             }
             int mark = p.name().lastIndexOf(DERIVED_MARK);
             return p.lineage().isPresent()
                     && mark > 0
-                    && (any(p.lineage().get().parentId(), os) || any(p.name().substring(0, mark), os));
+                    && (any(bySelector.get(p.lineage().get().parentId()), os)
+                            || any(bySelector.get(p.name().substring(0, mark)), os));
         }
 
-        private boolean any(String selector, OsInfo os) {
-            for (DriverPackage d : bySelector.getOrDefault(selector, List.of())) {
+        private static boolean any(List<DriverPackage> serving, OsInfo os) {
+            if (serving == null) {
+                return false;
+            }
+            for (DriverPackage d : serving) {
                 if (d.supports(os)) {
                     return true;
                 }

@@ -723,9 +723,7 @@ public class Management implements ManagementService {
         awaitReady();
         // Read for its host; "one allocation per VM" is checked in the reservation's own transaction.
         VirtualMachine vm = vms.find(request.vmId()).orElseThrow(() -> HwpException.notFound("VM", request.vmId()));
-        MatchOptions options = MatchOptions.of(drivers.current())
-                .onHost(vm.location().host())
-                .permitting(separation.filterFor(vm.tenant()));
+        MatchOptions options = optionsFor(vm);
         return Decisions.forVm(request.vmId(), () -> {
             try {
                 AllocationResult result = allocate(request, vm, options, Optional.empty(), false, actor);
@@ -880,6 +878,18 @@ public class Management implements ManagementService {
                 ErrorCode.NO_CAPACITY,
                 "no region could be reserved and programmed in " + attempts + " attempts"
                         + (failures.isEmpty() ? " (regions were taken meanwhile)" : ": " + failures));
+    }
+
+    /**
+     * How a VM's requests are matched: on its host's devices when it has one, with what its tenant may load, asking
+     * for the best candidate only (its region is reserved; when another request took it meanwhile, the next match
+     * sees that).
+     */
+    private MatchOptions optionsFor(VirtualMachine vm) {
+        return MatchOptions.of(drivers.current())
+                .onHost(vm.location().host())
+                .permitting(separation.filterFor(vm.tenant()))
+                .candidates(1);
     }
 
     private static HwpException refusal(MatchResult match, List<String> failures, Optional<String> host) {
@@ -1285,9 +1295,7 @@ public class Management implements ManagementService {
         if (stillServes && shortfalls.isEmpty() && underDelivery.isEmpty()) {
             return unchanged(current, currentProfile, decided);
         }
-        MatchOptions options = MatchOptions.of(drivers.current())
-                .onHost(vm.location().host())
-                .permitting(separation.filterFor(vm.tenant()))
+        MatchOptions options = optionsFor(vm)
                 .excludingProfiles(learning.excludedFor(vm.id(), next.workload())); // under-delivered here lately
         if (sameWorkload && (!shortfalls.isEmpty() || underDelivery.isPresent())) {
             options = options.excludingProfile(current.personalityId()); // it under-delivers on this VM
@@ -1351,9 +1359,7 @@ public class Management implements ManagementService {
             try {
                 AllocationResult result = Decisions.forVm(a.vmId(), () -> {
                     VirtualMachine vm = vms.find(a.vmId()).orElseThrow(() -> HwpException.notFound("VM", a.vmId()));
-                    MatchOptions options = MatchOptions.of(drivers.current())
-                            .onHost(vm.location().host())
-                            .permitting(separation.filterFor(vm.tenant()));
+                    MatchOptions options = optionsFor(vm);
                     AllocationResult r = allocate(a.request(), vm, options, Optional.of(a), false, actor);
                     if (r.allocation().state() == AllocationState.ACTIVE) {
                         releaseReplaced(r.allocation(), actor);

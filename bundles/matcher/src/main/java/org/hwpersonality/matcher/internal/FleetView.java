@@ -17,6 +17,7 @@ import org.hwpersonality.api.device.Region;
 import org.hwpersonality.api.device.RegionKind;
 import org.hwpersonality.api.device.RegionRef;
 import org.hwpersonality.api.device.RegionState;
+import org.hwpersonality.api.profile.Compatibility;
 
 /**
  * The fleet as matching needs it. Regions are grouped by what decides whether a profile fits them (vendor,
@@ -72,6 +73,11 @@ final class FleetView {
 
     private final Set<RegionRef> claimed = ConcurrentHashMap.newKeySet();
     private volatile Map<VendorFamily, Group[]> byVendorFamily = Map.of();
+    /**
+     * Per compatibility, by region kind: the groups whose vendor, family, shell and kind take it (the profile's need
+     * decides the rest). Started over when a group is added (written after {@link #byVendorFamily}).
+     */
+    private volatile Map<Compatibility, Group[][]> fitting = new ConcurrentHashMap<>();
 
     void put(Collection<Device> changed) {
         for (Device d : changed) {
@@ -159,6 +165,7 @@ final class FleetView {
                 byVf.forEach((k, list) ->
                         next.put(k, list.stream().sorted(GROUP_ORDER).toArray(Group[]::new)));
                 byVendorFamily = next;
+                fitting = new ConcurrentHashMap<>();
             }
             return g;
         }
@@ -232,8 +239,32 @@ final class FleetView {
     }
 
     /** The groups of a vendor and family, in a fixed order. */
-    Group[] groups(String vendor, String family) {
+    private Group[] groups(String vendor, String family) {
         return byVendorFamily.getOrDefault(vendorFamily(vendor, family), NO_GROUPS);
+    }
+
+    /**
+     * The groups whose vendor, family, shell and region kind take a profile of this compatibility and kind, in
+     * {@link #GROUP_ORDER}; whether its need fits their capacity is the caller's to test. Worked out once per
+     * compatibility (a catalogue shares a few hundred among its profiles) until a group is added.
+     */
+    Group[] fitting(Compatibility c, RegionKind kind) {
+        Map<Compatibility, Group[][]> cache = fitting; // read before byVendorFamily: never older than it
+        Group[][] byKind = cache.get(c);
+        if (byKind == null) {
+            Group[] all = groups(c.vendor(), c.family());
+            byKind = new Group[KINDS.length][];
+            for (RegionKind k : KINDS) {
+                byKind[k.ordinal()] = java.util.Arrays.stream(all)
+                        .filter(g ->
+                                g.key.kind() == k && c.accepts(g.key.vendor(), g.key.family(), g.key.interfaceId()))
+                        .toArray(Group[]::new);
+            }
+            if (cache.size() < MAX_COMPATIBILITIES) {
+                cache.put(c, byKind);
+            }
+        }
+        return byKind[kind.ordinal()];
     }
 
     /** The offered regions of a node's devices, in (device, region) order. */
@@ -271,4 +302,7 @@ final class FleetView {
     private record VendorFamily(String vendor, String family) {}
 
     private static final Group[] NO_GROUPS = new Group[0];
+    private static final RegionKind[] KINDS = RegionKind.values();
+    /** Beyond this many distinct compatibilities, the fitting groups are worked out at each call instead of kept. */
+    private static final int MAX_COMPATIBILITIES = 10_000;
 }

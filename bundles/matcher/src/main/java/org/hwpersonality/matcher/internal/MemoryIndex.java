@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.hwpersonality.api.OsInfo;
 import org.hwpersonality.api.PerformanceFigures;
 import org.hwpersonality.api.Resources;
@@ -42,25 +43,31 @@ import org.hwpersonality.matcher.internal.ProfileCatalog.Entry;
  *   <li>With nothing placed, profiles with tunables are searched for the cheapest variant that meets the goals,
  *       nearest below the floor first, at most {@value #ADJUST_LIMIT} of them.
  *   <li>Placements are ranked by the {@link Scoring score} (ties by Personality ID, device, region); the best
- *       {@value #MAX_CANDIDATES} are returned with their reasons. Stored profiles always come before variants.
+ *       {@link MatchOptions#candidates} (8 unless asked otherwise) are returned with their reasons. Stored profiles always come before variants.
  * </ol>
  *
  * A refusal is NO_CAPACITY when some profile (or variant) met every requirement but found no region, else
- * NO_MATCHING_PROFILE; it lists why the nearest profiles failed.
+ * NO_MATCHING_PROFILE; it lists why the nearest profiles failed. Those reasons are written out only for a refusal:
+ * a found match carries none (nobody reads them, and writing them cost a tenth of a match).
  */
 final class MemoryIndex implements MatchIndex {
-    static final int MAX_CANDIDATES = 8;
     static final int ENOUGH_PROFILES = 16;
     static final int SCAN_LIMIT = 4096;
     static final int ADJUST_LIMIT = 32;
     static final int ENOUGH_VARIANTS = 4;
     static final int MAX_REFUSALS = 10;
 
-    private static final Comparator<Placed> RANK = Comparator.comparingDouble(Placed::score)
-            .reversed()
-            .thenComparing(p -> p.entry().id)
-            .thenComparing(p -> p.region().deviceId())
-            .thenComparing(p -> p.region().regionId());
+    /** Best score first; ties by Personality ID, device, region (written out: the sort runs for every request). */
+    private static final Comparator<Placed> RANK = (a, b) -> {
+        int c = Double.compare(b.score(), a.score());
+        if (c == 0) {
+            c = a.entry().id.compareTo(b.entry().id);
+        }
+        if (c == 0) {
+            c = a.region().deviceId().compareTo(b.region().deviceId());
+        }
+        return c != 0 ? c : a.region().regionId().compareTo(b.region().regionId());
+    };
 
     private final ProfileCatalog catalog = new ProfileCatalog();
     private final FleetView fleet = new FleetView();
@@ -139,8 +146,9 @@ final class MemoryIndex implements MatchIndex {
         Requirements requirements = request.requirements();
         Limits limits = Limits.of(requirements);
         Guests.Guest guest = guests.of(request.os());
-        List<String> refusals = new ArrayList<>();
-        List<String> capacity = new ArrayList<>();
+        // Why profiles were passed over: written out only for a refusal (a found match carries none).
+        List<Supplier<String>> refusals = new ArrayList<>();
+        List<Supplier<String>> capacity = new ArrayList<>();
         List<Placed> placed = new ArrayList<>();
         boolean feasible = false;
         int floor = entries.lowerBound(limits.minThroughput());
@@ -166,11 +174,11 @@ final class MemoryIndex implements MatchIndex {
             if (place(e, e.figures, e.need, Optional.empty(), requirements, options, placed)) {
                 profilesPlaced++;
             } else if (capacity.size() < MAX_REFUSALS) {
-                capacity.add(noRegion(e.profile, options.host()));
+                capacity.add(() -> noRegion(e.profile, options.host()));
             }
         }
         if (!placed.isEmpty()) {
-            return result(MatchOutcome.EXACT, placed, requirements, refusals);
+            return result(MatchOutcome.EXACT, placed, requirements, options.candidates());
         }
 
         int searched = 0;
@@ -224,11 +232,11 @@ final class MemoryIndex implements MatchIndex {
             if (place(e, v.figures(), v.resources(), Optional.of(lineage), requirements, options, placed)) {
                 variantsPlaced++;
             } else if (capacity.size() < MAX_REFUSALS) {
-                capacity.add(noRegion(e.profile, options.host()) + " (adjusted)");
+                capacity.add(() -> noRegion(e.profile, options.host()) + " (adjusted)");
             }
         }
         if (!placed.isEmpty()) {
-            return result(MatchOutcome.ADJUSTED, placed, requirements, refusals);
+            return result(MatchOutcome.ADJUSTED, placed, requirements, options.candidates());
         }
         if (feasible) {
             capacity.addAll(refusals);
@@ -242,7 +250,11 @@ final class MemoryIndex implements MatchIndex {
      * itself is read only when there is an exclusion to test or a refusal to explain.
      */
     private static boolean eligible(
-            WorkloadProfiles entries, int i, Guests.Guest guest, MatchOptions options, List<String> refusals) {
+            WorkloadProfiles entries,
+            int i,
+            Guests.Guest guest,
+            MatchOptions options,
+            List<Supplier<String>> refusals) {
         Set<String> excluded = options.excludedProfiles();
         if (!excluded.isEmpty() && excluded.contains(entries.get(i).id)) {
             refuse(refusals, entries.get(i), () -> "left out (it under-delivered, or was tried)");
@@ -268,9 +280,9 @@ final class MemoryIndex implements MatchIndex {
         return false;
     }
 
-    private static void refuse(List<String> refusals, Entry e, java.util.function.Supplier<String> why) {
+    private static void refuse(List<Supplier<String>> refusals, Entry e, Supplier<String> why) {
         if (refusals != null && refusals.size() < MAX_REFUSALS) {
-            refusals.add(e.id + ": " + why.get());
+            refusals.add(() -> e.id + ": " + why.get());
         }
     }
 
@@ -322,8 +334,8 @@ final class MemoryIndex implements MatchIndex {
                 out.add(placed(e, figures, need, lineage, held, g, loaded, profilePart));
             }
         }
-        for (Group g : fleet.groups(c.vendor(), c.family())) {
-            if (!fits(g, c, e.kind, need)) {
+        for (Group g : fleet.fitting(c, e.kind)) {
+            if (!need.fitsIn(g.key.capacity())) {
                 continue;
             }
             for (RegionRef ref : g.free) {
@@ -395,9 +407,8 @@ final class MemoryIndex implements MatchIndex {
             }
             return false;
         }
-        for (Group g :
-                fleet.groups(p.compatibility().vendor(), p.compatibility().family())) {
-            if (fits(g, p.compatibility(), p.fabric().regionKind(), need) && !g.free.isEmpty()) {
+        for (Group g : fleet.fitting(p.compatibility(), p.fabric().regionKind())) {
+            if (need.fitsIn(g.key.capacity()) && !g.free.isEmpty()) {
                 return true;
             }
         }
@@ -423,11 +434,17 @@ final class MemoryIndex implements MatchIndex {
                 e, figures, need, lineage, ref, g.key.capacity(), reuse, profilePart + Scoring.regionPart(reuse, fit));
     }
 
-    private static MatchResult result(
-            MatchOutcome outcome, List<Placed> placed, Requirements requirements, List<String> refusals) {
-        placed.sort(RANK);
-        List<MatchCandidate> candidates = new ArrayList<>();
-        for (Placed p : placed.subList(0, Math.min(MAX_CANDIDATES, placed.size()))) {
+    /** The best {@code limit} placements as candidates, with their reasons (one: no sort, the best is picked). */
+    private static MatchResult result(MatchOutcome outcome, List<Placed> placed, Requirements requirements, int limit) {
+        List<Placed> best;
+        if (limit == 1) {
+            best = List.of(java.util.Collections.min(placed, RANK));
+        } else {
+            placed.sort(RANK);
+            best = placed.subList(0, Math.min(limit, placed.size()));
+        }
+        List<MatchCandidate> candidates = new ArrayList<>(best.size());
+        for (Placed p : best) {
             List<String> reasons = new ArrayList<>(Scoring.reasons(
                     p.figures(), p.entry().learnedFrom, p.need(), p.capacity(), p.reuse(), requirements));
             p.lineage().ifPresent(l -> reasons.add(0, "adjusted from " + l.parentId() + ": " + l.adjustments()));
@@ -441,7 +458,7 @@ final class MemoryIndex implements MatchIndex {
                     p.lineage(),
                     reasons));
         }
-        return new MatchResult(outcome, candidates, nearest(refusals));
+        return new MatchResult(outcome, candidates, List.of());
     }
 
     private static String noRegion(PersonalityProfile p, Optional<String> host) {
@@ -450,7 +467,12 @@ final class MemoryIndex implements MatchIndex {
                 + host.map(h -> " of host " + h).orElse("") + " that takes allocations";
     }
 
-    private static List<String> nearest(List<String> reasons) {
-        return List.copyOf(reasons.subList(0, Math.min(MAX_REFUSALS, reasons.size())));
+    /** The first {@value #MAX_REFUSALS} reasons, written out. */
+    private static List<String> nearest(List<Supplier<String>> reasons) {
+        List<String> out = new ArrayList<>(Math.min(MAX_REFUSALS, reasons.size()));
+        for (Supplier<String> r : reasons.subList(0, Math.min(MAX_REFUSALS, reasons.size()))) {
+            out.add(r.get());
+        }
+        return out;
     }
 }

@@ -1,6 +1,7 @@
 package org.hwpersonality.matcher.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.time.Instant;
@@ -154,6 +155,84 @@ class DefaultMatcherTest {
         assertThat(best.exact()).isTrue();
         assertThat(best.score()).isBetween(0.0, 1.0);
         assertThat(best.reasons()).anyMatch(r -> r.contains("region must be programmed"));
+    }
+
+    /**
+     * The management service asks for the best candidate only: over random catalogues, fleets and requests, it is
+     * the first of the default eight, with the same score and reasons; a found match carries no refusals; a count
+     * outside 1 to 64 is refused naming the field.
+     */
+    @Test
+    void theBestCandidateAloneIsTheFirstOfEightAndAFoundMatchCarriesNoRefusals() {
+        java.util.Random random = new java.util.Random(7);
+        int found = 0;
+        for (int round = 0; round < 200; round++) {
+            List<PersonalityProfile> profiles = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                profiles.add(profile(
+                        "p" + i + "-v1",
+                        random.nextBoolean() ? "alveo-u250" : "alveo-u55c",
+                        random.nextInt(4) == 0 ? RegionKind.FULL : RegionKind.PARTIAL,
+                        new Resources(
+                                100_000 + random.nextInt(300_000), 300_000, 320, 120, 512 + random.nextInt(8_000)),
+                        new PerformanceFigures(
+                                10 + random.nextInt(90), 20 + random.nextInt(200), 20 + random.nextInt(60)),
+                        List.of()));
+            }
+            List<Device> devices = new ArrayList<>();
+            for (int d = 0; d < 12; d++) {
+                // A card with one FULL region, or one to three PARTIAL regions (some holding an image).
+                boolean full = random.nextInt(4) == 0;
+                List<Region> regions = new ArrayList<>();
+                for (int r = 0; r < (full ? 1 : 1 + random.nextInt(3)); r++) {
+                    RegionKind kind = full ? RegionKind.FULL : RegionKind.PARTIAL;
+                    Resources capacity = random.nextBoolean() ? BIG : SMALL;
+                    PersonalityProfile loaded = profiles.get(random.nextInt(30));
+                    regions.add(
+                            random.nextInt(3) == 0
+                                    ? new Region(
+                                            String.valueOf(r),
+                                            kind,
+                                            capacity,
+                                            RegionState.FREE,
+                                            Optional.of(loaded.personalityId()),
+                                            Optional.of(loaded.fabric().bitstream()))
+                                    : free(String.valueOf(r), kind, capacity));
+                }
+                devices.add(device(
+                        "d" + d,
+                        random.nextBoolean() ? "alveo-u250" : "alveo-u55c",
+                        DeviceState.ONLINE,
+                        regions.toArray(Region[]::new)));
+            }
+            MatchIndex index = matcher.newIndex();
+            index.putProfiles(profiles);
+            index.putDevices(devices);
+            PersonalityRequest request = request(needs(
+                    random.nextBoolean() ? 10.0 + random.nextInt(80) : null,
+                    random.nextBoolean() ? 50.0 + random.nextInt(200) : null,
+                    null));
+            MatchOptions eight = MatchOptions.of((p, os) -> true);
+            MatchResult all = index.match(request, eight);
+            MatchResult one = index.match(request, eight.candidates(1));
+            assertThat(one.outcome()).isEqualTo(all.outcome());
+            if (all.candidates().isEmpty()) {
+                assertThat(one.refusals()).isEqualTo(all.refusals()).isNotEmpty();
+                continue;
+            }
+            found++;
+            assertThat(all.candidates()).hasSizeLessThanOrEqualTo(MatchOptions.DEFAULT_CANDIDATES);
+            assertThat(one.candidates()).containsExactly(all.candidates().get(0));
+            assertThat(one.refusals()).isEmpty();
+            assertThat(all.refusals()).isEmpty();
+        }
+        assertThat(found).as("rounds that found a region").isGreaterThan(50);
+        for (int bad : new int[] {0, 65}) {
+            assertThatThrownBy(() -> MatchOptions.of((p, os) -> true).candidates(bad))
+                    .isInstanceOfSatisfying(
+                            org.hwpersonality.api.ValidationException.class,
+                            e -> assertThat(e.field()).isEqualTo("candidates"));
+        }
     }
 
     @Test
