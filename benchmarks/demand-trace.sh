@@ -27,34 +27,22 @@ stop() {
 }
 trap stop EXIT
 
-start() { # pre-programming true|false
-    rm -rf "$work" && mkdir -p "$work"
-    cp -r "${dist:-karaf-assembly/target/assembly}" "$work/node"
-    local etc="$work/node/etc"
-    sed -i "s/^org.osgi.service.http.port *=.*/org.osgi.service.http.port = 8193/" "$etc/org.ops4j.pax.web.cfg"
-    grep -q '^org.osgi.service.http.port' "$etc/org.ops4j.pax.web.cfg" \
-        || echo "org.osgi.service.http.port = 8193" >> "$etc/org.ops4j.pax.web.cfg"
-    for f in "$etc"/org.hwpersonality.backend.sim.fleet-*.cfg; do
+# shellcheck source=benchmarks/fresh-node.sh
+. benchmarks/fresh-node.sh
+trace_fleet() { # etc: the two DFX fleets of 3 cards with SETUP_MS programming, the others empty; pre-programming $mode
+    for f in "$1"/org.hwpersonality.backend.sim.fleet-*.cfg; do
         case "$f" in
             *fleet-u250-pr.cfg|*fleet-u55c-pr.cfg) sed -i 's/^devices *=.*/devices = 3/' "$f"; echo "setupMs = $setup" >> "$f" ;;
             *) sed -i 's/^devices *=.*/devices = 0/' "$f" ;;
         esac
     done
-    sed -i "s/^preProgramming *=.*/preProgramming = $1/" "$etc/org.hwpersonality.management.cfg"
-    "$work/node/bin/start"
-    for _ in $(seq 1 240); do # UP, and the 6 cards recorded
-        curl -sf "$api/health" >/dev/null \
-            && [ "$(curl -sf -u "karaf:$HWP_ADMIN_PASSWORD" "$api/devices" | grep -Eo '"localId":"sim-u(250|55c)pr-' | wc -l)" -ge 6 ] \
-            && break
-        sleep 1
-    done
-    sleep 5 # the index refreshes the fleet
+    sed -i "s/^preProgramming *=.*/preProgramming = $mode/" "$1/org.hwpersonality.management.cfg"
 }
 
 : > "$work.log"
 for r in $(seq 1 "$runs"); do
     for mode in false true; do
-        start "$mode"
+        fresh_node trace_fleet '"localId":"sim-u(250|55c)pr-' 6
         echo "run $r, pre-programming $mode: $(java -cp "$jar" org.hwpersonality.benchmarks.load.DemandTrace \
             --server "$api" --seed "$r" --requests "$requests" --rate "$rate" --hold "$hold")" | tee -a "$work.log"
         stop

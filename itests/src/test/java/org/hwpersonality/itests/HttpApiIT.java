@@ -1078,25 +1078,27 @@ public class HttpApiIT extends HwpTestSupport {
 
     // ------------------------------------------------------------------ the agent, end to end
 
-    @Test
-    public void theAgentLoadsItsDriverAndRepersonalizesWhenItsMetricsDrop() throws Exception {
-        awaitHealthy();
+    /**
+     * Starts the real agent jar for {@code vm} (ID, token), its output in {@code log}: threshold 0.8 over two samples
+     * taken every 300 ms by {@code metricsCommand}, drivers unpacked under {@code work} and loaded by the given
+     * scripts, the VM's allocation released when it exits; then the options in {@code more}. Over plain http:// the
+     * agent trusts only a pinned signing key: this test's channel to the node is trusted.
+     */
+    private Process startAgent(
+            String[] vm,
+            Path work,
+            String workload,
+            String metricsCommand,
+            Path load,
+            Path unload,
+            Path log,
+            String... more)
+            throws Exception {
         Path jar = Path.of(System.getProperty("hwp.agent.jar"));
         assertTrue("the agent jar is built: " + jar, Files.isRegularFile(jar));
-        String[] vm = registerVm("it-agent");
-        Path work = Files.createTempDirectory(karafHome().resolve("data"), "agent-");
-        Path metrics = work.resolve("metrics.prom");
-        Path loads = work.resolve("loads.log");
-        Path log = work.resolve("agent.log");
-        Files.writeString(metrics, "# TYPE hwp_throughput_gops gauge\nhwp_throughput_gops 40\n");
-        Path load = script(
-                work.resolve("load.sh"),
-                "echo \"load $2 $HWP_PACKAGE_ID\" >> " + loads + "\ntest -f \"$1/hwp-driver.json\"\n");
-        Path unload = script(work.resolve("unload.sh"), "echo \"unload $2 $HWP_PACKAGE_ID\" >> " + loads + "\n");
-        // over plain http:// the agent trusts only a pinned signing key: this test's channel to the node is trusted
         Path key = work.resolve("signing-key.pem");
         Files.writeString(key, get("/drivers/public-key", null).body());
-        List<String> command = List.of(
+        List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar",
                 jar.toString(),
@@ -1107,21 +1109,17 @@ public class HttpApiIT extends HwpTestSupport {
                 "--vm",
                 vm[0],
                 "--workload",
-                "compression",
+                workload,
                 "--kernel",
                 "5.15.0",
-                "--min-throughput",
-                "30",
                 "--threshold",
                 "0.8",
                 "--hysteresis",
                 "2",
                 "--interval",
                 "300ms",
-                "--cooldown",
-                "60s",
                 "--metrics-command",
-                "cat " + metrics,
+                metricsCommand,
                 "--driver-dir",
                 work.resolve("drivers").toString(),
                 "--load-command",
@@ -1130,11 +1128,39 @@ public class HttpApiIT extends HwpTestSupport {
                 unload.toString(),
                 "--release-on-exit",
                 "--public-key",
-                key.toString());
-        Process agent = new ProcessBuilder(command)
+                key.toString()));
+        command.addAll(List.of(more));
+        return new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
+    }
+
+    @Test
+    public void theAgentLoadsItsDriverAndRepersonalizesWhenItsMetricsDrop() throws Exception {
+        awaitHealthy();
+        String[] vm = registerVm("it-agent");
+        Path work = Files.createTempDirectory(karafHome().resolve("data"), "agent-");
+        Path metrics = work.resolve("metrics.prom");
+        Path loads = work.resolve("loads.log");
+        Path log = work.resolve("agent.log");
+        Files.writeString(metrics, "# TYPE hwp_throughput_gops gauge\nhwp_throughput_gops 40\n");
+        Path load = script(
+                work.resolve("load.sh"),
+                "echo \"load $2 $HWP_PACKAGE_ID\" >> " + loads + "\ntest -f \"$1/hwp-driver.json\"\n");
+        Path unload = script(work.resolve("unload.sh"), "echo \"unload $2 $HWP_PACKAGE_ID\" >> " + loads + "\n");
+        Process agent = startAgent(
+                vm,
+                work,
+                "compression",
+                "cat " + metrics,
+                load,
+                unload,
+                log,
+                "--min-throughput",
+                "30",
+                "--cooldown",
+                "60s");
         try {
             waitUntil(
                     "the first driver is loaded",
@@ -1262,48 +1288,19 @@ public class HttpApiIT extends HwpTestSupport {
         Path log = work.resolve("agent.log");
         Path load = script(work.resolve("load.sh"), "echo \"load $2 $HWP_PACKAGE_ID\" >> " + loads + "\n");
         Path unload = script(work.resolve("unload.sh"), "echo \"unload $2 $HWP_PACKAGE_ID\" >> " + loads + "\n");
-        Path key = work.resolve("signing-key.pem");
-        Files.writeString(key, get("/drivers/public-key", null).body());
         Path guest = karafHome().resolve("data/hwp/sim-guest");
-        List<String> command = List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                System.getProperty("hwp.agent.jar"),
-                "--server",
-                "http://localhost:" + httpPort() + API,
-                "--token",
-                vm[1],
-                "--vm",
-                vm[0],
-                "--workload",
+        Process agent = startAgent(
+                vm,
+                work,
                 "it-adaptive",
-                "--kernel",
-                "5.15.0",
-                "--threshold",
-                "0.8",
-                "--hysteresis",
-                "2",
-                "--interval",
-                "300ms",
+                "cat \"" + guest + "/${HWP_DEVICE_ID#*:}/$HWP_REGION_ID.prom\"",
+                load,
+                unload,
+                log,
                 "--cooldown",
                 "1s",
                 "--report-interval",
-                "1s",
-                "--metrics-command",
-                "cat \"" + guest + "/${HWP_DEVICE_ID#*:}/$HWP_REGION_ID.prom\"",
-                "--driver-dir",
-                work.resolve("drivers").toString(),
-                "--load-command",
-                load.toString(),
-                "--unload-command",
-                unload.toString(),
-                "--release-on-exit",
-                "--public-key",
-                key.toString());
-        Process agent = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+                "1s");
         try {
             waitUntil(
                     "the agent moves to the honest personality",
