@@ -29,17 +29,20 @@ import org.junit.jupiter.api.io.TempDir;
 class BringUpTest {
     private static final OsInfo LINUX = OsInfo.of("linux", "5.15.0");
     /** The sample catalogue's images for an Alveo U250: zstd (compression) and the SQL filter. */
-    private static final String ZSTD = "17be4ae4f14cebe4fcf973672867350324c419e23695678df2f3cb919485edbd";
+    static final String ZSTD = "17be4ae4f14cebe4fcf973672867350324c419e23695678df2f3cb919485edbd";
 
-    private static final String SQL = "cdd378f1b5534212c0f3bd088a4f8aca884f76a5c1b0b14825544323b9f6d09a";
+    static final String SQL = "cdd378f1b5534212c0f3bd088a4f8aca884f76a5c1b0b14825544323b9f6d09a";
     /** The simulated card's setup time per programming. */
-    private static final long SETUP_MS = 1_500;
+    static final long SETUP_MS = 1_500;
+    /** Bring-up of both images on U250s. */
+    static final String PLAN =
+            "alveo-u250:" + ZSTD + ":compression:xrt-zstd, alveo-u250:" + SQL + ":database-acceleration:xrt-sqlfilter";
 
     @TempDir
     Path folder;
 
     /** One U250 with a single partial region, programmed in {@link #SETUP_MS}: bring-up and requests share it. */
-    private static Map<String, Object> oneRegion() {
+    static Map<String, Object> oneRegion() {
         Map<String, Object> fleet = new HashMap<>(Platform.u250("bu-", 1));
         fleet.put("regions", 1);
         fleet.put("partial", true);
@@ -49,12 +52,7 @@ class BringUpTest {
 
     @Test
     void aNewCardIsCharacterizedInItsIdleRegionAndARequestWaitsForOneProgrammingAtMost() throws Exception {
-        Map<String, Object> settings = Map.of(
-                "bringUp",
-                "alveo-u250:" + ZSTD + ":compression:xrt-zstd, alveo-u250:" + SQL
-                        + ":database-acceleration:xrt-sqlfilter",
-                "backgroundQuietSeconds",
-                2L);
+        Map<String, Object> settings = Map.of("bringUp", PLAN, "backgroundQuietSeconds", 2L);
         try (Platform p = new Platform(folder, settings)) {
             // The back end reports a new card.
             p.sim.bindFleet(new org.hwpersonality.backend.sim.internal.SimFleet(
@@ -75,19 +73,7 @@ class BringUpTest {
                             "compression",
                             new Requirements(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty())),
                     "karaf");
-            long waitedMs = (System.nanoTime() - t0) / 1_000_000;
-            System.out.println("the request was served " + waitedMs + " ms after it came, during a bring-up"
-                    + " programming of " + SETUP_MS + " ms");
-            assertThat(served.allocation().state()).isEqualTo(AllocationState.ACTIVE);
-            assertThat(served.reconfiguration().performed())
-                    .as("the region holds the zstd image bring-up loaded: reused")
-                    .isFalse();
-            assertThat(waitedMs)
-                    .as("no longer than the one programming under way (another would take %d ms more)", SETUP_MS)
-                    .isLessThan(SETUP_MS + SETUP_MS / 2);
-            assertThat(p.inventory.bringUp(device))
-                    .as("the second image waits: the region is taken, and bring-up keeps quiet")
-                    .contains("1 of 2 image(s) characterized");
+            assertServedAfterOneProgramming("the request", served, t0, p.inventory, device);
 
             PersonalityProfile zstd = p.profiles
                     .find("bringup-alveo-u250-" + ZSTD.substring(0, 12) + "-compression-v1")
@@ -119,6 +105,29 @@ class BringUpTest {
         assertThat(BringUp.Plan.parse("pac-a10:" + SQL + ":compression:opae-gzip"))
                 .singleElement()
                 .satisfies(plan -> assertThat(plan.name()).isEqualTo("bringup-pac-a10-cdd378f1b553-compression"));
+    }
+
+    /**
+     * A request that came at {@code t0}, during the bring-up programming of the device's only region: served on it,
+     * reusing the image bring-up loaded, no later than that one programming allows; the second image waits (the
+     * region is taken, and bring-up keeps quiet).
+     */
+    static void assertServedAfterOneProgramming(
+            String what, AllocationResult served, long t0, DeviceInventory host, String device) {
+        long waitedMs = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println(what + " was served " + waitedMs + " ms after it came, during a bring-up programming of "
+                + SETUP_MS + " ms on " + device);
+        assertThat(served.allocation().state()).isEqualTo(AllocationState.ACTIVE);
+        assertThat(served.allocation().deviceId()).isEqualTo(device);
+        assertThat(served.reconfiguration().performed())
+                .as("the region holds the zstd image bring-up loaded: reused")
+                .isFalse();
+        assertThat(waitedMs)
+                .as("no longer than the one programming under way (another would take %d ms more)", SETUP_MS)
+                .isLessThan(SETUP_MS + SETUP_MS / 2);
+        assertThat(host.bringUp(device))
+                .as("the second image waits: the region is taken, and bring-up keeps quiet")
+                .contains("1 of 2 image(s) characterized");
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {

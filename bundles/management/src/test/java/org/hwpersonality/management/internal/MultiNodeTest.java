@@ -192,29 +192,20 @@ class MultiNodeTest {
      */
     @Test
     void anApiNodesRequestWaitsForABringUpProgrammingOnAHostAndTheHostKeepsQuiet() throws Exception {
-        String zstd = "17be4ae4f14cebe4fcf973672867350324c419e23695678df2f3cb919485edbd";
-        String sql = "cdd378f1b5534212c0f3bd088a4f8aca884f76a5c1b0b14825544323b9f6d09a";
-        long setupMs = 1_500;
-        Map<String, Object> oneRegion = new HashMap<>(Platform.u250("bu-", 1));
-        oneRegion.put("regions", 1);
-        oneRegion.put("partial", true);
-        oneRegion.put("setupMs", setupMs);
-        Map<String, Object> bringUp = Map.of(
-                "bringUp",
-                "alveo-u250:" + zstd + ":compression:xrt-zstd, alveo-u250:" + sql
-                        + ":database-acceleration:xrt-sqlfilter",
-                "backgroundQuietSeconds",
-                5L);
+        Map<String, Object> bringUp = Map.of("bringUp", BringUpTest.PLAN, "backgroundQuietSeconds", 5L);
         try (TestDatabase db = TestDatabase.postgres();
                 Platform api = start(db, "api-1", "api", Map.of("deviceRefreshSeconds", 1L));
                 Platform host = start(db, "host-a", "host", bringUp)) {
             String vm = api.management.registerVm("vm", LINUX, "karaf").vm().id();
-            host.sim.bindFleet(new org.hwpersonality.backend.sim.internal.SimFleet(
-                    Platform.config(org.hwpersonality.backend.sim.internal.SimFleet.Config.class, oneRegion)));
+            host.sim.bindFleet(new org.hwpersonality.backend.sim.internal.SimFleet(Platform.config(
+                    org.hwpersonality.backend.sim.internal.SimFleet.Config.class, BringUpTest.oneRegion())));
             host.inventory.rescan(); // a new card: bring-up starts on its only region
             String device = host.inventory.devices().get(0).id();
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (!host.inventory.bringUp(device).orElse("").contains("characterizing " + zstd.substring(0, 12))
+            while (!host.inventory
+                            .bringUp(device)
+                            .orElse("")
+                            .contains("characterizing " + BringUpTest.ZSTD.substring(0, 12))
                     || api.devices.device(device).orElseThrow().regions().get(0).state() != RegionState.PROGRAMMING) {
                 assertThat(System.nanoTime())
                         .as("bring-up programs the region within 60 s")
@@ -224,20 +215,7 @@ class MultiNodeTest {
 
             long t0 = System.nanoTime();
             AllocationResult served = api.management.request(compression(vm), "karaf");
-            long waitedMs = (System.nanoTime() - t0) / 1_000_000;
-            System.out.println("the api node's request was served " + waitedMs + " ms after it came, during a"
-                    + " bring-up programming of " + setupMs + " ms on host-a");
-            assertThat(served.allocation().state()).isEqualTo(AllocationState.ACTIVE);
-            assertThat(served.allocation().deviceId()).isEqualTo(device);
-            assertThat(served.reconfiguration().performed())
-                    .as("the region holds the image bring-up loaded: reused")
-                    .isFalse();
-            assertThat(waitedMs)
-                    .as("no longer than the one programming under way (another would take %d ms more)", setupMs)
-                    .isLessThan(setupMs + setupMs / 2);
-            assertThat(host.inventory.bringUp(device))
-                    .as("the second image waits: the region is taken, and the host keeps quiet")
-                    .contains("1 of 2 image(s) characterized");
+            BringUpTest.assertServedAfterOneProgramming("the api node's request", served, t0, host.inventory, device);
 
             // Released within the host's quiet time (the api node asked for it): nothing starts before it ends.
             api.management.release(served.allocation().id(), "karaf");
