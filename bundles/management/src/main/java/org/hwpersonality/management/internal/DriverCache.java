@@ -71,12 +71,12 @@ final class DriverCache {
             this.packages = List.copyOf(packages);
             for (DriverPackage d : this.packages) {
                 for (String selector : new HashSet<>(d.serves())) {
-                    Map<String, List<DriverPackage>> index =
-                            selector.startsWith(DriverPackage.FAMILY) ? byFamily : bySelector;
-                    String key = selector.startsWith(DriverPackage.FAMILY)
-                            ? selector.substring(DriverPackage.FAMILY.length())
-                            : selector;
-                    index.computeIfAbsent(key, k -> new ArrayList<>()).add(d);
+                    boolean family = selector.startsWith(DriverPackage.FAMILY);
+                    (family ? byFamily : bySelector)
+                            .computeIfAbsent(
+                                    family ? selector.substring(DriverPackage.FAMILY.length()) : selector,
+                                    k -> new ArrayList<>())
+                            .add(d);
                 }
             }
         }

@@ -43,7 +43,8 @@ import org.hwpersonality.matcher.internal.ProfileCatalog.Entry;
  *   <li>With nothing placed, profiles with tunables are searched for the cheapest variant that meets the goals,
  *       nearest below the floor first, at most {@value #ADJUST_LIMIT} of them.
  *   <li>Placements are ranked by the {@link Scoring score} (ties by Personality ID, device, region); the best
- *       {@link MatchOptions#candidates} (8 unless asked otherwise) are returned with their reasons. Stored profiles always come before variants.
+ *       {@link MatchOptions#candidates} (8 unless asked otherwise) are returned with their reasons. Stored profiles
+ *       always come before variants.
  * </ol>
  *
  * A refusal is NO_CAPACITY when some profile (or variant) met every requirement but found no region, else
