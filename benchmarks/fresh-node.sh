@@ -8,13 +8,18 @@ load_fleet() { # etc
     cp benchmarks/fleet-load.cfg "$1/org.hwpersonality.backend.sim.fleet-bench.cfg"
 }
 
-fresh_node() {
-    local configure=${1:-load_fleet} pattern=${2:-'"localId":"sim-load-'} count=${3:-64}
+# new_node: only the new copy in $work/node (a new database), its HTTP port 8193; not started.
+new_node() {
     rm -rf "$work" && mkdir -p "$work"
     cp -r "${dist:-karaf-assembly/target/assembly}" "$work/node"
     sed -i "s/^org.osgi.service.http.port *=.*/org.osgi.service.http.port = 8193/" "$work/node/etc/org.ops4j.pax.web.cfg"
     grep -q '^org.osgi.service.http.port' "$work/node/etc/org.ops4j.pax.web.cfg" \
         || echo "org.osgi.service.http.port = 8193" >> "$work/node/etc/org.ops4j.pax.web.cfg"
+}
+
+fresh_node() {
+    local configure=${1:-load_fleet} pattern=${2:-'"localId":"sim-load-'} count=${3:-64}
+    new_node
     "$configure" "$work/node/etc"
     "$work/node/bin/start"
     for _ in $(seq 1 240); do # UP, and the cards recorded

@@ -18,14 +18,12 @@ export HWP_ADMIN_PASSWORD=${HWP_ADMIN_PASSWORD:-bench-$(od -An -N8 -tx8 /dev/ura
 export EXTRA_JAVA_OPTS=${EXTRA_JAVA_OPTS:-}
 health=http://localhost:8193/hwp/api/v1/health
 node=$work/node
-rm -rf "$work" && mkdir -p "$work"
-cp -r karaf-assembly/target/assembly "$node"
-sed -i "s/^org.osgi.service.http.port *=.*/org.osgi.service.http.port = 8193/" "$node/etc/org.ops4j.pax.web.cfg"
-grep -q '^org.osgi.service.http.port' "$node/etc/org.ops4j.pax.web.cfg" \
-    || echo "org.osgi.service.http.port = 8193" >> "$node/etc/org.ops4j.pax.web.cfg"
+# shellcheck source=benchmarks/fresh-node.sh
+. benchmarks/fresh-node.sh
+new_node
 trap '[ -s "$node/karaf.pid" ] && kill -9 "$(cat "$node/karaf.pid")" 2>/dev/null || true' EXIT
 
-start() { # what: prints the time to UP and the JVM's CPU time at UP
+start() { # LABEL: starts the node; prints the time to UP and the JVM's CPU time at UP
     rm -f "$node/karaf.pid"
     local t0 pid ms ticks
     t0=$(date +%s%N)
