@@ -18,9 +18,6 @@ work=${WORK:-/tmp/hwp-clearing-cost}
 runs=${RUNS:-5}
 block=${BLOCK:-20}
 warmup=${WARMUP:-60}
-jar=benchmarks/target/hwp-benchmarks.jar
-export HWP_ADMIN_PASSWORD=${HWP_ADMIN_PASSWORD:-bench-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')}
-api=http://localhost:8193/hwp/api/v1
 stop() {
     [ -d "$work/node" ] && "$work/node/bin/stop" >/dev/null 2>&1 || true
     sleep 5

@@ -18,9 +18,6 @@ requests=${REQUESTS:-60}
 rate=${RATE:-1.5}
 hold=${HOLD:-4}
 setup=${SETUP_MS:-1000}
-jar=benchmarks/target/hwp-benchmarks.jar
-export HWP_ADMIN_PASSWORD=${HWP_ADMIN_PASSWORD:-bench-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')}
-api=http://localhost:8193/hwp/api/v1
 stop() {
     [ -d "$work/node" ] && "$work/node/bin/stop" >/dev/null 2>&1 || true
     sleep 5

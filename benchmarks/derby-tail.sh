@@ -15,18 +15,14 @@ runs=${RUNS:-5}
 seconds=${SECONDS_PER_RUN:-60}
 warmup=${WARMUP:-30}
 rate=${RATE:-1000}
-jar=benchmarks/target/hwp-benchmarks.jar
-export HWP_ADMIN_PASSWORD=${HWP_ADMIN_PASSWORD:-bench-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')}
-api=http://localhost:8193/hwp/api/v1
-stop() { [ -d "$work/node" ] && "$work/node/bin/stop" >/dev/null 2>&1 || true; sleep 5; }
-trap stop EXIT
 # shellcheck source=benchmarks/fresh-node.sh
 . benchmarks/fresh-node.sh
+trap stop_node EXIT
 
 for r in $(seq 1 "$runs"); do
     echo "-- run $r: a fresh distribution on embedded Derby, ${warmup} s warm-up at ${rate}/s, ${seconds} s measured"
     fresh_node
     java -cp "$jar" org.hwpersonality.benchmarks.load.LoadGenerator --server "$api" \
         --vms 64 --rate "$rate" --seconds "$seconds" --warmup "$warmup" --timeline true
-    stop
+    stop_node
 done

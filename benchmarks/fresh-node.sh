@@ -3,7 +3,15 @@
 # index has seen them. Without arguments the fleet is the shipped sample fleets and the 64 U250 cards of two regions
 # with instant programming (benchmarks/fleet-load.cfg); else `fresh_node CONFIGURE PATTERN COUNT` calls CONFIGURE
 # with the node's etc/ folder first and waits for COUNT devices whose JSON matches the extended regular expression
-# PATTERN. Needs work, api (http://localhost:8193/hwp/api/v1) and HWP_ADMIN_PASSWORD.
+# PATTERN. Needs work (the folder of the copy); sets what the scripts share: jar, api (port 8193) and
+# HWP_ADMIN_PASSWORD (a random one unless given), and stop_node.
+jar=benchmarks/target/hwp-benchmarks.jar
+api=http://localhost:8193/hwp/api/v1
+export HWP_ADMIN_PASSWORD=${HWP_ADMIN_PASSWORD:-bench-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')}
+
+# stop_node: stops the copy in $work/node, if there is one.
+stop_node() { [ -d "$work/node" ] && "$work/node/bin/stop" >/dev/null 2>&1 || true; sleep 5; }
+
 load_fleet() { # etc
     cp benchmarks/fleet-load.cfg "$1/org.hwpersonality.backend.sim.fleet-bench.cfg"
 }

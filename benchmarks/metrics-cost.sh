@@ -18,9 +18,6 @@ work=${WORK:-/tmp/hwp-metrics-cost}
 runs=${RUNS:-5}
 block=${BLOCK:-20}
 warmup=${WARMUP:-90}
-jar=benchmarks/target/hwp-benchmarks.jar
-export HWP_ADMIN_PASSWORD=${HWP_ADMIN_PASSWORD:-bench-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')}
-api=http://localhost:8193/hwp/api/v1
 scraper=
 stop() {
     [ -n "$scraper" ] && kill "$scraper" 2>/dev/null || true

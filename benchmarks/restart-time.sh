@@ -14,7 +14,6 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 work=${WORK:-/tmp/hwp-restart-time}
 runs=${RUNS:-5}
-export HWP_ADMIN_PASSWORD=${HWP_ADMIN_PASSWORD:-bench-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')}
 export EXTRA_JAVA_OPTS=${EXTRA_JAVA_OPTS:-}
 health=http://localhost:8193/hwp/api/v1/health
 node=$work/node
