@@ -19,6 +19,20 @@ public record Resources(long luts, long registers, long bramBlocks, long dsps, l
 
     /** Whether this need fits into {@code capacity}, resource by resource. */
     public boolean fitsIn(Resources capacity) {
+        return fits(luts, registers, bramBlocks, dsps, memoryMb, capacity);
+    }
+
+    /** The largest share of {@code capacity} this need takes, 0..1 when it fits: a best-fit measure. */
+    public double utilizationOf(Resources capacity) {
+        return utilization(luts, registers, bramBlocks, dsps, memoryMb, capacity);
+    }
+
+    /**
+     * {@link #fitsIn} for a need given as its five numbers, in the order of this record's components (for callers
+     * that keep many needs in flat arrays rather than as objects).
+     */
+    public static boolean fits(
+            long luts, long registers, long bramBlocks, long dsps, long memoryMb, Resources capacity) {
         return luts <= capacity.luts
                 && registers <= capacity.registers
                 && bramBlocks <= capacity.bramBlocks
@@ -26,8 +40,9 @@ public record Resources(long luts, long registers, long bramBlocks, long dsps, l
                 && memoryMb <= capacity.memoryMb;
     }
 
-    /** The largest share of {@code capacity} this need takes, 0..1 when it fits: a best-fit measure. */
-    public double utilizationOf(Resources capacity) {
+    /** {@link #utilizationOf} for a need given as its five numbers, in the order of this record's components. */
+    public static double utilization(
+            long luts, long registers, long bramBlocks, long dsps, long memoryMb, Resources capacity) {
         return Math.max(
                 Math.max(share(luts, capacity.luts), share(registers, capacity.registers)),
                 Math.max(

@@ -1,6 +1,6 @@
 /** Errors and the value types every part of HWP shares. */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.hwpersonality.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -58,10 +58,13 @@ final class MemoryIndex implements MatchIndex {
     static final int ENOUGH_VARIANTS = 4;
     static final int MAX_REFUSALS = 10;
 
-    /** Best score first; ties by Personality ID, device, region (written out: the sort runs for every request). */
+    /**
+     * Best score first; ties by Personality ID, device, region (written out: the sort runs for every request). Most
+     * ties are one profile on two regions alike: its entry is not read for them (one ID per entry in a workload).
+     */
     private static final Comparator<Placed> RANK = (a, b) -> {
         int c = Double.compare(b.score(), a.score());
-        if (c == 0) {
+        if (c == 0 && a.entry() != b.entry()) {
             c = a.entry().id.compareTo(b.entry().id);
         }
         if (c == 0) {
@@ -75,16 +78,26 @@ final class MemoryIndex implements MatchIndex {
 
     private final Guests guests = new Guests();
 
-    /** A profile (or variant) on a region, scored. */
+    /**
+     * A profile (or variant) on a region, scored. {@code variant} is null for a stored profile, whose figures and
+     * resources are its entry's (read only for the placement a match answers with).
+     */
     private record Placed(
             Entry entry,
-            PerformanceFigures figures,
-            Resources need,
+            Adjustment.Variant variant,
             Optional<Lineage> lineage,
             RegionRef region,
             Resources capacity,
             boolean reuse,
-            double score) {}
+            double score) {
+        PerformanceFigures figures() {
+            return variant != null ? variant.figures() : entry.figures;
+        }
+
+        Resources need() {
+            return variant != null ? variant.resources() : entry.need;
+        }
+    }
 
     @Override
     public void putProfiles(Collection<PersonalityProfile> profiles) {
@@ -164,17 +177,18 @@ final class MemoryIndex implements MatchIndex {
                     continue;
                 }
                 Entry e = entries.get(i);
-                refuse(refusals, e, () -> String.join(", ", requirements.unmetBy(e.figures, e.memoryMb)));
+                long memory = entries.memoryMb(i);
+                refuse(refusals, e, () -> String.join(", ", requirements.unmetBy(e.figures, memory)));
                 continue;
             }
             if (!eligible(entries, i, guest, options, refusals)) {
                 continue;
             }
-            Entry e = entries.get(i);
             feasible = true;
-            if (place(e, e.figures, e.need, Optional.empty(), requirements, options, placed)) {
+            if (place(entries, i, null, Optional.empty(), requirements, options, placed)) {
                 profilesPlaced++;
             } else if (capacity.size() < MAX_REFUSALS) {
+                Entry e = entries.get(i);
                 capacity.add(() -> noRegion(e.profile, options.host()));
             }
         }
@@ -198,8 +212,9 @@ final class MemoryIndex implements MatchIndex {
             if (!entries.tunable(i)) {
                 if (i < floor && refusals.size() < MAX_REFUSALS) {
                     Entry e = entries.get(i);
+                    long memory = entries.memoryMb(i);
                     if (eligible(entries, i, guest, options, null)) {
-                        refuse(refusals, e, () -> String.join(", ", requirements.unmetBy(e.figures, e.memoryMb)));
+                        refuse(refusals, e, () -> String.join(", ", requirements.unmetBy(e.figures, memory)));
                     }
                 }
                 continue;
@@ -208,11 +223,12 @@ final class MemoryIndex implements MatchIndex {
                 continue;
             }
             Entry e = entries.get(i);
+            long memory = entries.memoryMb(i);
             searched++;
             // The cheapest variant that fits a region free now; else the cheapest at all (then it is NO_CAPACITY).
             // Not searched when the best each tunable reaches on its own already misses the limits.
             Optional<Adjustment.Variant> variant = Optional.empty();
-            if (e.mayAdjustTo(limits)) {
+            if (e.mayAdjustTo(limits, memory)) {
                 variant = Adjustment.cheapest(
                         e.profile, e.figures, requirements, need -> fitsSomewhere(e.profile, need, options.host()));
                 if (variant.isEmpty()) {
@@ -223,14 +239,14 @@ final class MemoryIndex implements MatchIndex {
                 refuse(
                         refusals,
                         e,
-                        () -> String.join(", ", requirements.unmetBy(e.figures, e.memoryMb))
+                        () -> String.join(", ", requirements.unmetBy(e.figures, memory))
                                 + "; no variant of its tunables meets them");
                 continue;
             }
             feasible = true;
             Adjustment.Variant v = variant.get();
             Lineage lineage = Adjustment.lineage(e.profile, v, requirements);
-            if (place(e, v.figures(), v.resources(), Optional.of(lineage), requirements, options, placed)) {
+            if (place(entries, i, v, Optional.of(lineage), requirements, options, placed)) {
                 variantsPlaced++;
             } else if (capacity.size() < MAX_REFUSALS) {
                 capacity.add(() -> noRegion(e.profile, options.host()) + " (adjusted)");
@@ -288,35 +304,37 @@ final class MemoryIndex implements MatchIndex {
     }
 
     /**
-     * Places a profile: on FREE regions holding its image, on the VM's held region, and on the first FREE region
-     * of each fitting group. Returns whether it found any.
+     * Places the i-th profile as stored ({@code variant} null) or a variant of it: on FREE regions holding its image,
+     * on the VM's held region, and on the first FREE region of each fitting group. Returns whether it found any. What
+     * it reads of a stored profile comes from the flat arrays; its entry only when a region may hold its image.
      */
     private boolean place(
-            Entry e,
-            PerformanceFigures figures,
-            Resources need,
+            WorkloadProfiles entries,
+            int i,
+            Adjustment.Variant variant,
             Optional<Lineage> lineage,
             Requirements requirements,
             MatchOptions options,
             List<Placed> out) {
-        Compatibility c = e.compatibility;
-        // A stored profile's figures are its entry's: scored from the entry's numbers, the figures not read.
-        double profilePart = lineage.isEmpty()
-                ? Scoring.profilePart(e.throughput, e.latency, e.power, requirements)
-                : Scoring.profilePart(figures, requirements);
+        Entry e = entries.get(i); // the reference, not read here
+        Compatibility c = entries.compatibility(i);
+        RegionKind kind = entries.kind(i);
+        double profilePart = variant == null
+                ? Scoring.profilePart(entries.throughput(i), entries.latency(i), entries.power(i), requirements)
+                : Scoring.profilePart(variant.figures(), requirements);
         Set<RegionRef> excluded = options.excludedRegions();
         int before = out.size();
         if (options.host().isPresent()) {
-            placeOnHost(e, figures, need, lineage, options, profilePart, out);
+            placeOnHost(entries, i, variant, lineage, options, profilePart, out);
             return out.size() > before;
         }
         RegionRef reused = null;
-        if (lineage.isEmpty() && fleet.mayHold(e.imageHash)) {
+        if (variant == null && fleet.mayHold(entries.imageHash(i))) {
             for (RegionRef ref : fleet.holding(e.profile.fabric().bitstream())) {
                 Group g = fleet.groupOf(ref);
-                if (g != null && !excluded.contains(ref) && fits(g, c, e.kind, need)) {
+                if (g != null && !excluded.contains(ref) && fits(g, c, kind, entries, i, variant)) {
                     reused = ref;
-                    out.add(placed(e, figures, need, lineage, ref, g, true, profilePart));
+                    out.add(placed(entries, i, variant, lineage, ref, g, true, profilePart));
                     break;
                 }
             }
@@ -327,21 +345,21 @@ final class MemoryIndex implements MatchIndex {
             boolean accepts = fleet.device(held.deviceId())
                     .map(Device::acceptsAllocations)
                     .orElse(false);
-            if (g != null && accepts && !excluded.contains(held) && fits(g, c, e.kind, need)) {
-                boolean loaded = lineage.isEmpty()
+            if (g != null && accepts && !excluded.contains(held) && fits(g, c, kind, entries, i, variant)) {
+                boolean loaded = variant == null
                         && fleet.region(held)
                                 .flatMap(r -> r.loadedImage())
                                 .equals(Optional.of(e.profile.fabric().bitstream()));
-                out.add(placed(e, figures, need, lineage, held, g, loaded, profilePart));
+                out.add(placed(entries, i, variant, lineage, held, g, loaded, profilePart));
             }
         }
-        for (Group g : fleet.fitting(c, e.kind)) {
-            if (!need.fitsIn(g.key.capacity())) {
+        for (Group g : fleet.fitting(c, kind)) {
+            if (!fitsIn(entries, i, variant, g.key.capacity())) {
                 continue;
             }
             for (RegionRef ref : g.free) {
                 if (!ref.equals(reused) && !excluded.contains(ref)) {
-                    out.add(placed(e, figures, need, lineage, ref, g, false, profilePart));
+                    out.add(placed(entries, i, variant, lineage, ref, g, false, profilePart));
                     break;
                 }
             }
@@ -354,33 +372,34 @@ final class MemoryIndex implements MatchIndex {
      * it is there, and on the first of each fitting group.
      */
     private void placeOnHost(
-            Entry e,
-            PerformanceFigures figures,
-            Resources need,
+            WorkloadProfiles entries,
+            int i,
+            Adjustment.Variant variant,
             Optional<Lineage> lineage,
             MatchOptions options,
             double profilePart,
             List<Placed> out) {
         String host = options.host().get();
-        Compatibility c = e.compatibility;
+        Compatibility c = entries.compatibility(i);
+        RegionKind kind = entries.kind(i);
         Set<RegionRef> excluded = options.excludedRegions();
         Optional<org.hwpersonality.api.Sha256> image =
-                lineage.isEmpty() ? Optional.of(e.profile.fabric().bitstream()) : Optional.empty();
+                variant == null ? Optional.of(entries.get(i).profile.fabric().bitstream()) : Optional.empty();
         boolean reused = false;
         List<Group> placedIn = new ArrayList<>(4);
         for (RegionRef ref : fleet.freeOn(host)) {
             Group g = fleet.groupOf(ref);
-            if (g == null || excluded.contains(ref) || !fits(g, c, e.kind, need)) {
+            if (g == null || excluded.contains(ref) || !fits(g, c, kind, entries, i, variant)) {
                 continue;
             }
             if (!reused
                     && image.isPresent()
                     && fleet.region(ref).flatMap(Region::loadedImage).equals(image)) {
                 reused = true;
-                out.add(placed(e, figures, need, lineage, ref, g, true, profilePart));
+                out.add(placed(entries, i, variant, lineage, ref, g, true, profilePart));
             } else if (!placedIn.contains(g)) {
                 placedIn.add(g);
-                out.add(placed(e, figures, need, lineage, ref, g, false, profilePart));
+                out.add(placed(entries, i, variant, lineage, ref, g, false, profilePart));
             }
         }
         if (options.held().isPresent()) {
@@ -389,10 +408,10 @@ final class MemoryIndex implements MatchIndex {
             boolean accepts = fleet.device(held.deviceId())
                     .map(d -> d.acceptsAllocations() && d.node().equals(host))
                     .orElse(false);
-            if (g != null && accepts && !excluded.contains(held) && fits(g, c, e.kind, need)) {
+            if (g != null && accepts && !excluded.contains(held) && fits(g, c, kind, entries, i, variant)) {
                 boolean loaded = image.isPresent()
                         && fleet.region(held).flatMap(Region::loadedImage).equals(image);
-                out.add(placed(e, figures, need, lineage, held, g, loaded, profilePart));
+                out.add(placed(entries, i, variant, lineage, held, g, loaded, profilePart));
             }
         }
     }
@@ -421,18 +440,36 @@ final class MemoryIndex implements MatchIndex {
         return k.kind() == kind && c.accepts(k.vendor(), k.family(), k.interfaceId()) && need.fitsIn(k.capacity());
     }
 
+    /** The same for the i-th profile as stored ({@code variant} null) or its variant. */
+    private static boolean fits(
+            Group g, Compatibility c, RegionKind kind, WorkloadProfiles entries, int i, Adjustment.Variant variant) {
+        FleetView.GroupKey k = g.key;
+        return k.kind() == kind
+                && c.accepts(k.vendor(), k.family(), k.interfaceId())
+                && fitsIn(entries, i, variant, k.capacity());
+    }
+
+    private static boolean fitsIn(WorkloadProfiles entries, int i, Adjustment.Variant variant, Resources capacity) {
+        return variant == null
+                ? entries.fitsIn(i, capacity)
+                : variant.resources().fitsIn(capacity);
+    }
+
     private static Placed placed(
-            Entry e,
-            PerformanceFigures figures,
-            Resources need,
+            WorkloadProfiles entries,
+            int i,
+            Adjustment.Variant variant,
             Optional<Lineage> lineage,
             RegionRef ref,
             Group g,
             boolean reuse,
             double profilePart) {
-        double fit = need.utilizationOf(g.key.capacity());
+        Resources capacity = g.key.capacity();
+        double fit = variant == null
+                ? entries.utilizationOf(i, capacity)
+                : variant.resources().utilizationOf(capacity);
         return new Placed(
-                e, figures, need, lineage, ref, g.key.capacity(), reuse, profilePart + Scoring.regionPart(reuse, fit));
+                entries.get(i), variant, lineage, ref, capacity, reuse, profilePart + Scoring.regionPart(reuse, fit));
     }
 
     /** The best {@code limit} placements as candidates, with their reasons (one: no sort, the best is picked). */

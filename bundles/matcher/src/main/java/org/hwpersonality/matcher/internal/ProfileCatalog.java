@@ -25,18 +25,20 @@ import org.hwpersonality.api.profile.WorkloadProfile;
  * writers (one at a time) build new arrays by merging, so a change costs O(n) and never blocks a match.
  */
 final class ProfileCatalog {
-    /** One profile serving one workload, with what matching reads of it on the hot path. */
+    /**
+     * One profile serving one workload, with what matching reads of it one object away. The walk itself reads most of
+     * it from {@link WorkloadProfiles}'s flat arrays, copied from here; what those hold alone (latency, power, device
+     * memory) is not kept twice.
+     */
     static final class Entry {
         final PersonalityProfile profile;
         final String id;
         final PerformanceFigures figures;
+        /** The figures' throughput, which {@link #ORDER} compares (sorting a million entries reads it often). */
         final double throughput;
-        final double latency;
-        final double power;
-        final long memoryMb;
         final boolean tunable;
         final GuestSupport support;
-        /** The profile's compatibility, region kind and resources: what placing it reads, one object away. */
+        /** The profile's compatibility, region kind and resources: what placing it reads (from the arrays). */
         final Compatibility compatibility;
 
         final RegionKind kind;
@@ -53,7 +55,7 @@ final class ProfileCatalog {
          * False when no variant of the profile's tunables can meet {@code limits}, as {@link Adjustment#cheapest}
          * would find, without searching them.
          */
-        boolean mayAdjustTo(Limits limits) {
+        boolean mayAdjustTo(Limits limits, long memoryMb) {
             Adjustment.Reach r = reach; // immutable once made: a race only makes it twice
             if (r == null) {
                 r = Adjustment.reach(profile, figures);
@@ -79,9 +81,6 @@ final class ProfileCatalog {
             this.learnedFrom = learned == null ? 0 : learned.samples();
             this.figures = learned == null ? workload.performance() : learned.ranked(workload.performance());
             this.throughput = figures.throughputGops();
-            this.latency = figures.latencyUs();
-            this.power = figures.powerWatts();
-            this.memoryMb = profile.fabric().resources().memoryMb();
             this.imageHash = profile.fabric().bitstream().hashCode();
             this.compatibility = profile.compatibility();
             this.kind = profile.fabric().regionKind();
