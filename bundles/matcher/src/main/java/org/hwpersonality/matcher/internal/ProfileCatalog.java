@@ -36,6 +36,7 @@ final class ProfileCatalog {
         final PerformanceFigures figures;
         /** The figures' throughput, which {@link #ORDER} compares (sorting a million entries reads it often). */
         final double throughput;
+
         final boolean tunable;
         final GuestSupport support;
         /** The profile's compatibility, region kind and resources: what placing it reads (from the arrays). */
