@@ -228,7 +228,7 @@ final class MemoryIndex implements MatchIndex {
             // The cheapest variant that fits a region free now; else the cheapest at all (then it is NO_CAPACITY).
             // Not searched when the best each tunable reaches on its own already misses the limits.
             Optional<Adjustment.Variant> variant = Optional.empty();
-            if (e.mayAdjustTo(limits, memory)) {
+            if (entries.mayAdjustTo(i, limits)) {
                 variant = Adjustment.cheapest(
                         e.profile, e.figures, requirements, need -> fitsSomewhere(e.profile, need, options.host()));
                 if (variant.isEmpty()) {
@@ -316,7 +316,7 @@ final class MemoryIndex implements MatchIndex {
             Requirements requirements,
             MatchOptions options,
             List<Placed> out) {
-        Entry e = entries.get(i); // the reference, not read here
+        Entry e = entries.get(i); // read below only where a region may hold its image, or for the held region
         Compatibility c = entries.compatibility(i);
         RegionKind kind = entries.kind(i);
         double profilePart = variant == null

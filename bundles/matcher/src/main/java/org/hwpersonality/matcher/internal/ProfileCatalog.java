@@ -49,22 +49,6 @@ final class ProfileCatalog {
         /** The reports its figures were learned from; 0: they are the profile's promise. */
         final int learnedFrom;
 
-        /** What adjustment could reach at best: worked out the first time a request asks (most are never asked). */
-        private Adjustment.Reach reach;
-
-        /**
-         * False when no variant of the profile's tunables can meet {@code limits}, as {@link Adjustment#cheapest}
-         * would find, without searching them.
-         */
-        boolean mayAdjustTo(Limits limits, long memoryMb) {
-            Adjustment.Reach r = reach; // immutable once made: a race only makes it twice
-            if (r == null) {
-                r = Adjustment.reach(profile, figures);
-                reach = r;
-            }
-            return r.mayMeet(limits, memoryMb);
-        }
-
         /** An entry with its own {@link GuestSupport}, ranked by its promise. */
         Entry(PersonalityProfile profile, WorkloadProfile workload) {
             this(profile, workload, new GuestSupport(profile.osSupport()), null);

@@ -36,6 +36,12 @@ final class WorkloadProfiles {
     private final long[] need;
 
     private final int[] imageHash;
+    /**
+     * What adjustment could reach at best from each profile, worked out the first time a request asks (most are
+     * never asked); kept here, not in the entry, so the refused walk reads one object, not two. Immutable once made:
+     * a race only makes it twice.
+     */
+    private final Adjustment.Reach[] reach;
     /** The answers of the driver snapshot last asked, replaced whole when another is asked. */
     private volatile DriverAnswers answers;
 
@@ -51,6 +57,7 @@ final class WorkloadProfiles {
         kind = new byte[n];
         need = new long[n * NEED];
         imageHash = new int[n];
+        reach = new Adjustment.Reach[n];
         for (int i = 0; i < n; i++) {
             throughput[i] = sorted[i].throughput;
             latency[i] = sorted[i].figures.latencyUs();
@@ -162,6 +169,19 @@ final class WorkloadProfiles {
             return Verdict.UNSUPPORTED;
         }
         return drivers.hasDriver(e.profile, guest.os()) ? Verdict.ELIGIBLE : Verdict.NO_DRIVER;
+    }
+
+    /**
+     * False when no variant of the i-th profile's tunables can meet {@code limits}, as {@link Adjustment#cheapest}
+     * would find, without searching them.
+     */
+    boolean mayAdjustTo(int i, Limits limits) {
+        Adjustment.Reach r = reach[i];
+        if (r == null) {
+            r = Adjustment.reach(entries[i].profile, entries[i].figures);
+            reach[i] = r;
+        }
+        return r.mayMeet(limits, memoryMb(i));
     }
 
     /** Whether the i-th profile has tunables (adjustment can search it). */
