@@ -15,10 +15,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 work=${WORK:-/tmp/hwp-restart-time}
 runs=${RUNS:-5}
 export EXTRA_JAVA_OPTS=${EXTRA_JAVA_OPTS:-}
-health=http://localhost:8193/hwp/api/v1/health
 node=$work/node
 # shellcheck source=benchmarks/fresh-node.sh
 . benchmarks/fresh-node.sh
+health=$api/health
 new_node
 trap '[ -s "$node/karaf.pid" ] && kill -9 "$(cat "$node/karaf.pid")" 2>/dev/null || true' EXIT
 
