@@ -2,25 +2,15 @@ package org.hwpersonality.matcher.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
-import java.util.Set;
-import org.hwpersonality.api.KernelRange;
 import org.hwpersonality.api.PerformanceFigures;
 import org.hwpersonality.api.Resources;
-import org.hwpersonality.api.Sha256;
 import org.hwpersonality.api.device.RegionKind;
-import org.hwpersonality.api.profile.Compatibility;
-import org.hwpersonality.api.profile.FabricConfiguration;
-import org.hwpersonality.api.profile.MemoryMap;
-import org.hwpersonality.api.profile.Origin;
-import org.hwpersonality.api.profile.OsSupport;
 import org.hwpersonality.api.profile.PersonalityProfile;
-import org.hwpersonality.api.profile.ProfileStatus;
 import org.hwpersonality.api.profile.WorkloadProfile;
 import org.hwpersonality.api.request.Requirements;
 import org.hwpersonality.matcher.internal.ProfileCatalog.Entry;
@@ -28,9 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** The flat arrays of {@link WorkloadProfiles} answer as the entries they were copied from. */
 class WorkloadProfilesTest {
-    private static final List<Compatibility> COMPATIBILITIES = List.of(
-            new Compatibility("xilinx", "alveo-u250", Set.of()),
-            new Compatibility("intel", "pac-a10", Set.of("0123456789abcdef0123456789abcdef")));
+    private static final List<String> FAMILIES = List.of("alveo-u250", "alveo-u55c");
     private static final Resources[] CAPACITIES = {
         new Resources(1_300_000, 2_600_000, 2_000, 11_500, 65_536),
         new Resources(400_000, 800_000, 600, 2_000, 8_192),
@@ -110,31 +98,18 @@ class WorkloadProfilesTest {
     }
 
     private static PersonalityProfile profile(int i, Random random) {
-        return new PersonalityProfile(
+        return DefaultMatcherTest.profile(
                 "p" + i + "-v1",
-                "p" + i,
-                1,
-                "",
-                COMPATIBILITIES.get(random.nextInt(COMPATIBILITIES.size())),
-                List.of(new WorkloadProfile("compression", new PerformanceFigures(1, 1, 1))),
-                List.of(new OsSupport("linux", KernelRange.ANY, "drv")),
-                new FabricConfiguration(
-                        Sha256.of(String.format("%064x", i)),
-                        random.nextBoolean() ? RegionKind.FULL : RegionKind.PARTIAL,
-                        new Resources(
-                                random.nextInt(1_400_000),
-                                random.nextInt(2_700_000),
-                                random.nextInt(2_100),
-                                random.nextInt(12_000),
-                                random.nextInt(70_000)),
-                        List.of()),
-                MemoryMap.EMPTY,
-                List.of(),
-                List.of(),
-                Origin.ADMIN,
-                Optional.empty(),
-                ProfileStatus.ACTIVE,
-                Instant.EPOCH);
+                FAMILIES.get(random.nextInt(FAMILIES.size())),
+                random.nextBoolean() ? RegionKind.FULL : RegionKind.PARTIAL,
+                new Resources(
+                        random.nextInt(1_400_000),
+                        random.nextInt(2_700_000),
+                        random.nextInt(2_100),
+                        random.nextInt(12_000),
+                        random.nextInt(70_000)),
+                new PerformanceFigures(1, 1, 1),
+                List.of());
     }
 
     /** Every throughput present, a value between each two, and the ends. */
