@@ -126,7 +126,11 @@ public final class LoadGenerator {
         /** One line per second of the run: operations completed, how many took over 20 ms, the slowest. */
         public synchronized String timeline() {
             StringBuilder out = new StringBuilder();
-            for (int i = 0; 3 * i + 2 < perSecond.length && perSecond[3 * i] > 0; i++) {
+            int seconds = perSecond.length / 3;
+            while (seconds > 0 && perSecond[3 * (seconds - 1)] == 0) {
+                seconds--; // a backlog leaves the first seconds empty: the timeline runs to the last busy one
+            }
+            for (int i = 0; i < seconds; i++) {
                 out.append(String.format(
                         Locale.ROOT,
                         "  %3d s: n=%d, over 20 ms: %d, max %.1f ms (from %s)%n",

@@ -48,9 +48,7 @@ final class Attachments {
      */
     Optional<Plug> plug(VirtualMachine vm, Device device, Region region, String thisNode) {
         Optional<Attachment> attachment = bound.stream().findFirst();
-        if (vm.location().domain().isEmpty()
-                || attachment.isEmpty()
-                || !device.node().equals(thisNode)) {
+        if (vm.location().domain().isEmpty() || !mayAttach(device, thisNode)) {
             return Optional.empty();
         }
         PciAddress function = region.guestFunction()
@@ -60,6 +58,14 @@ final class Attachments {
                                 + ": it cannot be attached to domain "
                                 + vm.location().domain().get()));
         return Optional.of(new Plug(attachment.get(), vm.location().domain().get(), function));
+    }
+
+    /**
+     * Whether an allocation of {@code device} may be attached here at all, whatever its VM: an attachment is bound
+     * and the device is this node's. When not, {@link #plug} is empty for every VM, which need not be read.
+     */
+    boolean mayAttach(Device device, String thisNode) {
+        return !bound.isEmpty() && device.node().equals(thisNode);
     }
 
     /**

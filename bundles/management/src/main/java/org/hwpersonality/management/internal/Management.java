@@ -1134,13 +1134,15 @@ public class Management implements ManagementService {
      * that fails leaves the allocation RELEASING; the reconciler tries again. Not attached: {@code active} as it is.
      */
     private Allocation detach(Allocation active, Region region, String actor) {
-        Optional<VirtualMachine> vm = vms.find(active.vmId());
         Optional<Device> device = keeper.index().device(active.deviceId()).or(() -> devices.device(active.deviceId()));
+        if (device.isEmpty() || !attachments.mayAttach(device.get(), node.id())) {
+            // Nothing can be attached, whatever the VM: its row is not read (every release would, under load).
+            return active;
+        }
+        Optional<VirtualMachine> vm = vms.find(active.vmId());
         Optional<Attachments.Plug> plug;
         try {
-            plug = vm.isEmpty() || device.isEmpty()
-                    ? Optional.empty()
-                    : attachments.plug(vm.get(), device.get(), region, node.id());
+            plug = vm.isEmpty() ? Optional.empty() : attachments.plug(vm.get(), device.get(), region, node.id());
         } catch (AttachmentException e) {
             plug = Optional.empty(); // no guest function: it was never attached
         }
