@@ -47,8 +47,8 @@ final class Attachments {
      * names no guest function cannot be (a refusal, as for a failed attach).
      */
     Optional<Plug> plug(VirtualMachine vm, Device device, Region region, String thisNode) {
-        Optional<Attachment> attachment = bound.stream().findFirst();
-        if (vm.location().domain().isEmpty() || !mayAttach(device, thisNode)) {
+        Optional<Attachment> attachment = attachmentFor(device, thisNode);
+        if (vm.location().domain().isEmpty() || attachment.isEmpty()) {
             return Optional.empty();
         }
         PciAddress function = region.guestFunction()
@@ -65,7 +65,12 @@ final class Attachments {
      * and the device is this node's. When not, {@link #plug} is empty for every VM, which need not be read.
      */
     boolean mayAttach(Device device, String thisNode) {
-        return !bound.isEmpty() && device.node().equals(thisNode);
+        return attachmentFor(device, thisNode).isPresent();
+    }
+
+    /** The attachment that plugs allocations of {@code device}: one bound here, for this node's devices only. */
+    private Optional<Attachment> attachmentFor(Device device, String thisNode) {
+        return device.node().equals(thisNode) ? bound.stream().findFirst() : Optional.empty();
     }
 
     /**
